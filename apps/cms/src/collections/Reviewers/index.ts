@@ -1,0 +1,23 @@
+import type { CollectionConfig } from 'payload'
+import { admins, anyone, editors } from '../../access'
+import { slugField } from '../../fields/slug'
+
+/** Public profiles of the medical reviewers; everything here is shown to readers. */
+export const Reviewers: CollectionConfig = {
+  slug: 'reviewers',
+  admin: { useAsTitle: 'name', defaultColumns: ['name', 'role', 'slug'] },
+  access: {
+    read: anyone,
+    create: editors,
+    update: editors,
+    // Deleting a profile would orphan every sign-off that names it.
+    delete: admins,
+  },
+  fields: [
+    { name: 'name', type: 'text', required: true },
+    slugField('name'),
+    { name: 'role', type: 'text', required: true, admin: { description: 'Shown after the name, e.g. "Founder".' } },
+    { name: 'credentials', type: 'text', admin: { description: 'Degrees and registrations, e.g. "PT, DPT".' } },
+    { name: 'bio', type: 'textarea', maxLength: 1200 },
+  ],
+}

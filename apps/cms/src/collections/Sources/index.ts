@@ -1,0 +1,60 @@
+import type { CollectionConfig } from 'payload'
+import { formatSource, isValidDoi, isValidPmid, type SourceData } from '@runsense/domain/sources'
+import { admins, anyone, editors } from '../../access'
+
+/** A cited work. Structured so the site renders every source in one style. */
+export const Sources: CollectionConfig = {
+  slug: 'sources',
+  admin: { useAsTitle: 'title', defaultColumns: ['title', 'container', 'year'] },
+  access: {
+    read: anyone,
+    create: editors,
+    update: editors,
+    // A deleted source would leave citations pointing nowhere in published guides.
+    delete: admins,
+  },
+  fields: [
+    {
+      name: 'authors',
+      type: 'text',
+      hasMany: true,
+      admin: { description: 'One per entry, as "Surname Initials", e.g. "Gabbett TJ".' },
+    },
+    { name: 'title', type: 'text', required: true },
+    { name: 'container', label: 'Journal or publisher', type: 'text' },
+    {
+      type: 'row',
+      fields: [
+        { name: 'year', type: 'number', min: 1800, max: 2100 },
+        { name: 'volume', type: 'text' },
+        { name: 'issue', type: 'text' },
+        { name: 'pages', type: 'text' },
+      ],
+    },
+    {
+      name: 'doi',
+      label: 'DOI',
+      type: 'text',
+      validate: (v: unknown) => !v || (typeof v === 'string' && isValidDoi(v)) || 'A DOI looks like 10.1136/bjsports-2015-095788.',
+    },
+    {
+      name: 'pmid',
+      label: 'PMID',
+      type: 'text',
+      validate: (v: unknown) => !v || (typeof v === 'string' && isValidPmid(v)) || 'A PubMed ID is 1 to 8 digits.',
+    },
+    { name: 'url', label: 'URL', type: 'text' },
+    {
+      name: 'note',
+      type: 'text',
+      admin: { description: 'Shown after the citation, e.g. "Review of training-load and injury research (team-sport origin)".' },
+    },
+    {
+      name: 'formatted',
+      type: 'text',
+      virtual: true,
+      admin: { readOnly: true, description: 'How readers see this source.' },
+      hooks: { afterRead: [({ siblingData }) => (siblingData?.title ? formatSource(siblingData as SourceData) : undefined)] },
+    },
+  ],
+}

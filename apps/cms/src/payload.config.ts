@@ -1,0 +1,56 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import nodemailer from 'nodemailer'
+import { buildConfig } from 'payload'
+
+import { Articles } from './collections/Articles'
+import { Reviewers } from './collections/Reviewers'
+import { Sources } from './collections/Sources'
+import { Subscribers } from './collections/Subscribers'
+import { Users } from './collections/Users'
+import { bodyEditor } from './editor'
+import { health } from './endpoints/health'
+import { migrations } from './migrations'
+import { seed } from './seed'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export default buildConfig({
+  serverURL: process.env.CMS_URL || '',
+  admin: {
+    user: Users.slug,
+    importMap: { baseDir: dirname },
+    meta: { titleSuffix: ' · Runsense CMS' },
+  },
+  collections: [Articles, Reviewers, Sources, Users, Subscribers],
+  editor: bodyEditor,
+  secret: process.env.PAYLOAD_SECRET || '',
+  typescript: {
+    outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),
+  },
+  db: postgresAdapter({
+    pool: { connectionString: process.env.DATABASE_URL || '' },
+    // Schema changes go through committed migrations only, never dev "push" (PLATFORM.md).
+    push: false,
+    migrationDir: path.resolve(dirname, 'migrations'),
+    prodMigrations: migrations,
+  }),
+  email: process.env.SMTP_URL
+    ? nodemailerAdapter({
+        defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',
+        defaultFromName: 'Runsense',
+        transport: nodemailer.createTransport(process.env.SMTP_URL),
+      })
+    : undefined,
+  graphQL: { disablePlaygroundInProduction: true },
+  cors: [process.env.SITE_URL || 'http://localhost:3000'],
+  csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
+  endpoints: [health],
+  // `npm start` asks for demo content; seeding is idempotent, so a restart changes nothing.
+  onInit: async (payload) => {
+    if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
+  },
+  telemetry: false,
+})

@@ -1,0 +1,29 @@
+import { timingSafeEqual } from 'node:crypto'
+import { revalidateTag } from 'next/cache'
+
+/**
+ * The one revalidation endpoint. The CMS calls it after a change commits, with the tags from
+ * @runsense/domain/cache-tags. Authenticated with a shared secret compared in constant time.
+ */
+export async function POST(request: Request) {
+  const secret = process.env.REVALIDATE_SECRET
+  if (!secret) return Response.json({ error: 'Revalidation is not configured (REVALIDATE_SECRET).' }, { status: 503 })
+  const given = Buffer.from((request.headers.get('authorization') || '').replace(/^Bearer /, ''))
+  const expected = Buffer.from(secret)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return Response.json({ error: 'Not allowed.' }, { status: 401 })
+  }
+  let body: unknown
+  try {
+    body = await request.json()
+  } catch {
+    return Response.json({ error: 'Send JSON: { "tags": ["..."] }.' }, { status: 400 })
+  }
+  const tags = (body as { tags?: unknown })?.tags
+  if (!Array.isArray(tags) || tags.length === 0 || tags.length > 100 || !tags.every((t) => typeof t === 'string' && t.length <= 200)) {
+    return Response.json({ error: 'Send JSON: { "tags": ["..."] } with 1 to 100 tags.' }, { status: 400 })
+  }
+  // expire: 0 — the next request renders fresh content instead of serving the stale page once more.
+  for (const tag of tags) revalidateTag(tag, { expire: 0 })
+  return Response.json({ revalidated: tags })
+}

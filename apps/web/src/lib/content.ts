@@ -1,0 +1,87 @@
+/**
+ * The site's one way to read content: the CMS's public REST API, anonymously, so the CMS's
+ * access rules decide what a reader may see (published guides only). Every fetch is tagged
+ * with names from @runsense/domain/cache-tags, which the CMS's revalidation uses too.
+ */
+import type { Article, Reviewer, Source } from '@runsense/types'
+import { tags } from '@runsense/domain/cache-tags'
+import { citedSourceIds } from '@runsense/domain/citations'
+
+export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
+
+/** The CMS could not be reached or answered an error; pages turn this into a 503, not a crash. */
+export class ContentUnavailableError extends Error {}
+
+type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page: number }
+
+async function getJson<T>(path: string, cacheTags: string[]): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(`${cmsUrl()}${path}`, {
+      headers: { accept: 'application/json' },
+      cache: 'force-cache',
+      next: { tags: cacheTags },
+    })
+  } catch (err) {
+    throw new ContentUnavailableError(`The CMS at ${cmsUrl()} could not be reached: ${(err as Error).message}`)
+  }
+  if (!res.ok) throw new ContentUnavailableError(`The CMS answered ${res.status} for ${path}`)
+  return (await res.json()) as T
+}
+
+const published = 'where[_status][equals]=published'
+
+export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt'> & {
+  reviewer: Reviewer | null
+}
+
+const asReviewer = (r: Article['reviewer']): Reviewer | null => (r && typeof r === 'object' ? r : null)
+
+export async function listGuides({ limit = 20, page = 1 } = {}): Promise<{ guides: GuideSummary[]; totalPages: number }> {
+  const res = await getJson<ListResponse<Article>>(
+    `/api/articles?${published}&depth=1&limit=${limit}&page=${page}&sort=-lastReviewedAt` +
+      '&select[title]=true&select[slug]=true&select[summary]=true&select[lastReviewedAt]=true&select[updatedAt]=true&select[reviewer]=true',
+    [tags.guides],
+  )
+  return {
+    guides: res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) })),
+    totalPages: res.totalPages,
+  }
+}
+
+export type Guide = Article & { reviewer: Reviewer | null; sources: Source[] }
+
+/** A published guide with its reviewer and the sources it cites, or null when there is none. */
+export async function getGuide(slug: string): Promise<Guide | null> {
+  const res = await getJson<ListResponse<Article>>(
+    `/api/articles?${published}&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`,
+    [tags.guide(slug)],
+  )
+  const article = res.docs[0]
+  if (!article) return null
+  const ids = citedSourceIds(article.body)
+  const sources = ids.length
+    ? (
+        await getJson<ListResponse<Source>>(
+          `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}`,
+          [tags.sources, tags.guide(slug)],
+        )
+      ).docs
+    : []
+  return { ...article, reviewer: asReviewer(article.reviewer), sources }
+}
+
+export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; guides: GuideSummary[] } | null> {
+  const res = await getJson<ListResponse<Reviewer>>(
+    `/api/reviewers?where[slug][equals]=${encodeURIComponent(slug)}&depth=0&limit=1`,
+    [tags.reviewers, tags.reviewer(slug)],
+  )
+  const reviewer = res.docs[0]
+  if (!reviewer) return null
+  const list = await getJson<ListResponse<Article>>(
+    `/api/articles?${published}&where[reviewer][equals]=${reviewer.id}&depth=0&limit=100&sort=-lastReviewedAt` +
+      '&select[title]=true&select[slug]=true&select[summary]=true&select[lastReviewedAt]=true&select[updatedAt]=true',
+    [tags.guides, tags.reviewer(slug)],
+  )
+  return { reviewer, guides: list.docs.map((d) => ({ ...d, reviewer })) }
+}

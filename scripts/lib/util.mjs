@@ -1,0 +1,29 @@
+import net from 'node:net'
+
+/** An error whose message is a plain sentence for the person at the terminal; no stack trace. */
+export class PlainError extends Error {}
+
+export const portIsFree = (port, host = '127.0.0.1') =>
+  new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.once('error', () => resolve(false))
+    srv.once('listening', () => srv.close(() => resolve(true)))
+    srv.listen(port, host)
+  })
+
+export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.ok, isAlive = () => true } = {}) {
+  const deadline = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new PlainError(`The process serving ${url} exited before it was ready.`)
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+      if (ok(res)) return res
+      last = `HTTP ${res.status}`
+    } catch (err) {
+      last = err.cause?.code || err.message
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new PlainError(`${url} was not ready after ${Math.round(timeoutMs / 1000)} s (last answer: ${last}).`)
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `npm start`: install if needed, build, start a database (embedded unless DATABASE_URL),
+// start the CMS (migrates and seeds on boot) and the site, print the URLs and demo logins.
+// `npm run dev` does the same with Next's dev servers (reload on change).
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const dev = process.argv.includes('--dev')
+const t0 = Date.now()
+const say = (msg) => console.log(`[runsense ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
+
+// 1. Dependencies: only node's standard library is used until they are installed.
+const lock = path.join(root, 'package-lock.json')
+const installed = path.join(root, 'node_modules', '.package-lock.json')
+if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) {
+  say('Installing dependencies (npm ci; about a minute the first time)…')
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+}
+
+const { PlainError } = await import('./lib/util.mjs')
+const stack = await import('./lib/stack.mjs')
+const { startMailCatcher } = await import('./lib/mail.mjs')
+
+const cmsPort = Number(process.env.CMS_PORT || 3001)
+const sitePort = Number(process.env.SITE_PORT || 3000)
+const cleanups = []
+let stopping = false
+
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  say('Stopping…')
+  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(e.message))
+  say('Stopped cleanly.')
+  process.exit(code)
+}
+process.on('SIGINT', () => shutdown(0))
+process.on('SIGTERM', () => shutdown(0))
+stack.killChildrenOnExit()
+
+try {
+  await stack.assertPortsFree({ CMS_PORT: cmsPort, SITE_PORT: sitePort })
+  const secrets = stack.localSecrets()
+
+  if (!dev) {
+    say('Building both apps (cached after the first run)…')
+    await stack.run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], {
+      label: 'The build',
+    })
+  }
+
+  say(process.env.DATABASE_URL ? 'Connecting to DATABASE_URL…' : 'Starting the embedded PostgreSQL…')
+  const db = await stack.startDatabase({ log: say })
+  cleanups.push(db.stop)
+
+  let smtpUrl = process.env.SMTP_URL
+  let mailInbox = null
+  if (!smtpUrl) {
+    const catcher = await startMailCatcher({ log: say })
+    cleanups.push(catcher.stop)
+    smtpUrl = catcher.smtpUrl
+    mailInbox = catcher.webUrl
+  }
+
+  const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, secrets, smtpUrl, seed: true })
+  if (dev) {
+    say('Applying migrations…')
+    await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(root, 'apps/cms'), env, label: 'payload migrate' })
+  }
+  const apps = await stack.startApps({ env, cmsPort, sitePort, dev, log: say })
+  cleanups.push(apps.stop)
+
+  const password = process.env.SEED_PASSWORD ? '(the SEED_PASSWORD you set)' : 'runsense-demo-2026'
+  console.log(`
+  Runsense is running${dev ? ' (dev mode, reloads on change)' : ''} — ready in ${((Date.now() - t0) / 1000).toFixed(1)} s
+
+  Site      http://localhost:${sitePort}
+  Guide     http://localhost:${sitePort}/guides/returning-to-running-after-an-injury
+  CMS       http://localhost:${cmsPort}/admin
+  Database  ${db.embedded ? `embedded PostgreSQL (${db.url.replace(/:[^:@/]+@/, ':***@')})` : 'DATABASE_URL'}
+  Email     ${mailInbox ? `local mail catcher, inbox at ${mailInbox}` : 'SMTP_URL'}
+
+  Demo logins (password: ${password})
+    admin@runsense.local      admin
+    editor@runsense.local     editor
+    editor2@runsense.local    editor
+    reviewer@runsense.local   reviewer (Raphael Crawford-Marks)
+    reviewer2@runsense.local  reviewer (Demo Reviewer)
+
+  Logs in .runsense/logs/. Press Ctrl-C to stop.
+`)
+  const exitedEarly = (name) => () => {
+    if (!stopping) {
+      console.error(`The ${name} stopped unexpectedly; see .runsense/logs/${name}.log.`)
+      shutdown(1)
+    }
+  }
+  apps.cms.child.on('exit', exitedEarly('cms'))
+  apps.web.child.on('exit', exitedEarly('web'))
+} catch (err) {
+  console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)
+  await shutdown(1)
+}
