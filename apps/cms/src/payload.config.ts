@@ -50,6 +50,9 @@ export default buildConfig({
   endpoints: [health],
   // `npm start` asks for demo content; seeding is idempotent, so a restart changes nothing.
   onInit: async (payload) => {
+    // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).
+    const pool = (payload.db as unknown as { pool?: { on: (e: 'error', fn: (err: Error) => void) => void } }).pool
+    pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
   },
   telemetry: false,

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm test`: every tier, in order. `npm test -- unit|int|e2e` runs one.
+//  unit  vitest, no I/O
+//  int   vitest against a real Postgres (fresh database), the built CMS and site, a real SMTP peer
+//  e2e   Playwright in the system Chromium against the same running stack
+// Postgres: TEST_DATABASE_URL or DATABASE_URL names a server (a fresh database is created on it
+// and dropped afterwards); with neither, an embedded PostgreSQL is started.
+import fs from 'node:fs'
+import path from 'node:path'
+import { PlainError } from './lib/util.mjs'
+import * as stack from './lib/stack.mjs'
+import { dropDatabase } from './lib/embedded-pg.mjs'
+import { startMailCatcher } from './lib/mail.mjs'
+
+const tiers = process.argv.slice(2).filter((a) => ['unit', 'int', 'e2e'].includes(a))
+const want = (t) => tiers.length === 0 || tiers.includes(t)
+const say = (m) => console.log(`\n[test] ${m}`)
+const cleanups = []
+const results = []
+
+async function tier(name, cmd, args, env = {}) {
+  say(`${name} tests…`)
+  const started = Date.now()
+  try {
+    await stack.run(cmd, args, { env, quiet: false, label: `${name} tests` })
+    results.push([name, 'passed', Date.now() - started])
+  } catch (err) {
+    results.push([name, 'FAILED', Date.now() - started])
+    throw err
+  }
+}
+
+const node = process.execPath
+const bin = (p) => path.join(stack.root, 'node_modules', p)
+let code = 0
+try {
+  if (want('unit')) await tier('unit', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'unit'])
+
+  if (want('int') || want('e2e')) {
+    say('Building both apps (turbo; cached when nothing changed)…')
+    await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+
+    const cmsPort = Number(process.env.TEST_CMS_PORT || 3101)
+    const sitePort = Number(process.env.TEST_SITE_PORT || 3100)
+    const mailSmtp = Number(process.env.TEST_MAIL_SMTP_PORT || 1125)
+    const mailWeb = Number(process.env.TEST_MAIL_WEB_PORT || 1180)
+    await stack.assertPortsFree({ TEST_CMS_PORT: cmsPort, TEST_SITE_PORT: sitePort })
+
+    const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
+    const dbName = `runsense_test_${Date.now()}`
+    let databaseUrl
+    if (server) {
+      const u = new URL(server)
+      u.pathname = `/${dbName}`
+      databaseUrl = u.toString()
+      await stack.startDatabase({ url: databaseUrl })
+    } else {
+      say('No TEST_DATABASE_URL or DATABASE_URL: starting an embedded PostgreSQL for the tests…')
+      const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'test-pg'), port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339) })
+      cleanups.push(db.stop)
+      const u = new URL(db.url)
+      u.pathname = `/${dbName}`
+      databaseUrl = u.toString()
+      await stack.startDatabase({ url: databaseUrl })
+    }
+    if (!process.env.KEEP_TEST_DB) cleanups.push(() => dropDatabase(databaseUrl))
+    say(`Fresh test database: ${dbName}`)
+
+    const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
+    cleanups.push(mail.stop)
+
+    const env = stack.appEnv({
+      databaseUrl,
+      cmsPort,
+      sitePort,
+      secrets: stack.localSecrets(),
+      smtpUrl: mail.smtpUrl,
+      seed: true,
+      extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` },
+    })
+    say('Starting the CMS and the site on the test database…')
+    const apps = await stack.startApps({ env, cmsPort, sitePort })
+    cleanups.push(apps.stop)
+    const testEnv = { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile }
+
+    if (want('int')) await tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int'], testEnv)
+    if (want('e2e')) await tier('e2e', node, [bin('@playwright/test/cli.js'), 'test'], testEnv)
+  }
+} catch (err) {
+  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  code = 1
+} finally {
+  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(`cleanup: ${e.message}`))
+}
+console.log('\nTiers:')
+for (const [name, status, ms] of results) console.log(`  ${name.padEnd(5)} ${status.padEnd(7)} ${(ms / 1000).toFixed(1)} s`)
+const passed = results.filter((r) => r[1] === 'passed').length
+console.log(`tiers: ${passed} passed, ${results.length - passed} failed`)
+process.exit(code)

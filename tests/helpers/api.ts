@@ -1,0 +1,105 @@
+/**
+ * Helpers for tests that talk to the running CMS and site (started by scripts/test.mjs).
+ * One place for logins and requests, so every test asks the same way a real client would.
+ */
+export const cmsUrl = () => process.env.CMS_URL || 'http://localhost:3101'
+export const siteUrl = () => process.env.SITE_URL || 'http://localhost:3100'
+export const seedPassword = () => process.env.SEED_PASSWORD || 'runsense-demo-2026'
+
+export const accounts = {
+  admin: 'admin@runsense.local',
+  editor: 'editor@runsense.local',
+  editor2: 'editor2@runsense.local',
+  reviewer: 'reviewer@runsense.local',
+  reviewer2: 'reviewer2@runsense.local',
+} as const
+export type Who = keyof typeof accounts | 'anonymous'
+
+const tokens = new Map<string, string>()
+
+/** A JWT for a seeded staff account (cached per test file). */
+export async function loginAs(who: Who): Promise<string | undefined> {
+  if (who === 'anonymous') return undefined
+  const cached = tokens.get(who)
+  if (cached) return cached
+  const res = await fetch(`${cmsUrl()}/api/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: accounts[who], password: seedPassword() }),
+  })
+  const json = (await res.json()) as { token?: string; errors?: unknown }
+  if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json)}`)
+  tokens.set(who, json.token)
+  return json.token
+}
+
+export type ApiResult<T = any> = { status: number; body: T; headers: Headers }
+
+export async function rest<T = any>(
+  method: string,
+  path: string,
+  { as = 'anonymous', body }: { as?: Who; body?: unknown } = {},
+): Promise<ApiResult<T>> {
+  const token = await loginAs(as)
+  const res = await fetch(`${cmsUrl()}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `JWT ${token}` } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = JSON.parse(text)
+  } catch {}
+  return { status: res.status, body: parsed as T, headers: res.headers }
+}
+
+export async function graphql<T = any>(query: string, { as = 'anonymous', variables }: { as?: Who; variables?: Record<string, unknown> } = {}) {
+  const token = await loginAs(as)
+  const res = await fetch(`${cmsUrl()}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `JWT ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  })
+  return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string }[] } }
+}
+
+/** A minimal valid Lexical state with one paragraph (and optional citations). */
+export function lexical(text: string, citeSourceIds: (number | string)[] = []) {
+  const children: unknown[] = [{ type: 'text', text, format: 0, detail: 0, mode: 'normal', style: '', version: 1 }]
+  citeSourceIds.forEach((source, i) =>
+    children.push({
+      type: 'inlineBlock',
+      version: 1,
+      fields: { id: `65f0000000000000000000${String(i).padStart(2, '0')}`, blockType: 'citation', blockName: '', source },
+    }),
+  )
+  return {
+    root: {
+      type: 'root',
+      format: '',
+      indent: 0,
+      version: 1,
+      direction: 'ltr',
+      children: [{ type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textFormat: 0, children }],
+    },
+  }
+}
+
+let counter = 0
+/** Data for a new guide with a unique slug; pass overrides for what the test is about. */
+export function guideData(overrides: Record<string, unknown> = {}) {
+  const n = `${Date.now().toString(36)}-${++counter}`
+  return {
+    title: `Test guide ${n}`,
+    slug: `test-guide-${n}`,
+    summary: 'A guide created by a test.',
+    body: lexical('Body text written by a test.'),
+    disclaimer: 'General education, not medical advice.',
+    safety: lexical('Stop if it hurts.'),
+    ...overrides,
+  }
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config'
+
+// Test tiers by file suffix (see README): *.test.ts are unit tests (no I/O);
+// *.int.test.ts run against real Postgres, a running CMS and site, and a real SMTP peer.
+// `npm test` (scripts/test.mjs) starts what the int tier needs and passes its URLs in env.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/**/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['apps/*/src/**/*.int.test.ts', 'tests/int/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // The files share one running CMS and database; run them one after another.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
