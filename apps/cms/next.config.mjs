@@ -11,6 +11,9 @@ const nextConfig = {
   outputFileTracingRoot: monorepoRoot,
   transpilePackages: ['@runsense/domain', '@runsense/types'],
   poweredByHeader: false,
+  // Payload turns errors into API answers by their class name; minified names ('') would turn
+  // every refusal into "An unknown error occurred." Server code size does not matter here.
+  experimental: { serverMinification: false },
 }
 
 export default withPayload(nextConfig, { devBundleServerPackages: false })

@@ -103,3 +103,41 @@ export function guideData(overrides: Record<string, unknown> = {}) {
     ...overrides,
   }
 }
+
+/** POST a workflow action as someone; returns status and body. */
+export const act = (id: number, as: Who, action: string, extra: Record<string, unknown> = {}) =>
+  rest('POST', `/api/articles/${id}/workflow`, { as, body: { action, ...extra } })
+
+export const workflowOf = (id: number, as: Who = 'editor') => rest('GET', `/api/articles/${id}/workflow`, { as })
+
+/** The seeded reviewer profiles' ids: Raphael (reviewer@) and the demo reviewer (reviewer2@). */
+export async function reviewerIds() {
+  const res = await rest('GET', '/api/reviewers?limit=10&depth=0')
+  const bySlug = Object.fromEntries(res.body.docs.map((r: { slug: string; id: number }) => [r.slug, r.id]))
+  return { raphael: bySlug['raphael-crawford-marks'] as number, demo: bySlug['demo-reviewer'] as number }
+}
+
+/** A new draft guide written by `author`. */
+export async function createGuide(author: Who = 'editor', overrides: Record<string, unknown> = {}) {
+  const res = await rest('POST', '/api/articles', { as: author, body: guideData(overrides) })
+  if (res.status !== 201) throw new Error(`create guide failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.doc as { id: number; slug: string; title: string }
+}
+
+/** Walks a new guide to the given stage through the real API (editor writes, editor2 sends, reviewer signs). */
+export async function guideAt(stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published', overrides: Record<string, unknown> = {}) {
+  const guide = await createGuide('editor', overrides)
+  const { raphael } = await reviewerIds()
+  const steps: [Who, string, Record<string, unknown>?][] = [
+    ['editor', 'submit'],
+    ['editor2', 'send_to_medical_review', { reviewer: raphael }],
+    ['reviewer', 'sign_off'],
+    ['editor', 'publish'],
+  ]
+  const order = ['draft', 'editorial_review', 'medical_review', 'approved', 'published']
+  for (const [who, action, extra] of steps.slice(0, order.indexOf(stage))) {
+    const res = await act(guide.id, who, action, extra)
+    if (res.status !== 200) throw new Error(`${action} as ${who} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  }
+  return guide
+}

@@ -10,6 +10,7 @@ import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
+import { WorkflowEvents } from './collections/WorkflowEvents'
 import { bodyEditor } from './editor'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
@@ -24,7 +25,7 @@ export default buildConfig({
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' · Runsense CMS' },
   },
-  collections: [Articles, Reviewers, Sources, Users, Subscribers],
+  collections: [Articles, Reviewers, Sources, Users, Subscribers, WorkflowEvents],
   editor: bodyEditor,
   secret: process.env.PAYLOAD_SECRET || '',
   typescript: {

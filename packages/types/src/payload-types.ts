@@ -72,6 +72,7 @@ export interface Config {
     sources: Source;
     users: User;
     subscribers: Subscriber;
+    'workflow-events': WorkflowEvent;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -84,6 +85,7 @@ export interface Config {
     sources: SourcesSelect<false> | SourcesSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
+    'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -170,8 +172,23 @@ export interface Article {
     };
     [k: string]: unknown;
   };
+  /**
+   * Sets "next review due" when the guide is published.
+   */
+  reviewIntervalMonths?: number | null;
+  stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'changes_requested' | 'archived';
+  assignedReviewer?: (number | null) | Reviewer;
+  lastAuthor?: (number | null) | User;
+  signOff?: {
+    user?: (number | null) | User;
+    reviewer?: (number | null) | Reviewer;
+    at?: string | null;
+    hash?: string | null;
+    version?: string | null;
+  };
   reviewer?: (number | null) | Reviewer;
   lastReviewedAt?: string | null;
+  nextReviewDue?: string | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -196,36 +213,6 @@ export interface Reviewer {
    */
   credentials?: string | null;
   bio?: string | null;
-  updatedAt: string;
-  createdAt: string;
-}
-/**
- * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "sources".
- */
-export interface Source {
-  id: number;
-  /**
-   * One per entry, as "Surname Initials", e.g. "Gabbett TJ".
-   */
-  authors?: string[] | null;
-  title: string;
-  container?: string | null;
-  year?: number | null;
-  volume?: string | null;
-  issue?: string | null;
-  pages?: string | null;
-  doi?: string | null;
-  pmid?: string | null;
-  url?: string | null;
-  /**
-   * Shown after the citation, e.g. "Review of training-load and injury research (team-sport origin)".
-   */
-  note?: string | null;
-  /**
-   * How readers see this source.
-   */
-  formatted?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -263,6 +250,41 @@ export interface User {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sources".
+ */
+export interface Source {
+  id: number;
+  /**
+   * One per entry, as "Surname Initials", e.g. "Gabbett TJ".
+   */
+  authors?: string[] | null;
+  title: string;
+  container?: string | null;
+  year?: number | null;
+  volume?: string | null;
+  issue?: string | null;
+  pages?: string | null;
+  doi?: string | null;
+  pmid?: string | null;
+  url?: string | null;
+  /**
+   * Shown after the citation, e.g. "Review of training-load and injury research (team-sport origin)".
+   */
+  note?: string | null;
+  /**
+   * A retracted source blocks publishing every guide that cites it.
+   */
+  retracted?: boolean | null;
+  retractionNote?: string | null;
+  /**
+   * How readers see this source.
+   */
+  formatted?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "subscribers".
  */
 export interface Subscriber {
@@ -271,6 +293,41 @@ export interface Subscriber {
   status: 'pending' | 'confirmed' | 'unsubscribed';
   confirmedAt?: string | null;
   unsubscribedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "workflow-events".
+ */
+export interface WorkflowEvent {
+  id: number;
+  article: number;
+  articleTitle?: string | null;
+  action:
+    | 'submit'
+    | 'request_changes'
+    | 'send_to_medical_review'
+    | 'sign_off'
+    | 'publish'
+    | 'unpublish'
+    | 'archive'
+    | 'sign_off_voided'
+    | 'import'
+    | 'note'
+    | 'delete';
+  fromStage:
+    'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'changes_requested' | 'archived';
+  toStage:
+    'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'changes_requested' | 'archived';
+  /**
+   * User id (null for the system).
+   */
+  actor?: number | null;
+  actorName?: string | null;
+  note?: string | null;
+  contentHash?: string | null;
+  reviewer?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -317,6 +374,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'subscribers';
         value: number | Subscriber;
+      } | null)
+    | ({
+        relationTo: 'workflow-events';
+        value: number | WorkflowEvent;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -372,8 +433,22 @@ export interface ArticlesSelect<T extends boolean = true> {
   body?: T;
   disclaimer?: T;
   safety?: T;
+  reviewIntervalMonths?: T;
+  stage?: T;
+  assignedReviewer?: T;
+  lastAuthor?: T;
+  signOff?:
+    | T
+    | {
+        user?: T;
+        reviewer?: T;
+        at?: T;
+        hash?: T;
+        version?: T;
+      };
   reviewer?: T;
   lastReviewedAt?: T;
+  nextReviewDue?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -407,6 +482,8 @@ export interface SourcesSelect<T extends boolean = true> {
   pmid?: T;
   url?: T;
   note?: T;
+  retracted?: T;
+  retractionNote?: T;
   formatted?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -446,6 +523,24 @@ export interface SubscribersSelect<T extends boolean = true> {
   status?: T;
   confirmedAt?: T;
   unsubscribedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "workflow-events_select".
+ */
+export interface WorkflowEventsSelect<T extends boolean = true> {
+  article?: T;
+  articleTitle?: T;
+  action?: T;
+  fromStage?: T;
+  toStage?: T;
+  actor?: T;
+  actorName?: T;
+  note?: T;
+  contentHash?: T;
+  reviewer?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Payload } from 'payload'
+import { hashOf } from '../collections/Articles/content'
 import { block, citation, heading, paragraph, root, textRuns } from './lexical'
 import { guide, reviewers, sources } from './guide'
 
@@ -39,10 +40,14 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
     sourceIds[key] = existing?.id ?? (await payload.create({ collection: 'sources', data: { ...data, authors: [...data.authors] } })).id
   }
 
+  const userIds: Record<string, number> = {}
   for (const account of seedAccounts) {
     const existing = await findOne(payload, 'users', { email: { equals: account.email } })
-    if (existing) continue
-    await payload.create({
+    if (existing) {
+      userIds[account.email] = existing.id
+      continue
+    }
+    userIds[account.email] = (await payload.create({
       collection: 'users',
       data: {
         email: account.email,
@@ -51,7 +56,7 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
         password,
         reviewer: 'reviewer' in account ? reviewerIds[account.reviewer] : undefined,
       },
-    })
+    })).id
   }
 
   let article = await findOne(payload, 'articles', { slug: { equals: guide.slug } })
@@ -71,20 +76,51 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
         )
       }),
     )
+    const content = {
+      title: guide.title,
+      summary: guide.summary,
+      body: body as never,
+      disclaimer: guide.disclaimer,
+      safety: root(guide.safety.map((text) => paragraph(textRuns(text)))) as never,
+    }
+    // The guide was reviewed on June 9, 2026, before this CMS existed: it is imported as published,
+    // with a sign-off record by its reviewer that covers exactly the imported text.
+    const sources = (await payload.find({ collection: 'sources', where: { id: { in: Object.values(sourceIds) } }, depth: 0 })).docs
+    const hash = hashOf(content, sources)
+    const reviewedAt = new Date(`${guide.lastReviewed}T12:00:00.000Z`)
+    const nextDue = new Date(reviewedAt)
+    nextDue.setUTCMonth(nextDue.getUTCMonth() + 12)
+    const reviewerUser = userIds['reviewer@runsense.local']
     article = await payload.create({
       collection: 'articles',
       draft: false,
+      context: { workflow: 'import', serverWrite: true },
       data: {
-        title: guide.title,
+        ...content,
         slug: guide.slug,
         byline: guide.byline,
-        summary: guide.summary,
-        body: body as never,
-        disclaimer: guide.disclaimer,
-        safety: root(guide.safety.map((text) => paragraph(textRuns(text)))) as never,
+        stage: 'published',
+        assignedReviewer: reviewerIds.raphael,
+        signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import' },
         reviewer: reviewerIds.raphael,
-        lastReviewedAt: new Date(`${guide.lastReviewed}T12:00:00.000Z`).toISOString(),
+        lastReviewedAt: reviewedAt.toISOString(),
+        nextReviewDue: nextDue.toISOString(),
+        reviewIntervalMonths: 12,
         _status: 'published',
+      },
+    })
+    await payload.create({
+      collection: 'workflow-events',
+      data: {
+        article: article.id,
+        articleTitle: guide.title,
+        action: 'import',
+        fromStage: 'draft',
+        toStage: 'published',
+        actorName: 'Seed import',
+        note: `Imported as published. Reviewed by ${reviewers.raphael.name}, ${reviewers.raphael.role}, on June 9, 2026 (before this CMS).`,
+        contentHash: hash,
+        reviewer: reviewerIds.raphael,
       },
     })
   }

@@ -1,7 +1,15 @@
 import type { CollectionConfig } from 'payload'
-import { admins, editors, nobodyField, publishedOrStaff, staff } from '../../access'
+import { STAGES } from '@runsense/domain/workflow'
+import { tagsForGuideChange } from '@runsense/domain/cache-tags'
+import { admins, editors, publishedOrStaff, staff } from '../../access'
 import { bodyEditor, plainEditor } from '../../editor'
 import { slugField } from '../../fields/slug'
+import { afterCommit } from '../../lib/db'
+import { revalidateSite } from '../../lib/revalidate'
+import { guardWrites, savesAreDrafts, workflowWrite } from './hooks/guardWrites'
+import { workflowGet, workflowPost } from './workflow'
+
+const serverOwned = { create: workflowWrite, update: workflowWrite }
 
 /**
  * Guides. Drafts and autosave come from Payload's versions; what readers see is only ever
@@ -12,7 +20,17 @@ export const Articles: CollectionConfig = {
   labels: { singular: 'Guide', plural: 'Guides' },
   admin: {
     useAsTitle: 'title',
-    defaultColumns: ['title', 'slug', '_status', 'lastReviewedAt', 'updatedAt'],
+    defaultColumns: ['title', 'stage', 'assignedReviewer', 'nextReviewDue', '_status', 'updatedAt'],
+  },
+  endpoints: [workflowPost, workflowGet],
+  hooks: {
+    beforeOperation: [savesAreDrafts],
+    beforeChange: [guardWrites],
+    afterDelete: [
+      async ({ doc, req }) => {
+        if (doc?._status === 'published') await afterCommit(req, () => revalidateSite(tagsForGuideChange([doc.slug]), req.payload.logger))
+      },
+    ],
   },
   access: {
     read: publishedOrStaff,
@@ -60,23 +78,66 @@ export const Articles: CollectionConfig = {
       editor: plainEditor,
     },
     {
+      name: 'reviewIntervalMonths',
+      label: 'Review again after (months)',
+      type: 'number',
+      defaultValue: 12,
+      min: 1,
+      max: 36,
+      admin: { position: 'sidebar', description: 'Sets "next review due" when the guide is published.' },
+    },
+    {
       type: 'collapsible',
-      label: 'Medical review (set by the review workflow)',
+      label: 'Review workflow (changed only through workflow actions)',
       admin: { position: 'sidebar' },
       fields: [
         {
+          name: 'stage',
+          type: 'select',
+          required: true,
+          defaultValue: 'draft',
+          index: true,
+          options: STAGES.map((value) => ({ label: value.replace(/_/g, ' '), value })),
+          admin: { readOnly: true },
+          access: serverOwned,
+        },
+        { name: 'assignedReviewer', type: 'relationship', relationTo: 'reviewers', index: true, admin: { readOnly: true }, access: serverOwned },
+        { name: 'lastAuthor', type: 'relationship', relationTo: 'users', admin: { readOnly: true }, access: serverOwned },
+        {
+          name: 'signOff',
+          type: 'group',
+          admin: { readOnly: true },
+          access: serverOwned,
+          fields: [
+            { name: 'user', type: 'relationship', relationTo: 'users' },
+            { name: 'reviewer', type: 'relationship', relationTo: 'reviewers' },
+            { name: 'at', type: 'date' },
+            { name: 'hash', type: 'text' },
+            { name: 'version', type: 'text' },
+          ],
+        },
+        {
           name: 'reviewer',
+          label: 'Public reviewer',
           type: 'relationship',
           relationTo: 'reviewers',
+          index: true,
           admin: { readOnly: true },
-          access: { create: nobodyField, update: nobodyField },
+          access: serverOwned,
         },
         {
           name: 'lastReviewedAt',
           label: 'Last reviewed',
           type: 'date',
           admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' } },
-          access: { create: nobodyField, update: nobodyField },
+          access: serverOwned,
+        },
+        {
+          name: 'nextReviewDue',
+          type: 'date',
+          index: true,
+          admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' } },
+          access: serverOwned,
         },
       ],
     },

@@ -50,6 +50,13 @@ export const Sources: CollectionConfig = {
       admin: { description: 'Shown after the citation, e.g. "Review of training-load and injury research (team-sport origin)".' },
     },
     {
+      name: 'retracted',
+      type: 'checkbox',
+      defaultValue: false,
+      admin: { position: 'sidebar', description: 'A retracted source blocks publishing every guide that cites it.' },
+    },
+    { name: 'retractionNote', type: 'textarea', admin: { position: 'sidebar', condition: (data) => Boolean(data?.retracted) } },
+    {
       name: 'formatted',
       type: 'text',
       virtual: true,

@@ -2,10 +2,15 @@ import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-postgres'
 
 export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.execute(sql`
-   CREATE TYPE "public"."enum_articles_status" AS ENUM('draft', 'published');
+   CREATE TYPE "public"."enum_articles_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
+  CREATE TYPE "public"."enum_articles_status" AS ENUM('draft', 'published');
+  CREATE TYPE "public"."enum__articles_v_version_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
   CREATE TYPE "public"."enum__articles_v_version_status" AS ENUM('draft', 'published');
   CREATE TYPE "public"."enum_users_role" AS ENUM('admin', 'editor', 'reviewer');
   CREATE TYPE "public"."enum_subscribers_status" AS ENUM('pending', 'confirmed', 'unsubscribed');
+  CREATE TYPE "public"."enum_workflow_events_action" AS ENUM('submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'unpublish', 'archive', 'sign_off_voided', 'import', 'note', 'delete');
+  CREATE TYPE "public"."enum_workflow_events_from_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
+  CREATE TYPE "public"."enum_workflow_events_to_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
   CREATE TABLE "articles" (
   	"id" serial PRIMARY KEY NOT NULL,
   	"title" varchar,
@@ -15,8 +20,18 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"body" jsonb,
   	"disclaimer" varchar DEFAULT 'This is general education, not medical advice, and not a substitute for the plan a clinician gives you for a diagnosed injury.',
   	"safety" jsonb,
+  	"review_interval_months" numeric DEFAULT 12,
+  	"stage" "enum_articles_stage" DEFAULT 'draft',
+  	"assigned_reviewer_id" integer,
+  	"last_author_id" integer,
+  	"sign_off_user_id" integer,
+  	"sign_off_reviewer_id" integer,
+  	"sign_off_at" timestamp(3) with time zone,
+  	"sign_off_hash" varchar,
+  	"sign_off_version" varchar,
   	"reviewer_id" integer,
   	"last_reviewed_at" timestamp(3) with time zone,
+  	"next_review_due" timestamp(3) with time zone,
   	"updated_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
   	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
   	"_status" "enum_articles_status" DEFAULT 'draft'
@@ -32,8 +47,18 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"version_body" jsonb,
   	"version_disclaimer" varchar DEFAULT 'This is general education, not medical advice, and not a substitute for the plan a clinician gives you for a diagnosed injury.',
   	"version_safety" jsonb,
+  	"version_review_interval_months" numeric DEFAULT 12,
+  	"version_stage" "enum__articles_v_version_stage" DEFAULT 'draft',
+  	"version_assigned_reviewer_id" integer,
+  	"version_last_author_id" integer,
+  	"version_sign_off_user_id" integer,
+  	"version_sign_off_reviewer_id" integer,
+  	"version_sign_off_at" timestamp(3) with time zone,
+  	"version_sign_off_hash" varchar,
+  	"version_sign_off_version" varchar,
   	"version_reviewer_id" integer,
   	"version_last_reviewed_at" timestamp(3) with time zone,
+  	"version_next_review_due" timestamp(3) with time zone,
   	"version_updated_at" timestamp(3) with time zone,
   	"version_created_at" timestamp(3) with time zone,
   	"version__status" "enum__articles_v_version_status" DEFAULT 'draft',
@@ -66,6 +91,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"pmid" varchar,
   	"url" varchar,
   	"note" varchar,
+  	"retracted" boolean DEFAULT false,
+  	"retraction_note" varchar,
   	"updated_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
   	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL
   );
@@ -113,6 +140,22 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL
   );
   
+  CREATE TABLE "workflow_events" (
+  	"id" serial PRIMARY KEY NOT NULL,
+  	"article" numeric NOT NULL,
+  	"article_title" varchar,
+  	"action" "enum_workflow_events_action" NOT NULL,
+  	"from_stage" "enum_workflow_events_from_stage" NOT NULL,
+  	"to_stage" "enum_workflow_events_to_stage" NOT NULL,
+  	"actor" numeric,
+  	"actor_name" varchar,
+  	"note" varchar,
+  	"content_hash" varchar,
+  	"reviewer" numeric,
+  	"updated_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
+  	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL
+  );
+  
   CREATE TABLE "payload_kv" (
   	"id" serial PRIMARY KEY NOT NULL,
   	"key" varchar NOT NULL,
@@ -135,7 +178,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"reviewers_id" integer,
   	"sources_id" integer,
   	"users_id" integer,
-  	"subscribers_id" integer
+  	"subscribers_id" integer,
+  	"workflow_events_id" integer
   );
   
   CREATE TABLE "payload_preferences" (
@@ -162,8 +206,16 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL
   );
   
+  ALTER TABLE "articles" ADD CONSTRAINT "articles_assigned_reviewer_id_reviewers_id_fk" FOREIGN KEY ("assigned_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "articles" ADD CONSTRAINT "articles_last_author_id_users_id_fk" FOREIGN KEY ("last_author_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "articles" ADD CONSTRAINT "articles_sign_off_user_id_users_id_fk" FOREIGN KEY ("sign_off_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "articles" ADD CONSTRAINT "articles_sign_off_reviewer_id_reviewers_id_fk" FOREIGN KEY ("sign_off_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "articles" ADD CONSTRAINT "articles_reviewer_id_reviewers_id_fk" FOREIGN KEY ("reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_parent_id_articles_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."articles"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_assigned_reviewer_id_reviewers_id_fk" FOREIGN KEY ("version_assigned_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_last_author_id_users_id_fk" FOREIGN KEY ("version_last_author_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_sign_off_user_id_users_id_fk" FOREIGN KEY ("version_sign_off_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_sign_off_reviewer_id_reviewers_id_fk" FOREIGN KEY ("version_sign_off_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_reviewer_id_reviewers_id_fk" FOREIGN KEY ("version_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "sources_texts" ADD CONSTRAINT "sources_texts_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."sources"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "users_sessions" ADD CONSTRAINT "users_sessions_parent_id_fk" FOREIGN KEY ("_parent_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
@@ -174,16 +226,29 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   ALTER TABLE "payload_locked_documents_rels" ADD CONSTRAINT "payload_locked_documents_rels_sources_fk" FOREIGN KEY ("sources_id") REFERENCES "public"."sources"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "payload_locked_documents_rels" ADD CONSTRAINT "payload_locked_documents_rels_users_fk" FOREIGN KEY ("users_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "payload_locked_documents_rels" ADD CONSTRAINT "payload_locked_documents_rels_subscribers_fk" FOREIGN KEY ("subscribers_id") REFERENCES "public"."subscribers"("id") ON DELETE cascade ON UPDATE no action;
+  ALTER TABLE "payload_locked_documents_rels" ADD CONSTRAINT "payload_locked_documents_rels_workflow_events_fk" FOREIGN KEY ("workflow_events_id") REFERENCES "public"."workflow_events"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "payload_preferences_rels" ADD CONSTRAINT "payload_preferences_rels_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."payload_preferences"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "payload_preferences_rels" ADD CONSTRAINT "payload_preferences_rels_users_fk" FOREIGN KEY ("users_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
   CREATE UNIQUE INDEX "articles_slug_idx" ON "articles" USING btree ("slug");
+  CREATE INDEX "articles_stage_idx" ON "articles" USING btree ("stage");
+  CREATE INDEX "articles_assigned_reviewer_idx" ON "articles" USING btree ("assigned_reviewer_id");
+  CREATE INDEX "articles_last_author_idx" ON "articles" USING btree ("last_author_id");
+  CREATE INDEX "articles_sign_off_sign_off_user_idx" ON "articles" USING btree ("sign_off_user_id");
+  CREATE INDEX "articles_sign_off_sign_off_reviewer_idx" ON "articles" USING btree ("sign_off_reviewer_id");
   CREATE INDEX "articles_reviewer_idx" ON "articles" USING btree ("reviewer_id");
+  CREATE INDEX "articles_next_review_due_idx" ON "articles" USING btree ("next_review_due");
   CREATE INDEX "articles_updated_at_idx" ON "articles" USING btree ("updated_at");
   CREATE INDEX "articles_created_at_idx" ON "articles" USING btree ("created_at");
   CREATE INDEX "articles__status_idx" ON "articles" USING btree ("_status");
   CREATE INDEX "_articles_v_parent_idx" ON "_articles_v" USING btree ("parent_id");
   CREATE INDEX "_articles_v_version_version_slug_idx" ON "_articles_v" USING btree ("version_slug");
+  CREATE INDEX "_articles_v_version_version_stage_idx" ON "_articles_v" USING btree ("version_stage");
+  CREATE INDEX "_articles_v_version_version_assigned_reviewer_idx" ON "_articles_v" USING btree ("version_assigned_reviewer_id");
+  CREATE INDEX "_articles_v_version_version_last_author_idx" ON "_articles_v" USING btree ("version_last_author_id");
+  CREATE INDEX "_articles_v_version_sign_off_version_sign_off_user_idx" ON "_articles_v" USING btree ("version_sign_off_user_id");
+  CREATE INDEX "_articles_v_version_sign_off_version_sign_off_reviewer_idx" ON "_articles_v" USING btree ("version_sign_off_reviewer_id");
   CREATE INDEX "_articles_v_version_version_reviewer_idx" ON "_articles_v" USING btree ("version_reviewer_id");
+  CREATE INDEX "_articles_v_version_version_next_review_due_idx" ON "_articles_v" USING btree ("version_next_review_due");
   CREATE INDEX "_articles_v_version_version_updated_at_idx" ON "_articles_v" USING btree ("version_updated_at");
   CREATE INDEX "_articles_v_version_version_created_at_idx" ON "_articles_v" USING btree ("version_created_at");
   CREATE INDEX "_articles_v_version_version__status_idx" ON "_articles_v" USING btree ("version__status");
@@ -207,6 +272,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "subscribers_status_idx" ON "subscribers" USING btree ("status");
   CREATE INDEX "subscribers_updated_at_idx" ON "subscribers" USING btree ("updated_at");
   CREATE INDEX "subscribers_created_at_idx" ON "subscribers" USING btree ("created_at");
+  CREATE INDEX "workflow_events_article_idx" ON "workflow_events" USING btree ("article");
+  CREATE INDEX "workflow_events_updated_at_idx" ON "workflow_events" USING btree ("updated_at");
+  CREATE INDEX "workflow_events_created_at_idx" ON "workflow_events" USING btree ("created_at");
   CREATE UNIQUE INDEX "payload_kv_key_idx" ON "payload_kv" USING btree ("key");
   CREATE INDEX "payload_locked_documents_global_slug_idx" ON "payload_locked_documents" USING btree ("global_slug");
   CREATE INDEX "payload_locked_documents_updated_at_idx" ON "payload_locked_documents" USING btree ("updated_at");
@@ -219,6 +287,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "payload_locked_documents_rels_sources_id_idx" ON "payload_locked_documents_rels" USING btree ("sources_id");
   CREATE INDEX "payload_locked_documents_rels_users_id_idx" ON "payload_locked_documents_rels" USING btree ("users_id");
   CREATE INDEX "payload_locked_documents_rels_subscribers_id_idx" ON "payload_locked_documents_rels" USING btree ("subscribers_id");
+  CREATE INDEX "payload_locked_documents_rels_workflow_events_id_idx" ON "payload_locked_documents_rels" USING btree ("workflow_events_id");
   CREATE INDEX "payload_preferences_key_idx" ON "payload_preferences" USING btree ("key");
   CREATE INDEX "payload_preferences_updated_at_idx" ON "payload_preferences" USING btree ("updated_at");
   CREATE INDEX "payload_preferences_created_at_idx" ON "payload_preferences" USING btree ("created_at");
@@ -240,14 +309,20 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   DROP TABLE "users_sessions" CASCADE;
   DROP TABLE "users" CASCADE;
   DROP TABLE "subscribers" CASCADE;
+  DROP TABLE "workflow_events" CASCADE;
   DROP TABLE "payload_kv" CASCADE;
   DROP TABLE "payload_locked_documents" CASCADE;
   DROP TABLE "payload_locked_documents_rels" CASCADE;
   DROP TABLE "payload_preferences" CASCADE;
   DROP TABLE "payload_preferences_rels" CASCADE;
   DROP TABLE "payload_migrations" CASCADE;
+  DROP TYPE "public"."enum_articles_stage";
   DROP TYPE "public"."enum_articles_status";
+  DROP TYPE "public"."enum__articles_v_version_stage";
   DROP TYPE "public"."enum__articles_v_version_status";
   DROP TYPE "public"."enum_users_role";
-  DROP TYPE "public"."enum_subscribers_status";`)
+  DROP TYPE "public"."enum_subscribers_status";
+  DROP TYPE "public"."enum_workflow_events_action";
+  DROP TYPE "public"."enum_workflow_events_from_stage";
+  DROP TYPE "public"."enum_workflow_events_to_stage";`)
 }

@@ -1,0 +1,217 @@
+/**
+ * POST /api/articles/:id/workflow — take a review action; GET — the state, the actions the
+ * current user may take, the sign-off and the history. The rules themselves (who may do what,
+ * from which stage, the publish gate) are in @runsense/domain/workflow; this file applies them
+ * to the database, under a row lock, in one transaction, and records every action.
+ */
+import type { Endpoint, PayloadRequest } from 'payload'
+import type { Article, User } from '@runsense/types'
+import { tagsForGuideChange } from '@runsense/domain/cache-tags'
+import { type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
+import { roleOf } from '../../access/roles'
+import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
+import { revalidateSite } from '../../lib/revalidate'
+import { citedSources, contentProblems, hashOf } from './content'
+
+const idOf = (v: unknown): string | null =>
+  v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
+
+const json = (status: number, body: unknown) => Response.json(body, { status })
+
+function actorOf(req: PayloadRequest): Actor | Response {
+  if (!req.user) return json(401, { error: 'Log in to use the review workflow.' })
+  const role = roleOf(req.user)
+  if (!role) return json(403, { error: 'Only staff accounts can use the review workflow.' })
+  return { id: String(req.user.id), role, reviewerId: idOf((req.user as User).reviewer) }
+}
+
+type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
+
+/** The working copy (latest version) and its workflow state, read under the row lock. */
+async function load(req: PayloadRequest, id: number): Promise<Loaded | null> {
+  const row = await lockArticle(req, id)
+  if (!row) return null
+  const working = (await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, overrideAccess: true, req })) as Article
+  const sources = await citedSources(req, [working])
+  const s = working.signOff
+  const state: GuideState = {
+    stage: (working.stage ?? 'draft') as Stage,
+    live: row.liveStatus === 'published',
+    lastAuthorId: idOf(working.lastAuthor),
+    assignedReviewerId: idOf(working.assignedReviewer),
+    signOff: s?.hash && s.reviewer && s.at ? { userId: idOf(s.user) ?? '', reviewerId: idOf(s.reviewer)!, at: s.at, hash: s.hash, version: s.version ?? null } : null,
+    currentHash: hashOf(working, sources),
+  }
+  return { working, state, liveSlug: row.liveStatus === 'published' ? row.slug : null, sources }
+}
+
+const addMonths = (iso: string, months: number) => {
+  const d = new Date(iso)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  return d.toISOString()
+}
+
+async function parseBody(req: PayloadRequest): Promise<{ action?: unknown; note?: unknown; reviewer?: unknown } | null> {
+  try {
+    const body = await (req as unknown as Request).json()
+    return body && typeof body === 'object' && !Array.isArray(body) ? body : null
+  } catch {
+    return null
+  }
+}
+
+class Refusal {
+  constructor(readonly response: Response) {}
+}
+
+export const workflowPost: Endpoint = {
+  path: '/:id/workflow',
+  method: 'post',
+  handler: async (req) => {
+    const actor = actorOf(req)
+    if (actor instanceof Response) return actor
+    const id = Number(req.routeParams?.id)
+    if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
+    const body = await parseBody(req)
+    if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id }.' })
+    const note = typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined
+    const reviewer = body.reviewer === undefined || body.reviewer === null ? undefined : String(body.reviewer)
+    const action = typeof body.action === 'string' ? body.action : ''
+
+    try {
+      const result = await inTransaction(req, async () => {
+        const loaded = await load(req, id)
+        if (!loaded) throw new Refusal(json(404, { error: 'No such guide.' }))
+        const { working, state, sources } = loaded
+        const problems = action === 'publish' ? contentProblems(working, sources) : []
+        const decision = decide(state, actor, action, { note, reviewer }, problems)
+        if (!decision.ok) throw new Refusal(json(decision.status, { error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage }))
+
+        if (decision.assignReviewerId) {
+          const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
+          if (!exists.totalDocs) throw new Refusal(json(400, { error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] }))
+        }
+
+        const now = new Date().toISOString()
+        const data: Record<string, unknown> = { stage: decision.to }
+        if (decision.assignReviewerId) data.assignedReviewer = Number(decision.assignReviewerId)
+        if (decision.recordSignOff) {
+          data.signOff = {
+            user: Number(actor.id),
+            reviewer: Number(actor.reviewerId),
+            at: now,
+            hash: state.currentHash,
+            version: String(working.updatedAt ?? ''),
+          }
+        }
+        if (decision.goesLive) {
+          const so = state.signOff!
+          data.reviewer = Number(so.reviewerId)
+          data.lastReviewedAt = so.at
+          data.nextReviewDue = addMonths(so.at, working.reviewIntervalMonths ?? 12)
+          data._status = 'published'
+        } else if (decision.goesOffline) {
+          data._status = 'draft'
+        }
+        // Publishing and taking offline write the live version; everything else is a new draft version.
+        const writesLive = Boolean(decision.goesLive || decision.goesOffline)
+        const updated = (await req.payload.update({
+          collection: 'articles',
+          id,
+          data,
+          draft: !writesLive,
+          depth: 0,
+          overrideAccess: true,
+          context: { workflow: action, serverWrite: true },
+          req,
+        })) as Article
+
+        if (decision.goesLive) {
+          // Belt and braces: what was written must be exactly what was signed.
+          const written = hashOf(updated, await citedSources(req, [updated]))
+          if (written !== state.signOff!.hash) throw new Error('Refusing to publish: the written content does not match the sign-off.')
+        }
+
+        await req.payload.create({
+          collection: 'workflow-events',
+          data: {
+            article: id,
+            articleTitle: working.title,
+            action: action as never,
+            fromStage: decision.from,
+            toStage: decision.to,
+            actor: Number(actor.id),
+            actorName: (req.user as User).name,
+            note: note || null,
+            contentHash: state.currentHash,
+            reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
+          },
+          overrideAccess: true, // the audit log is written only here, by the server
+          req,
+        })
+
+        if (writesLive) {
+          const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
+          await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
+        }
+        return { stage: decision.to, from: decision.from }
+      })
+      return json(200, { stage: result.stage, from: result.from })
+    } catch (err) {
+      if (err instanceof Refusal) return err.response
+      req.payload.logger.error({ err, msg: `workflow action ${action} on article ${id} failed` })
+      return json(503, { error: 'The action could not be completed just now; nothing was changed. Please try again.' })
+    }
+  },
+}
+
+export const workflowGet: Endpoint = {
+  path: '/:id/workflow',
+  method: 'get',
+  handler: async (req) => {
+    const actor = actorOf(req)
+    if (actor instanceof Response) return actor
+    const id = Number(req.routeParams?.id)
+    if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
+    const loaded = await inTransaction(req, () => load(req, id))
+    if (!loaded) return json(404, { error: 'No such guide.' })
+    const { working, state } = loaded
+    const [assignee, signer, signerReviewer, history] = await Promise.all([
+      state.assignedReviewerId ? req.payload.findByID({ collection: 'reviewers', id: Number(state.assignedReviewerId), depth: 0, overrideAccess: true }).catch(() => null) : null,
+      state.signOff?.userId ? req.payload.findByID({ collection: 'users', id: Number(state.signOff.userId), depth: 0, overrideAccess: true }).catch(() => null) : null,
+      state.signOff ? req.payload.findByID({ collection: 'reviewers', id: Number(state.signOff.reviewerId), depth: 0, overrideAccess: true }).catch(() => null) : null,
+      req.payload.find({ collection: 'workflow-events', where: { article: { equals: id } }, sort: 'createdAt', limit: 500, depth: 0, overrideAccess: true }),
+    ])
+    return json(200, {
+      id,
+      title: working.title,
+      stage: state.stage,
+      live: state.live,
+      actions: availableActions(state, actor),
+      assignee: assignee ? { id: assignee.id, name: assignee.name, role: assignee.role } : null,
+      lastAuthor: state.lastAuthorId ? Number(state.lastAuthorId) : null,
+      currentHash: state.currentHash,
+      signOff: state.signOff
+        ? {
+            by: signer ? { id: signer.id, name: signer.name } : null,
+            reviewer: signerReviewer ? { id: signerReviewer.id, name: signerReviewer.name, role: signerReviewer.role } : null,
+            at: state.signOff.at,
+            hash: state.signOff.hash,
+            version: state.signOff.version,
+            matches: signOffMatches(state),
+          }
+        : null,
+      lastReviewedAt: working.lastReviewedAt ?? null,
+      nextReviewDue: working.nextReviewDue ?? null,
+      history: history.docs.map((e) => ({
+        at: e.createdAt,
+        action: e.action,
+        from: e.fromStage,
+        to: e.toStage,
+        actor: e.actor ? { id: e.actor, name: e.actorName } : null,
+        note: e.note ?? null,
+        contentHash: e.contentHash ?? null,
+      })),
+    })
+  },
+}

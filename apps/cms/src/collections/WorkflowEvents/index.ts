@@ -1,0 +1,38 @@
+import type { CollectionConfig } from 'payload'
+import { ACTIONS, STAGES } from '@runsense/domain/workflow'
+import { nobody, staff } from '../../access'
+
+/**
+ * The append-only audit log of the review workflow: every action with who, when, from/to
+ * stage, note and content hash. Written only by the workflow endpoint (overrideAccess);
+ * no API can change or delete an entry, and a database trigger (migration) refuses it too.
+ */
+export const WorkflowEvents: CollectionConfig = {
+  slug: 'workflow-events',
+  labels: { singular: 'Workflow event', plural: 'Workflow history' },
+  admin: {
+    useAsTitle: 'action',
+    defaultColumns: ['createdAt', 'articleTitle', 'action', 'fromStage', 'toStage', 'actorName'],
+    group: 'Editorial',
+  },
+  access: {
+    read: staff,
+    create: nobody,
+    update: nobody,
+    delete: nobody,
+  },
+  timestamps: true,
+  fields: [
+    // A plain id, not a relationship: the history outlives a deleted guide.
+    { name: 'article', type: 'number', required: true, index: true },
+    { name: 'articleTitle', type: 'text' },
+    { name: 'action', type: 'select', required: true, options: [...ACTIONS, 'sign_off_voided', 'import', 'note', 'delete'].map((a) => ({ label: a, value: a })) },
+    { name: 'fromStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
+    { name: 'toStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
+    { name: 'actor', type: 'number', admin: { description: 'User id (null for the system).' } },
+    { name: 'actorName', type: 'text' },
+    { name: 'note', type: 'textarea' },
+    { name: 'contentHash', type: 'text' },
+    { name: 'reviewer', type: 'number' },
+  ],
+}

@@ -1,0 +1,62 @@
+import type { PayloadRequest } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { commitTransaction, initTransaction, killTransaction } from 'payload'
+
+type SQL = ReturnType<typeof sql>
+type Session = { db: { execute: (q: SQL) => Promise<{ rows: Record<string, unknown>[] }> }; resolve: () => Promise<unknown> }
+type Adapter = { sessions: Record<string, Session>; drizzle: Session['db'] }
+
+const adapterOf = (req: PayloadRequest) => req.payload.db as unknown as Adapter
+
+/** Runs raw SQL in the request's transaction when there is one (so locks and reads share it). */
+export async function execute(req: PayloadRequest, query: SQL) {
+  const adapter = adapterOf(req)
+  const id = req.transactionID instanceof Promise ? await req.transactionID : req.transactionID
+  const db = (id && adapter.sessions[id]?.db) || adapter.drizzle
+  return (await db.execute(query)).rows
+}
+
+/**
+ * Locks a guide's row until the transaction ends. Every workflow action and every edit takes
+ * this lock first, so they happen one after another per guide, never interleaved.
+ * Returns the live (main-table) publication status, or null when the guide does not exist.
+ */
+export async function lockArticle(req: PayloadRequest, id: number | string): Promise<{ liveStatus: string | null; slug: string | null } | null> {
+  const rows = await execute(req, sql`select "_status" as status, slug from articles where id = ${Number(id)} for update`)
+  if (!rows.length) return null
+  return { liveStatus: (rows[0].status as string) ?? null, slug: (rows[0].slug as string) ?? null }
+}
+
+/**
+ * Runs fn once the request's transaction has committed (Payload has no after-commit hook:
+ * afterChange and afterOperation run before the commit, PLATFORM.md). Without a transaction,
+ * runs it now. Errors are logged, never thrown into the request.
+ */
+export async function afterCommit(req: PayloadRequest, fn: () => Promise<unknown>) {
+  const run = () => fn().catch((err) => req.payload.logger.error({ err, msg: 'after-commit task failed' }))
+  const id = req.transactionID instanceof Promise ? await req.transactionID : req.transactionID
+  const session = id ? adapterOf(req).sessions[id] : undefined
+  if (!session) {
+    void run()
+    return
+  }
+  const resolve = session.resolve
+  session.resolve = () => {
+    const done = resolve()
+    void Promise.resolve(done).then(run)
+    return done
+  }
+}
+
+/** Runs fn in a transaction of its own on req, committing on success and rolling back on error. */
+export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>): Promise<T> {
+  const owns = await initTransaction(req)
+  try {
+    const result = await fn()
+    if (owns) await commitTransaction(req)
+    return result
+  } catch (err) {
+    if (owns) await killTransaction(req)
+    throw err
+  }
+}

@@ -1,0 +1,156 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, replay } from './workflow'
+
+const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null }
+const editor2: Actor = { id: 'e2', role: 'editor', reviewerId: null }
+const admin: Actor = { id: 'a1', role: 'admin', reviewerId: null }
+const reviewer: Actor = { id: 'r1', role: 'reviewer', reviewerId: 'R1' }
+const reviewer2: Actor = { id: 'r2', role: 'reviewer', reviewerId: 'R2' }
+const actors = [editor, editor2, admin, reviewer, reviewer2]
+
+const base = (over: Partial<GuideState> = {}): GuideState => ({
+  stage: 'draft',
+  live: false,
+  lastAuthorId: 'e1',
+  assignedReviewerId: null,
+  signOff: null,
+  currentHash: 'h1',
+  ...over,
+})
+
+describe('workflow rules', () => {
+  it('lets an editor submit a draft, and refuses reviewers', () => {
+    expect(decide(base(), editor, 'submit')).toMatchObject({ ok: true, to: 'editorial_review' })
+    expect(decide(base(), reviewer, 'submit')).toMatchObject({ ok: false, status: 403 })
+  })
+
+  it('enforces four eyes: the last author cannot send to medical review', () => {
+    const s = base({ stage: 'editorial_review', lastAuthorId: 'e1' })
+    expect(decide(s, editor, 'send_to_medical_review', { reviewer: 'R1' })).toMatchObject({ ok: false, status: 403 })
+    expect(decide(s, editor2, 'send_to_medical_review', { reviewer: 'R1' })).toMatchObject({ ok: true, to: 'medical_review', assignReviewerId: 'R1' })
+    expect(decide(s, editor2, 'send_to_medical_review')).toMatchObject({ ok: false, status: 400, missing: ['reviewer'] })
+  })
+
+  it('lets only the assigned reviewer sign off, admins included', () => {
+    const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
+    expect(decide(s, reviewer, 'sign_off')).toMatchObject({ ok: true, to: 'approved', recordSignOff: true })
+    for (const a of [reviewer2, admin, editor]) expect(decide(s, a, 'sign_off')).toMatchObject({ ok: false, status: 403 })
+  })
+
+  it('requires a note to request changes, from the right person per stage', () => {
+    const ed = base({ stage: 'editorial_review' })
+    expect(decide(ed, editor, 'request_changes')).toMatchObject({ ok: false, status: 400 })
+    expect(decide(ed, editor, 'request_changes', { note: 'Fix the intro' })).toMatchObject({ ok: true, to: 'changes_requested' })
+    expect(decide(ed, reviewer, 'request_changes', { note: 'x' })).toMatchObject({ ok: false, status: 403 })
+    const med = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
+    expect(decide(med, reviewer, 'request_changes', { note: 'x' })).toMatchObject({ ok: true })
+    expect(decide(med, reviewer2, 'request_changes', { note: 'x' })).toMatchObject({ ok: false, status: 403 })
+    expect(decide(med, editor, 'request_changes', { note: 'x' })).toMatchObject({ ok: false, status: 403 })
+  })
+
+  it('publishes only with a sign-off of the current text, and lists what is missing', () => {
+    const signed = base({ stage: 'approved', assignedReviewerId: 'R1', signOff: { userId: 'r1', reviewerId: 'R1', at: '2026-06-09', hash: 'h1', version: null } })
+    expect(decide(signed, editor, 'publish')).toMatchObject({ ok: true, to: 'published', goesLive: true })
+    expect(decide(signed, reviewer, 'publish')).toMatchObject({ ok: false, status: 403 })
+    const changed = { ...signed, currentHash: 'h2' }
+    const refused = decide(changed, admin, 'publish')
+    expect(refused).toMatchObject({ ok: false, status: 422 })
+    expect(refused.ok === false && refused.missing?.join(' ')).toMatch(/changed after the sign-off/)
+    expect(decide(signed, editor, 'publish', {}, ['The Safety section.'])).toMatchObject({ ok: false, status: 422, missing: ['The Safety section.'] })
+  })
+
+  it('answers 409 when an action does not apply to the stage, 400 for an unknown one', () => {
+    expect(decide(base(), editor, 'publish')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(base(), editor, 'unpublish')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(base(), editor, 'launch')).toMatchObject({ ok: false, status: 400 })
+  })
+
+  it('voids a sign-off when the reviewed text changes after it, not before', () => {
+    expect(afterContentEdit(base({ stage: 'approved' }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2' })
+    expect(afterContentEdit(base({ stage: 'published', live: true }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2' })
+    expect(afterContentEdit(base({ stage: 'medical_review' }), 'h2', 'e2')).toEqual({ stage: 'medical_review', lastAuthorId: 'e2' })
+    expect(afterContentEdit(base({ stage: 'approved' }), 'h1', 'e2')).toBeNull()
+  })
+
+  it('offers each user exactly the actions decide() would allow', () => {
+    const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
+    expect(availableActions(s, reviewer)).toEqual(['request_changes', 'sign_off'])
+    expect(availableActions(s, reviewer2)).toEqual([])
+    expect(availableActions(s, editor)).toEqual(['archive'])
+  })
+})
+
+/**
+ * Random action sequences by random users, with edits and source changes between them, on a
+ * model that applies every accepted decision. Invariants: nothing goes live without a sign-off
+ * of exactly the live text by the reviewer assigned when it was signed; the audit log always
+ * replays to the current stage.
+ */
+describe('workflow properties', () => {
+  type Step =
+    | { kind: 'action'; actor: number; action: Action; note: boolean; reviewer: 'R1' | 'R2' | undefined }
+    | { kind: 'edit'; actor: number }
+    | { kind: 'sourceChange' }
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('action' as const), actor: fc.nat(actors.length - 1), action: fc.constantFrom(...ACTIONS), note: fc.boolean(), reviewer: fc.constantFrom('R1' as const, 'R2' as const, undefined) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), actor: fc.nat(2) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('sourceChange' as const) }) },
+  )
+
+  it('never publishes unsigned text, and the log replays to the stage (10,000 sequences)', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        let s = base({ lastAuthorId: null })
+        let hashes = 1
+        let liveHash: string | null = null
+        const log: { fromStage: GuideState['stage']; toStage: GuideState['stage'] }[] = []
+        const signers = new Map<string, { reviewerId: string; assigned: string | null }>()
+        for (const st of steps) {
+          if (st.kind === 'edit') {
+            const editorActor = [editor, editor2, admin][st.actor]
+            const next = `h${++hashes}`
+            const e = afterContentEdit(s, next, editorActor.id)
+            // The CMS records an audit entry whenever an edit moves the stage (a voided sign-off).
+            if (e && e.stage !== s.stage) log.push({ fromStage: s.stage, toStage: e.stage })
+            s = { ...s, currentHash: next, ...(e ? { stage: e.stage, lastAuthorId: e.lastAuthorId } : {}) }
+            continue
+          }
+          if (st.kind === 'sourceChange') {
+            s = { ...s, currentHash: `h${++hashes}` }
+            continue
+          }
+          const a = actors[st.actor]
+          const d = decide(s, a, st.action, { note: st.note ? 'note' : undefined, reviewer: st.reviewer })
+          const allowed = availableActions(s, a).includes(st.action)
+          // availableActions never offers what decide refuses on role or stage.
+          if (!d.ok && (d.status === 403 || d.status === 409)) expect(allowed).toBe(false)
+          if (!d.ok) continue
+          log.push({ fromStage: d.from, toStage: d.to })
+          const next: GuideState = { ...s, stage: d.to }
+          if (d.assignReviewerId) next.assignedReviewerId = d.assignReviewerId
+          if (d.recordSignOff) {
+            next.signOff = { userId: a.id, reviewerId: a.reviewerId!, at: 'now', hash: s.currentHash, version: null }
+            signers.set(s.currentHash, { reviewerId: a.reviewerId!, assigned: s.assignedReviewerId })
+          }
+          if (d.goesLive) {
+            next.live = true
+            liveHash = s.currentHash
+            const signer = signers.get(liveHash)
+            expect(signer, 'published text was signed off').toBeDefined()
+            expect(signer!.reviewerId).toBe(signer!.assigned)
+            expect(s.signOff?.hash).toBe(liveHash)
+          }
+          if (d.goesOffline) {
+            next.live = false
+            liveHash = null
+          }
+          s = next
+        }
+        expect(replay(log)).toBe(s.stage)
+        if (s.live) expect(signers.has(liveHash!)).toBe(true)
+      }),
+      { numRuns: 10_000 },
+    )
+  })
+})

@@ -1,0 +1,164 @@
+/**
+ * The editorial and medical review workflow: who may move a guide, from where, to where.
+ * Pure rules, no I/O: the CMS endpoint feeds it the guide's state and the acting user and
+ * does what it decides; the admin UI asks it which buttons to show. "Who may sign off"
+ * is answered here and nowhere else.
+ */
+
+export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
+export type Stage = (typeof STAGES)[number]
+
+export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'unpublish', 'archive'] as const
+export type Action = (typeof ACTIONS)[number]
+
+export type Role = 'admin' | 'editor' | 'reviewer'
+
+export type Actor = {
+  id: string
+  role: Role
+  /** The public reviewer profile this user signs off as (reviewer accounts only). */
+  reviewerId: string | null
+}
+
+export type SignOff = {
+  userId: string
+  reviewerId: string
+  at: string
+  hash: string
+  version: string | null
+}
+
+export type GuideState = {
+  stage: Stage
+  /** Whether a published version is live on the site (it can be, whatever the working stage). */
+  live: boolean
+  /** The user who last changed the reviewed content: they may not send it to medical review. */
+  lastAuthorId: string | null
+  assignedReviewerId: string | null
+  signOff: SignOff | null
+  /** Hash of the working copy's reviewed content (title, summary, body, disclaimer, Safety, cited sources). */
+  currentHash: string
+}
+
+export type ActionInput = { note?: string; reviewer?: string }
+
+/** Problems that keep a guide from being published (the CMS computes them from the content). */
+export type GateProblems = string[]
+
+export type Decision =
+  | { ok: true; from: Stage; to: Stage; assignReviewerId?: string | null; recordSignOff?: boolean; goesLive?: boolean; goesOffline?: boolean }
+  | { ok: false; status: 400 | 403 | 409 | 422; error: string; missing?: string[] }
+
+export const isEditor = (a: Actor) => a.role === 'editor' || a.role === 'admin'
+
+/** Where each action may start from. */
+const FROM: Record<Action, (s: GuideState) => boolean> = {
+  submit: (s) => s.stage === 'draft' || s.stage === 'changes_requested',
+  request_changes: (s) => s.stage === 'editorial_review' || s.stage === 'medical_review',
+  send_to_medical_review: (s) => s.stage === 'editorial_review',
+  sign_off: (s) => s.stage === 'medical_review',
+  publish: (s) => s.stage === 'approved',
+  unpublish: (s) => s.live,
+  archive: (s) => s.stage !== 'archived',
+}
+
+export const signOffMatches = (s: GuideState) => s.signOff !== null && s.signOff.hash === s.currentHash
+
+const stageAfterUnpublish = (s: GuideState): Stage => (s.stage === 'published' ? (signOffMatches(s) ? 'approved' : 'draft') : s.stage)
+
+/**
+ * Who may take an action, given that it applies to the stage. Returns the refusal sentence,
+ * or null when allowed. Admins may do what editors may; nobody signs off for another reviewer.
+ */
+function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): string | null {
+  switch (action) {
+    case 'submit':
+      return isEditor(a) ? null : 'Only editors can submit a guide for editorial review.'
+    case 'request_changes':
+      if (s.stage === 'editorial_review') return isEditor(a) ? null : 'Only editors can request changes during editorial review.'
+      return a.reviewerId !== null && a.reviewerId === s.assignedReviewerId
+        ? null
+        : 'Only the assigned medical reviewer can request changes during medical review.'
+    case 'send_to_medical_review':
+      if (!isEditor(a)) return 'Only editors can send a guide to medical review.'
+      if (s.lastAuthorId !== null && s.lastAuthorId === a.id)
+        return 'Four eyes: the editor who last changed the text cannot also send it to medical review; another editor must.'
+      return null
+    case 'sign_off':
+      if (a.reviewerId === null || a.reviewerId !== s.assignedReviewerId)
+        return 'Only the assigned medical reviewer can sign off this guide; nobody can sign off for another reviewer.'
+      return null
+    case 'publish':
+    case 'unpublish':
+    case 'archive':
+      return isEditor(a) ? null : `Only editors and admins can ${action} a guide.`
+  }
+}
+
+/** The publish gate: the sign-off covers exactly this text, and the content is complete. */
+export function publishGate(s: GuideState, contentProblems: GateProblems): string[] {
+  const missing: string[] = []
+  if (!s.signOff) missing.push('A medical sign-off of this text.')
+  else if (s.signOff.hash !== s.currentHash) missing.push('A sign-off of the current text: it changed after the sign-off.')
+  else if (s.signOff.reviewerId !== s.assignedReviewerId) missing.push('A sign-off by the assigned reviewer.')
+  return [...missing, ...contentProblems]
+}
+
+export function decide(s: GuideState, a: Actor, action: string, input: ActionInput = {}, contentProblems: GateProblems = []): Decision {
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    return { ok: false, status: 400, error: `Unknown action "${String(action).slice(0, 40)}". Use one of: ${ACTIONS.join(', ')}.` }
+  }
+  const act = action as Action
+  if (!FROM[act](s)) {
+    return { ok: false, status: 409, error: `"${act}" does not apply to a guide in the "${s.stage}" stage${act === 'unpublish' ? ' that is not live' : ''}.` }
+  }
+  const why = refusal(act, s, a, input)
+  if (why) return { ok: false, status: 403, error: why }
+  const from = s.stage
+  switch (act) {
+    case 'submit':
+      return { ok: true, from, to: 'editorial_review' }
+    case 'request_changes':
+      if (!input.note?.trim()) return { ok: false, status: 400, error: 'Say what needs to change: a note is required.', missing: ['note'] }
+      return { ok: true, from, to: 'changes_requested' }
+    case 'send_to_medical_review':
+      if (!input.reviewer) return { ok: false, status: 400, error: 'Name the medical reviewer to send the guide to.', missing: ['reviewer'] }
+      return { ok: true, from, to: 'medical_review', assignReviewerId: input.reviewer }
+    case 'sign_off':
+      return { ok: true, from, to: 'approved', recordSignOff: true }
+    case 'publish': {
+      const missing = publishGate(s, contentProblems)
+      if (missing.length) return { ok: false, status: 422, error: 'This guide cannot be published yet.', missing }
+      return { ok: true, from, to: 'published', goesLive: true }
+    }
+    case 'unpublish':
+      return { ok: true, from, to: stageAfterUnpublish(s), goesOffline: true }
+    case 'archive':
+      return { ok: true, from, to: 'archived', goesOffline: s.live }
+  }
+}
+
+/** The actions this user may take now (the gate is checked only when publishing). */
+export function availableActions(s: GuideState, a: Actor): Action[] {
+  return ACTIONS.filter((act) => FROM[act](s) && refusal(act, s, a, {}) === null)
+}
+
+/**
+ * What an edit of the working copy does to the workflow: a change to the reviewed content
+ * after sign-off voids it (back to draft); during review it only records the new last author.
+ */
+export function afterContentEdit(s: GuideState, newHash: string, editorId: string): { stage: Stage; lastAuthorId: string } | null {
+  if (newHash === s.currentHash) return null
+  const voids = s.stage === 'approved' || s.stage === 'published'
+  return { stage: voids ? 'draft' : s.stage, lastAuthorId: editorId }
+}
+
+/** Replays an audit log: each entry must start where the previous ended. Returns the final stage. */
+export function replay(events: { fromStage: Stage; toStage: Stage }[], initial: Stage = 'draft'): Stage {
+  let stage = initial
+  for (const [i, e] of events.entries()) {
+    if (e.fromStage !== stage) throw new Error(`Audit log entry ${i + 1} starts at "${e.fromStage}" but the guide was at "${stage}".`)
+    stage = e.toStage
+  }
+  return stage
+}
