@@ -13,6 +13,8 @@ import { dropDatabase } from './lib/embedded-pg.mjs'
 import { startMailCatcher } from './lib/mail.mjs'
 
 const tiers = process.argv.slice(2).filter((a) => ['unit', 'int', 'e2e'].includes(a))
+// Anything else on the command line filters test files (e.g. `npm test -- int workflow`).
+const filters = process.argv.slice(2).filter((a) => !['unit', 'int', 'e2e'].includes(a))
 const want = (t) => tiers.length === 0 || tiers.includes(t)
 const say = (m) => console.log(`\n[test] ${m}`)
 const cleanups = []
@@ -34,7 +36,7 @@ const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
 let code = 0
 try {
-  if (want('unit')) await tier('unit', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'unit'])
+  if (want('unit')) await tier('unit', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'unit', ...filters])
 
   if (want('int') || want('e2e')) {
     say('Building both apps (turbo; cached when nothing changed)…')
@@ -83,8 +85,8 @@ try {
     cleanups.push(apps.stop)
     const testEnv = { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile }
 
-    if (want('int')) await tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int'], testEnv)
-    if (want('e2e')) await tier('e2e', node, [bin('@playwright/test/cli.js'), 'test'], testEnv)
+    if (want('int')) await tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int', ...filters], testEnv)
+    if (want('e2e')) await tier('e2e', node, [bin('@playwright/test/cli.js'), 'test', ...filters], testEnv)
   }
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)

@@ -97,6 +97,7 @@ export function guideData(overrides: Record<string, unknown> = {}) {
     title: `Test guide ${n}`,
     slug: `test-guide-${n}`,
     summary: 'A guide created by a test.',
+    byline: 'Runsense',
     body: lexical('Body text written by a test.'),
     disclaimer: 'General education, not medical advice.',
     safety: lexical('Stop if it hurts.'),
@@ -112,7 +113,7 @@ export const workflowOf = (id: number, as: Who = 'editor') => rest('GET', `/api/
 
 /** The seeded reviewer profiles' ids: Raphael (reviewer@) and the demo reviewer (reviewer2@). */
 export async function reviewerIds() {
-  const res = await rest('GET', '/api/reviewers?limit=10&depth=0')
+  const res = await rest('GET', '/api/reviewers?where[slug][in]=raphael-crawford-marks,demo-reviewer&depth=0')
   const bySlug = Object.fromEntries(res.body.docs.map((r: { slug: string; id: number }) => [r.slug, r.id]))
   return { raphael: bySlug['raphael-crawford-marks'] as number, demo: bySlug['demo-reviewer'] as number }
 }

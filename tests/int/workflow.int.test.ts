@@ -14,7 +14,8 @@ describe('the review cycle through the API', () => {
     expect(own.status).toBe(403)
     expect(own.body.error).toMatch(/Four eyes/)
 
-    expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).body.stage).toBe('medical_review')
+    const sent = await act(guide.id, "editor2", "send_to_medical_review", { reviewer: raphael })
+    expect(sent.body.stage, JSON.stringify(sent.body)).toBe("medical_review")
     for (const who of ['reviewer2', 'admin', 'editor'] as const) {
       const refused = await act(guide.id, who, 'sign_off')
       expect(refused.status, who).toBe(403)

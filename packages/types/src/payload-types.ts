@@ -176,7 +176,9 @@ export interface Article {
    * Sets "next review due" when the guide is published.
    */
   reviewIntervalMonths?: number | null;
-  stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'changes_requested' | 'archived';
+  stage?:
+    | ('draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'changes_requested' | 'archived')
+    | null;
   assignedReviewer?: (number | null) | Reviewer;
   lastAuthor?: (number | null) | User;
   signOff?: {

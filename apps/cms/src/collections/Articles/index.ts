@@ -94,7 +94,6 @@ export const Articles: CollectionConfig = {
         {
           name: 'stage',
           type: 'select',
-          required: true,
           defaultValue: 'draft',
           index: true,
           options: STAGES.map((value) => ({ label: value.replace(/_/g, ' '), value })),

@@ -1,0 +1,206 @@
+/**
+ * Who may do what: every collection × create/read/update/delete × every kind of user, over
+ * REST and GraphQL, and every workflow action × every kind of user. Each cell asserts allowed
+ * or refused, and a refused write is checked to have changed nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Payload } from 'payload'
+import { act, createGuide, graphql, guideAt, guideData, rest, reviewerIds, type Who } from '../helpers/api'
+import { localPayload } from '../helpers/payload'
+
+const WHO: Who[] = ['anonymous', 'editor', 'editor2', 'reviewer', 'reviewer2', 'admin']
+type Op = 'create' | 'read' | 'update' | 'delete'
+type Allowed = Record<Op, Who[]>
+
+const staff: Who[] = ['editor', 'editor2', 'reviewer', 'reviewer2', 'admin']
+const editors: Who[] = ['editor', 'editor2', 'admin']
+const admin: Who[] = ['admin']
+
+const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
+  articles: { gql: ['Article', 'Articles'], allowed: { create: editors, read: staff, update: editors, delete: admin } },
+  reviewers: { gql: ['Reviewer', 'Reviewers'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
+  sources: { gql: ['Source', 'Sources'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
+  users: { gql: ['User', 'Users'], allowed: { create: admin, read: staff, update: admin, delete: admin } },
+  subscribers: { gql: ['Subscriber', 'Subscribers'], allowed: { create: [], read: admin, update: [], delete: admin } },
+  'workflow-events': { gql: ['WorkflowEvent', 'WorkflowEvents'], allowed: { create: [], read: staff, update: [], delete: [] } },
+}
+
+let payload: Payload
+let seq = 0
+const unique = () => `${Date.now().toString(36)}${++seq}`
+
+/** A fresh record to read, update or delete, made with server rights (not through the API under test). */
+async function target(collection: string): Promise<number> {
+  const u = unique()
+  const data: Record<string, Record<string, unknown>> = {
+    articles: { ...guideData(), _status: 'draft' },
+    reviewers: { name: `Matrix Reviewer ${u}`, role: 'Test' },
+    sources: { title: `Matrix source ${u}` },
+    users: { email: `matrix-${u}@runsense.local`, password: 'matrix-pass-1', name: 'Matrix', role: 'editor' },
+    subscribers: { email: `matrix-${u}@example.com`, status: 'pending' },
+  }
+  if (collection === 'workflow-events') {
+    const guide = await guideAt('editorial_review')
+    const { docs } = await payload.find({ collection: 'workflow-events', where: { article: { equals: guide.id } }, limit: 1 })
+    return docs[0].id as number
+  }
+  const doc = await payload.create({ collection: collection as never, data: data[collection] as never, draft: collection === 'articles', context: { workflow: 'test-fixture' } })
+  return doc.id as number
+}
+
+function newData(collection: string): Record<string, unknown> {
+  const u = unique()
+  return (
+    {
+      articles: guideData(),
+      reviewers: { name: `New Reviewer ${u}`, slug: `new-reviewer-${u}`, role: 'Test' },
+      sources: { title: `New source ${u}` },
+      users: { email: `new-${u}@runsense.local`, password: 'new-pass-123', name: 'New', role: 'editor' },
+      subscribers: { email: `new-${u}@example.com`, status: 'pending' },
+      'workflow-events': { article: 1, action: 'publish', fromStage: 'approved', toStage: 'published' },
+    } as Record<string, Record<string, unknown>>
+  )[collection]
+}
+
+const updateData: Record<string, Record<string, unknown>> = {
+  articles: { summary: 'Changed by the matrix.' },
+  reviewers: { bio: 'Changed by the matrix.' },
+  sources: { note: 'Changed by the matrix.' },
+  users: { name: 'Changed by the matrix' },
+  subscribers: { status: 'confirmed' },
+  'workflow-events': { note: 'Changed by the matrix.' },
+}
+const changedField = (c: string) => Object.keys(updateData[c])[0]
+
+beforeAll(async () => {
+  payload = await localPayload()
+})
+afterAll(async () => payload?.destroy())
+
+const exists = async (collection: string, id: number) =>
+  (await payload.count({ collection: collection as never, where: { id: { equals: id } } })).totalDocs === 1
+const fieldOf = async (collection: string, id: number, field: string) =>
+  ((await payload.findByID({ collection: collection as never, id, draft: true, depth: 0 })) as Record<string, unknown>)[field]
+
+describe.each(Object.entries(MATRIX))('%s over REST', (collection, { allowed }) => {
+  it.each(WHO)('read by %s', async (who) => {
+    const id = await target(collection)
+    const res = await rest('GET', `/api/${collection}/${id}?depth=0`, { as: who })
+    if (allowed.read.includes(who)) expect(res.status).toBe(200)
+    else expect([401, 403, 404]).toContain(res.status)
+  })
+  it.each(WHO)('create by %s', async (who) => {
+    const res = await rest('POST', `/api/${collection}`, { as: who, body: newData(collection) })
+    if (allowed.create.includes(who)) expect(res.status, JSON.stringify(res.body)).toBe(201)
+    else expect([401, 403]).toContain(res.status)
+  })
+  it.each(WHO)('update by %s', async (who) => {
+    const id = await target(collection)
+    const field = changedField(collection)
+    const before = await fieldOf(collection, id, field)
+    const res = await rest('PATCH', `/api/${collection}/${id}`, { as: who, body: updateData[collection] })
+    if (allowed.update.includes(who)) {
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      expect(await fieldOf(collection, id, field)).toBe(updateData[collection][field])
+    } else {
+      expect([401, 403, 404]).toContain(res.status)
+      expect(await fieldOf(collection, id, field)).toEqual(before)
+    }
+  })
+  it.each(WHO)('delete by %s', async (who) => {
+    const id = await target(collection)
+    const res = await rest('DELETE', `/api/${collection}/${id}`, { as: who })
+    if (allowed.delete.includes(who)) {
+      expect(res.status).toBe(200)
+      expect(await exists(collection, id)).toBe(false)
+    } else {
+      expect([401, 403, 404]).toContain(res.status)
+      expect(await exists(collection, id)).toBe(true)
+    }
+  })
+})
+
+describe.each(Object.entries(MATRIX))('%s over GraphQL', (collection, { gql: [one, many], allowed }) => {
+  it.each(WHO)('read by %s', async (who) => {
+    const id = await target(collection)
+    const res = await graphql(`{ ${one}(id: ${id}${collection === 'articles' ? ', draft: true' : ''}) { id } }`, { as: who })
+    if (allowed.read.includes(who)) expect(res.body.data?.[one]?.id).toBe(id)
+    else expect(res.body.data?.[one] ?? null).toBeNull()
+    const list = await graphql(`{ ${many}(limit: 1) { totalDocs } }`, { as: who })
+    if (allowed.read.includes(who)) expect(list.body.data?.[many]?.totalDocs).toBeGreaterThan(0)
+  })
+  it.each(WHO)('create by %s', async (who) => {
+    const res = await graphql(`mutation ($data: mutation${one}Input!) { create${one}(data: $data) { id } }`, { as: who, variables: { data: newData(collection) } })
+    if (allowed.create.includes(who)) expect(res.body.data?.[`create${one}`]?.id, JSON.stringify(res.body)).toBeTruthy()
+    else expect(res.body.data?.[`create${one}`] ?? null).toBeNull()
+  })
+  it.each(WHO)('update by %s', async (who) => {
+    const id = await target(collection)
+    const field = changedField(collection)
+    const before = await fieldOf(collection, id, field)
+    const res = await graphql(`mutation ($data: mutation${one}UpdateInput!) { update${one}(id: ${id}, data: $data) { id } }`, { as: who, variables: { data: updateData[collection] } })
+    if (allowed.update.includes(who)) {
+      expect(res.body.data?.[`update${one}`]?.id, JSON.stringify(res.body)).toBe(id)
+      expect(await fieldOf(collection, id, field)).toBe(updateData[collection][field])
+    } else {
+      expect(res.body.data?.[`update${one}`] ?? null).toBeNull()
+      expect(await fieldOf(collection, id, field)).toEqual(before)
+    }
+  })
+  it.each(WHO)('delete by %s', async (who) => {
+    const id = await target(collection)
+    const res = await graphql(`mutation { delete${one}(id: ${id}) { id } }`, { as: who })
+    if (allowed.delete.includes(who)) expect(await exists(collection, id)).toBe(false)
+    else {
+      expect(res.body.data?.[`delete${one}`] ?? null).toBeNull()
+      expect(await exists(collection, id)).toBe(true)
+    }
+  })
+})
+
+describe('staff may edit their own account but not their role', () => {
+  it.each(staff)('%s', async (who) => {
+    const me = (await rest('GET', '/api/users/me', { as: who })).body.user
+    const res = await rest('PATCH', `/api/users/${me.id}`, { as: who, body: { name: me.name, role: 'admin' } })
+    expect(res.status).toBe(200)
+    expect((await rest('GET', '/api/users/me', { as: who })).body.user.role).toBe(me.role)
+  })
+})
+
+/** Each workflow action from the stage it applies to, by each kind of user. */
+const ACTION_MATRIX: { action: string; stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published'; allowed: Who[]; extra?: () => Promise<Record<string, unknown>> }[] = [
+  { action: 'submit', stage: 'draft', allowed: editors },
+  { action: 'request_changes', stage: 'editorial_review', allowed: editors, extra: async () => ({ note: 'Please fix.' }) },
+  { action: 'request_changes', stage: 'medical_review', allowed: ['reviewer'], extra: async () => ({ note: 'Please fix.' }) },
+  // editor wrote the guide: four eyes refuses them.
+  { action: 'send_to_medical_review', stage: 'editorial_review', allowed: ['editor2', 'admin'], extra: async () => ({ reviewer: (await reviewerIds()).raphael }) },
+  { action: 'sign_off', stage: 'medical_review', allowed: ['reviewer'] },
+  { action: 'publish', stage: 'approved', allowed: editors },
+  { action: 'unpublish', stage: 'published', allowed: editors },
+  { action: 'archive', stage: 'draft', allowed: editors },
+]
+
+describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, allowed, extra }) => {
+  it.each(WHO)('by %s', async (who) => {
+    const guide = await guideAt(stage)
+    const before = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'admin' })).body
+    const res = await act(guide.id, who, action, extra ? await extra() : {})
+    const after = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'admin' })).body
+    if (allowed.includes(who)) {
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      expect(after.stage).toBe(res.body.stage)
+    } else {
+      expect(res.status).toBe(who === 'anonymous' ? 401 : 403)
+      expect(typeof res.body.error).toBe('string')
+      expect(after.stage).toBe(before.stage)
+      expect(after.history.length).toBe(before.history.length)
+    }
+  })
+})
+
+it('a new guide starts with the workflow fields at their defaults, whatever the request says', async () => {
+  const guide = await createGuide('editor', { stage: 'approved', lastReviewedAt: '2020-01-01T00:00:00.000Z' })
+  const wf = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'editor' })).body
+  expect(wf.stage).toBe('draft')
+  expect(wf.lastReviewedAt).toBeNull()
+})
