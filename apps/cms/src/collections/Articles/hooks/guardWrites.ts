@@ -14,10 +14,14 @@ export const workflowWrite: FieldAccess = ({ req }) => req.context?.serverWrite 
  * keeps Payload's own publish buttons, bulk edits, GraphQL mutations and version restores from
  * publishing anything.
  */
-export const savesAreDrafts: CollectionBeforeOperationHook = ({ args, operation, req }) => {
+export const savesAreDrafts: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
   if (req.context?.workflow) return args
   if (operation === 'create' || operation === 'update' || operation === 'restoreVersion') {
     if ((args as { data?: { _status?: unknown } }).data?._status === 'published') throw publishRefusal()
+    // Take the guide's row lock before Payload reads the document, so the save starts from the
+    // state left by any workflow action that committed first, never from a stale copy.
+    const id = (args as { id?: number | string }).id
+    if (operation === 'update' && id !== undefined) await lockArticle(args.req ?? req, id)
     return { ...args, draft: true }
   }
   return args
@@ -52,26 +56,24 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
     data.stage = 'draft'
     data.lastAuthor = req.user?.id ?? null
   } else if (originalDoc) {
-    // Serialise with workflow actions on this guide (they take the same row lock).
+    // Serialise with workflow actions on this guide (they take the same row lock), then read the
+    // workflow state as it is now: a sign-off or publish may have committed since Payload read
+    // originalDoc (bulk updates do not lock before reading).
     await lockArticle(req, originalDoc.id)
+    const current = await req.payload.findByID({ collection: 'articles', id: originalDoc.id, draft: true, depth: 0, overrideAccess: true, req })
+    for (const field of WORKFLOW_FIELDS) data[field] = current[field] ?? null
     const next = { ...originalDoc, ...data }
-    const sources = await citedSources(req, [originalDoc, next])
+    const sources = await citedSources(req, [current, next])
+    const stage = (current.stage ?? 'draft') as Stage
     const edit = afterContentEdit(
-      {
-        stage: (originalDoc.stage ?? 'draft') as Stage,
-        live: false,
-        lastAuthorId: null,
-        assignedReviewerId: null,
-        signOff: null,
-        currentHash: hashOf(originalDoc, sources),
-      },
+      { stage, live: false, lastAuthorId: null, assignedReviewerId: null, signOff: null, currentHash: hashOf(current, sources) },
       hashOf(next, sources),
       String(req.user?.id ?? ''),
     )
     if (edit) {
       data.stage = edit.stage
       data.lastAuthor = req.user?.id ?? null
-      if (edit.stage !== originalDoc.stage) {
+      if (edit.stage !== stage) {
         // The audit log records the voided sign-off, so it always replays to the current stage.
         await req.payload.create({
           collection: 'workflow-events',
@@ -79,7 +81,7 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
             article: originalDoc.id,
             articleTitle: next.title,
             action: 'sign_off_voided',
-            fromStage: originalDoc.stage,
+            fromStage: stage,
             toStage: edit.stage,
             actor: typeof req.user?.id === 'number' ? req.user.id : null,
             actorName: (req.user as { name?: string } | null)?.name ?? null,
