@@ -49,44 +49,43 @@ try {
     await stack.assertPortsFree({ TEST_CMS_PORT: cmsPort, TEST_SITE_PORT: sitePort })
 
     const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
-    const dbName = `runsense_test_${Date.now()}`
-    let databaseUrl
-    if (server) {
-      const u = new URL(server)
-      u.pathname = `/${dbName}`
-      databaseUrl = u.toString()
-      await stack.startDatabase({ url: databaseUrl })
-    } else {
+    let serverUrl = server
+    if (!server) {
       say('No TEST_DATABASE_URL or DATABASE_URL: starting an embedded PostgreSQL for the tests…')
       const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'test-pg'), port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339) })
       cleanups.push(db.stop)
-      const u = new URL(db.url)
-      u.pathname = `/${dbName}`
-      databaseUrl = u.toString()
-      await stack.startDatabase({ url: databaseUrl })
+      serverUrl = db.url
     }
-    if (!process.env.KEEP_TEST_DB) cleanups.push(() => dropDatabase(databaseUrl))
-    say(`Fresh test database: ${dbName}`)
-
     const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
     cleanups.push(mail.stop)
 
-    const env = stack.appEnv({
-      databaseUrl,
-      cmsPort,
-      sitePort,
-      secrets: stack.localSecrets(),
-      smtpUrl: mail.smtpUrl,
-      seed: true,
-      extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` },
-    })
-    say('Starting the CMS and the site on the test database…')
-    const apps = await stack.startApps({ env, cmsPort, sitePort })
-    cleanups.push(apps.stop)
-    const testEnv = { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile }
+    /** Each tier gets a fresh database and freshly started apps, so tiers cannot affect each other. */
+    const withStack = async (name, fn) => {
+      const u = new URL(serverUrl)
+      u.pathname = `/runsense_test_${name}_${Date.now()}`
+      const databaseUrl = u.toString()
+      await stack.startDatabase({ url: databaseUrl })
+      say(`Fresh database for the ${name} tier: ${u.pathname.slice(1)}; starting the CMS and the site…`)
+      const env = stack.appEnv({
+        databaseUrl,
+        cmsPort,
+        sitePort,
+        secrets: stack.localSecrets(),
+        smtpUrl: mail.smtpUrl,
+        seed: true,
+        extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` },
+      })
+      const apps = await stack.startApps({ env, cmsPort, sitePort })
+      try {
+        await fn({ ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
+      } finally {
+        await apps.stop()
+        if (!process.env.KEEP_TEST_DB) await dropDatabase(databaseUrl).catch((e) => console.error(`drop ${databaseUrl}: ${e.message}`))
+      }
+    }
 
-    if (want('int')) await tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int', ...filters], testEnv)
-    if (want('e2e')) await tier('e2e', node, [bin('@playwright/test/cli.js'), 'test', ...filters], testEnv)
+    if (want('int')) await withStack('int', (env) => tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int', ...filters], env))
+    if (want('e2e')) await withStack('e2e', (env) => tier('e2e', node, [bin('@playwright/test/cli.js'), 'test', ...filters], env))
   }
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)

@@ -138,6 +138,11 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
     throw new PlainError(`${err.message}\nThe CMS log is at ${cms.logFile}:\n${tail(cms.logFile)}`)
   }
   log(`Starting the site on port ${sitePort}…`)
+  // The site's data and page caches live in .next and outlive a restart; they may hold pages
+  // rendered from another database. Start from empty: pages render again on first request.
+  for (const dir of ['cache/fetch-cache', 'server/route-cache']) {
+    fs.rmSync(path.join(root, 'apps/web/.next', dir), { recursive: true, force: true })
+  }
   const web = startProcess('web', process.execPath, [nextBin, mode, '-p', String(sitePort)], {
     cwd: path.join(root, 'apps/web'),
     env,

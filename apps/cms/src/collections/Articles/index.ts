@@ -21,6 +21,13 @@ export const Articles: CollectionConfig = {
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'stage', 'assignedReviewer', 'nextReviewDue', '_status', 'updatedAt'],
+    // Publishing happens only through the workflow panel; Payload's own buttons are removed.
+    components: {
+      edit: {
+        PublishButton: '/components/WorkflowPanel#NoPublishButton',
+        UnpublishButton: '/components/WorkflowPanel#NoPublishButton',
+      },
+    },
   },
   endpoints: [workflowPost, workflowGet],
   hooks: {
@@ -44,6 +51,11 @@ export const Articles: CollectionConfig = {
     maxPerDoc: 200,
   },
   fields: [
+    {
+      name: 'workflowPanel',
+      type: 'ui',
+      admin: { position: 'sidebar', components: { Field: '/components/WorkflowPanel#WorkflowPanel' } },
+    },
     { name: 'title', type: 'text', required: true, maxLength: 200 },
     slugField('title'),
     {

@@ -1,0 +1,177 @@
+'use client'
+/**
+ * The review workflow on a guide's edit view: stage, assignee, sign-off state, and one button
+ * per action the current user may take now — exactly the actions GET /api/articles/:id/workflow
+ * lists. Every rule is enforced by the server; this only shows it and reports its answers.
+ */
+import { useDocumentInfo } from '@payloadcms/ui'
+import { useCallback, useEffect, useState } from 'react'
+
+type Workflow = {
+  stage: string
+  live: boolean
+  actions: string[]
+  assignee: { id: number; name: string; role: string } | null
+  signOff: { by: { name: string } | null; reviewer: { name: string } | null; at: string; matches: boolean } | null
+  lastReviewedAt: string | null
+  nextReviewDue: string | null
+  history: { at: string; action: string; from: string; to: string; actor: { name: string } | null; note: string | null }[]
+}
+
+const LABELS: Record<string, string> = {
+  submit: 'Submit for editorial review',
+  request_changes: 'Request changes',
+  send_to_medical_review: 'Send to medical review',
+  sign_off: 'Sign off',
+  publish: 'Publish',
+  unpublish: 'Unpublish',
+  archive: 'Archive',
+}
+const STAGE_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  editorial_review: 'Editorial review',
+  medical_review: 'Medical review',
+  approved: 'Approved (signed off)',
+  published: 'Published',
+  changes_requested: 'Changes requested',
+  archived: 'Archived',
+}
+const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso))
+
+export function WorkflowPanel() {
+  const { id } = useDocumentInfo()
+  const [wf, setWf] = useState<Workflow | null>(null)
+  const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
+  const [note, setNote] = useState('')
+  const [reviewer, setReviewer] = useState('')
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; missing?: string[] } | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const load = useCallback(async () => {
+    if (!id) return
+    const res = await fetch(`/api/articles/${id}/workflow`, { credentials: 'include' })
+    if (res.ok) setWf(await res.json())
+  }, [id])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+  useEffect(() => {
+    if (!wf?.actions.includes('send_to_medical_review')) return
+    void fetch('/api/reviewers?limit=100&depth=0&sort=name', { credentials: 'include' })
+      .then((r) => r.json())
+      .then((r) => setReviewers(r.docs ?? []))
+  }, [wf?.actions])
+
+  if (!id) return <p className="workflow-panel__hint">Save the guide once to start its review.</p>
+  if (!wf) return <p className="workflow-panel__hint">Loading the review workflow…</p>
+
+  async function run(action: string) {
+    setBusy(true)
+    setMessage(null)
+    try {
+      const res = await fetch(`/api/articles/${id}/workflow`, {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action, note: note || undefined, reviewer: reviewer || undefined }),
+      })
+      const body = await res.json().catch(() => ({}))
+      if (res.ok) {
+        setMessage({ kind: 'ok', text: `Done: the guide is now in "${STAGE_LABELS[body.stage] ?? body.stage}".` })
+        setNote('')
+        // Reload so the form shows the server's new state (stage, sign-off, dates).
+        window.location.reload()
+      } else {
+        setMessage({ kind: 'error', text: body.error ?? `The server answered ${res.status}.`, missing: body.missing })
+        await load()
+      }
+    } catch {
+      setMessage({ kind: 'error', text: 'The CMS could not be reached. Nothing was changed; try again.' })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const takesNote = wf.actions.includes('request_changes')
+  const takesReviewer = wf.actions.includes('send_to_medical_review')
+  return (
+    <section className="workflow-panel" aria-labelledby="workflow-panel-title" data-testid="workflow-panel">
+      <h3 id="workflow-panel-title">Review workflow</h3>
+      <dl>
+        <dt>Stage</dt>
+        <dd data-testid="workflow-stage">{STAGE_LABELS[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' (a reviewed version is live)' : ''}</dd>
+        <dt>Assigned reviewer</dt>
+        <dd>{wf.assignee ? `${wf.assignee.name}, ${wf.assignee.role}` : 'None yet'}</dd>
+        <dt>Sign-off</dt>
+        <dd data-testid="workflow-signoff">
+          {wf.signOff
+            ? `Signed off by ${wf.signOff.by?.name ?? wf.signOff.reviewer?.name ?? 'a reviewer'} on ${day(wf.signOff.at)} — ${wf.signOff.matches ? 'matches the current text' : 'text changed since sign-off'}`
+            : 'Not signed off'}
+        </dd>
+        {wf.nextReviewDue ? (
+          <>
+            <dt>Next review due</dt>
+            <dd>{day(wf.nextReviewDue)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {takesReviewer ? (
+        <label className="workflow-panel__field">
+          Medical reviewer
+          <select value={reviewer} onChange={(e) => setReviewer(e.target.value)}>
+            <option value="">Choose a reviewer…</option>
+            {reviewers.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}, {r.role}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {takesNote ? (
+        <label className="workflow-panel__field">
+          Note (required to request changes)
+          <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+        </label>
+      ) : null}
+      <div className="workflow-panel__actions">
+        {wf.actions.length === 0 ? <p className="workflow-panel__hint">No workflow action is yours to take at this stage.</p> : null}
+        {wf.actions.map((a) => (
+          <button key={a} type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => run(a)}>
+            {LABELS[a] ?? a}
+          </button>
+        ))}
+      </div>
+      {message ? (
+        <div role={message.kind === 'error' ? 'alert' : 'status'} className={`workflow-panel__message workflow-panel__message--${message.kind}`}>
+          <p>{message.text}</p>
+          {message.missing?.length ? (
+            <ul>
+              {message.missing.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {wf.history.length ? (
+        <details className="workflow-panel__history">
+          <summary>History ({wf.history.length})</summary>
+          <ol>
+            {wf.history.map((h, i) => (
+              <li key={i}>
+                {day(h.at)}: {h.action.replace(/_/g, ' ')} by {h.actor?.name ?? 'the system'} ({h.from} → {h.to}){h.note ? ` — “${h.note}”` : ''}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </section>
+  )
+}
+
+/** Payload's own publish and unpublish buttons are replaced by the workflow: they render nothing. */
+export function NoPublishButton() {
+  return null
+}

@@ -1,0 +1,98 @@
+import { type Page, expect, test } from '@playwright/test'
+import { accounts, act, cmsUrl, createGuide, reviewerIds, rest, seedPassword } from '../helpers/api'
+
+async function adminLogin(page: Page, who: keyof typeof accounts) {
+  await page.context().clearCookies()
+  await page.goto(`${cmsUrl()}/admin/login`)
+  await page.fill('#field-email', accounts[who])
+  await page.fill('#field-password', seedPassword())
+  await page.click('button[type=submit]')
+  await page.waitForURL((url) => !url.pathname.endsWith('/login'))
+}
+
+async function openGuide(page: Page, id: number) {
+  await page.goto(`${cmsUrl()}/admin/collections/articles/${id}`)
+  await expect(page.getByTestId('workflow-panel')).toBeVisible()
+}
+
+const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name })
+
+test('a full review cycle through the admin, and the site shows the new reviewer line', async ({ page }) => {
+  const guide = await createGuide('editor', { title: `Admin cycle ${Date.now()}` })
+
+  await adminLogin(page, 'editor')
+  await openGuide(page, guide.id)
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Draft')
+  // Payload's own publish button is gone: publishing goes through the workflow.
+  await expect(page.locator('.doc-controls').getByRole('button', { name: /publish/i })).toHaveCount(0)
+  await expect(panelButton(page, 'Publish')).toHaveCount(0)
+  await panelButton(page, 'Submit for editorial review').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Editorial review')
+  // The author may not send their own text to medical review (four eyes): no button for it.
+  await expect(panelButton(page, 'Send to medical review')).toHaveCount(0)
+
+  await adminLogin(page, 'editor2')
+  await openGuide(page, guide.id)
+  await page.getByTestId('workflow-panel').getByLabel('Medical reviewer').selectOption({ label: 'Raphael Crawford-Marks, Founder' })
+  await panelButton(page, 'Send to medical review').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Medical review')
+  await expect(panelButton(page, 'Sign off')).toHaveCount(0)
+
+  await adminLogin(page, 'reviewer2')
+  await openGuide(page, guide.id)
+  await expect(panelButton(page, 'Sign off')).toHaveCount(0)
+
+  await adminLogin(page, 'reviewer')
+  await openGuide(page, guide.id)
+  await panelButton(page, 'Sign off').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Approved (signed off)')
+  await expect(page.getByTestId('workflow-signoff')).toContainText('matches the current text')
+  await expect(panelButton(page, 'Publish')).toHaveCount(0)
+
+  await adminLogin(page, 'editor')
+  await openGuide(page, guide.id)
+  await panelButton(page, 'Publish').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
+
+  const today = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.locator('.byline')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
+  await expect(page.locator('.byline')).toContainText(`Last reviewed ${today}`)
+})
+
+test('the server refuses what the panel does not offer, and the panel says why', async ({ page }) => {
+  const guide = await createGuide('editor')
+  await act(guide.id, 'editor', 'submit')
+  await adminLogin(page, 'editor2')
+  await openGuide(page, guide.id)
+  // Send without choosing a reviewer: the server's sentence is shown.
+  await panelButton(page, 'Send to medical review').click()
+  await expect(page.getByTestId('workflow-panel').getByRole('alert')).toContainText('Name the medical reviewer')
+})
+
+test('publishing an edit of a live guide updates the site without a rebuild; unpublishing makes it 404', async ({ page }) => {
+  const guide = await createGuide('editor')
+  const { raphael } = await reviewerIds()
+  const cycle = async (author: 'editor' | 'editor2') => {
+    await act(guide.id, author, 'submit')
+    await act(guide.id, author === 'editor' ? 'editor2' : 'editor', 'send_to_medical_review', { reviewer: raphael })
+    await act(guide.id, 'reviewer', 'sign_off')
+    expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
+  }
+  await cycle('editor')
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(guide.title)
+
+  await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { title: 'A freshly reviewed title' } })
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.getByRole('heading', { level: 1 }), 'an unreviewed edit never reaches readers').toHaveText(guide.title)
+  await cycle('editor2')
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A freshly reviewed title')
+
+  expect((await act(guide.id, 'editor', 'unpublish')).status).toBe(200)
+  const res = await page.goto(`/guides/${guide.slug}`)
+  expect(res?.status()).toBe(404)
+  await page.goto('/')
+  await expect(page.getByRole('link', { name: 'A freshly reviewed title' })).toHaveCount(0)
+})
