@@ -73,7 +73,9 @@ try {
         secrets: stack.localSecrets(),
         smtpUrl: mail.smtpUrl,
         seed: true,
-        extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` },
+        // The int tier simulates many readers from one machine through X-Forwarded-For, so the site
+        // trusts it there; the e2e tier runs as in production (peer address only).
+        extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}`, TRUST_PROXY: name === 'int' ? '1' : '' },
       })
       const apps = await stack.startApps({ env, cmsPort, sitePort })
       try {

@@ -143,9 +143,9 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
   for (const dir of ['cache/fetch-cache', 'server/route-cache']) {
     fs.rmSync(path.join(root, 'apps/web/.next', dir), { recursive: true, force: true })
   }
-  const web = startProcess('web', process.execPath, [nextBin, mode, '-p', String(sitePort)], {
+  const web = startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
     cwd: path.join(root, 'apps/web'),
-    env,
+    env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
   })
   try {
     await waitForHttp(`http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, isAlive: web.isAlive, ok: (r) => r.status < 500 })

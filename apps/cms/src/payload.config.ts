@@ -12,6 +12,8 @@ import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
 import { bodyEditor } from './editor'
+import { NewsletterStats } from './globals/NewsletterStats'
+import { sendEmailTask } from './jobs/sendEmail'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
 import { seed } from './seed'
@@ -26,7 +28,21 @@ export default buildConfig({
     meta: { titleSuffix: ' · Runsense CMS' },
   },
   collections: [Articles, Reviewers, Sources, Users, Subscribers, WorkflowEvents],
+  globals: [NewsletterStats],
   editor: bodyEditor,
+  jobs: {
+    tasks: [sendEmailTask],
+    deleteJobOnComplete: true,
+    // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
+    access: { run: () => false, queue: () => false, cancel: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin' },
+    jobsCollectionOverrides: ({ defaultJobsCollection }) => ({
+      ...defaultJobsCollection,
+      access: { read: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin', create: () => false, update: () => false, delete: () => false },
+    }),
+    // The CMS process runs queued jobs every second (emails leave within ~1 s, retried on failure).
+    autoRun: [{ cron: '* * * * * *', limit: 50, queue: 'default' }],
+    shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
+  },
   secret: process.env.PAYLOAD_SECRET || '',
   typescript: {
     outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),

@@ -1,18 +1,41 @@
 import type { CollectionConfig } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
 import { admins, nobody } from '../../access'
+import { execute } from '../../lib/db'
+import { confirm, counts, exportCsv, signup, unsubscribe } from './endpoints'
 
 /**
- * Newsletter subscribers. Only admins can see them. Nothing writes them through the
- * generic API: the collection's own signup endpoints (newsletter issue) do, server-side.
+ * Newsletter subscribers, with the consent record of their latest opt-in. Only admins can see
+ * them. No generic API writes them: the collection's own endpoints (signup, confirm,
+ * unsubscribe) do, server-side. Deleting one is the GDPR erasure: the row goes, and only an
+ * anonymous count is kept (global newsletter-stats).
  */
 export const Subscribers: CollectionConfig = {
   slug: 'subscribers',
-  admin: { useAsTitle: 'email', defaultColumns: ['email', 'status', 'createdAt'] },
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'status', 'createdAt', 'consent.confirmedAt'],
+    listSearchableFields: ['email'],
+    components: { beforeList: ['/components/SubscriberCounts#SubscriberCounts'] },
+    description: 'Deleting a subscriber erases them (GDPR): only an anonymous count is kept.',
+  },
   access: {
     read: admins,
     create: nobody,
     update: nobody,
     delete: admins,
+  },
+  endpoints: [signup, confirm, unsubscribe, exportCsv, counts],
+  hooks: {
+    afterDelete: [
+      async ({ req }) => {
+        await execute(
+          req,
+          sql`insert into newsletter_stats (id, erased_count, updated_at, created_at) values (1, 1, now(), now())
+              on conflict (id) do update set erased_count = coalesce(newsletter_stats.erased_count, 0) + 1, updated_at = now()`,
+        )
+      },
+    ],
   },
   fields: [
     { name: 'email', type: 'email', required: true, unique: true, index: true },
@@ -28,7 +51,22 @@ export const Subscribers: CollectionConfig = {
         { label: 'Unsubscribed', value: 'unsubscribed' },
       ],
     },
-    { name: 'confirmedAt', type: 'date' },
-    { name: 'unsubscribedAt', type: 'date' },
+    { name: 'unsubscribedAt', type: 'date', admin: { readOnly: true } },
+    {
+      name: 'consent',
+      type: 'group',
+      admin: { readOnly: true, description: 'What the person agreed to, when, and where.' },
+      fields: [
+        { name: 'signedUpAt', type: 'date' },
+        { name: 'confirmedAt', type: 'date' },
+        { name: 'sourcePage', type: 'text' },
+        { name: 'wording', type: 'textarea', admin: { description: 'The exact text of the signup block they saw.' } },
+        { name: 'ipHash', type: 'text', admin: { description: 'A keyed hash of the IP address; the address itself is never stored.' } },
+      ],
+    },
+    // Only a hash of the confirmation token is stored; the token itself is only in the email.
+    { name: 'confirmTokenHash', type: 'text', index: true, hidden: true },
+    { name: 'confirmTokenExpiresAt', type: 'date', hidden: true },
+    { name: 'confirmSentAt', type: 'date', hidden: true },
   ],
 }

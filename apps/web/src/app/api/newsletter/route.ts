@@ -1,10 +1,49 @@
+import { normaliseSignupEmail } from '@runsense/domain/signup-email'
+import { SIGNUP_HEADING, SIGNUP_TEXT } from '@/components/SignupBlock'
+import { ACCEPTED_MESSAGE, SignupError, callCms, clientIp, parseSignup } from '@/lib/newsletter'
+
 /**
- * Newsletter signups are not open yet (the double opt-in flow is its own issue). The form posts
- * here and gets a clear answer rather than an error page.
+ * POST /api/newsletter — a reader's signup, as JSON or as the plain form. The answer to a valid
+ * address is the same, byte for byte, whatever the address's state: it never says who is
+ * subscribed. Forms get a 303 to a page (no JavaScript needed); JSON gets JSON.
  */
-export async function POST() {
-  return Response.json(
-    { error: 'Newsletter signups open soon. Nothing was stored; please try again in a few days.' },
-    { status: 503, headers: { 'Retry-After': '86400' } },
-  )
+export async function POST(request: Request) {
+  // A browser submitting the plain form (no JavaScript) gets pages; every other client gets JSON.
+  const browserForm = () =>
+    (request.headers.get('content-type') || '').includes('application/x-www-form-urlencoded') && (request.headers.get('accept') || '').includes('text/html')
+  const form = browserForm()
+  let typed = ''
+  try {
+    const signup = await parseSignup(request)
+    typed = typeof signup.email === 'string' ? signup.email.slice(0, 254) : ''
+    if (signup.source !== undefined && signup.source !== null && (typeof signup.source !== 'string' || signup.source.length > 200)) {
+      throw new SignupError('The page you signed up from was not recognised.')
+    }
+    const email = normaliseSignupEmail(signup.email)
+    if (!email.ok) throw new SignupError(email.error)
+    // A filled honeypot is a bot: the same answer, and nothing stored or sent.
+    if (!signup.honeypot) {
+      await callCms('signup', {
+        email: email.email,
+        source: typeof signup.source === 'string' ? signup.source : null,
+        ip: clientIp(request.headers),
+        wording: `${SIGNUP_HEADING} ${SIGNUP_TEXT}`,
+      })
+    }
+    return form ? redirect('/newsletter/check-your-inbox') : accepted()
+  } catch (err) {
+    const e = err instanceof SignupError ? err : new SignupError('Signups are unavailable for a moment. Please try again shortly.', 503)
+    if (!(err instanceof SignupError)) console.error('signup failed', err)
+    if (form) {
+      const q = new URLSearchParams({ error: e.message, ...(typed ? { email: typed } : {}) })
+      return redirect(`/newsletter?${q}#signup`)
+    }
+    return Response.json(
+      { error: e.message },
+      { status: e.status, headers: { 'cache-control': 'no-store', ...(e.retryAfter ? { 'Retry-After': String(e.retryAfter) } : {}) } },
+    )
+  }
 }
+
+const accepted = () => Response.json({ ok: true, message: ACCEPTED_MESSAGE }, { status: 202, headers: { 'cache-control': 'no-store' } })
+const redirect = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } })

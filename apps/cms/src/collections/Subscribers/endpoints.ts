@@ -1,0 +1,200 @@
+/**
+ * The only writers of Subscribers, called server to server by the site with NEWSLETTER_SECRET:
+ * POST /api/subscribers/signup, /confirm, /unsubscribe. Plus the admins' CSV export.
+ * They run with overrideAccess (the collection refuses every generic write) inside one
+ * transaction with a per-address row lock, so concurrent signups cannot double anything.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { Endpoint, PayloadRequest } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { hashIp } from '@runsense/domain/email'
+import { normaliseSignupEmail } from '@runsense/domain/signup-email'
+import { roleOf } from '../../access/roles'
+import { execute, inTransaction } from '../../lib/db'
+import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
+import { alreadySubscribedEmail, confirmationEmail, type Email, welcomeEmail } from './emails'
+import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToken } from './tokens'
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => Response.json(body, { status, headers })
+const RESEND_AFTER_MS = 10 * 60 * 1000
+
+function fromSite(req: PayloadRequest): boolean {
+  const secret = process.env.NEWSLETTER_SECRET
+  if (!secret) return false
+  const given = Buffer.from((req.headers.get('authorization') || '').replace(/^Bearer /, ''))
+  const expected = Buffer.from(secret)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+async function body(req: PayloadRequest): Promise<Record<string, unknown> | null> {
+  try {
+    const b = await (req as unknown as Request).json()
+    return b && typeof b === 'object' && !Array.isArray(b) ? b : null
+  } catch {
+    return null
+  }
+}
+
+const queueEmail = (req: PayloadRequest, email: Email) =>
+  req.payload.jobs.queue({ task: 'sendEmail', input: { ...email, headers: email.headers ?? {} }, req })
+
+/** True when the database is the problem: the site answers 503 with a sentence, never a 500. */
+const isDbDown = (err: unknown) => /ECONNREFUSED|terminating connection|Connection terminated|connect|57P0|08006|08001|timeout/i.test(String((err as Error)?.message ?? err) + String((err as { code?: string })?.code ?? ''))
+
+type Subscriber = { id: number; status: string; confirm_sent_at: Date | null }
+
+export const signup: Endpoint = {
+  path: '/signup',
+  method: 'post',
+  handler: async (req) => {
+    if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
+    const b = await body(req)
+    const parsed = normaliseSignupEmail(b?.email)
+    if (!parsed.ok) return json(400, { error: parsed.error })
+    const email = parsed.email
+    const source = typeof b?.source === 'string' ? b.source.slice(0, 200) : null
+    const wording = typeof b?.wording === 'string' ? b.wording.slice(0, 1000) : null
+    const ipHash = typeof b?.ip === 'string' && b.ip ? hashIp(b.ip, process.env.PAYLOAD_SECRET || 'runsense') : null
+
+    try {
+      return await inTransaction(req, async () => {
+        const limits = signupLimits()
+        const ipWait = ipHash ? await hit(req, `signup:ip:${ipHash}`, limits.perIp, limits.ipWindowSeconds) : null
+        const emailWait = await hit(req, `signup:email:${hashIp(email, 'email')}`, limits.perEmail, limits.emailWindowSeconds)
+        const wait = ipWait ?? emailWait
+        if (wait) {
+          // The counters must stick even though we refuse: commit them, answer 429.
+          return json(429, { error: 'Too many signup attempts. Please wait a little and try again.', retryAfter: wait }, { 'Retry-After': String(wait) })
+        }
+        if (Math.random() < 0.01) await pruneRateLimits(req)
+
+        // One row per address: create it if missing, then lock it for this transaction.
+        await execute(req, sql`insert into subscribers (email, status, updated_at, created_at) values (${email}, 'pending', now(), now()) on conflict (email) do nothing`)
+        const [row] = (await execute(req, sql`select id, status, confirm_sent_at from subscribers where email = ${email} for update`)) as unknown as Subscriber[]
+        const now = new Date()
+        const consent = { signedUpAt: now.toISOString(), sourcePage: source, wording, ipHash }
+
+        if (row.status === 'confirmed') {
+          await queueEmail(req, alreadySubscribedEmail(email, row.id))
+        } else if (row.status === 'unsubscribed' || !row.confirm_sent_at || now.getTime() - new Date(row.confirm_sent_at).getTime() > RESEND_AFTER_MS) {
+          const { token, hash } = newConfirmToken()
+          await req.payload.update({
+            collection: 'subscribers',
+            id: row.id,
+            data: {
+              status: 'pending',
+              confirmTokenHash: hash,
+              confirmTokenExpiresAt: new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS).toISOString(),
+              confirmSentAt: now.toISOString(),
+              consent: { ...consent, confirmedAt: null },
+            },
+            overrideAccess: true, // the signup endpoint is Subscribers' own writer
+            req,
+          })
+          await queueEmail(req, confirmationEmail(email, token))
+        }
+        // Pending and asked again within 10 minutes: nothing to do (a double click sends one email).
+        return json(202, { ok: true })
+      })
+    } catch (err) {
+      req.payload.logger.error({ err, msg: 'newsletter signup failed' })
+      return json(503, { error: isDbDown(err) ? 'Signups are unavailable for a moment. Please try again shortly.' : 'Signups are unavailable for a moment. Please try again shortly.' })
+    }
+  },
+}
+
+export const confirm: Endpoint = {
+  path: '/confirm',
+  method: 'post',
+  handler: async (req) => {
+    if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
+    const b = await body(req)
+    const token = typeof b?.token === 'string' && b.token.length <= 200 ? b.token : ''
+    if (!token) return json(200, { result: 'invalid' })
+    try {
+      return await inTransaction(req, async () => {
+        const [row] = (await execute(
+          req,
+          sql`select id, email, status, confirm_token_expires_at from subscribers where confirm_token_hash = ${hashToken(token)} for update`,
+        )) as unknown as { id: number; email: string; status: string; confirm_token_expires_at: Date | null }[]
+        if (!row) return json(200, { result: 'invalid' })
+        if (!row.confirm_token_expires_at || new Date(row.confirm_token_expires_at).getTime() < Date.now()) {
+          return json(200, { result: 'expired' })
+        }
+        const now = new Date().toISOString()
+        const current = await req.payload.findByID({ collection: 'subscribers', id: row.id, depth: 0, overrideAccess: true, req })
+        await req.payload.update({
+          collection: 'subscribers',
+          id: row.id,
+          // Single use: the token is gone once used.
+          data: { status: 'confirmed', confirmTokenHash: null, confirmTokenExpiresAt: null, consent: { ...current.consent, confirmedAt: now } },
+          overrideAccess: true,
+          req,
+        })
+        await queueEmail(req, welcomeEmail(row.email, row.id))
+        return json(200, { result: 'confirmed' })
+      })
+    } catch (err) {
+      req.payload.logger.error({ err, msg: 'newsletter confirm failed' })
+      return json(503, { error: 'Confirming is unavailable for a moment. Please try the link again shortly.' })
+    }
+  },
+}
+
+export const unsubscribe: Endpoint = {
+  path: '/unsubscribe',
+  method: 'post',
+  handler: async (req) => {
+    if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
+    const b = await body(req)
+    const id = verifyUnsubscribeToken(b?.token)
+    if (!id) return json(200, { result: 'invalid' })
+    try {
+      const rows = await execute(
+        req,
+        sql`update subscribers set status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, now()), confirm_token_hash = null, updated_at = now()
+            where id = ${id} and status <> 'unsubscribed' returning id`,
+      )
+      // Idempotent: unsubscribing twice, or an erased subscriber, is still "you are unsubscribed".
+      return json(200, { result: 'unsubscribed', changed: rows.length > 0 })
+    } catch (err) {
+      req.payload.logger.error({ err, msg: 'newsletter unsubscribe failed' })
+      return json(503, { error: 'Unsubscribing is unavailable for a moment. Please try again shortly.' })
+    }
+  },
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v)
+  // Quote everything; neutralise spreadsheet formulas (CSV injection).
+  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
+}
+
+export const exportCsv: Endpoint = {
+  path: '/export.csv',
+  method: 'get',
+  handler: async (req) => {
+    if (roleOf(req.user) !== 'admin') return json(req.user ? 403 : 401, { error: 'Only admins can export subscribers.' })
+    const rows = await execute(
+      req,
+      sql`select email, status, created_at, consent_signed_up_at, consent_confirmed_at, unsubscribed_at, consent_source_page from subscribers order by id`,
+    )
+    const header = ['email', 'status', 'created_at', 'signed_up_at', 'confirmed_at', 'unsubscribed_at', 'source_page']
+    const lines = [header.join(','), ...rows.map((r) => Object.values(r).map((v) => csvCell(v instanceof Date ? v.toISOString() : v)).join(','))]
+    return new Response(lines.join('\r\n') + '\r\n', {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="runsense-subscribers.csv"', 'cache-control': 'no-store' },
+    })
+  },
+}
+
+export const counts: Endpoint = {
+  path: '/counts',
+  method: 'get',
+  handler: async (req) => {
+    if (roleOf(req.user) !== 'admin') return json(req.user ? 403 : 401, { error: 'Only admins can see subscriber counts.' })
+    const rows = await execute(req, sql`select status, count(*)::int as n from subscribers group by status`)
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]))
+    const stats = await req.payload.findGlobal({ slug: 'newsletter-stats', overrideAccess: true, req })
+    return json(200, { pending: byStatus.pending ?? 0, confirmed: byStatus.confirmed ?? 0, unsubscribed: byStatus.unsubscribed ?? 0, erased: stats.erasedCount ?? 0 })
+  },
+}
