@@ -255,3 +255,44 @@ describe('concurrency', () => {
     expect(new Set(mails.map((m) => m.to[0].address)).size).toBe(200)
   })
 })
+
+describe('admins and subscribers', () => {
+  it('admins see counts and export CSV; editors and reviewers cannot; erasure leaves only a count', async () => {
+    const { rest } = await import('../helpers/api')
+    const email = freshAddress('erase')
+    await signup({ email, source: 'home' })
+    const counts = await rest('GET', '/api/subscribers/counts', { as: 'admin' })
+    expect(counts.status).toBe(200)
+    expect(counts.body.pending).toBeGreaterThan(0)
+    for (const who of ['editor', 'reviewer', 'anonymous'] as const) {
+      expect([401, 403]).toContain((await rest('GET', '/api/subscribers/counts', { as: who })).status)
+      expect([401, 403]).toContain((await rest('GET', '/api/subscribers/export.csv', { as: who })).status)
+      expect([401, 403]).toContain((await rest('GET', '/api/subscribers', { as: who })).status)
+    }
+    const csv = await rest('GET', '/api/subscribers/export.csv', { as: 'admin' })
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toContain('text/csv')
+    expect(String(csv.body).split('\r\n')[0]).toBe('email,status,created_at,signed_up_at,confirmed_at,unsubscribed_at,source_page')
+    expect(String(csv.body)).toContain(`"${email}","pending"`)
+
+    const search = await rest('GET', `/api/subscribers?where[email][like]=${encodeURIComponent(email.split('@')[0])}`, { as: 'admin' })
+    expect(search.body.totalDocs).toBe(1)
+
+    const erasedBefore = counts.body.erased
+    const sub = await subscriber(email)
+    expect((await rest('DELETE', `/api/subscribers/${sub!.id}`, { as: 'admin' })).status).toBe(200)
+    expect(await subscriber(email)).toBeUndefined()
+    const after = await rest('GET', '/api/subscribers/counts', { as: 'admin' })
+    expect(after.body.erased).toBe(erasedBefore + 1)
+    expect(String((await rest('GET', '/api/subscribers/export.csv', { as: 'admin' })).body)).not.toContain(email)
+  })
+
+  it('the CMS signup endpoint refuses callers without the shared secret', async () => {
+    const res = await fetch(`${process.env.CMS_URL}/api/subscribers/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' },
+      body: JSON.stringify({ email: freshAddress() }),
+    })
+    expect(res.status).toBe(401)
+  })
+})
