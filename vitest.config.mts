@@ -26,6 +26,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.fault.ts'],
+          exclude: ['**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // Each file starts, breaks and stops its own stack on the same ports: one at a time.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

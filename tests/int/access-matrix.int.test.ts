@@ -23,7 +23,10 @@ const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   users: { gql: ['User', 'Users'], allowed: { create: admin, read: staff, update: admin, delete: admin } },
   subscribers: { gql: ['Subscriber', 'Subscribers'], allowed: { create: [], read: admin, update: [], delete: admin } },
   'workflow-events': { gql: ['WorkflowEvent', 'WorkflowEvents'], allowed: { create: [], read: staff, update: [], delete: [] } },
+  topics: { gql: ['Topic', 'Topics'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
+  'editorial-notes': { gql: ['EditorialNote', 'EditorialNotes'], allowed: { create: staff, read: staff, update: [], delete: [] } },
 }
+let noteArticle: number | undefined
 
 let payload: Payload
 let seq = 0
@@ -38,6 +41,8 @@ async function target(collection: string): Promise<number> {
     sources: { title: `Matrix source ${u}` },
     users: { email: `matrix-${u}@runsense.local`, password: 'matrix-pass-1', name: 'Matrix', role: 'editor' },
     subscribers: { email: `matrix-${u}@example.com`, status: 'pending' },
+    topics: { name: `Matrix topic ${u}` },
+    'editorial-notes': { article: await noteArticleId(), body: `Matrix note ${u}` },
   }
   if (collection === 'workflow-events') {
     const guide = await guideAt('editorial_review')
@@ -46,6 +51,11 @@ async function target(collection: string): Promise<number> {
   }
   const doc = await payload.create({ collection: collection as never, data: data[collection] as never, draft: collection === 'articles', context: { workflow: 'test-fixture' } })
   return doc.id as number
+}
+
+async function noteArticleId() {
+  noteArticle ??= (await createGuide('editor')).id
+  return noteArticle
 }
 
 function newData(collection: string): Record<string, unknown> {
@@ -58,6 +68,8 @@ function newData(collection: string): Record<string, unknown> {
       users: { email: `new-${u}@runsense.local`, password: 'new-pass-123', name: 'New', role: 'editor' },
       subscribers: { email: `new-${u}@example.com`, status: 'pending' },
       'workflow-events': { article: 1, action: 'publish', fromStage: 'approved', toStage: 'published' },
+      topics: { name: `New topic ${u}`, slug: `new-topic-${u}` },
+      'editorial-notes': { article: noteArticle ?? 1, body: `New note ${u}` },
     } as Record<string, Record<string, unknown>>
   )[collection]
 }
@@ -69,11 +81,14 @@ const updateData: Record<string, Record<string, unknown>> = {
   users: { name: 'Changed by the matrix' },
   subscribers: { status: 'confirmed' },
   'workflow-events': { note: 'Changed by the matrix.' },
+  topics: { description: 'Changed by the matrix.' },
+  'editorial-notes': { body: 'Changed by the matrix.' },
 }
 const changedField = (c: string) => Object.keys(updateData[c])[0]
 
 beforeAll(async () => {
   payload = await localPayload()
+  await noteArticleId()
 })
 afterAll(async () => payload?.destroy())
 

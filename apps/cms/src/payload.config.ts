@@ -5,7 +5,11 @@ import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import nodemailer from 'nodemailer'
 import { buildConfig } from 'payload'
 
+import { seoPlugin } from '@payloadcms/plugin-seo'
 import { Articles } from './collections/Articles'
+import { EditorialNotes } from './collections/EditorialNotes'
+import { Topics } from './collections/Topics'
+import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
 import { Subscribers } from './collections/Subscribers'
@@ -27,8 +31,8 @@ export default buildConfig({
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' · Runsense CMS' },
   },
-  collections: [Articles, Reviewers, Sources, Users, Subscribers, WorkflowEvents],
-  globals: [NewsletterStats],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes],
+  globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
     tasks: [sendEmailTask],
@@ -72,5 +76,14 @@ export default buildConfig({
     pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
   },
+  plugins: [
+    // Search-engine title and description per guide; outside the reviewed content (not hashed).
+    seoPlugin({
+      collections: ['articles'],
+      tabbedUI: false,
+      generateTitle: ({ doc }) => `${(doc as { title?: string }).title ?? ''} · Runsense`,
+      generateDescription: ({ doc }) => (doc as { summary?: string }).summary ?? '',
+    }),
+  ],
   telemetry: false,
 })

@@ -68,11 +68,13 @@ export interface Config {
   blocks: {};
   collections: {
     articles: Article;
+    topics: Topic;
     reviewers: Reviewer;
     sources: Source;
     users: User;
     subscribers: Subscriber;
     'workflow-events': WorkflowEvent;
+    'editorial-notes': EditorialNote;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -82,11 +84,13 @@ export interface Config {
   collectionsJoins: {};
   collectionsSelect: {
     articles: ArticlesSelect<false> | ArticlesSelect<true>;
+    topics: TopicsSelect<false> | TopicsSelect<true>;
     reviewers: ReviewersSelect<false> | ReviewersSelect<true>;
     sources: SourcesSelect<false> | SourcesSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
+    'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -98,9 +102,11 @@ export interface Config {
   };
   fallbackLocale: null;
   globals: {
+    'editorial-policy': EditorialPolicy;
     'newsletter-stats': NewsletterStat;
   };
   globalsSelect: {
+    'editorial-policy': EditorialPolicySelect<false> | EditorialPolicySelect<true>;
     'newsletter-stats': NewsletterStatsSelect<false> | NewsletterStatsSelect<true>;
   };
   locale: null;
@@ -152,6 +158,7 @@ export interface Article {
    * One or two sentences shown in lists and to search engines.
    */
   summary: string;
+  topics?: (number | Topic)[] | null;
   byline: string;
   body: {
     root: {
@@ -203,9 +210,34 @@ export interface Article {
   reviewer?: (number | null) | Reviewer;
   lastReviewedAt?: string | null;
   nextReviewDue?: string | null;
+  reviewFlag?: {
+    flagged?: boolean | null;
+    reason?: string | null;
+    at?: string | null;
+  };
+  overdueNotifiedAt?: string | null;
+  meta?: {
+    title?: string | null;
+    description?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "topics".
+ */
+export interface Topic {
+  id: number;
+  name: string;
+  /**
+   * Part of the public address. Generated from the name when left empty.
+   */
+  slug: string;
+  description?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -367,6 +399,18 @@ export interface WorkflowEvent {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "editorial-notes".
+ */
+export interface EditorialNote {
+  id: number;
+  article: number | Article;
+  author?: (number | null) | User;
+  body: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -486,6 +530,10 @@ export interface PayloadLockedDocument {
         value: number | Article;
       } | null)
     | ({
+        relationTo: 'topics';
+        value: number | Topic;
+      } | null)
+    | ({
         relationTo: 'reviewers';
         value: number | Reviewer;
       } | null)
@@ -504,6 +552,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'workflow-events';
         value: number | WorkflowEvent;
+      } | null)
+    | ({
+        relationTo: 'editorial-notes';
+        value: number | EditorialNote;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -555,6 +607,7 @@ export interface ArticlesSelect<T extends boolean = true> {
   title?: T;
   slug?: T;
   summary?: T;
+  topics?: T;
   byline?: T;
   body?: T;
   disclaimer?: T;
@@ -575,9 +628,34 @@ export interface ArticlesSelect<T extends boolean = true> {
   reviewer?: T;
   lastReviewedAt?: T;
   nextReviewDue?: T;
+  reviewFlag?:
+    | T
+    | {
+        flagged?: T;
+        reason?: T;
+        at?: T;
+      };
+  overdueNotifiedAt?: T;
+  meta?:
+    | T
+    | {
+        title?: T;
+        description?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "topics_select".
+ */
+export interface TopicsSelect<T extends boolean = true> {
+  name?: T;
+  slug?: T;
+  description?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -683,6 +761,17 @@ export interface WorkflowEventsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "editorial-notes_select".
+ */
+export interface EditorialNotesSelect<T extends boolean = true> {
+  article?: T;
+  author?: T;
+  body?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv_select".
  */
 export interface PayloadKvSelect<T extends boolean = true> {
@@ -754,6 +843,32 @@ export interface PayloadMigrationsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "editorial-policy".
+ */
+export interface EditorialPolicy {
+  id: number;
+  title: string;
+  summary?: string | null;
+  body: {
+    root: {
+      type: string;
+      children: {
+        type: any;
+        version: number;
+        [k: string]: unknown;
+      }[];
+      direction: ('ltr' | 'rtl') | null;
+      format: 'left' | 'start' | 'center' | 'right' | 'end' | 'justify' | '';
+      indent: number;
+      version: number;
+    };
+    [k: string]: unknown;
+  };
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "newsletter-stats".
  */
 export interface NewsletterStat {
@@ -761,6 +876,18 @@ export interface NewsletterStat {
   erasedCount?: number | null;
   updatedAt?: string | null;
   createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "editorial-policy_select".
+ */
+export interface EditorialPolicySelect<T extends boolean = true> {
+  title?: T;
+  summary?: T;
+  body?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

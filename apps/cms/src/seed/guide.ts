@@ -88,3 +88,23 @@ export const guide = {
     'This article is general education, not medical advice, and not a substitute for the return-to-run plan a clinician gives you for a specific injury (especially a bone injury). Pain that rises during a run, or that persists, means stop and get assessed.',
   ],
 }
+
+export const topics = {
+  injury: {
+    name: 'Injury and comebacks',
+    slug: 'injury-and-comebacks',
+    description: 'Coming back from time off and injury: how to rebuild load safely, and when to get help.',
+  },
+} as const
+
+/** The editorial policy, in the publication's own stance (see the seed guide's disclaimer). */
+export const editorialPolicy = {
+  title: 'Editorial policy',
+  summary: 'How Runsense guides are written, reviewed and kept up to date.',
+  paragraphs: [
+    'Runsense guides are general education, not medical advice. They are not a substitute for the plan a clinician gives you for a specific injury or condition.',
+    'Every guide is written and edited by the Runsense team. Before it is published, a second editor checks it, and a medical reviewer reads the exact text and signs it off. If the text changes after the sign-off, it is reviewed again before the change goes live.',
+    'Each guide names its reviewer and the date of its last review. Claims are cited inline and the sources are listed at the end of the guide. If a cited source changes or is retracted, the guides citing it are flagged for a new review.',
+    'Guides are reviewed again on a schedule, at least once a year. When a review is overdue, the guide still shows the true date of its last review.',
+  ],
+} as const

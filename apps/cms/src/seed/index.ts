@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Payload } from 'payload'
 import { hashOf } from '../collections/Articles/content'
 import { block, citation, heading, paragraph, root, textRuns } from './lexical'
-import { guide, reviewers, sources } from './guide'
+import { editorialPolicy, guide, reviewers, sources, topics } from './guide'
 
 export const DEFAULT_SEED_PASSWORD = 'runsense-demo-2026'
 
@@ -17,7 +17,7 @@ export const seedAccounts = [
 /** Stable 24-hex ids for Lexical block nodes, so seeding twice writes identical content. */
 const blockId = (key: string) => createHash('sha1').update(key).digest('hex').slice(0, 24)
 
-async function findOne(payload: Payload, collection: 'reviewers' | 'sources' | 'articles' | 'users', where: Record<string, unknown>) {
+async function findOne(payload: Payload, collection: 'reviewers' | 'sources' | 'articles' | 'users' | 'topics', where: Record<string, unknown>) {
   const { docs } = await payload.find({ collection, where: where as never, limit: 1, depth: 0, draft: true, overrideAccess: true })
   return docs[0] as { id: number } | undefined
 }
@@ -38,6 +38,24 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
   for (const [key, data] of Object.entries(sources)) {
     const existing = await findOne(payload, 'sources', { title: { equals: data.title } })
     sourceIds[key] = existing?.id ?? (await payload.create({ collection: 'sources', data: { ...data, authors: [...data.authors] } })).id
+  }
+
+  const topicIds: Record<string, number> = {}
+  for (const [key, data] of Object.entries(topics)) {
+    const existing = await findOne(payload, 'topics', { slug: { equals: data.slug } })
+    topicIds[key] = existing?.id ?? (await payload.create({ collection: 'topics', data: { ...data } })).id
+  }
+
+  const policy = await payload.findGlobal({ slug: 'editorial-policy' })
+  if (!policy?.body) {
+    await payload.updateGlobal({
+      slug: 'editorial-policy',
+      data: {
+        title: editorialPolicy.title,
+        summary: editorialPolicy.summary,
+        body: root(editorialPolicy.paragraphs.map((text) => paragraph(textRuns(text)))) as never,
+      },
+    })
   }
 
   const userIds: Record<string, number> = {}
@@ -99,6 +117,7 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
         ...content,
         slug: guide.slug,
         byline: guide.byline,
+        topics: [topicIds.injury],
         stage: 'published',
         assignedReviewer: reviewerIds.raphael,
         signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import' },

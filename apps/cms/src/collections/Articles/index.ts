@@ -67,6 +67,13 @@ export const Articles: CollectionConfig = {
       admin: { description: 'One or two sentences shown in lists and to search engines.' },
     },
     {
+      name: 'topics',
+      type: 'relationship',
+      relationTo: 'topics',
+      hasMany: true,
+      admin: { position: 'sidebar' },
+    },
+    {
       name: 'byline',
       type: 'text',
       required: true,
@@ -150,6 +157,19 @@ export const Articles: CollectionConfig = {
           admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' } },
           access: serverOwned,
         },
+        {
+          name: 'reviewFlag',
+          label: 'Flagged for re-review',
+          type: 'group',
+          admin: { readOnly: true },
+          access: serverOwned,
+          fields: [
+            { name: 'flagged', type: 'checkbox', defaultValue: false, index: true },
+            { name: 'reason', type: 'text' },
+            { name: 'at', type: 'date' },
+          ],
+        },
+        { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: serverOwned },
       ],
     },
   ],

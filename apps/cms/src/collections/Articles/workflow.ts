@@ -103,12 +103,15 @@ export const workflowPost: Endpoint = {
             hash: state.currentHash,
             version: String(working.updatedAt ?? ''),
           }
+          // A new sign-off answers any open re-review flag.
+          data.reviewFlag = { flagged: false, reason: null, at: null }
         }
         if (decision.goesLive) {
           const so = state.signOff!
           data.reviewer = Number(so.reviewerId)
           data.lastReviewedAt = so.at
           data.nextReviewDue = addMonths(so.at, working.reviewIntervalMonths ?? 12)
+          data.overdueNotifiedAt = null
           data._status = 'published'
         } else if (decision.goesOffline) {
           data._status = 'draft'

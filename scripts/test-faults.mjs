@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `npm run test:faults`: tests that break real parts on purpose — Postgres stopped under load,
+// SMTP down while emails are queued, the CMS gone while the site serves, `npm start` killed.
+// Builds the apps (turbo, cached), then runs the `faults` vitest project. Each test file starts
+// and stops the stack it breaks itself (tests/faults/helpers.ts), always on its own ports and its
+// own embedded PostgreSQL, so it never collides with `npm start` or `npm test`:
+//   CMS 3301, site 3300, MailDev SMTP 1325 / web 1380, PostgreSQL 54359 (.runsense/fault-pg).
+// Every process the tests start is recorded in .runsense/fault-pids.jsonl; whatever still runs
+// when vitest ends (a crashed test, a killed `npm start` child) is stopped here.
+// `npm run test:faults -- smtp` runs the files matching "smtp".
+import fs from 'node:fs'
+import path from 'node:path'
+import { PlainError } from './lib/util.mjs'
+import * as stack from './lib/stack.mjs'
+
+const ports = {
+  FAULT_CMS_PORT: Number(process.env.FAULT_CMS_PORT || 3301),
+  FAULT_SITE_PORT: Number(process.env.FAULT_SITE_PORT || 3300),
+  FAULT_MAIL_SMTP_PORT: Number(process.env.FAULT_MAIL_SMTP_PORT || 1325),
+  FAULT_MAIL_WEB_PORT: Number(process.env.FAULT_MAIL_WEB_PORT || 1380),
+  FAULT_PG_PORT: Number(process.env.FAULT_PG_PORT || 54359),
+}
+const pidsFile = path.join(stack.stateDir, 'fault-pids.jsonl')
+const node = process.execPath
+const bin = (p) => path.join(stack.root, 'node_modules', p)
+const say = (m) => console.log(`\n[faults] ${m}`)
+const filters = process.argv.slice(2)
+const t0 = Date.now()
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0)
+    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+const cmdline = (pid) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+/** Stops what the tests recorded and is still running (same pid and same command line). */
+async function stopLeftovers() {
+  let lines = []
+  try {
+    lines = fs.readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  } catch {
+    return
+  }
+  const left = lines.filter((p) => alive(p.pid) && cmdline(p.pid) === p.cmd)
+  const seen = new Set()
+  const todo = left.filter((p) => !seen.has(p.pid) && seen.add(p.pid))
+  if (!todo.length) return
+  say(`Stopping ${todo.length} process(es) the tests left running: ${todo.map((p) => `${p.pid} (${p.label})`).join(', ')}`)
+  // PostgreSQL: SIGINT is its fast shutdown; the apps and MailDev stop on SIGTERM.
+  for (const p of todo) {
+    try {
+      process.kill(p.pid, p.label.includes('postgres') ? 'SIGINT' : 'SIGTERM')
+    } catch {}
+  }
+  for (let i = 0; i < 100 && todo.some((p) => alive(p.pid) && cmdline(p.pid) === p.cmd); i++) await new Promise((r) => setTimeout(r, 100))
+  for (const p of todo) {
+    if (alive(p.pid) && cmdline(p.pid) === p.cmd) {
+      try {
+        process.kill(p.pid, 'SIGKILL')
+      } catch {}
+    }
+  }
+}
+
+let code = 0
+try {
+  await stack.assertPortsFree(ports)
+
+  say('Building both apps (turbo; cached when nothing changed)…')
+  await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+
+  fs.mkdirSync(stack.stateDir, { recursive: true })
+  fs.writeFileSync(pidsFile, '')
+  say('Fault tests…')
+  await stack.run(node, [bin('vitest/vitest.mjs'), 'run', '--project', 'faults', ...filters], {
+    quiet: false,
+    label: 'The fault tests',
+    env: {
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      FAULT_PG_DIR: path.join(stack.stateDir, 'fault-pg'),
+      FAULT_PIDS_FILE: pidsFile,
+      // The tests choose every URL and database themselves: nothing from the caller's shell.
+      DATABASE_URL: undefined,
+      SMTP_URL: undefined,
+      CMS_URL: undefined,
+      SITE_URL: undefined,
+    },
+  })
+} catch (err) {
+  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  code = 1
+} finally {
+  await stopLeftovers().catch((e) => console.error(`cleanup: ${e.message}`))
+}
+say(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+process.exit(code)
