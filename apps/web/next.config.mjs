@@ -10,6 +10,8 @@ const nextConfig = {
   transpilePackages: ['@runsense/domain', '@runsense/types'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // Metadata always goes in <head> (no streaming into <body>): valid HTML for every client.
+  htmlLimitedBots: /.*/,
 }
 
 export default nextConfig

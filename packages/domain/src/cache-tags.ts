@@ -9,6 +9,9 @@ export const tags = {
   reviewers: 'reviewers',
   reviewer: (slug: string) => `reviewer:${slug}`,
   sources: 'sources',
+  topics: 'topics',
+  topic: (slug: string) => `topic:${slug}`,
+  editorialPolicy: 'editorial-policy',
 } as const
 
 /** What to revalidate when a guide changes: its old and new addresses and every list. */

@@ -1,11 +1,14 @@
 import type { GlobalConfig } from 'payload'
+import { tags } from '@runsense/domain/cache-tags'
 import { anyone, editors } from '../access'
+import { revalidateGlobal } from '../lib/revalidateHooks'
 import { plainEditor } from '../editor'
 
 /** The public editorial policy (/about/editorial-policy): how guides are written and reviewed. */
 export const EditorialPolicy: GlobalConfig = {
   slug: 'editorial-policy',
   access: { read: anyone, update: editors },
+  hooks: { afterChange: [revalidateGlobal([tags.editorialPolicy])] },
   fields: [
     { name: 'title', type: 'text', required: true, defaultValue: 'Editorial policy' },
     { name: 'summary', type: 'textarea' },

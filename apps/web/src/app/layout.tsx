@@ -1,11 +1,15 @@
 import type { Metadata, Viewport } from 'next'
 import Link from 'next/link'
+import { SITE_DESCRIPTION, siteUrl } from '@/lib/site'
 import './globals.css'
 
 export const metadata: Metadata = {
-  metadataBase: new URL(process.env.SITE_URL || 'http://localhost:3000'),
+  metadataBase: new URL(siteUrl()),
   title: { default: 'Runsense — medically reviewed running guides', template: '%s · Runsense' },
-  description: 'Plain-English running guides, each reviewed before it is published.',
+  description: SITE_DESCRIPTION,
+  alternates: { canonical: '/', types: { 'application/rss+xml': '/rss.xml' } },
+  openGraph: { siteName: 'Runsense', type: 'website' },
+  twitter: { card: 'summary' },
 }
 
 export const viewport: Viewport = {
@@ -26,10 +30,18 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <Link href="/" className="wordmark">
             Runsense
           </Link>
+          <nav aria-label="Site">
+            <Link href="/guides">Guides</Link>
+            <Link href="/newsletter">Newsletter</Link>
+            <Link href="/about/editorial-policy">Editorial policy</Link>
+          </nav>
         </header>
         <main id="main">{children}</main>
         <footer className="site-footer">
-          <p>Runsense guides are general education, not medical advice.</p>
+          <p>
+            Runsense guides are general education, not medical advice. <Link href="/about/editorial-policy">How we review guides</Link> ·{' '}
+            <a href="/rss.xml">RSS</a>
+          </p>
         </footer>
       </body>
     </html>

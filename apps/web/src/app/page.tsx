@@ -1,36 +1,26 @@
-import Link from 'next/link'
+import { GuideList } from '@/components/GuideList'
 import { SignupBlock } from '@/components/SignupBlock'
 import { listGuides } from '@/lib/content'
-import { formatDate, isoDay } from '@/lib/format'
+import Link from 'next/link'
 
 // Rendered per request from tagged, cached CMS reads (the CMS is not there at build time).
 export const dynamic = 'force-dynamic'
 
 export default async function Home() {
-  const { guides } = await listGuides({ limit: 20 })
+  const { guides, totalPages } = await listGuides({ limit: 10 })
   return (
     <>
       <h1 className="page-title">Running guides, medically reviewed</h1>
-      {guides.length === 0 ? (
-        <p>No guides are published yet.</p>
-      ) : (
-        <ul className="guide-list">
-          {guides.map((g) => (
-            <li key={g.id}>
-              <h2>
-                <Link href={`/guides/${g.slug}`}>{g.title}</Link>
-              </h2>
-              <p>{g.summary}</p>
-              {g.reviewer && g.lastReviewedAt ? (
-                <p className="meta">
-                  Reviewed by {g.reviewer.name}, {g.reviewer.role} · Last reviewed{' '}
-                  <time dateTime={isoDay(g.lastReviewedAt)}>{formatDate(g.lastReviewedAt)}</time>
-                </p>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
+      <p className="lede">
+        Plain-English coaching for runners. Every guide says who reviewed it and when. <Link href="/about/editorial-policy">How we review guides</Link>.
+      </p>
+      <h2 className="section-title">Newest guides</h2>
+      <GuideList guides={guides} headingLevel={3} />
+      {totalPages > 1 ? (
+        <p>
+          <Link href="/guides">All guides</Link>
+        </p>
+      ) : null}
       <SignupBlock source="home" />
     </>
   )

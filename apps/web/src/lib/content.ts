@@ -3,7 +3,7 @@
  * access rules decide what a reader may see (published guides only). Every fetch is tagged
  * with names from @runsense/domain/cache-tags, which the CMS's revalidation uses too.
  */
-import type { Article, Reviewer, Source } from '@runsense/types'
+import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsense/types'
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
 
@@ -31,22 +31,64 @@ async function getJson<T>(path: string, cacheTags: string[]): Promise<T> {
 
 const published = 'where[_status][equals]=published'
 
-export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt'> & {
+export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt' | 'createdAt' | 'nextReviewDue'> & {
   reviewer: Reviewer | null
+  topics?: (number | Topic)[] | null
 }
+
+const SUMMARY_FIELDS = ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'createdAt', 'nextReviewDue', 'reviewer', 'topics']
+  .map((f) => `&select[${f}]=true`)
+  .join('')
 
 const asReviewer = (r: Article['reviewer']): Reviewer | null => (r && typeof r === 'object' ? r : null)
 
-export async function listGuides({ limit = 20, page = 1 } = {}): Promise<{ guides: GuideSummary[]; totalPages: number }> {
+/** Published guides, newest review first; optionally on one topic (by id). */
+export async function listGuides({ limit = 20, page = 1, topicId }: { limit?: number; page?: number; topicId?: number } = {}): Promise<{
+  guides: GuideSummary[]
+  totalPages: number
+  page: number
+}> {
+  const topicFilter = topicId ? `&where[topics][in]=${topicId}` : ''
   const res = await getJson<ListResponse<Article>>(
-    `/api/articles?${published}&depth=1&limit=${limit}&page=${page}&sort=-lastReviewedAt` +
-      '&select[title]=true&select[slug]=true&select[summary]=true&select[lastReviewedAt]=true&select[updatedAt]=true&select[reviewer]=true',
+    `/api/articles?${published}${topicFilter}&depth=1&limit=${limit}&page=${page}&sort=-lastReviewedAt${SUMMARY_FIELDS}`,
     [tags.guides],
   )
   return {
     guides: res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) })),
-    totalPages: res.totalPages,
+    totalPages: Math.max(1, res.totalPages),
+    page: res.page,
   }
+}
+
+/** Every published guide (for the sitemap and the feed). */
+export const allGuides = () => listGuides({ limit: 1000 })
+
+export async function listTopics(): Promise<Topic[]> {
+  return (await getJson<ListResponse<Topic>>('/api/topics?limit=200&depth=0&sort=name', [tags.topics])).docs
+}
+
+export async function getTopic(slug: string): Promise<Topic | null> {
+  const res = await getJson<ListResponse<Topic>>(`/api/topics?where[slug][equals]=${encodeURIComponent(slug)}&depth=0&limit=1`, [tags.topics, tags.topic(slug)])
+  return res.docs[0] ?? null
+}
+
+export async function listReviewers(): Promise<Reviewer[]> {
+  return (await getJson<ListResponse<Reviewer>>('/api/reviewers?limit=200&depth=0', [tags.reviewers])).docs
+}
+
+export async function getEditorialPolicy(): Promise<EditorialPolicy> {
+  return getJson<EditorialPolicy>('/api/globals/editorial-policy?depth=0', [tags.editorialPolicy])
+}
+
+/** Other published guides sharing a topic with this one. */
+export async function relatedGuides(guide: Article, limit = 3): Promise<GuideSummary[]> {
+  const topicIds = (guide.topics ?? []).map((t) => (typeof t === 'object' ? t.id : t))
+  if (!topicIds.length) return []
+  const res = await getJson<ListResponse<Article>>(
+    `/api/articles?${published}&where[topics][in]=${topicIds.join(',')}&where[id][not_equals]=${guide.id}&depth=1&limit=${limit}&sort=-lastReviewedAt${SUMMARY_FIELDS}`,
+    [tags.guides],
+  )
+  return res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) }))
 }
 
 export type Guide = Article & { reviewer: Reviewer | null; sources: Source[] }
@@ -79,8 +121,7 @@ export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; g
   const reviewer = res.docs[0]
   if (!reviewer) return null
   const list = await getJson<ListResponse<Article>>(
-    `/api/articles?${published}&where[reviewer][equals]=${reviewer.id}&depth=0&limit=100&sort=-lastReviewedAt` +
-      '&select[title]=true&select[slug]=true&select[summary]=true&select[lastReviewedAt]=true&select[updatedAt]=true',
+    `/api/articles?${published}&where[reviewer][equals]=${reviewer.id}&depth=0&limit=100&sort=-lastReviewedAt${SUMMARY_FIELDS}`,
     [tags.guides, tags.reviewer(slug)],
   )
   return { reviewer, guides: list.docs.map((d) => ({ ...d, reviewer })) }

@@ -1,6 +1,9 @@
 import type { CollectionConfig } from 'payload'
 import { formatSource, isValidDoi, isValidPmid, type SourceData } from '@runsense/domain/sources'
+import { tags } from '@runsense/domain/cache-tags'
 import { admins, anyone, editors } from '../../access'
+import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
+import { flagCitingGuides } from './hooks/flagCitingGuides'
 
 /** A cited work. Structured so the site renders every source in one style. */
 export const Sources: CollectionConfig = {
@@ -12,6 +15,10 @@ export const Sources: CollectionConfig = {
     update: editors,
     // A deleted source would leave citations pointing nowhere in published guides.
     delete: admins,
+  },
+  hooks: {
+    afterChange: [flagCitingGuides, revalidateOnChange(() => [tags.sources])],
+    afterDelete: [revalidateOnDelete(() => [tags.sources])],
   },
   fields: [
     {

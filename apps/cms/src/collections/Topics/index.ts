@@ -1,5 +1,7 @@
 import type { CollectionConfig } from 'payload'
+import { tags } from '@runsense/domain/cache-tags'
 import { admins, anyone, editors } from '../../access'
+import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
 
 /** Topics group guides for readers (/topics/[slug]) and relate guides to each other. */
@@ -7,6 +9,10 @@ export const Topics: CollectionConfig = {
   slug: 'topics',
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'slug'] },
   access: { read: anyone, create: editors, update: editors, delete: admins },
+  hooks: {
+    afterChange: [revalidateOnChange((doc, prev) => [tags.topics, tags.guides, tags.topic(String(doc.slug)), ...(prev?.slug ? [tags.topic(String(prev.slug))] : [])])],
+    afterDelete: [revalidateOnDelete((doc) => [tags.topics, tags.guides, tags.topic(String(doc.slug))])],
+  },
   fields: [
     { name: 'name', type: 'text', required: true },
     slugField('name'),

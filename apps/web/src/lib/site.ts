@@ -1,0 +1,4 @@
+/** The site's public address (canonical URLs, feed, sitemap, JSON-LD). */
+export const siteUrl = () => (process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')
+export const SITE_NAME = 'Runsense'
+export const SITE_DESCRIPTION = 'Plain-English running guides, each medically reviewed before it is published.'
