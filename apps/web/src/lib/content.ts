@@ -14,14 +14,16 @@ export class ContentUnavailableError extends Error {}
 
 type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page: number }
 
-async function getJson<T>(path: string, cacheTags: string[]): Promise<T> {
+/** With a staff token (draft preview) the read is authenticated and never cached. */
+async function getJson<T>(path: string, cacheTags: string[], staffToken?: string): Promise<T> {
   let res: Response
   try {
-    res = await fetch(`${cmsUrl()}${path}`, {
-      headers: { accept: 'application/json' },
-      cache: 'force-cache',
-      next: { tags: cacheTags },
-    })
+    res = await fetch(
+      `${cmsUrl()}${path}`,
+      staffToken
+        ? { headers: { accept: 'application/json', authorization: `JWT ${staffToken}` }, cache: 'no-store' }
+        : { headers: { accept: 'application/json' }, cache: 'force-cache', next: { tags: cacheTags } },
+    )
   } catch (err) {
     throw new ContentUnavailableError(`The CMS at ${cmsUrl()} could not be reached: ${(err as Error).message}`)
   }
@@ -93,11 +95,17 @@ export async function relatedGuides(guide: Article, limit = 3): Promise<GuideSum
 
 export type Guide = Article & { reviewer: Reviewer | null; sources: Source[] }
 
-/** A published guide with its reviewer and the sources it cites, or null when there is none. */
-export async function getGuide(slug: string): Promise<Guide | null> {
+/**
+ * A published guide with its reviewer and the sources it cites, or null when there is none.
+ * With a staff token (draft preview), the latest draft instead, read with that staff member's rights.
+ */
+export async function getGuide(slug: string, staffToken?: string): Promise<Guide | null> {
   const res = await getJson<ListResponse<Article>>(
-    `/api/articles?${published}&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`,
+    staffToken
+      ? `/api/articles?draft=true&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`
+      : `/api/articles?${published}&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`,
     [tags.guide(slug)],
+    staffToken,
   )
   const article = res.docs[0]
   if (!article) return null
@@ -107,6 +115,7 @@ export async function getGuide(slug: string): Promise<Guide | null> {
         await getJson<ListResponse<Source>>(
           `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}`,
           [tags.sources, tags.guide(slug)],
+          staffToken,
         )
       ).docs
     : []

@@ -21,6 +21,8 @@ export const Articles: CollectionConfig = {
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'stage', 'assignedReviewer', 'nextReviewDue', '_status', 'updatedAt'],
+    // Opens the draft on the site; the site checks the staff session itself (no secret in the URL).
+    preview: (doc) => `${(process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')}/api/preview?slug=${encodeURIComponent(String(doc.slug ?? ''))}`,
     // Publishing happens only through the workflow panel; Payload's own buttons are removed.
     components: {
       edit: {

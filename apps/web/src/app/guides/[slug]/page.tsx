@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { draftMode } from 'next/headers'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { numberCitations } from '@runsense/domain/citations'
@@ -10,6 +11,7 @@ import { SourcesList } from '@/components/SourcesList'
 import { getGuide, relatedGuides } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 import { guideJsonLd, jsonLdString } from '@/lib/jsonld'
+import { staffSession } from '@/lib/preview'
 
 type Props = { params: Promise<{ slug: string }> }
 
@@ -32,8 +34,16 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   }
 }
 
+/** In draft mode, staff (checked with the CMS on every request) see the latest draft; nobody else does. */
+async function previewToken(): Promise<string | undefined> {
+  if (!(await draftMode()).isEnabled) return undefined
+  return (await staffSession())?.token
+}
+
 export default async function GuidePage({ params }: Props) {
-  const guide = await getGuide((await params).slug)
+  const slug = (await params).slug
+  const token = await previewToken()
+  const guide = await getGuide(slug, token)
   if (!guide) notFound()
 
   const numbering = numberCitations(guide.body)
@@ -47,6 +57,11 @@ export default async function GuidePage({ params }: Props) {
 
   return (
     <article className="guide">
+      {token ? (
+        <p className="preview-banner" role="status">
+          Draft preview: readers cannot see this version. <a href={`/api/preview/exit?slug=${guide.slug}`}>Leave preview</a>
+        </p>
+      ) : null}
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdString(guideJsonLd(guide, sources)) }} />
       <header>
         <h1>{guide.title}</h1>

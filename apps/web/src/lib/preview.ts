@@ -1,0 +1,24 @@
+/**
+ * Draft preview for staff. Draft mode alone grants nothing: every draft read checks the
+ * visitor's real CMS session (the payload-token cookie) with the CMS, on every request.
+ * Payload's website template once let anonymous visitors into drafts by trusting a secret
+ * in the URL; there is no secret here.
+ */
+import { cookies } from 'next/headers'
+import { cmsUrl } from './content'
+
+export type StaffSession = { token: string; user: { id: number; role: string; name: string } }
+
+export async function staffSession(cookieHeaderToken?: string): Promise<StaffSession | null> {
+  const token = cookieHeaderToken ?? (await cookies()).get('payload-token')?.value
+  if (!token || token.length > 4096) return null
+  try {
+    const res = await fetch(`${cmsUrl()}/api/users/me`, { headers: { authorization: `JWT ${token}` }, cache: 'no-store', signal: AbortSignal.timeout(5000) })
+    if (!res.ok) return null
+    const body = (await res.json()) as { user?: { id: number; role?: string; name: string } | null }
+    const role = body.user?.role
+    return body.user && (role === 'admin' || role === 'editor' || role === 'reviewer') ? { token, user: { ...body.user, role } } : null
+  } catch {
+    return null
+  }
+}
