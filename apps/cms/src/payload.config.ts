@@ -17,6 +17,7 @@ import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
+import { reviewCadenceTask } from './jobs/reviewCadence'
 import { sendEmailTask } from './jobs/sendEmail'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
@@ -30,12 +31,16 @@ export default buildConfig({
     user: Users.slug,
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' · Runsense CMS' },
+    components: {
+      beforeNavLinks: ['/components/Desk#DeskNavLink'],
+      views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
+    },
   },
   collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
-    tasks: [sendEmailTask],
+    tasks: [sendEmailTask, reviewCadenceTask],
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin' },

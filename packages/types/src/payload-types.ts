@@ -104,10 +104,12 @@ export interface Config {
   globals: {
     'editorial-policy': EditorialPolicy;
     'newsletter-stats': NewsletterStat;
+    'payload-jobs-stats': PayloadJobsStat;
   };
   globalsSelect: {
     'editorial-policy': EditorialPolicySelect<false> | EditorialPolicySelect<true>;
     'newsletter-stats': NewsletterStatsSelect<false> | NewsletterStatsSelect<true>;
+    'payload-jobs-stats': PayloadJobsStatsSelect<false> | PayloadJobsStatsSelect<true>;
   };
   locale: null;
   widgets: {
@@ -117,6 +119,7 @@ export interface Config {
   jobs: {
     tasks: {
       sendEmail: TaskSendEmail;
+      reviewCadence: TaskReviewCadence;
       inline: {
         input: unknown;
         output: unknown;
@@ -478,7 +481,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'sendEmail';
+        taskSlug: 'inline' | 'sendEmail' | 'reviewCadence';
         taskID: string;
         input?:
           | {
@@ -511,10 +514,19 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'sendEmail') | null;
+  taskSlug?: ('inline' | 'sendEmail' | 'reviewCadence') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
+  meta?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -806,6 +818,7 @@ export interface PayloadJobsSelect<T extends boolean = true> {
   queue?: T;
   waitUntil?: T;
   processing?: T;
+  meta?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -879,6 +892,24 @@ export interface NewsletterStat {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payload-jobs-stats".
+ */
+export interface PayloadJobsStat {
+  id: number;
+  stats?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "editorial-policy_select".
  */
 export interface EditorialPolicySelect<T extends boolean = true> {
@@ -895,6 +926,16 @@ export interface EditorialPolicySelect<T extends boolean = true> {
  */
 export interface NewsletterStatsSelect<T extends boolean = true> {
   erasedCount?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payload-jobs-stats_select".
+ */
+export interface PayloadJobsStatsSelect<T extends boolean = true> {
+  stats?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;
@@ -929,6 +970,14 @@ export interface TaskSendEmail {
       | null;
     kind?: string | null;
   };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskReviewCadence".
+ */
+export interface TaskReviewCadence {
+  input?: unknown;
   output?: unknown;
 }
 /**

@@ -16,6 +16,8 @@ type Workflow = {
   lastReviewedAt: string | null
   nextReviewDue: string | null
   history: { at: string; action: string; from: string; to: string; actor: { name: string } | null; note: string | null }[]
+  changesSinceSignOff: { section: string; parts: { text: string; change: 'added' | 'removed' | 'same' }[] }[] | null
+  reviewFlag: { reason: string; at: string } | null
 }
 
 const LABELS: Record<string, string> = {
@@ -116,6 +118,26 @@ export function WorkflowPanel() {
           </>
         ) : null}
       </dl>
+      {wf.reviewFlag ? (
+        <p className="workflow-panel__flag" role="note">
+          Flagged for re-review: {wf.reviewFlag.reason}
+        </p>
+      ) : null}
+      {wf.changesSinceSignOff?.length ? (
+        <details className="workflow-panel__diff" open={wf.actions.includes('sign_off')} data-testid="workflow-diff">
+          <summary>Changes since the last sign-off</summary>
+          {wf.changesSinceSignOff.map((s) => (
+            <div key={s.section}>
+              <h4>{s.section}</h4>
+              <p style={{ whiteSpace: 'pre-wrap' }}>
+                {s.parts.map((p, i) =>
+                  p.change === 'added' ? <ins key={i}>{p.text}</ins> : p.change === 'removed' ? <del key={i}>{p.text}</del> : <span key={i}>{p.text}</span>,
+                )}
+              </p>
+            </div>
+          ))}
+        </details>
+      ) : null}
       {takesReviewer ? (
         <label className="workflow-panel__field">
           Medical reviewer

@@ -12,6 +12,8 @@ import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { revalidateSite } from '../../lib/revalidate'
 import { citedSources, contentProblems, hashOf } from './content'
+import { contentDiff } from './diff'
+import { notifyForAction } from './notifications'
 
 const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
@@ -43,6 +45,12 @@ async function load(req: PayloadRequest, id: number): Promise<Loaded | null> {
     currentHash: hashOf(working, sources),
   }
   return { working, state, liveSlug: row.liveStatus === 'published' ? row.slug : null, sources }
+}
+
+/** The id of the version a reviewer is signing (the working copy's latest version row). */
+async function latestVersionId(req: PayloadRequest, id: number): Promise<string | null> {
+  const { docs } = await req.payload.findVersions({ collection: 'articles', where: { parent: { equals: id } }, sort: '-updatedAt', limit: 1, depth: 0, overrideAccess: true, req })
+  return docs[0] ? String(docs[0].id) : null
 }
 
 const addMonths = (iso: string, months: number) => {
@@ -101,7 +109,7 @@ export const workflowPost: Endpoint = {
             reviewer: Number(actor.reviewerId),
             at: now,
             hash: state.currentHash,
-            version: String(working.updatedAt ?? ''),
+            version: await latestVersionId(req, id),
           }
           // A new sign-off answers any open re-review flag.
           data.reviewFlag = { flagged: false, reason: null, at: null }
@@ -153,6 +161,8 @@ export const workflowPost: Endpoint = {
           req,
         })
 
+        await notifyForAction(req, action, working, req.user as User, { note, reviewerId: decision.assignReviewerId })
+
         if (writesLive) {
           const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
           await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
@@ -185,9 +195,19 @@ export const workflowGet: Endpoint = {
       state.signOff ? req.payload.findByID({ collection: 'reviewers', id: Number(state.signOff.reviewerId), depth: 0, overrideAccess: true }).catch(() => null) : null,
       req.payload.find({ collection: 'workflow-events', where: { article: { equals: id } }, sort: 'createdAt', limit: 500, depth: 0, overrideAccess: true }),
     ])
+    // For the reviewer: what changed in the reviewed text since the last sign-off.
+    let changesSinceSignOff: ReturnType<typeof contentDiff> | null = null
+    if (state.signOff?.version && !signOffMatches(state)) {
+      const signed = await req.payload
+        .findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true })
+        .catch(() => null)
+      if (signed) changesSinceSignOff = contentDiff(signed.version as never, working as never)
+    }
     return json(200, {
       id,
       title: working.title,
+      changesSinceSignOff,
+      reviewFlag: working.reviewFlag?.flagged ? { reason: working.reviewFlag.reason, at: working.reviewFlag.at } : null,
       stage: state.stage,
       live: state.live,
       actions: availableActions(state, actor),

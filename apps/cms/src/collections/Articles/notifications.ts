@@ -1,0 +1,55 @@
+/**
+ * Who hears about what in the review workflow. Emails are queued on the jobs queue inside the
+ * action's transaction (so they exist only if it commits) and sent with retries: an action
+ * never waits on SMTP and succeeds while SMTP is down.
+ */
+import type { PayloadRequest } from 'payload'
+import type { Article, User } from '@runsense/types'
+
+const cmsLink = (id: number) => `${(process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')}/admin/collections/articles/${id}`
+
+async function usersWhere(req: PayloadRequest, where: Record<string, unknown>): Promise<User[]> {
+  const { docs } = await req.payload.find({ collection: 'users', where: where as never, depth: 0, limit: 100, overrideAccess: true, req })
+  return docs
+}
+export const reviewerUsers = (req: PayloadRequest, reviewerId: number | string) => usersWhere(req, { reviewer: { equals: Number(reviewerId) } })
+export const editorUsers = (req: PayloadRequest) => usersWhere(req, { role: { in: ['editor', 'admin'] } })
+
+export async function queueNotice(req: PayloadRequest, to: User[], kind: string, subject: string, lines: string[]) {
+  for (const user of to) {
+    await req.payload.jobs.queue({
+      task: 'sendEmail',
+      input: { kind, to: user.email, subject, text: `Hello ${user.name},\n\n${lines.join('\n\n')}\n\nRunsense CMS\n`, headers: {} },
+      req,
+    })
+  }
+}
+
+export async function notifyForAction(
+  req: PayloadRequest,
+  action: string,
+  guide: Pick<Article, 'id' | 'title'> & { lastAuthor?: unknown },
+  actor: User,
+  { note, reviewerId }: { note?: string; reviewerId?: string | null },
+) {
+  const link = `Open it: ${cmsLink(guide.id)}`
+  if (action === 'send_to_medical_review' && reviewerId) {
+    await queueNotice(req, await reviewerUsers(req, reviewerId), 'review-requested', `Please review: ${guide.title}`, [
+      `${actor.name} sent "${guide.title}" to you for medical review.`,
+      link,
+    ])
+  } else if (action === 'request_changes') {
+    const authorId = typeof guide.lastAuthor === 'object' && guide.lastAuthor ? (guide.lastAuthor as { id: number }).id : guide.lastAuthor
+    const to = authorId ? await usersWhere(req, { id: { equals: Number(authorId) } }) : await editorUsers(req)
+    await queueNotice(req, to.length ? to : await editorUsers(req), 'changes-requested', `Changes requested: ${guide.title}`, [
+      `${actor.name} asked for changes to "${guide.title}":`,
+      note ?? '',
+      link,
+    ])
+  } else if (action === 'sign_off') {
+    await queueNotice(req, await editorUsers(req), 'signed-off', `Signed off: ${guide.title}`, [
+      `${actor.name} signed off "${guide.title}". It can be published now.`,
+      link,
+    ])
+  }
+}

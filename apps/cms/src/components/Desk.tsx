@@ -1,0 +1,97 @@
+/**
+ * "My desk" (/admin/desk): what needs this person now. Editors: guides waiting for editorial
+ * review and guides with changes requested. Reviewers: guides assigned to them for medical
+ * review. Everyone: reviews overdue or due within 30 days, and guides flagged for re-review.
+ */
+import type { AdminViewServerProps, Where } from 'payload'
+import type { Article } from '@runsense/types'
+import { DefaultTemplate } from '@payloadcms/next/templates'
+import { Gutter } from '@payloadcms/ui'
+import Link from 'next/link'
+
+const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
+
+function Section({ id, title, empty, guides, extra }: { id: string; title: string; empty: string; guides: Article[]; extra?: (g: Article) => React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} data-testid={id} style={{ marginBottom: '2rem' }}>
+      <h2 id={id}>
+        {title} ({guides.length})
+      </h2>
+      {guides.length === 0 ? (
+        <p>{empty}</p>
+      ) : (
+        <ul>
+          {guides.map((g) => (
+            <li key={g.id}>
+              <Link href={`/admin/collections/articles/${g.id}`}>{g.title}</Link>
+              {extra ? <> — {extra(g)}</> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+export async function Desk(props: AdminViewServerProps) {
+  const { initPageResult, params, searchParams } = props
+  const { req, permissions, visibleEntities, locale } = initPageResult
+  const user = req.user as (typeof req.user & { role?: string; reviewer?: number | { id: number } | null }) | null
+  const payload = req.payload
+  const find = async (where: Where, draft = true) =>
+    (await payload.find({ collection: 'articles', where, draft, depth: 0, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user })).docs as Article[]
+
+  const role = user?.role
+  const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
+  const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
+  const [editorial, changes, assigned, due, flagged] = await Promise.all([
+    role === 'editor' || role === 'admin' ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
+    role === 'editor' || role === 'admin' ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
+    reviewerId ? find({ and: [{ stage: { equals: 'medical_review' } }, { assignedReviewer: { equals: reviewerId } }] }) : Promise.resolve(null),
+    find({ and: [{ _status: { equals: 'published' } }, { nextReviewDue: { less_than: soon } }] }, false),
+    find({ 'reviewFlag.flagged': { equals: true } }),
+  ])
+  const now = Date.now()
+
+  return (
+    <DefaultTemplate
+      i18n={req.i18n}
+      locale={locale}
+      params={params}
+      payload={payload}
+      permissions={permissions}
+      searchParams={searchParams}
+      user={req.user ?? undefined}
+      visibleEntities={visibleEntities}
+    >
+      <Gutter>
+        <h1 style={{ margin: '1.5rem 0' }}>My desk</h1>
+        {editorial ? <Section id="desk-editorial" title="Waiting for editorial review" empty="Nothing is waiting for editorial review." guides={editorial} /> : null}
+        {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} /> : null}
+        {assigned ? <Section id="desk-assigned" title="Assigned to you for medical review" empty="Nothing is assigned to you." guides={assigned} /> : null}
+        <Section
+          id="desk-due"
+          title="Reviews overdue or due within 30 days"
+          empty="No review is due in the next 30 days."
+          guides={due}
+          extra={(g) => (
+            <span>
+              {g.nextReviewDue && new Date(g.nextReviewDue).getTime() < now ? <strong>Overdue since {day(g.nextReviewDue)}</strong> : <>due {day(g.nextReviewDue)}</>}
+              {' · '}last reviewed {day(g.lastReviewedAt)}
+            </span>
+          )}
+        />
+        <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+      </Gutter>
+    </DefaultTemplate>
+  )
+}
+
+/** The link to the desk at the top of the admin's navigation. */
+export function DeskNavLink() {
+  return (
+    <Link href="/admin/desk" className="nav__link" id="nav-desk" style={{ fontWeight: 600 }}>
+      My desk
+    </Link>
+  )
+}

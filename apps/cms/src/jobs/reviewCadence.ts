@@ -1,0 +1,38 @@
+import type { TaskConfig } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { tagsForGuideChange } from '@runsense/domain/cache-tags'
+import { afterCommit, execute } from '../lib/db'
+import { revalidateSite } from '../lib/revalidate'
+import { editorUsers, queueNotice, reviewerUsers } from '../collections/Articles/notifications'
+
+/**
+ * Runs on a schedule: every published guide whose review is due gets marked (once) and its
+ * assigned reviewer and the editors are emailed. The site keeps showing the true "Last
+ * reviewed" date and says a re-review is due; nothing is hidden or re-dated.
+ */
+export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
+  slug: 'reviewCadence',
+  label: 'Mark overdue reviews and notify',
+  schedule: [{ cron: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *', queue: 'default' }],
+  retries: 3,
+  inputSchema: [],
+  handler: async ({ req }) => {
+    // Atomic claim: a guide is notified once per review period, even with several CMS instances.
+    const due = (await execute(
+      req,
+      sql`update articles set overdue_notified_at = now()
+          where _status = 'published' and next_review_due < now() and overdue_notified_at is null
+          returning id, slug, title, next_review_due, assigned_reviewer_id`,
+    )) as { id: number; slug: string; title: string; next_review_due: Date; assigned_reviewer_id: number | null }[]
+    // The guide pages now say a re-review is due (with the true last-reviewed date).
+    if (due.length) await afterCommit(req, () => revalidateSite(tagsForGuideChange(due.map((g) => g.slug)), req.payload.logger))
+    for (const g of due) {
+      const to = [...(g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []), ...(await editorUsers(req))]
+      await queueNotice(req, to, 'review-due', `Review due: ${g.title}`, [
+        `"${g.title}" was due for its scheduled medical review on ${new Date(g.next_review_due).toISOString().slice(0, 10)}.`,
+        'It stays published with its true "Last reviewed" date until a new sign-off is published. Please start a review.',
+      ])
+    }
+    return { output: { marked: due.length } }
+  },
+}

@@ -1,0 +1,105 @@
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
+import { waitForMail } from '../helpers/mail'
+
+const sql = async (text: string, values: unknown[] = []) => {
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
+  await db.connect()
+  try {
+    return (await db.query(text, values)).rows
+  } finally {
+    await db.end()
+  }
+}
+
+describe('notifications (real SMTP peer, through the jobs queue)', () => {
+  it('emails the reviewer when sent for review, the author when changes are requested, editors when signed off', async () => {
+    const title = `Notify ${Date.now()}`
+    const guide = await createGuide('editor', { title })
+    const { raphael } = await reviewerIds()
+    await act(guide.id, 'editor', 'submit')
+    await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+    const [ask] = await waitForMail('reviewer@runsense.local', (m) => m.subject === `Please review: ${title}`)
+    expect(ask.text).toContain(`/admin/collections/articles/${guide.id}`)
+
+    await act(guide.id, 'reviewer', 'request_changes', { note: 'Add the source for the second claim.' })
+    const [changes] = await waitForMail('editor@runsense.local', (m) => m.subject === `Changes requested: ${title}`)
+    expect(changes.text).toContain('Add the source for the second claim.')
+
+    await act(guide.id, 'editor', 'submit')
+    await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+    await act(guide.id, 'reviewer', 'sign_off')
+    await waitForMail('editor2@runsense.local', (m) => m.subject === `Signed off: ${title}`)
+    await waitForMail('admin@runsense.local', (m) => m.subject === `Signed off: ${title}`)
+  })
+})
+
+describe('review cadence', () => {
+  it('marks an overdue guide once, emails its reviewer and the editors, and the site keeps the true date', async () => {
+    const title = `Overdue ${Date.now()}`
+    const guide = await guideAt('published', { title })
+    const [{ last_reviewed_at }] = await sql(`update articles set next_review_due = now() - interval '1 day' where id = $1 returning last_reviewed_at`, [guide.id])
+    await waitForMail('reviewer@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 40_000 })
+    await waitForMail('editor@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 10_000 })
+    const [row] = await sql('select overdue_notified_at from articles where id = $1', [guide.id])
+    expect(row.overdue_notified_at).not.toBeNull()
+
+    const deadline = Date.now() + 10_000
+    let html = ''
+    while (Date.now() < deadline) {
+      html = await (await fetch(`${siteUrl()}/guides/${guide.slug}`)).text()
+      if (html.includes('due for its scheduled re-review')) break
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    expect(html).toContain('due for its scheduled re-review')
+    const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(last_reviewed_at))
+    const text = html.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')
+    expect(text).toContain(`Last reviewed ${day} by Raphael Crawford-Marks`)
+  })
+})
+
+describe('source integrity', () => {
+  it('editing a cited source flags the guide, notifies its reviewer and voids the sign-off match; retraction blocks publishing', async () => {
+    const src = await rest('POST', '/api/sources', { as: 'editor', body: { title: `Cited study ${Date.now()}`, authors: ['Doe J'], container: 'Journal', year: 2020 } })
+    const sourceId = src.body.doc.id
+    const title = `Cites ${sourceId}`
+    const guide = await guideAt('published', { title, body: lexical('A claim.', [sourceId]) })
+    expect((await workflowOf(guide.id)).body.signOff.matches).toBe(true)
+
+    expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { year: 2021 } })).status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.reviewFlag.reason).toMatch(/was changed/)
+    expect(wf.signOff.matches).toBe(false)
+    await waitForMail('reviewer@runsense.local', (m) => m.subject === `Re-review needed: ${title}`)
+
+    // A fresh review cycle clears the flag; a retracted source blocks the publish gate.
+    expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { retracted: true, retractionNote: 'Retracted by the journal.' } })).status).toBe(200)
+    const { raphael } = await reviewerIds()
+    await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { summary: 'Revised after the source changed.' } })
+    await act(guide.id, 'editor', 'submit')
+    await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+    await act(guide.id, 'reviewer', 'sign_off')
+    expect((await workflowOf(guide.id)).body.reviewFlag).toBeNull()
+    const publish = await act(guide.id, 'editor', 'publish')
+    expect(publish.status).toBe(422)
+    expect(publish.body.missing.join(' ')).toMatch(/retracted/)
+  })
+
+  it('shows the reviewer a readable diff of the text since the sign-off', async () => {
+    const guide = await guideAt('published', { summary: 'The original summary.' })
+    await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'The revised summary.' } })
+    const wf = (await workflowOf(guide.id, 'reviewer')).body
+    expect(wf.changesSinceSignOff).toEqual([
+      {
+        section: 'Summary',
+        parts: [
+          { text: 'The ', change: 'same' },
+          { text: 'original', change: 'removed' },
+          { text: 'revised', change: 'added' },
+          { text: ' summary.', change: 'same' },
+        ],
+      },
+    ])
+  })
+})
