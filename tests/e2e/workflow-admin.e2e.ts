@@ -1,19 +1,6 @@
 import { type Page, expect, test } from '@playwright/test'
-import { accounts, act, cmsUrl, createGuide, reviewerIds, rest, seedPassword } from '../helpers/api'
-
-async function adminLogin(page: Page, who: keyof typeof accounts) {
-  await page.context().clearCookies()
-  await page.goto(`${cmsUrl()}/admin/login`)
-  await page.fill('#field-email', accounts[who])
-  await page.fill('#field-password', seedPassword())
-  await page.click('button[type=submit]')
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'))
-}
-
-async function openGuide(page: Page, id: number) {
-  await page.goto(`${cmsUrl()}/admin/collections/articles/${id}`)
-  await expect(page.getByTestId('workflow-panel')).toBeVisible()
-}
+import { act, createGuide, reviewerIds, rest } from '../helpers/api'
+import { adminLogin, openGuide } from '../helpers/admin'
 
 const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name })
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm run lighthouse`: Lighthouse 12 (mobile defaults, local Chromium) on the home page, a
+// guide and /newsletter. Prints the four scores per page and fails if any is below 95.
+// Uses SITE_URL when given (a running site); otherwise starts the stack on a fresh database.
+import path from 'node:path'
+import * as chromeLauncher from 'chrome-launcher'
+import lighthouse from 'lighthouse'
+import * as stack from './lib/stack.mjs'
+import { dropDatabase } from './lib/embedded-pg.mjs'
+
+const MIN = Number(process.env.LIGHTHOUSE_MIN || 95)
+const PAGES = ['/', '/guides/returning-to-running-after-an-injury', '/newsletter']
+const cleanups = []
+let site = process.env.LIGHTHOUSE_SITE_URL
+
+try {
+  if (!site) {
+    const node = process.execPath
+    await stack.run(node, [path.join(stack.root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build' })
+    const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
+    let serverUrl = server
+    if (!server) {
+      const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'lighthouse-pg'), port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369) })
+      cleanups.push(db.stop)
+      serverUrl = db.url
+    }
+    const u = new URL(serverUrl)
+    u.pathname = `/runsense_lighthouse_${Date.now()}`
+    await stack.startDatabase({ url: u.toString() })
+    cleanups.push(() => dropDatabase(u.toString()))
+    const [cmsPort, sitePort] = [3401, 3400]
+    const env = stack.appEnv({ databaseUrl: u.toString(), cmsPort, sitePort, secrets: stack.localSecrets(), seed: true })
+    const apps = await stack.startApps({ env, cmsPort, sitePort })
+    cleanups.push(apps.stop)
+    site = `http://localhost:${sitePort}`
+  }
+
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+  cleanups.push(async () => chrome.kill())
+  let failed = false
+  const rows = []
+  for (const p of PAGES) {
+    const url = `${site}${p}`
+    await fetch(url) // warm the page cache: measure the site as readers get it
+    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] })
+    const c = result.lhr.categories
+    const scores = Object.fromEntries(['performance', 'accessibility', 'best-practices', 'seo'].map((k) => [k, Math.round((c[k].score ?? 0) * 100)]))
+    rows.push({ page: p, ...scores })
+    if (Object.values(scores).some((s) => s < MIN)) failed = true
+    const misses = Object.values(result.lhr.audits).filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative').map((a) => a.id)
+    if (misses.length) console.log(`  ${p}: audits below 0.9: ${misses.join(', ')}`)
+  }
+  console.table(rows)
+  console.log(failed ? `lighthouse: some score is below ${MIN}` : `lighthouse: every score ≥ ${MIN}`)
+  process.exitCode = failed ? 1 : 0
+} catch (err) {
+  console.error(err.message)
+  process.exitCode = 1
+} finally {
+  for (const fn of cleanups.reverse()) await fn().catch(() => {})
+}

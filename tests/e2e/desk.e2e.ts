@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test'
+import pg from 'pg'
+import { act, createGuide, guideAt, rest, reviewerIds } from '../helpers/api'
+import { adminLogin, openGuide } from '../helpers/admin'
+import { cmsUrl } from '../helpers/api'
+
+const panel = (page: import('@playwright/test').Page) => page.getByTestId('workflow-panel')
+const buttons = async (page: import('@playwright/test').Page) => (await panel(page).getByRole('button').allTextContents()).sort()
+
+test('each role sees exactly the buttons for the actions it may take', async ({ page }) => {
+  const guide = await createGuide('editor')
+  await act(guide.id, 'editor', 'submit')
+  const expected: [Parameters<typeof adminLogin>[1], string[]][] = [
+    ['editor', ['Archive', 'Request changes']], // wrote it: no "Send to medical review" (four eyes)
+    ['editor2', ['Archive', 'Request changes', 'Send to medical review']],
+    ['admin', ['Archive', 'Request changes', 'Send to medical review']],
+    ['reviewer', []],
+  ]
+  for (const [who, names] of expected) {
+    await adminLogin(page, who)
+    await openGuide(page, guide.id)
+    expect(await buttons(page), who).toEqual(names)
+  }
+  const { raphael } = await reviewerIds()
+  await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+  for (const [who, names] of [
+    ['reviewer', ['Request changes', 'Sign off']],
+    ['reviewer2', []],
+    ['editor', ['Archive']],
+  ] as const) {
+    await adminLogin(page, who)
+    await openGuide(page, guide.id)
+    expect(await buttons(page), who).toEqual([...names])
+  }
+})
+
+test('the desk lists what needs each person, including an overdue guide', async ({ page }) => {
+  const waiting = await guideAt('editorial_review', { title: `Desk waiting ${Date.now()}` })
+  const assigned = await guideAt('medical_review', { title: `Desk assigned ${Date.now()}` })
+  const overdue = await guideAt('published', { title: `Desk overdue ${Date.now()}` })
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
+  await db.connect()
+  await db.query(`update articles set next_review_due = now() - interval '3 days' where id = $1`, [overdue.id])
+  await db.end()
+
+  await adminLogin(page, 'editor2')
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
+  await expect(page.getByTestId('desk-editorial').getByRole('link', { name: waiting.title })).toBeVisible()
+  await expect(page.getByTestId('desk-due').getByRole('listitem').filter({ hasText: overdue.title })).toContainText('Overdue since')
+  await expect(page.getByTestId('desk-assigned')).toHaveCount(0)
+
+  await adminLogin(page, 'reviewer')
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  await expect(page.getByTestId('desk-assigned').getByRole('link', { name: assigned.title })).toBeVisible()
+  await expect(page.getByTestId('desk-editorial')).toHaveCount(0)
+  await expect(page.getByTestId('desk-due').getByRole('link', { name: overdue.title })).toBeVisible()
+})
+
+test('a reviewer sees what changed since the sign-off as a readable diff', async ({ page }) => {
+  const guide = await guideAt('published', { summary: 'Start slowly after time off.' })
+  await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'Start very slowly after time off.' } })
+  const { raphael } = await reviewerIds()
+  await act(guide.id, 'editor', 'submit')
+  await act(guide.id, 'editor', 'send_to_medical_review', { reviewer: raphael })
+  await adminLogin(page, 'reviewer')
+  await openGuide(page, guide.id)
+  const diff = page.getByTestId('workflow-diff')
+  await expect(diff).toContainText('Changes since the last sign-off')
+  await expect(diff.locator('ins')).toHaveText(/very/)
+  await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
+})
