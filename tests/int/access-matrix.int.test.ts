@@ -191,6 +191,7 @@ const ACTION_MATRIX: { action: string; stage: 'draft' | 'editorial_review' | 'me
   { action: 'send_to_medical_review', stage: 'editorial_review', allowed: ['editor2', 'admin'], extra: async () => ({ reviewer: (await reviewerIds()).raphael }) },
   { action: 'sign_off', stage: 'medical_review', allowed: ['reviewer'] },
   { action: 'publish', stage: 'approved', allowed: editors },
+  { action: 'schedule_publish', stage: 'approved', allowed: editors, extra: async () => ({ at: new Date(Date.now() + 86_400_000).toISOString() }) },
   { action: 'unpublish', stage: 'published', allowed: editors },
   { action: 'archive', stage: 'draft', allowed: editors },
 ]

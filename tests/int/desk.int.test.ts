@@ -103,3 +103,34 @@ describe('source integrity', () => {
     ])
   })
 })
+
+describe('scheduled publish', () => {
+  it('publishes an approved guide at its time, checking the gate then', async () => {
+    const guide = await guideAt('approved')
+    const at = new Date(Date.now() + 3000).toISOString()
+    const res = await act(guide.id, 'editor', 'schedule_publish', { at })
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    expect((await workflowOf(guide.id)).body.scheduledPublish.at).toBe(at)
+    const deadline = Date.now() + 30_000
+    let wf = (await workflowOf(guide.id)).body
+    while (wf.stage !== 'published' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500))
+      wf = (await workflowOf(guide.id)).body
+    }
+    expect(wf.stage).toBe('published')
+    expect(wf.history.at(-1)).toMatchObject({ action: 'publish', actor: { name: 'Demo Editor' } })
+    expect((await act(guide.id, 'editor', 'schedule_publish', { at: '2001-01-01T00:00:00Z' })).status).toBe(409)
+  })
+
+  it('records and emails a scheduled publish the gate refuses; it is never silently skipped', async () => {
+    const title = `Scheduled fail ${Date.now()}`
+    const guide = await guideAt('approved', { title })
+    expect((await act(guide.id, 'editor', 'schedule_publish', { at: new Date(Date.now() + 3000).toISOString() })).status).toBe(200)
+    await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'Changed after the sign-off.' } })
+    await waitForMail('editor@runsense.local', (m) => m.subject === `Scheduled publish failed: ${title}`, { timeoutMs: 30_000 })
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).toBe('draft')
+    expect(wf.live).toBe(false)
+    expect(wf.scheduledPublish.error).toMatch(/failed/)
+  })
+})

@@ -18,6 +18,7 @@ import { WorkflowEvents } from './collections/WorkflowEvents'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
 import { reviewCadenceTask } from './jobs/reviewCadence'
+import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
@@ -40,7 +41,7 @@ export default buildConfig({
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
-    tasks: [sendEmailTask, reviewCadenceTask],
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask],
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin' },

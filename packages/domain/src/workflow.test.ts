@@ -79,6 +79,15 @@ describe('workflow rules', () => {
     expect(availableActions(s, reviewer2)).toEqual([])
     expect(availableActions(s, editor)).toEqual(['archive'])
   })
+
+  it('lets editors schedule an approved guide for a future time only', () => {
+    const s = base({ stage: 'approved', assignedReviewerId: 'R1' })
+    const future = new Date(Date.now() + 3600_000).toISOString()
+    expect(decide(s, editor, 'schedule_publish', { at: future })).toMatchObject({ ok: true, to: 'approved', scheduleAt: future })
+    expect(decide(s, editor, 'schedule_publish', { at: '2001-01-01T00:00:00Z' })).toMatchObject({ ok: false, status: 400 })
+    expect(decide(s, reviewer, 'schedule_publish', { at: future })).toMatchObject({ ok: false, status: 403 })
+    expect(decide(base(), editor, 'schedule_publish', { at: future })).toMatchObject({ ok: false, status: 409 })
+  })
 })
 
 /**

@@ -8,7 +8,7 @@
 export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
 export type Stage = (typeof STAGES)[number]
 
-export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'unpublish', 'archive'] as const
+export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive'] as const
 export type Action = (typeof ACTIONS)[number]
 
 export type Role = 'admin' | 'editor' | 'reviewer'
@@ -40,13 +40,13 @@ export type GuideState = {
   currentHash: string
 }
 
-export type ActionInput = { note?: string; reviewer?: string }
+export type ActionInput = { note?: string; reviewer?: string; at?: string }
 
 /** Problems that keep a guide from being published (the CMS computes them from the content). */
 export type GateProblems = string[]
 
 export type Decision =
-  | { ok: true; from: Stage; to: Stage; assignReviewerId?: string | null; recordSignOff?: boolean; goesLive?: boolean; goesOffline?: boolean }
+  | { ok: true; from: Stage; to: Stage; assignReviewerId?: string | null; recordSignOff?: boolean; goesLive?: boolean; goesOffline?: boolean; scheduleAt?: string }
   | { ok: false; status: 400 | 403 | 409 | 422; error: string; missing?: string[] }
 
 export const isEditor = (a: Actor) => a.role === 'editor' || a.role === 'admin'
@@ -58,6 +58,7 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   send_to_medical_review: (s) => s.stage === 'editorial_review',
   sign_off: (s) => s.stage === 'medical_review',
   publish: (s) => s.stage === 'approved',
+  schedule_publish: (s) => s.stage === 'approved',
   unpublish: (s) => s.live,
   archive: (s) => s.stage !== 'archived',
 }
@@ -92,6 +93,8 @@ function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): s
     case 'unpublish':
     case 'archive':
       return isEditor(a) ? null : `Only editors and admins can ${action} a guide.`
+    case 'schedule_publish':
+      return isEditor(a) ? null : 'Only editors and admins can schedule a guide for publishing.'
   }
 }
 
@@ -130,6 +133,12 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       const missing = publishGate(s, contentProblems)
       if (missing.length) return { ok: false, status: 422, error: 'This guide cannot be published yet.', missing }
       return { ok: true, from, to: 'published', goesLive: true }
+    }
+    case 'schedule_publish': {
+      // The gate is checked again when the time comes; here only the time is.
+      const at = input.at ? Date.parse(input.at) : Number.NaN
+      if (!Number.isFinite(at) || at <= Date.now()) return { ok: false, status: 400, error: 'Give a future date and time to publish at.', missing: ['at'] }
+      return { ok: true, from, to: from, scheduleAt: new Date(at).toISOString() }
     }
     case 'unpublish':
       return { ok: true, from, to: stageAfterUnpublish(s), goesOffline: true }

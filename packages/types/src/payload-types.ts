@@ -120,6 +120,7 @@ export interface Config {
     tasks: {
       sendEmail: TaskSendEmail;
       reviewCadence: TaskReviewCadence;
+      scheduledPublish: TaskScheduledPublish;
       inline: {
         input: unknown;
         output: unknown;
@@ -217,6 +218,11 @@ export interface Article {
     flagged?: boolean | null;
     reason?: string | null;
     at?: string | null;
+  };
+  scheduledPublish?: {
+    at?: string | null;
+    by?: (number | null) | User;
+    error?: string | null;
   };
   overdueNotifiedAt?: string | null;
   meta?: {
@@ -379,6 +385,7 @@ export interface WorkflowEvent {
     | 'send_to_medical_review'
     | 'sign_off'
     | 'publish'
+    | 'schedule_publish'
     | 'unpublish'
     | 'archive'
     | 'sign_off_voided'
@@ -481,7 +488,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'sendEmail' | 'reviewCadence';
+        taskSlug: 'inline' | 'sendEmail' | 'reviewCadence' | 'scheduledPublish';
         taskID: string;
         input?:
           | {
@@ -514,7 +521,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'sendEmail' | 'reviewCadence') | null;
+  taskSlug?: ('inline' | 'sendEmail' | 'reviewCadence' | 'scheduledPublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -646,6 +653,13 @@ export interface ArticlesSelect<T extends boolean = true> {
         flagged?: T;
         reason?: T;
         at?: T;
+      };
+  scheduledPublish?:
+    | T
+    | {
+        at?: T;
+        by?: T;
+        error?: T;
       };
   overdueNotifiedAt?: T;
   meta?:
@@ -978,6 +992,18 @@ export interface TaskSendEmail {
  */
 export interface TaskReviewCadence {
   input?: unknown;
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskScheduledPublish".
+ */
+export interface TaskScheduledPublish {
+  input: {
+    article: number;
+    by: number;
+    at: string;
+  };
   output?: unknown;
 }
 /**

@@ -44,12 +44,14 @@ export async function Desk(props: AdminViewServerProps) {
   const role = user?.role
   const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
   const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
-  const [editorial, changes, assigned, due, flagged] = await Promise.all([
+  const [editorial, changes, assigned, due, flagged, scheduled, scheduleFailed] = await Promise.all([
     role === 'editor' || role === 'admin' ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
     role === 'editor' || role === 'admin' ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
     reviewerId ? find({ and: [{ stage: { equals: 'medical_review' } }, { assignedReviewer: { equals: reviewerId } }] }) : Promise.resolve(null),
     find({ and: [{ _status: { equals: 'published' } }, { nextReviewDue: { less_than: soon } }] }, false),
     find({ 'reviewFlag.flagged': { equals: true } }),
+    find({ 'scheduledPublish.at': { exists: true } }),
+    find({ 'scheduledPublish.error': { exists: true } }),
   ])
   const now = Date.now()
 
@@ -81,6 +83,8 @@ export async function Desk(props: AdminViewServerProps) {
             </span>
           )}
         />
+        <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
+        <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
         <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
       </Gutter>
     </DefaultTemplate>

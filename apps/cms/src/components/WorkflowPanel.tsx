@@ -18,6 +18,7 @@ type Workflow = {
   history: { at: string; action: string; from: string; to: string; actor: { name: string } | null; note: string | null }[]
   changesSinceSignOff: { section: string; parts: { text: string; change: 'added' | 'removed' | 'same' }[] }[] | null
   reviewFlag: { reason: string; at: string } | null
+  scheduledPublish: { at: string | null; error: string | null } | null
 }
 
 const LABELS: Record<string, string> = {
@@ -26,6 +27,7 @@ const LABELS: Record<string, string> = {
   send_to_medical_review: 'Send to medical review',
   sign_off: 'Sign off',
   publish: 'Publish',
+  schedule_publish: 'Schedule publish',
   unpublish: 'Unpublish',
   archive: 'Archive',
 }
@@ -46,6 +48,7 @@ export function WorkflowPanel() {
   const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
   const [note, setNote] = useState('')
   const [reviewer, setReviewer] = useState('')
+  const [at, setAt] = useState('')
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; missing?: string[] } | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -76,7 +79,7 @@ export function WorkflowPanel() {
         method: 'POST',
         credentials: 'include',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action, note: note || undefined, reviewer: reviewer || undefined }),
+        body: JSON.stringify({ action, note: note || undefined, reviewer: reviewer || undefined, at: action === 'schedule_publish' && at ? new Date(at).toISOString() : undefined }),
       })
       const body = await res.json().catch(() => ({}))
       if (res.ok) {
@@ -149,6 +152,18 @@ export function WorkflowPanel() {
               </option>
             ))}
           </select>
+        </label>
+      ) : null}
+      {wf.scheduledPublish?.at ? <p>Scheduled to publish on {new Date(wf.scheduledPublish.at).toLocaleString('en-US', { dateStyle: 'long', timeStyle: 'short' })}.</p> : null}
+      {wf.scheduledPublish?.error ? (
+        <p className="workflow-panel__flag" role="alert">
+          {wf.scheduledPublish.error}
+        </p>
+      ) : null}
+      {wf.actions.includes('schedule_publish') ? (
+        <label className="workflow-panel__field">
+          Publish at (for “Schedule publish”)
+          <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
         </label>
       ) : null}
       {takesNote ? (

@@ -8,12 +8,12 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE TYPE "public"."enum__articles_v_version_status" AS ENUM('draft', 'published');
   CREATE TYPE "public"."enum_users_role" AS ENUM('admin', 'editor', 'reviewer');
   CREATE TYPE "public"."enum_subscribers_status" AS ENUM('pending', 'confirmed', 'unsubscribed');
-  CREATE TYPE "public"."enum_workflow_events_action" AS ENUM('submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'unpublish', 'archive', 'sign_off_voided', 'import', 'note', 'delete');
+  CREATE TYPE "public"."enum_workflow_events_action" AS ENUM('submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'sign_off_voided', 'import', 'note', 'delete');
   CREATE TYPE "public"."enum_workflow_events_from_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
   CREATE TYPE "public"."enum_workflow_events_to_stage" AS ENUM('draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived');
-  CREATE TYPE "public"."enum_payload_jobs_log_task_slug" AS ENUM('inline', 'sendEmail', 'reviewCadence');
+  CREATE TYPE "public"."enum_payload_jobs_log_task_slug" AS ENUM('inline', 'sendEmail', 'reviewCadence', 'scheduledPublish');
   CREATE TYPE "public"."enum_payload_jobs_log_state" AS ENUM('failed', 'succeeded');
-  CREATE TYPE "public"."enum_payload_jobs_task_slug" AS ENUM('inline', 'sendEmail', 'reviewCadence');
+  CREATE TYPE "public"."enum_payload_jobs_task_slug" AS ENUM('inline', 'sendEmail', 'reviewCadence', 'scheduledPublish');
   CREATE TABLE "articles" (
   	"id" serial PRIMARY KEY NOT NULL,
   	"title" varchar,
@@ -38,6 +38,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"review_flag_flagged" boolean DEFAULT false,
   	"review_flag_reason" varchar,
   	"review_flag_at" timestamp(3) with time zone,
+  	"scheduled_publish_at" timestamp(3) with time zone,
+  	"scheduled_publish_by_id" integer,
+  	"scheduled_publish_error" varchar,
   	"overdue_notified_at" timestamp(3) with time zone,
   	"meta_title" varchar,
   	"meta_description" varchar,
@@ -79,6 +82,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	"version_review_flag_flagged" boolean DEFAULT false,
   	"version_review_flag_reason" varchar,
   	"version_review_flag_at" timestamp(3) with time zone,
+  	"version_scheduled_publish_at" timestamp(3) with time zone,
+  	"version_scheduled_publish_by_id" integer,
+  	"version_scheduled_publish_error" varchar,
   	"version_overdue_notified_at" timestamp(3) with time zone,
   	"version_meta_title" varchar,
   	"version_meta_description" varchar,
@@ -322,6 +328,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   ALTER TABLE "articles" ADD CONSTRAINT "articles_sign_off_user_id_users_id_fk" FOREIGN KEY ("sign_off_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "articles" ADD CONSTRAINT "articles_sign_off_reviewer_id_reviewers_id_fk" FOREIGN KEY ("sign_off_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "articles" ADD CONSTRAINT "articles_reviewer_id_reviewers_id_fk" FOREIGN KEY ("reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "articles" ADD CONSTRAINT "articles_scheduled_publish_by_id_users_id_fk" FOREIGN KEY ("scheduled_publish_by_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "articles_rels" ADD CONSTRAINT "articles_rels_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."articles"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "articles_rels" ADD CONSTRAINT "articles_rels_topics_fk" FOREIGN KEY ("topics_id") REFERENCES "public"."topics"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_parent_id_articles_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."articles"("id") ON DELETE set null ON UPDATE no action;
@@ -330,6 +337,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_sign_off_user_id_users_id_fk" FOREIGN KEY ("version_sign_off_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_sign_off_reviewer_id_reviewers_id_fk" FOREIGN KEY ("version_sign_off_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_reviewer_id_reviewers_id_fk" FOREIGN KEY ("version_reviewer_id") REFERENCES "public"."reviewers"("id") ON DELETE set null ON UPDATE no action;
+  ALTER TABLE "_articles_v" ADD CONSTRAINT "_articles_v_version_scheduled_publish_by_id_users_id_fk" FOREIGN KEY ("version_scheduled_publish_by_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
   ALTER TABLE "_articles_v_rels" ADD CONSTRAINT "_articles_v_rels_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."_articles_v"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "_articles_v_rels" ADD CONSTRAINT "_articles_v_rels_topics_fk" FOREIGN KEY ("topics_id") REFERENCES "public"."topics"("id") ON DELETE cascade ON UPDATE no action;
   ALTER TABLE "sources_texts" ADD CONSTRAINT "sources_texts_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."sources"("id") ON DELETE cascade ON UPDATE no action;
@@ -358,6 +366,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "articles_reviewer_idx" ON "articles" USING btree ("reviewer_id");
   CREATE INDEX "articles_next_review_due_idx" ON "articles" USING btree ("next_review_due");
   CREATE INDEX "articles_review_flag_review_flag_flagged_idx" ON "articles" USING btree ("review_flag_flagged");
+  CREATE INDEX "articles_scheduled_publish_scheduled_publish_by_idx" ON "articles" USING btree ("scheduled_publish_by_id");
   CREATE INDEX "articles_updated_at_idx" ON "articles" USING btree ("updated_at");
   CREATE INDEX "articles_created_at_idx" ON "articles" USING btree ("created_at");
   CREATE INDEX "articles__status_idx" ON "articles" USING btree ("_status");
@@ -375,6 +384,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "_articles_v_version_version_reviewer_idx" ON "_articles_v" USING btree ("version_reviewer_id");
   CREATE INDEX "_articles_v_version_version_next_review_due_idx" ON "_articles_v" USING btree ("version_next_review_due");
   CREATE INDEX "_articles_v_version_review_flag_version_review_flag_flag_idx" ON "_articles_v" USING btree ("version_review_flag_flagged");
+  CREATE INDEX "_articles_v_version_scheduled_publish_version_scheduled__idx" ON "_articles_v" USING btree ("version_scheduled_publish_by_id");
   CREATE INDEX "_articles_v_version_version_updated_at_idx" ON "_articles_v" USING btree ("version_updated_at");
   CREATE INDEX "_articles_v_version_version_created_at_idx" ON "_articles_v" USING btree ("version_created_at");
   CREATE INDEX "_articles_v_version_version__status_idx" ON "_articles_v" USING btree ("version__status");

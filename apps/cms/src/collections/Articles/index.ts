@@ -171,6 +171,17 @@ export const Articles: CollectionConfig = {
             { name: 'at', type: 'date' },
           ],
         },
+        {
+          name: 'scheduledPublish',
+          type: 'group',
+          admin: { readOnly: true },
+          access: serverOwned,
+          fields: [
+            { name: 'at', type: 'date', admin: { date: { pickerAppearance: 'dayAndTime' } } },
+            { name: 'by', type: 'relationship', relationTo: 'users' },
+            { name: 'error', type: 'textarea' },
+          ],
+        },
         { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: serverOwned },
       ],
     },

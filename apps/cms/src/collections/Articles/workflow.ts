@@ -59,7 +59,7 @@ const addMonths = (iso: string, months: number) => {
   return d.toISOString()
 }
 
-async function parseBody(req: PayloadRequest): Promise<{ action?: unknown; note?: unknown; reviewer?: unknown } | null> {
+async function parseBody(req: PayloadRequest): Promise<{ action?: unknown; note?: unknown; reviewer?: unknown; at?: unknown } | null> {
   try {
     const body = await (req as unknown as Request).json()
     return body && typeof body === 'object' && !Array.isArray(body) ? body : null
@@ -72,6 +72,114 @@ class Refusal {
   constructor(readonly response: Response) {}
 }
 
+export type ActionInput = { note?: string; reviewer?: string; at?: string }
+
+/**
+ * Takes one workflow action on a guide as `actorUser`, in its own transaction under the guide's
+ * row lock. Used by the endpoint and by the scheduled-publish job (which re-checks everything
+ * at publishing time). Returns the HTTP answer.
+ */
+export async function takeAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<Response> {
+  const role = roleOf(actorUser as never)
+  if (!role) return json(403, { error: 'Only staff accounts can use the review workflow.' })
+  const actor: Actor = { id: String(actorUser.id), role, reviewerId: idOf(actorUser.reviewer) }
+  const { note, reviewer } = input
+  try {
+    const result = await inTransaction(req, async () => {
+      const loaded = await load(req, id)
+      if (!loaded) throw new Refusal(json(404, { error: 'No such guide.' }))
+      const { working, state, sources } = loaded
+      const problems = action === 'publish' ? contentProblems(working, sources) : []
+      const decision = decide(state, actor, action, input, problems)
+      if (!decision.ok) throw new Refusal(json(decision.status, { error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage }))
+
+      if (decision.assignReviewerId) {
+        const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
+        if (!exists.totalDocs) throw new Refusal(json(400, { error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] }))
+      }
+
+      const now = new Date().toISOString()
+      const data: Record<string, unknown> = { stage: decision.to }
+      if (decision.assignReviewerId) data.assignedReviewer = Number(decision.assignReviewerId)
+      if (decision.recordSignOff) {
+        data.signOff = {
+          user: Number(actor.id),
+          reviewer: Number(actor.reviewerId),
+          at: now,
+          hash: state.currentHash,
+          version: await latestVersionId(req, id),
+        }
+        // A new sign-off answers any open re-review flag.
+        data.reviewFlag = { flagged: false, reason: null, at: null }
+      }
+      if (decision.scheduleAt) {
+        data.scheduledPublish = { at: decision.scheduleAt, by: Number(actor.id), error: null }
+        await req.payload.jobs.queue({ task: 'scheduledPublish', input: { article: id, by: Number(actor.id), at: decision.scheduleAt }, waitUntil: new Date(decision.scheduleAt), req })
+      }
+      if (decision.goesLive) {
+        const so = state.signOff!
+        data.reviewer = Number(so.reviewerId)
+        data.lastReviewedAt = so.at
+        data.nextReviewDue = addMonths(so.at, working.reviewIntervalMonths ?? 12)
+        data.overdueNotifiedAt = null
+        data.scheduledPublish = { at: null, by: null, error: null }
+        data._status = 'published'
+      } else if (decision.goesOffline) {
+        data._status = 'draft'
+      }
+      // Publishing and taking offline write the live version; everything else is a new draft version.
+      const writesLive = Boolean(decision.goesLive || decision.goesOffline)
+      const updated = (await req.payload.update({
+        collection: 'articles',
+        id,
+        data,
+        draft: !writesLive,
+        depth: 0,
+        overrideAccess: true,
+        context: { workflow: action, serverWrite: true },
+        req,
+      })) as Article
+
+      if (decision.goesLive) {
+        // Belt and braces: what was written must be exactly what was signed.
+        const written = hashOf(updated, await citedSources(req, [updated]))
+        if (written !== state.signOff!.hash) throw new Error('Refusing to publish: the written content does not match the sign-off.')
+      }
+
+      await req.payload.create({
+        collection: 'workflow-events',
+        data: {
+          article: id,
+          articleTitle: working.title,
+          action: action as never,
+          fromStage: decision.from,
+          toStage: decision.to,
+          actor: Number(actor.id),
+          actorName: actorUser.name,
+          note: note || (decision.scheduleAt ? `Scheduled to publish at ${decision.scheduleAt}.` : null),
+          contentHash: state.currentHash,
+          reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
+        },
+        overrideAccess: true, // the audit log is written only here, by the server
+        req,
+      })
+
+      await notifyForAction(req, action, working, actorUser, { note, reviewerId: decision.assignReviewerId })
+
+      if (writesLive) {
+        const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
+        await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
+      }
+      return { stage: decision.to, from: decision.from }
+    })
+    return json(200, { stage: result.stage, from: result.from })
+  } catch (err) {
+    if (err instanceof Refusal) return err.response
+    req.payload.logger.error({ err, msg: `workflow action ${action} on article ${id} failed` })
+    return json(503, { error: 'The action could not be completed just now; nothing was changed. Please try again.' })
+  }
+}
+
 export const workflowPost: Endpoint = {
   path: '/:id/workflow',
   method: 'post',
@@ -81,100 +189,12 @@ export const workflowPost: Endpoint = {
     const id = Number(req.routeParams?.id)
     if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
     const body = await parseBody(req)
-    if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id }.' })
-    const note = typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined
-    const reviewer = body.reviewer === undefined || body.reviewer === null ? undefined : String(body.reviewer)
-    const action = typeof body.action === 'string' ? body.action : ''
-
-    try {
-      const result = await inTransaction(req, async () => {
-        const loaded = await load(req, id)
-        if (!loaded) throw new Refusal(json(404, { error: 'No such guide.' }))
-        const { working, state, sources } = loaded
-        const problems = action === 'publish' ? contentProblems(working, sources) : []
-        const decision = decide(state, actor, action, { note, reviewer }, problems)
-        if (!decision.ok) throw new Refusal(json(decision.status, { error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage }))
-
-        if (decision.assignReviewerId) {
-          const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
-          if (!exists.totalDocs) throw new Refusal(json(400, { error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] }))
-        }
-
-        const now = new Date().toISOString()
-        const data: Record<string, unknown> = { stage: decision.to }
-        if (decision.assignReviewerId) data.assignedReviewer = Number(decision.assignReviewerId)
-        if (decision.recordSignOff) {
-          data.signOff = {
-            user: Number(actor.id),
-            reviewer: Number(actor.reviewerId),
-            at: now,
-            hash: state.currentHash,
-            version: await latestVersionId(req, id),
-          }
-          // A new sign-off answers any open re-review flag.
-          data.reviewFlag = { flagged: false, reason: null, at: null }
-        }
-        if (decision.goesLive) {
-          const so = state.signOff!
-          data.reviewer = Number(so.reviewerId)
-          data.lastReviewedAt = so.at
-          data.nextReviewDue = addMonths(so.at, working.reviewIntervalMonths ?? 12)
-          data.overdueNotifiedAt = null
-          data._status = 'published'
-        } else if (decision.goesOffline) {
-          data._status = 'draft'
-        }
-        // Publishing and taking offline write the live version; everything else is a new draft version.
-        const writesLive = Boolean(decision.goesLive || decision.goesOffline)
-        const updated = (await req.payload.update({
-          collection: 'articles',
-          id,
-          data,
-          draft: !writesLive,
-          depth: 0,
-          overrideAccess: true,
-          context: { workflow: action, serverWrite: true },
-          req,
-        })) as Article
-
-        if (decision.goesLive) {
-          // Belt and braces: what was written must be exactly what was signed.
-          const written = hashOf(updated, await citedSources(req, [updated]))
-          if (written !== state.signOff!.hash) throw new Error('Refusing to publish: the written content does not match the sign-off.')
-        }
-
-        await req.payload.create({
-          collection: 'workflow-events',
-          data: {
-            article: id,
-            articleTitle: working.title,
-            action: action as never,
-            fromStage: decision.from,
-            toStage: decision.to,
-            actor: Number(actor.id),
-            actorName: (req.user as User).name,
-            note: note || null,
-            contentHash: state.currentHash,
-            reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
-          },
-          overrideAccess: true, // the audit log is written only here, by the server
-          req,
-        })
-
-        await notifyForAction(req, action, working, req.user as User, { note, reviewerId: decision.assignReviewerId })
-
-        if (writesLive) {
-          const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
-          await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
-        }
-        return { stage: decision.to, from: decision.from }
-      })
-      return json(200, { stage: result.stage, from: result.from })
-    } catch (err) {
-      if (err instanceof Refusal) return err.response
-      req.payload.logger.error({ err, msg: `workflow action ${action} on article ${id} failed` })
-      return json(503, { error: 'The action could not be completed just now; nothing was changed. Please try again.' })
-    }
+    if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id, "at"?: ISO date }.' })
+    return takeAction(req, id, req.user as User, typeof body.action === 'string' ? body.action : '', {
+      note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined,
+      reviewer: body.reviewer === undefined || body.reviewer === null ? undefined : String(body.reviewer),
+      at: typeof body.at === 'string' ? body.at : undefined,
+    })
   },
 }
 
@@ -226,6 +246,7 @@ export const workflowGet: Endpoint = {
         : null,
       lastReviewedAt: working.lastReviewedAt ?? null,
       nextReviewDue: working.nextReviewDue ?? null,
+      scheduledPublish: working.scheduledPublish?.at || working.scheduledPublish?.error ? { at: working.scheduledPublish.at ?? null, error: working.scheduledPublish.error ?? null } : null,
       history: history.docs.map((e) => ({
         at: e.createdAt,
         action: e.action,

@@ -4,7 +4,7 @@ import { lockArticle } from '../../../lib/db'
 import { citedSources, hashOf } from '../content'
 
 /** Fields only the workflow (and the seed) writes: stage, assignment, sign-off, review dates. */
-export const WORKFLOW_FIELDS = ['stage', 'assignedReviewer', 'lastAuthor', 'signOff', 'reviewer', 'lastReviewedAt', 'nextReviewDue', 'reviewFlag', 'overdueNotifiedAt'] as const
+export const WORKFLOW_FIELDS = ['stage', 'assignedReviewer', 'lastAuthor', 'signOff', 'reviewer', 'lastReviewedAt', 'nextReviewDue', 'reviewFlag', 'overdueNotifiedAt', 'scheduledPublish'] as const
 
 /** Field access for WORKFLOW_FIELDS: writable only while server code says so. */
 export const workflowWrite: FieldAccess = ({ req }) => req.context?.serverWrite === true
