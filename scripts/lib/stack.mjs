@@ -33,7 +33,7 @@ export function localSecrets() {
 }
 
 /** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = path.join(stateDir, 'pg'), port, log }) {
+export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log }) {
   if (url) {
     await ensureDatabase(url)
     return { url, embedded: false, stop: async () => {} }

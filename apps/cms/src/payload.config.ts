@@ -32,6 +32,8 @@ export default buildConfig({
     user: Users.slug,
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' · Runsense CMS' },
+    // No Gravatar: the admin must not call third-party hosts (and these machines cannot).
+    avatar: 'default',
     components: {
       beforeNavLinks: ['/components/Desk#DeskNavLink'],
       views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
