@@ -37,11 +37,15 @@ async function shutdown(code) {
   say('Stopped cleanly.')
   process.exit(code)
 }
-process.on('SIGINT', () => shutdown(0))
-process.on('SIGTERM', () => shutdown(0))
 stack.killChildrenOnExit()
 
 try {
+  // Registered after the database module is loaded, so ours is the only signal handler.
+  stack.takeOverSignals(() => shutdown(0))
+  // After a SIGKILL of an earlier `npm start`, its children may still hold the ports: stop them.
+  const runFile = path.join(stack.stateDir, 'start-processes.jsonl')
+  await stack.stopOrphans(runFile, say)
+  stack.trackProcesses(runFile)
   await stack.assertPortsFree({ CMS_PORT: cmsPort, SITE_PORT: sitePort })
   const secrets = stack.localSecrets()
 

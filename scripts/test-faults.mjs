@@ -72,12 +72,40 @@ async function stopLeftovers() {
   }
 }
 
+/**
+ * tests/faults/start-signals.fault.ts runs `npm start`, whose data folder is always .runsense/pg:
+ * it moves a developer's folder aside and back. Put it back here if the test could not.
+ */
+function restoreDevDatabase() {
+  const pgDir = path.join(stack.stateDir, 'pg')
+  const kept = path.join(stack.stateDir, 'pg.kept-during-fault-tests')
+  if (!fs.existsSync(kept)) return
+  let pid = 0
+  try {
+    pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+  } catch {}
+  if (pid && alive(pid)) return console.error(`cleanup: ${kept} was not put back: a PostgreSQL (pid ${pid}) still runs on ${pgDir}.`)
+  fs.rmSync(pgDir, { recursive: true, force: true })
+  fs.renameSync(kept, pgDir)
+  say(`Put the developer's database folder back at ${pgDir}.`)
+}
+
 let code = 0
 try {
   await stack.assertPortsFree(ports)
 
   say('Building both apps (turbo; cached when nothing changed)…')
-  await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+  // Others may be building the same checkout right now; Next refuses a second build in one folder.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      console.log(await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build' }))
+      break
+    } catch (err) {
+      if (attempt >= 12 || !/Another next build process is already running/.test(err.message)) throw err
+      say('Another build of this checkout is running; waiting for it to finish…')
+      await new Promise((r) => setTimeout(r, 15_000))
+    }
+  }
 
   fs.mkdirSync(stack.stateDir, { recursive: true })
   fs.writeFileSync(pidsFile, '')
@@ -101,6 +129,11 @@ try {
   code = 1
 } finally {
   await stopLeftovers().catch((e) => console.error(`cleanup: ${e.message}`))
+  try {
+    restoreDevDatabase()
+  } catch (e) {
+    console.error(`cleanup: ${e.message}`)
+  }
 }
 say(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 process.exit(code)

@@ -32,6 +32,12 @@ async function tier(name, cmd, args, env = {}) {
   }
 }
 
+// Ctrl-C: stop the apps, then the database, then drop the test databases.
+stack.takeOverSignals(async () => {
+  for (const fn of cleanups.reverse()) await fn().catch(() => {})
+  process.exit(130)
+})
+
 const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
 let code = 0

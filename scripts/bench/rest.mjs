@@ -1,0 +1,45 @@
+// Row 5: the CMS's REST API under a content volume: seed published guides through the real API
+// and workflow (concurrency ~10), then measure the published-guides list query.
+import { measureLoad, ms, num, say } from './util.mjs'
+import { guideData } from './cms.mjs'
+
+export const REST_TARGET_P50_MS = 15
+export const REST_PATH = '/api/articles?where[_status][equals]=published&depth=1&limit=10'
+
+export async function seedGuides({ cms, runId, count, concurrency = 10 }) {
+  const reviewer = await cms.reviewerId('raphael-crawford-marks')
+  let next = 0
+  let done = 0
+  const errors = []
+  const started = performance.now()
+  const worker = async () => {
+    while (next < count && errors.length < 5) {
+      const i = next++
+      try {
+        await cms.createAndPublish(guideData(`bench-${runId}-${i}`, `Bench guide ${runId} number ${i}`), reviewer)
+        done++
+        if (done % 25 === 0) say(`cms rest: ${done}/${count} guides published`)
+      } catch (err) {
+        errors.push(err.message)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  if (errors.length) throw new Error(`seeding guides failed after ${done}: ${errors[0]}`)
+  return { count: done, seconds: (performance.now() - started) / 1000 }
+}
+
+export async function measureRest({ cms, cmsPort, runId, count, duration, warmup }) {
+  say(`cms rest: publishing ${count} guides through the API and the workflow (10 at a time)…`)
+  const seeded = await seedGuides({ cms, runId, count })
+  const check = await cms.rest('GET', REST_PATH)
+  if (check.status !== 200) throw new Error(`GET ${REST_PATH} answered ${check.status}`)
+  say(`cms rest: ${seeded.count} guides in ${seeded.seconds.toFixed(1)} s (${check.body.totalDocs} published in all); GET ${REST_PATH} (10 connections)…`)
+  const s = await measureLoad({ url: `http://127.0.0.1:${cmsPort}${REST_PATH}`, connections: 10, duration, warmup, label: 'cms rest' })
+  return {
+    figure: `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, ${num(s.rps)} req/s${s.non2xx || s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : ''}; ${check.body.totalDocs} published guides`,
+    target: `p50 ≤ ${REST_TARGET_P50_MS} ms`,
+    met: s.non2xx === 0 && s.errors === 0 && s.p50 <= REST_TARGET_P50_MS,
+    data: { ...s, publishedGuides: check.body.totalDocs, seeded },
+  }
+}

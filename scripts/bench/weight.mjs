@@ -1,0 +1,86 @@
+// Row 6: page weight of the guide page in Chromium. Total = every response's transferred bytes
+// (headers + encoded body) as Chromium saw them; JS = every script's size gzipped as the site
+// serves it (requested again with Accept-Encoding: gzip), or gzipped by us at level 9 when the
+// site sent it uncompressed.
+import zlib from 'node:zlib'
+import { kb, rawGet, say } from './util.mjs'
+
+export const JS_TARGET_KB = 110
+
+export async function measureWeight({ url }) {
+  const { chromium } = await import('@playwright/test')
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+  try {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const finished = []
+    const failedRequests = []
+    page.on('requestfinished', (req) => finished.push(req))
+    page.on('requestfailed', (req) => failedRequests.push({ url: new URL(req.url()).pathname, type: req.resourceType(), error: req.failure()?.errorText }))
+    say(`page weight: loading ${url} in Chromium…`)
+    const res = await page.goto(url, { waitUntil: 'networkidle', timeout: 60_000 })
+    if (!res || res.status() !== 200) throw new Error(`the guide page answered ${res?.status()}`)
+    await page.waitForTimeout(500)
+
+    let total = 0
+    const scripts = []
+    for (const req of finished) {
+      const sizes = await req.sizes().catch(() => null)
+      if (!sizes) continue
+      total += sizes.responseHeadersSize + sizes.responseBodySize
+      const response = await req.response()
+      const type = response?.headers()['content-type'] || ''
+      if (response && response.status() >= 400) failedRequests.push({ url: new URL(req.url()).pathname, type: req.resourceType(), error: `HTTP ${response.status()}` })
+      else if (req.resourceType() === 'script' || /javascript/.test(type)) scripts.push({ url: req.url(), transferred: sizes.responseBodySize })
+    }
+
+    let jsGzip = 0
+    const methods = new Map()
+    const count = (m) => methods.set(m, (methods.get(m) || 0) + 1)
+    const files = []
+    for (const s of scripts) {
+      const r = await rawGet(s.url, { 'accept-encoding': 'gzip' })
+      if (r.status !== 200) throw new Error(`${new URL(s.url).pathname} answered ${r.status} when requested again`)
+      let size
+      if (r.headers['content-encoding'] === 'gzip') {
+        size = r.body.length
+        count('served gzipped by the site')
+      } else if (!r.headers['content-encoding']) {
+        size = zlib.gzipSync(r.body, { level: 9 }).length
+        count('sent uncompressed, gzipped here at level 9')
+      } else {
+        size = s.transferred
+        count(`as transferred (${r.headers['content-encoding']})`)
+      }
+      jsGzip += size
+      files.push({ url: new URL(s.url).pathname, gzipBytes: size, rawBytes: r.headers['content-encoding'] ? null : r.body.length })
+    }
+    const method = [...methods].map(([m, n]) => `${n} ${m}`).join(', ') || 'no scripts'
+    // A page whose own assets fail (e.g. the build changed under the running site) has no
+    // meaningful weight: say so rather than report a small number.
+    const broken = failedRequests.filter((f) => f.url.startsWith('/_next/static/'))
+    if (broken.length) {
+      throw new Error(`${broken.length} of the page's assets failed to load (${broken.slice(0, 3).map((f) => `${f.url}: ${f.error}`).join('; ')}); was the build replaced while the site ran?`)
+    }
+    return {
+      figure: `JS ${kb(jsGzip)} gzipped (${scripts.length} files: ${method}); total ${kb(total)} transferred (${finished.length} requests)`,
+      target: `JS ≤ ${JS_TARGET_KB} KB gzipped`,
+      met: jsGzip <= JS_TARGET_KB * 1024,
+      data: { jsGzipBytes: jsGzip, jsMethod: method, totalTransferredBytes: total, requests: finished.length, failedRequests, scripts: files },
+    }
+  } finally {
+    await browser.close().catch(() => {})
+  }
+}

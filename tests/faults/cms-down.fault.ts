@@ -1,0 +1,93 @@
+/**
+ * The CMS process stops while the site serves. Published pages the site has cached keep being
+ * served; signups answer 503 with a sentence; nothing is half-written; the CMS comes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FaultStack, GUIDE, cmsUrl, freshIp, isSentence, request, signup, siteUrl, titleOf, until } from './helpers'
+
+describe('CMS down while the site serves', () => {
+  let s: FaultStack
+  const tag = `cmsdown${Date.now().toString(36)}`
+  const attempted: string[] = []
+  const warm: Record<string, { title: string | null; h1: string | null }> = {}
+  let subscribersBefore = 0
+  const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?? null
+
+  beforeAll(async () => {
+    s = await FaultStack.start('cms_down')
+    // Readers have visited these pages: the site has rendered and cached them.
+    for (const path of [GUIDE, '/']) {
+      for (let i = 0; i < 2; i++) {
+        const res = await request(`${siteUrl}${path}`)
+        expect(res.status, `${path} while the CMS is up`).toBe(200)
+        warm[path] = { title: titleOf(res.text), h1: h1Of(res.text) }
+      }
+      expect(warm[path].title).toBeTruthy()
+    }
+    // Something that was written before the outage, so the count is not trivially zero.
+    expect((await signup(`${tag}-before@example.com`)).status).toBe(202)
+    subscribersBefore = (await s.query<{ n: number }>('select count(*)::int as n from subscribers'))[0].n
+    await s.stopCms()
+  })
+  afterAll(async () => {
+    await s?.stop()
+  })
+
+  it('keeps serving published pages from its cache, unchanged', async () => {
+    for (let round = 0; round < 3; round++) {
+      for (const path of [GUIDE, '/']) {
+        const res = await request(`${siteUrl}${path}`)
+        expect(res.status, `${path} with the CMS down${res.error ? ` (${res.error})` : ''}`).toBe(200)
+        expect({ title: titleOf(res.text), h1: h1Of(res.text) }).toEqual(warm[path])
+      }
+    }
+  })
+
+  it('answers a page it has not cached yet with a plain "unavailable" page and a 503, not a 500 or a hang', async () => {
+    // lib/content.ts: "The CMS could not be reached…; pages turn this into a 503, not a crash."
+    const res = await request(`${siteUrl}/reviewers/raphael-crawford-marks`)
+    expect(res.error, 'an answer within 15 s').toBeUndefined()
+    // In the server-rendered HTML (readers without JavaScript, crawlers), not only after hydration.
+    expect({ status: res.status, saysUnavailable: res.text.includes('unavailable for a moment') }).toEqual({ status: 503, saysUnavailable: true })
+  })
+
+  it('answers signups with 503 and a sentence, as JSON and as the plain form', async () => {
+    for (let i = 0; i < 3; i++) {
+      const email = `${tag}-during-${i}@example.com`
+      attempted.push(email)
+      const res = await signup(email)
+      expect(res.status, res.error ?? res.text.slice(0, 200)).toBe(503)
+      expect(res.json).toEqual({ error: expect.any(String) })
+      expect(isSentence(res.json.error), res.json.error).toBe(true)
+    }
+    const email = `${tag}-form@example.com`
+    attempted.push(email)
+    const form = await request(`${siteUrl}/api/newsletter`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'x-forwarded-for': freshIp() },
+      body: `email=${encodeURIComponent(email)}&source=home`,
+    })
+    expect(form.status).toBe(303)
+    // The form comes back with the sentence beside it.
+    const location = new URL(form.headers!.get('location')!, siteUrl)
+    const sentence = location.searchParams.get('error')
+    expect(isSentence(sentence), String(sentence)).toBe(true)
+    const back = await request(location.toString())
+    expect(back.status).toBe(200)
+    expect(back.text.replace(/&#x27;|&#39;|&rsquo;/g, "'")).toContain(sentence!)
+  })
+
+  it('writes nothing while the CMS is away, and the CMS comes back', async () => {
+    await s.startCms()
+    await until('CMS /api/health answers 200', async () => (await request(`${cmsUrl}/api/health`, {}, 5_000)).status === 200, { timeoutMs: 30_000 })
+    const after = (await s.query<{ n: number }>('select count(*)::int as n from subscribers'))[0].n
+    expect(after, 'subscriber count unchanged by the signups made while the CMS was down').toBe(subscribersBefore)
+    const rows = await s.query<{ email: string }>('select email from subscribers where email = any($1)', [attempted])
+    expect(rows).toEqual([])
+    const jobs = await s.query<{ n: number }>(`select count(*)::int as n from payload_jobs where input->>'to' = any($1)`, [attempted])
+    expect(jobs[0].n, 'no email queued for them').toBe(0)
+    // And signups work again.
+    expect((await signup(`${tag}-after@example.com`)).status).toBe(202)
+    expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
+  })
+})

