@@ -2,7 +2,7 @@ import { type Page, expect, test } from '@playwright/test'
 import { act, createGuide, reviewerIds, rest } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 
-const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name })
+const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name, exact: true })
 
 test('a full review cycle through the admin, and the site shows the new reviewer line', async ({ page }) => {
   const guide = await createGuide('editor', { title: `Admin cycle ${Date.now()}` })
