@@ -134,3 +134,23 @@ describe('scheduled publish', () => {
     expect(wf.scheduledPublish.error).toMatch(/failed/)
   })
 })
+
+describe('editorial notes', () => {
+  it('staff add notes to a guide and see them with it; readers never see them; nobody edits or deletes them', async () => {
+    const guide = await guideAt('published')
+    const text = `Check the dosage wording ${Date.now()}`
+    const created = await rest('POST', '/api/editorial-notes', { as: 'reviewer2', body: { article: guide.id, body: text, author: 1 } })
+    expect(created.status).toBe(201)
+    const me = (await rest('GET', '/api/users/me', { as: 'reviewer2' })).body.user
+    expect(created.body.doc.author.id ?? created.body.doc.author).toBe(me.id) // the author is the session, not what was sent
+
+    const staffView = await rest('GET', `/api/articles/${guide.id}?depth=1&draft=true`, { as: 'editor' })
+    expect(JSON.stringify(staffView.body.editorialNotes)).toContain(text)
+    const readerView = await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=1`)
+    expect(readerView.body.docs).toHaveLength(1)
+    expect(JSON.stringify(readerView.body)).not.toContain(text)
+    expect((await rest('GET', '/api/editorial-notes')).status).toBe(403)
+    expect((await rest('PATCH', `/api/editorial-notes/${created.body.doc.id}`, { as: 'admin', body: { body: 'x' } })).status).toBe(403)
+    expect((await rest('DELETE', `/api/editorial-notes/${created.body.doc.id}`, { as: 'admin' })).status).toBe(403)
+  })
+})

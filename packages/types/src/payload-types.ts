@@ -81,7 +81,11 @@ export interface Config {
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
   };
-  collectionsJoins: {};
+  collectionsJoins: {
+    articles: {
+      editorialNotes: 'editorial-notes';
+    };
+  };
   collectionsSelect: {
     articles: ArticlesSelect<false> | ArticlesSelect<true>;
     topics: TopicsSelect<false> | TopicsSelect<true>;
@@ -195,6 +199,11 @@ export interface Article {
     };
     [k: string]: unknown;
   };
+  editorialNotes?: {
+    docs?: (number | EditorialNote)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
   /**
    * Sets "next review due" when the guide is published.
    */
@@ -250,24 +259,13 @@ export interface Topic {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "reviewers".
+ * via the `definition` "editorial-notes".
  */
-export interface Reviewer {
+export interface EditorialNote {
   id: number;
-  name: string;
-  /**
-   * Part of the public address. Generated from the name when left empty.
-   */
-  slug: string;
-  /**
-   * Shown after the name, e.g. "Founder".
-   */
-  role: string;
-  /**
-   * Degrees and registrations, e.g. "PT, DPT".
-   */
-  credentials?: string | null;
-  bio?: string | null;
+  article: number | Article;
+  author?: (number | null) | User;
+  body: string;
   updatedAt: string;
   createdAt: string;
 }
@@ -302,6 +300,29 @@ export interface User {
     | null;
   password?: string | null;
   collection: 'users';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviewers".
+ */
+export interface Reviewer {
+  id: number;
+  name: string;
+  /**
+   * Part of the public address. Generated from the name when left empty.
+   */
+  slug: string;
+  /**
+   * Shown after the name, e.g. "Founder".
+   */
+  role: string;
+  /**
+   * Degrees and registrations, e.g. "PT, DPT".
+   */
+  credentials?: string | null;
+  bio?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -404,18 +425,6 @@ export interface WorkflowEvent {
   note?: string | null;
   contentHash?: string | null;
   reviewer?: number | null;
-  updatedAt: string;
-  createdAt: string;
-}
-/**
- * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "editorial-notes".
- */
-export interface EditorialNote {
-  id: number;
-  article: number | Article;
-  author?: (number | null) | User;
-  body: string;
   updatedAt: string;
   createdAt: string;
 }
@@ -631,6 +640,7 @@ export interface ArticlesSelect<T extends boolean = true> {
   body?: T;
   disclaimer?: T;
   safety?: T;
+  editorialNotes?: T;
   reviewIntervalMonths?: T;
   stage?: T;
   assignedReviewer?: T;

@@ -31,7 +31,7 @@ async function getJson<T>(path: string, cacheTags: string[], staffToken?: string
   return (await res.json()) as T
 }
 
-const published = 'where[_status][equals]=published'
+const published = 'where[_status][equals]=published&joins=false'
 
 export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt' | 'createdAt' | 'nextReviewDue'> & {
   reviewer: Reviewer | null
@@ -102,7 +102,7 @@ export type Guide = Article & { reviewer: Reviewer | null; sources: Source[] }
 export async function getGuide(slug: string, staffToken?: string): Promise<Guide | null> {
   const res = await getJson<ListResponse<Article>>(
     staffToken
-      ? `/api/articles?draft=true&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`
+      ? `/api/articles?draft=true&joins=false&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`
       : `/api/articles?${published}&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`,
     [tags.guide(slug)],
     staffToken,

@@ -99,6 +99,16 @@ export const Articles: CollectionConfig = {
       editor: plainEditor,
     },
     {
+      // Staff-only comments on this guide (collection editorial-notes): listed here, added here,
+      // never editable or deletable, kept beside the workflow history.
+      name: 'editorialNotes',
+      label: 'Editorial notes',
+      type: 'join',
+      collection: 'editorial-notes',
+      on: 'article',
+      admin: { defaultColumns: ['createdAt', 'author', 'body'] },
+    },
+    {
       name: 'reviewIntervalMonths',
       label: 'Review again after (months)',
       type: 'number',
