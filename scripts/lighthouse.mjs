@@ -5,6 +5,7 @@
 import path from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
+import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'
 import * as stack from './lib/stack.mjs'
 import { dropDatabase } from './lib/embedded-pg.mjs'
 
@@ -36,8 +37,8 @@ try {
   }
 
   const chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROME_PATH || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    chromePath: chromiumPath(),
+    chromeFlags: ['--headless=new', ...CHROMIUM_ARGS],
   })
   cleanups.push(async () => chrome.kill())
   let failed = false

@@ -3,25 +3,14 @@
 // serves it (requested again with Accept-Encoding: gzip), or gzipped by us at level 9 when the
 // site sent it uncompressed.
 import zlib from 'node:zlib'
+import { CHROMIUM_ARGS, chromiumPath } from '../lib/chromium.mjs'
 import { kb, rawGet, say } from './util.mjs'
 
 export const JS_TARGET_KB = 110
 
 export async function measureWeight({ url }) {
   const { chromium } = await import('@playwright/test')
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
   try {
     const context = await browser.newContext()
     const page = await context.newPage()
