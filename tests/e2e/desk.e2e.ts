@@ -70,3 +70,4 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
   await expect(diff.locator('ins')).toHaveText(/very/)
   await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
 })
+

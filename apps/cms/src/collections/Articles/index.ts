@@ -31,6 +31,9 @@ export const Articles: CollectionConfig = {
       },
     },
   },
+  // No bulk edit/publish/unpublish from the list: every change of state is a workflow action
+  // (the server refuses bulk publishing anyway).
+  disableBulkEdit: true,
   endpoints: [workflowPost, workflowGet],
   hooks: {
     beforeOperation: [savesAreDrafts],
