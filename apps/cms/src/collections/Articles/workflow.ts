@@ -10,6 +10,7 @@ import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
+import { json, jsonObject } from '../../lib/http'
 import { revalidateSite } from '../../lib/revalidate'
 import { citedSources, contentProblems, hashOf } from './content'
 import { contentDiff } from './diff'
@@ -18,7 +19,6 @@ import { notifyForAction } from './notifications'
 const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
 
-const json = (status: number, body: unknown) => Response.json(body, { status })
 
 function actorOf(req: PayloadRequest): Actor | Response {
   if (!req.user) return json(401, { error: 'Log in to use the review workflow.' })
@@ -59,14 +59,6 @@ const addMonths = (iso: string, months: number) => {
   return d.toISOString()
 }
 
-async function parseBody(req: PayloadRequest): Promise<{ action?: unknown; note?: unknown; reviewer?: unknown; at?: unknown } | null> {
-  try {
-    const body = await (req as unknown as Request).json()
-    return body && typeof body === 'object' && !Array.isArray(body) ? body : null
-  } catch {
-    return null
-  }
-}
 
 class Refusal {
   constructor(readonly response: Response) {}
@@ -188,7 +180,7 @@ export const workflowPost: Endpoint = {
     if (actor instanceof Response) return actor
     const id = Number(req.routeParams?.id)
     if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
-    const body = await parseBody(req)
+    const body = await jsonObject(req)
     if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id, "at"?: ISO date }.' })
     return takeAction(req, id, req.user as User, typeof body.action === 'string' ? body.action : '', {
       note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined,

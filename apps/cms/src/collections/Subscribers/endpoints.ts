@@ -11,11 +11,11 @@ import { hashIp } from '@runsense/domain/email'
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { roleOf } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
+import { json, jsonObject } from '../../lib/http'
 import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
 import { alreadySubscribedEmail, confirmationEmail, type Email, welcomeEmail } from './emails'
 import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToken } from './tokens'
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => Response.json(body, { status, headers })
 const RESEND_AFTER_MS = 10 * 60 * 1000
 
 function fromSite(req: PayloadRequest): boolean {
@@ -26,14 +26,6 @@ function fromSite(req: PayloadRequest): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
-async function body(req: PayloadRequest): Promise<Record<string, unknown> | null> {
-  try {
-    const b = await (req as unknown as Request).json()
-    return b && typeof b === 'object' && !Array.isArray(b) ? b : null
-  } catch {
-    return null
-  }
-}
 
 const queueEmail = (req: PayloadRequest, email: Email) =>
   req.payload.jobs.queue({ task: 'sendEmail', input: { ...email, headers: email.headers ?? {} }, req })
@@ -45,7 +37,7 @@ export const signup: Endpoint = {
   method: 'post',
   handler: async (req) => {
     if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
-    const b = await body(req)
+    const b = await jsonObject(req)
     const parsed = normaliseSignupEmail(b?.email)
     if (!parsed.ok) return json(400, { error: parsed.error })
     const email = parsed.email
@@ -106,7 +98,7 @@ export const confirm: Endpoint = {
   method: 'post',
   handler: async (req) => {
     if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
-    const b = await body(req)
+    const b = await jsonObject(req)
     const token = typeof b?.token === 'string' && b.token.length <= 200 ? b.token : ''
     if (!token) return json(200, { result: 'invalid' })
     try {
@@ -144,7 +136,7 @@ export const unsubscribe: Endpoint = {
   method: 'post',
   handler: async (req) => {
     if (!fromSite(req)) return json(401, { error: 'Not allowed.' })
-    const b = await body(req)
+    const b = await jsonObject(req)
     const id = verifyUnsubscribeToken(b?.token)
     if (!id) return json(200, { result: 'invalid' })
     try {
