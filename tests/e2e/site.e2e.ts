@@ -69,3 +69,19 @@ test('robots, sitemap and feed are served', async ({ request }) => {
   expect(rss.headers()['content-type']).toContain('application/rss+xml')
   expect(await rss.text()).toMatch(/<title>(<!\[CDATA\[)?Returning to Running After an Injury(\]\]>)?<\/title>/)
 })
+
+test('a guide and /newsletter load no framework JavaScript: the only script is the signup enhancement', async ({ page }) => {
+  for (const path of [GUIDE, '/newsletter']) {
+    const scripts: string[] = []
+    const onRequest = (r: import('@playwright/test').Request) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname)
+    }
+    page.on('request', onRequest)
+    await page.goto(path, { waitUntil: 'networkidle' })
+    page.off('request', onRequest)
+    expect(scripts, path).toEqual(['/signup.js'])
+    // Inline scripts: only the guide's JSON-LD data block, never code.
+    const inline = await page.locator('script:not([src])').evaluateAll((els) => els.map((e) => e.getAttribute('type')))
+    expect(inline.every((t) => t === 'application/ld+json'), path).toBe(true)
+  }
+})

@@ -6,6 +6,7 @@
 import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsense/types'
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
+import { noteCacheTags } from './pageCache'
 
 export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
 
@@ -16,6 +17,7 @@ type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page:
 
 /** With a staff token (draft preview) the read is authenticated and never cached. */
 async function getJson<T>(path: string, cacheTags: string[], staffToken?: string): Promise<T> {
+  if (!staffToken) noteCacheTags(cacheTags)
   let res: Response
   try {
     res = await fetch(

@@ -1,63 +1,31 @@
-import type { Metadata } from 'next'
-import { draftMode } from 'next/headers'
 import Link from 'next/link'
-import { notFound } from 'next/navigation'
 import { numberCitations } from '@runsense/domain/citations'
 import { headingsOf, plainTextOf, readingMinutes } from '@runsense/domain/lexical'
 import { GuideList } from '@/components/GuideList'
 import { RichBody } from '@/components/RichBody'
 import { SignupBlock } from '@/components/SignupBlock'
 import { SourcesList } from '@/components/SourcesList'
-import { getGuide, relatedGuides } from '@/lib/content'
+import type { Guide, GuideSummary } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 import { guideJsonLd, jsonLdString } from '@/lib/jsonld'
-import { staffSession } from '@/lib/preview'
 
-type Props = { params: Promise<{ slug: string }> }
-
-// No guide is rendered at build time (the CMS is not running then); each is rendered on its
-// first request and then served statically until the CMS revalidates its tag.
-export const generateStaticParams = async () => []
-export const dynamicParams = true
-
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const guide = await getGuide((await params).slug)
-  if (!guide) return { title: 'Guide not found' }
-  const title = guide.meta?.title || guide.title
-  const description = guide.meta?.description || guide.summary
-  return {
-    title: { absolute: title.includes('Runsense') ? title : `${title} · Runsense` },
-    description,
-    alternates: { canonical: `/guides/${guide.slug}` },
-    openGraph: { type: 'article', title, description, url: `/guides/${guide.slug}`, siteName: 'Runsense', modifiedTime: guide.updatedAt },
-    twitter: { card: 'summary', title, description },
-  }
-}
-
-/** In draft mode, staff (checked with the CMS on every request) see the latest draft; nobody else does. */
-async function previewToken(): Promise<string | undefined> {
-  if (!(await draftMode()).isEnabled) return undefined
-  return (await staffSession())?.token
-}
-
-export default async function GuidePage({ params }: Props) {
-  const slug = (await params).slug
-  const token = await previewToken()
-  const guide = await getGuide(slug, token)
-  if (!guide) notFound()
-
+/**
+ * A guide as readers see it: byline, "Last reviewed DATE by NAME, ROLE", disclaimer, contents,
+ * body with numbered citations, Safety, Sources, related guides and the signup. The public page
+ * (pages/guides/[slug].tsx) and the staff draft preview (app/preview/guides/[slug]) both render it.
+ */
+export function GuideArticle({ guide, related, preview = false }: { guide: Guide; related: GuideSummary[]; preview?: boolean }) {
   const numbering = numberCitations(guide.body)
   const byId = new Map(guide.sources.map((s) => [String(s.id), s]))
   const sources = numbering.order.map((id) => byId.get(id)).filter((s) => s !== undefined)
   const headings = headingsOf(guide.body).filter((h) => h.level === 2)
   const minutes = readingMinutes(`${plainTextOf(guide.body)} ${plainTextOf(guide.safety)}`)
-  const related = await relatedGuides(guide)
   // Overdue: the true date stays, and the page says plainly that a new review is due.
   const overdue = guide.nextReviewDue ? new Date(guide.nextReviewDue).getTime() < Date.now() : false
 
   return (
     <article className="guide">
-      {token ? (
+      {preview ? (
         <p className="preview-banner" role="status">
           Draft preview: readers cannot see this version. <a href={`/api/preview/exit?slug=${guide.slug}`}>Leave preview</a>
         </p>

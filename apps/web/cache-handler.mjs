@@ -1,0 +1,64 @@
+// The site's page and data cache (Next's `cacheHandler`): rendered pages and CMS reads, kept in
+// this process's memory and expired by cache tag, so the CMS's one revalidation call
+// (POST /api/revalidate with tags from @runsense/domain/cache-tags) reaches every kind of entry:
+//   - CMS reads (fetch with `next.tags`) and App Router pages/routes (Next records their tags),
+//   - Pages Router pages, which Next does not tag: such a page names its tags in the prop
+//     `cacheTags` (see src/lib/pageCache.ts), read here when the page is stored.
+// Why not Next's file-system cache: it remembers revalidated tags only in memory but keeps
+// pages on disk, so after a restart a page that was revalidated but not yet re-rendered (an
+// unpublished guide, say) would be served again. Here a restart simply starts empty and every
+// page is rendered again from the CMS on its first request.
+
+/** Entries rendered this soon after their tag was revalidated may hold data read before the change. */
+const RACE_WINDOW_MS = 2000
+const MAX_ENTRIES = Number(process.env.SITE_CACHE_MAX_ENTRIES || 5000)
+
+/** key → { value, lastModified, tags, cacheControl }; Map order is least recently used first. */
+const entries = new Map()
+/** tag → when it was last revalidated (ms since the epoch). */
+const revalidatedAt = new Map()
+
+function tagsOf(data, ctx) {
+  if (data.kind === 'FETCH') return ctx?.tags ?? []
+  if (data.kind === 'PAGES') {
+    const tags = data.pageData?.pageProps?.cacheTags
+    return Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : []
+  }
+  const header = data.headers?.['x-next-cache-tags']
+  return typeof header === 'string' ? header.split(',') : []
+}
+
+const isExpired = (tags, lastModified) => tags.some((tag) => (revalidatedAt.get(tag) ?? -Infinity) >= lastModified - RACE_WINDOW_MS)
+
+export default class TaggedMemoryCache {
+  async get(key, ctx) {
+    const entry = entries.get(key)
+    if (!entry) return null
+    if (isExpired([...entry.tags, ...(ctx?.softTags ?? [])], entry.lastModified)) {
+      entries.delete(key)
+      return null
+    }
+    entries.delete(key)
+    entries.set(key, entry)
+    return { value: entry.value, lastModified: entry.lastModified, cacheControl: entry.cacheControl }
+  }
+
+  async set(key, data, ctx) {
+    // null is a Pages Router "notFound": not kept, so a guide published under this address
+    // shows at once (the CMS answers a missing slug cheaply).
+    if (!data) {
+      entries.delete(key)
+      return
+    }
+    entries.delete(key)
+    entries.set(key, { value: data, lastModified: Date.now(), tags: tagsOf(data, ctx), cacheControl: ctx?.cacheControl })
+    while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value)
+  }
+
+  async revalidateTag(tags) {
+    const now = Date.now()
+    for (const tag of [tags].flat()) revalidatedAt.set(tag, now)
+  }
+
+  resetRequestCache() {}
+}

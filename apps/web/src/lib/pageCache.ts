@@ -1,0 +1,23 @@
+/**
+ * Cache tags for Pages Router pages. Next tags App Router pages with the tags of the fetches
+ * they made, but not Pages Router pages; so a page's getStaticProps reads inside
+ * `withCacheTags`, every CMS read in lib/content.ts notes its tags, and the page returns them
+ * as the prop `cacheTags`, which the site's cache handler (cache-handler.mjs) stores with the
+ * page. The CMS's revalidation of any of those tags then expires the page, exactly as it
+ * expires App Router pages.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+const collector = new AsyncLocalStorage<Set<string>>()
+
+/** Called by every cached CMS read. */
+export function noteCacheTags(tags: string[]) {
+  const into = collector.getStore()
+  if (into) for (const t of tags) into.add(t)
+}
+
+export async function withCacheTags<T>(read: () => Promise<T>): Promise<{ value: T; cacheTags: string[] }> {
+  const tags = new Set<string>()
+  const value = await collector.run(tags, read)
+  return { value, cacheTags: [...tags].sort() }
+}

@@ -1,0 +1,22 @@
+/**
+ * The Pages Router is used for the pages readers land on most (a guide, /newsletter): with
+ * `unstable_runtimeJS: false` they are plain HTML and CSS with no framework JavaScript, which
+ * the App Router cannot do (its runtime alone is ~130 KB gzipped). See README "The site".
+ */
+import type { AppProps } from 'next/app'
+import Head from 'next/head'
+import { SiteChrome } from '@/components/SiteChrome'
+import '../app/globals.css'
+
+export default function App({ Component, pageProps }: AppProps) {
+  return (
+    <>
+      <Head>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+      </Head>
+      <SiteChrome>
+        <Component {...pageProps} />
+      </SiteChrome>
+    </>
+  )
+}

@@ -1,0 +1,32 @@
+import type { GetServerSideProps } from 'next'
+import { PageHead } from '@/components/PageHead'
+import { SignupBlock } from '@/components/SignupBlock'
+
+// Plain HTML, no framework JavaScript (see pages/_app.tsx).
+export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
+
+type Props = { error: string | null; email: string | null }
+
+/** ?error=…&email=… is how the plain form (no JavaScript) comes back with a problem to fix. */
+export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
+  const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v : Array.isArray(v) ? (v[0] ?? '') : '')
+  const error = first(query.error).slice(0, 200) || null
+  const email = first(query.email).slice(0, 254) || null
+  // The same page for everyone unless it carries someone's address back to them.
+  res.setHeader('Cache-Control', error || email ? 'private, no-store' : 'public, max-age=0, must-revalidate')
+  return { props: { error, email } }
+}
+
+export default function NewsletterPage({ error, email }: Props) {
+  return (
+    <>
+      <PageHead title="The weekly guide" description="One running guide a week from Runsense. Calm, useful, no spam." path="/newsletter" />
+      <h1 className="page-title">The weekly guide</h1>
+      <p>
+        Once a week we send one running guide by email. Every guide is reviewed before it is published, and says who reviewed it and when. You confirm
+        your address once, and every email has a one-click unsubscribe link.
+      </p>
+      <SignupBlock source="newsletter" error={error ?? undefined} value={email ?? undefined} />
+    </>
+  )
+}
