@@ -70,8 +70,9 @@ test('robots, sitemap and feed are served', async ({ request }) => {
   expect(await rss.text()).toMatch(/<title>(<!\[CDATA\[)?Returning to Running After an Injury(\]\]>)?<\/title>/)
 })
 
-test('a guide and /newsletter load no framework JavaScript: the only script is the signup enhancement', async ({ page }) => {
-  for (const path of [GUIDE, '/newsletter']) {
+test('a guide, a reviewer, a topic and /newsletter load no framework JavaScript: only the signup enhancement', async ({ page }) => {
+  const only: Record<string, string[]> = { [GUIDE]: ['/signup.js'], '/newsletter': ['/signup.js'], '/reviewers/raphael-crawford-marks': [], '/topics/injury-and-comebacks': [] }
+  for (const [path, expected] of Object.entries(only)) {
     const scripts: string[] = []
     const onRequest = (r: import('@playwright/test').Request) => {
       if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname)
@@ -79,7 +80,7 @@ test('a guide and /newsletter load no framework JavaScript: the only script is t
     page.on('request', onRequest)
     await page.goto(path, { waitUntil: 'networkidle' })
     page.off('request', onRequest)
-    expect(scripts, path).toEqual(['/signup.js'])
+    expect(scripts, path).toEqual(expected)
     // Inline scripts: only the guide's JSON-LD data block, never code.
     const inline = await page.locator('script:not([src])').evaluateAll((els) => els.map((e) => e.getAttribute('type')))
     expect(inline.every((t) => t === 'application/ld+json'), path).toBe(true)

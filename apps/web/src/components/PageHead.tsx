@@ -7,7 +7,7 @@ export type PageMeta = {
   description: string
   /** The canonical path, e.g. /guides/some-guide (none for pages that are not to be indexed). */
   path?: string
-  type?: 'website' | 'article'
+  type?: 'website' | 'article' | 'profile'
   modifiedTime?: string
   noindex?: boolean
 }

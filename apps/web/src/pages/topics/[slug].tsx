@@ -1,0 +1,34 @@
+import type { GetStaticPaths, GetStaticProps } from 'next'
+import { GuideList } from '@/components/GuideList'
+import { PageHead } from '@/components/PageHead'
+import { type GuideSummary, getTopic, listGuides } from '@/lib/content'
+import { withCacheTags } from '@/lib/pageCache'
+import type { Topic } from '@runsense/types'
+
+// Plain HTML, no framework JavaScript (see pages/_app.tsx).
+export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
+
+type Props = { topic: Topic; guides: GuideSummary[]; cacheTags: string[] }
+
+// Rendered on first request, kept until the CMS revalidates the topic or the guide lists.
+export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' })
+
+export const getStaticProps: GetStaticProps<Props, { slug: string }> = async ({ params }) => {
+  const { value, cacheTags } = await withCacheTags(async () => {
+    const topic = await getTopic(params!.slug)
+    return topic ? { topic, guides: (await listGuides({ topicId: topic.id, limit: 100 })).guides } : null
+  })
+  if (!value) return { notFound: true }
+  return { props: { ...value, cacheTags } }
+}
+
+export default function TopicPage({ topic, guides }: Props) {
+  return (
+    <>
+      <PageHead title={topic.name} description={topic.description || `Runsense guides on ${topic.name}.`} path={`/topics/${topic.slug}`} />
+      <h1 className="page-title">{topic.name}</h1>
+      {topic.description ? <p className="lede">{topic.description}</p> : null}
+      <GuideList guides={guides} />
+    </>
+  )
+}
