@@ -1,9 +1,10 @@
 // The site's page and data cache (Next's `cacheHandler`): rendered pages and CMS reads, kept in
 // this process's memory and expired by cache tag, so the CMS's one revalidation call
 // (POST /api/revalidate with tags from @runsense/domain/cache-tags) reaches every kind of entry:
-//   - CMS reads (fetch with `next.tags`) and App Router pages/routes (Next records their tags),
-//   - Pages Router pages, which Next does not tag: such a page names its tags in the prop
-//     `cacheTags` (see src/lib/pageCache.ts), read here when the page is stored.
+//   - CMS reads (unstable_cache in src/lib/content.ts, stored with their tags) and any App
+//     Router page or route (Next records the tags of what it read),
+//   - static Pages Router pages, which Next does not tag: such a page names its tags in the
+//     prop `cacheTags` (see src/lib/pageCache.ts), read here when the page is stored.
 // Why not Next's file-system cache: it remembers revalidated tags only in memory but keeps
 // pages on disk, so after a restart a page that was revalidated but not yet re-rendered (an
 // unpublished guide, say) would be served again. Here a restart simply starts empty and every

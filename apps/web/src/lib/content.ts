@@ -1,8 +1,9 @@
 /**
  * The site's one way to read content: the CMS's public REST API, anonymously, so the CMS's
- * access rules decide what a reader may see (published guides only). Every fetch is tagged
- * with names from @runsense/domain/cache-tags, which the CMS's revalidation uses too.
+ * access rules decide what a reader may see (published guides only). Every read is cached under
+ * tags from @runsense/domain/cache-tags, which the CMS's revalidation uses too.
  */
+import { unstable_cache } from 'next/cache'
 import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsense/types'
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
@@ -15,22 +16,26 @@ export class ContentUnavailableError extends Error {}
 
 type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page: number }
 
-/** With a staff token (draft preview) the read is authenticated and never cached. */
-async function getJson<T>(path: string, cacheTags: string[], staffToken?: string): Promise<T> {
-  if (!staffToken) noteCacheTags(cacheTags)
+async function fetchJson<T>(path: string, headers: Record<string, string>): Promise<T> {
   let res: Response
   try {
-    res = await fetch(
-      `${cmsUrl()}${path}`,
-      staffToken
-        ? { headers: { accept: 'application/json', authorization: `JWT ${staffToken}` }, cache: 'no-store' }
-        : { headers: { accept: 'application/json' }, cache: 'force-cache', next: { tags: cacheTags } },
-    )
+    res = await fetch(`${cmsUrl()}${path}`, { headers: { accept: 'application/json', ...headers }, cache: 'no-store' })
   } catch (err) {
     throw new ContentUnavailableError(`The CMS at ${cmsUrl()} could not be reached: ${(err as Error).message}`)
   }
   if (!res.ok) throw new ContentUnavailableError(`The CMS answered ${res.status} for ${path}`)
   return (await res.json()) as T
+}
+
+/**
+ * An anonymous read is cached (Next's data cache, in both routers) under its tags until the CMS
+ * revalidates one of them; failures are not cached. With a staff token (draft preview) the read
+ * is authenticated and never cached.
+ */
+async function getJson<T>(path: string, cacheTags: string[], staffToken?: string): Promise<T> {
+  if (staffToken) return fetchJson<T>(path, { authorization: `JWT ${staffToken}` })
+  noteCacheTags(cacheTags)
+  return unstable_cache(() => fetchJson<T>(path, {}), ['cms', path], { tags: cacheTags })()
 }
 
 const published = 'where[_status][equals]=published&joins=false'

@@ -21,3 +21,12 @@ export async function withCacheTags<T>(read: () => Promise<T>): Promise<{ value:
   const value = await collector.run(tags, read)
   return { value, cacheTags: [...tags].sort() }
 }
+
+/**
+ * A page rendered per request (getServerSideProps) from the cached reads above, the same for
+ * every reader: browsers and caches may keep it but must check it again before each use (so
+ * back/forward still works), instead of Next's default "no-store".
+ */
+export function sameForEveryone(res: { setHeader(name: string, value: string): unknown }) {
+  res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
+}

@@ -1,24 +1,35 @@
-import type { Metadata } from 'next'
+import type { GetServerSideProps } from 'next'
 import Link from 'next/link'
+import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
 import { callCms } from '@/lib/newsletter'
 
-export const metadata: Metadata = { title: 'Confirm your subscription', robots: { index: false } }
-export const dynamic = 'force-dynamic'
+// Plain HTML, no framework JavaScript (see pages/_app.tsx).
+export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Props = { searchParams: Promise<{ token?: string }> }
+type Result = 'confirmed' | 'expired' | 'invalid' | 'unavailable'
+type Props = { result: Result }
 
-export default async function ConfirmPage({ searchParams }: Props) {
-  const { token } = await searchParams
-  let result: string
+/** The emailed link: confirms the subscription its token names (once). Never cached. */
+export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
+  const token = typeof query.token === 'string' ? query.token : ''
+  let result: Result
   try {
-    result = String((await callCms('confirm', { token: typeof token === 'string' ? token : '' })).result)
+    const answer = String((await callCms('confirm', { token })).result)
+    result = answer === 'confirmed' || answer === 'expired' ? answer : 'invalid'
   } catch {
     result = 'unavailable'
   }
+  res.setHeader('Cache-Control', 'private, no-store')
+  return { props: { result } }
+}
+
+export default function ConfirmPage({ result }: Props) {
+  const head = <PageHead title="Confirm your subscription" description="Confirming your Runsense subscription." noindex />
   if (result === 'confirmed') {
     return (
       <>
+        {head}
         <h1 className="page-title">You&rsquo;re subscribed</h1>
         <p>Thanks for confirming. Your first guide arrives with the next weekly email. We also sent you a short welcome note.</p>
         <p>
@@ -30,6 +41,7 @@ export default async function ConfirmPage({ searchParams }: Props) {
   if (result === 'unavailable') {
     return (
       <>
+        {head}
         <h1 className="page-title">We couldn&rsquo;t confirm just now</h1>
         <p>Something went wrong on our side. Please open the link from your email again in a minute.</p>
       </>
@@ -37,6 +49,7 @@ export default async function ConfirmPage({ searchParams }: Props) {
   }
   return (
     <>
+      {head}
       <h1 className="page-title">{result === 'expired' ? 'This link has expired' : 'This link has already been used or is not valid'}</h1>
       <p>Confirmation links work once, for 48 hours. Sign up again and we&rsquo;ll send you a fresh one.</p>
       <SignupBlock source="newsletter-confirm" />
