@@ -14,8 +14,10 @@ test('staff preview drafts through their real session; nobody else can, even wit
   const staff = await browser.newContext()
   await staff.addCookies([{ name: 'payload-token', value: (await loginAs('reviewer2'))!, domain: host(), path: '/' }])
   const page = await staff.newPage()
-  await page.goto(`/api/preview?slug=${draft.slug}`)
+  const previewed = await page.goto(`/api/preview?slug=${draft.slug}`)
   await expect(page).toHaveURL(new RegExp(`/guides/${draft.slug}$`))
+  // A draft is never stored by a browser or a shared cache.
+  expect(previewed?.headers()['cache-control']).toContain('no-store')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(draft.title)
   await expect(page.getByRole('status')).toContainText('Draft preview')
 
@@ -40,6 +42,8 @@ test('previewing an unpublished edit never leaks it into the cached public page'
   await staff.close()
 
   const reader = await (await browser.newContext()).newPage()
-  await reader.goto(`/guides/${guide.slug}`)
+  const res = await reader.goto(`/guides/${guide.slug}`)
   await expect(reader.getByRole('heading', { level: 1 })).toHaveText(guide.title)
+  // The public page may be kept, but every cache must check it again: no year-long s-maxage.
+  expect(res?.headers()['cache-control']).toBe('public, max-age=0, must-revalidate')
 })

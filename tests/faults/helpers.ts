@@ -268,7 +268,7 @@ export const signup = (email: string, { ip = freshIp(), timeoutMs = 15_000 } = {
 /** A plain sentence for a reader: starts with a letter, ends with a full stop. */
 export const isSentence = (s: unknown) => typeof s === 'string' && /^[A-Z].*[.!?]$/.test(s) && !/error:|exception|stack|ECONN|undefined/i.test(s)
 
-export const titleOf = (html: string) => html.match(/<title>([^<]*)<\/title>/)?.[1] ?? null
+export const titleOf = (html: string) => html.match(/<title[^>]*>([^<]*)<\/title>/)?.[1] ?? null
 
 // ---------------------------------------------------------------- mail
 
