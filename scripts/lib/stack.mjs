@@ -192,11 +192,8 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
     throw new PlainError(`${err.message}\nThe CMS log is at ${cms.logFile}:\n${tail(cms.logFile)}`)
   }
   log(`Starting the site on port ${sitePort}…`)
-  // The site's data and page caches live in .next and outlive a restart; they may hold pages
-  // rendered from another database. Start from empty: pages render again on first request.
-  for (const dir of ['cache/fetch-cache', 'server/route-cache']) {
-    fs.rmSync(path.join(root, 'apps/web/.next', dir), { recursive: true, force: true })
-  }
+  // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
+  // is empty, so nothing rendered from another database or before a restart is served.
   const web = startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
     cwd: path.join(root, 'apps/web'),
     env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
