@@ -10,7 +10,13 @@ export const Users: CollectionConfig = {
     maxLoginAttempts: 5,
     lockTime: 15 * 60 * 1000,
     tokenExpiration: 8 * 60 * 60,
-    cookies: { sameSite: 'Lax' },
+    cookies: {
+      sameSite: 'Lax',
+      // Draft preview on the site checks this session cookie, so in production the CMS and the
+      // site (say cms.example.org and example.org) must share it: COOKIE_DOMAIN=example.org.
+      domain: process.env.COOKIE_DOMAIN || undefined,
+      secure: (process.env.CMS_URL || '').startsWith('https://'),
+    },
   },
   access: {
     // Staff accounts are created by admins only; there is no public sign-up.
