@@ -67,19 +67,18 @@ export const signup: Endpoint = {
           await queueEmail(req, alreadySubscribedEmail(email, row.id))
         } else if (row.status === 'unsubscribed' || !row.confirm_sent_at || now.getTime() - new Date(row.confirm_sent_at).getTime() > RESEND_AFTER_MS) {
           const { token, hash } = newConfirmToken()
-          await req.payload.update({
-            collection: 'subscribers',
-            id: row.id,
-            data: {
-              status: 'pending',
-              confirmTokenHash: hash,
-              confirmTokenExpiresAt: new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS).toISOString(),
-              confirmSentAt: now.toISOString(),
-              consent: { ...consent, confirmedAt: null },
-            },
-            overrideAccess: true, // the signup endpoint is Subscribers' own writer
+          // One statement on the row locked above (the collection has no update hooks; this
+          // endpoint is its only writer, see the top of the file).
+          await execute(
             req,
-          })
+            sql`update subscribers set status = 'pending', confirm_token_hash = ${hash},
+                  confirm_token_expires_at = ${new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS).toISOString()},
+                  confirm_sent_at = ${now.toISOString()},
+                  consent_signed_up_at = ${consent.signedUpAt}, consent_confirmed_at = null,
+                  consent_source_page = ${consent.sourcePage}, consent_wording = ${consent.wording}, consent_ip_hash = ${consent.ipHash},
+                  updated_at = now()
+                where id = ${row.id}`,
+          )
           await queueEmail(req, confirmationEmail(email, token))
         }
         // Pending and asked again within 10 minutes: nothing to do (a double click sends one email).
