@@ -71,3 +71,22 @@ describe('the site cache handler (cache-handler.mjs)', () => {
     expect((await cache.get(k, { kind: 'PAGES' }))?.cacheControl).toEqual({ revalidate: false, expire: undefined })
   })
 })
+
+describe('the cache handler under memory pressure', () => {
+  it('keeps at most SITE_CACHE_MAX_ENTRIES entries, dropping the least recently used first', async () => {
+    vi.resetModules()
+    process.env.SITE_CACHE_MAX_ENTRIES = '3'
+    try {
+      // @ts-expect-error plain JS module loaded by Next at run time
+      const { default: Small } = await import('../../apps/web/cache-handler.mjs?small')
+      const cache = new Small()
+      for (const k of ['/a', '/b', '/c']) await cache.set(k, page(['t']), {})
+      await cache.get('/a', { kind: 'PAGES' }) // /a is now the most recently used
+      await cache.set('/d', page(['t']), {})
+      const kept = await Promise.all(['/a', '/b', '/c', '/d'].map(async (k) => (await cache.get(k, { kind: 'PAGES' })) !== null))
+      expect(kept).toEqual([true, false, true, true])
+    } finally {
+      delete process.env.SITE_CACHE_MAX_ENTRIES
+    }
+  })
+})
