@@ -1,7 +1,7 @@
 /**
- * The Pages Router is used for the pages readers land on most (a guide, /newsletter): with
- * `unstable_runtimeJS: false` they are plain HTML and CSS with no framework JavaScript, which
- * the App Router cannot do (its runtime alone is ~130 KB gzipped). See README "The site".
+ * Every page a reader sees is a Pages Router page with `unstable_runtimeJS: false`: plain HTML
+ * and CSS with no framework JavaScript, which the App Router cannot do (its runtime alone is
+ * ~130 KB gzipped). See README "The site's two routers".
  */
 import type { AppProps } from 'next/app'
 import Head from 'next/head'
