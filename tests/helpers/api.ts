@@ -15,22 +15,30 @@ export const accounts = {
 } as const
 export type Who = keyof typeof accounts | 'anonymous'
 
-const tokens = new Map<string, string>()
+const tokens = new Map<string, Promise<string>>()
 
-/** A JWT for a seeded staff account (cached per test file). */
-export async function loginAs(who: Who): Promise<string | undefined> {
-  if (who === 'anonymous') return undefined
-  const cached = tokens.get(who)
-  if (cached) return cached
-  const res = await fetch(`${cmsUrl()}/api/users/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: accounts[who], password: seedPassword() }),
-  })
-  const json = (await res.json()) as { token?: string; errors?: unknown }
-  if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json)}`)
-  tokens.set(who, json.token)
-  return json.token
+/**
+ * A JWT for a seeded staff account (cached per test file). Concurrent callers share one login:
+ * Payload loses sessions when one account logs in several times at once.
+ */
+export function loginAs(who: Who): Promise<string | undefined> {
+  if (who === 'anonymous') return Promise.resolve(undefined)
+  let pending = tokens.get(who)
+  if (!pending) {
+    pending = (async () => {
+      const res = await fetch(`${cmsUrl()}/api/users/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: accounts[who], password: seedPassword() }),
+      })
+      const json = (await res.json()) as { token?: string; errors?: unknown }
+      if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json)}`)
+      return json.token
+    })()
+    pending.catch(() => tokens.delete(who))
+    tokens.set(who, pending)
+  }
+  return pending
 }
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers }
