@@ -7,9 +7,7 @@ export const metadata: Metadata = {
   metadataBase: new URL(siteUrl()),
   title: { default: 'Runsense — medically reviewed running guides', template: '%s · Runsense' },
   description: SITE_DESCRIPTION,
-  alternates: { canonical: '/', types: { 'application/rss+xml': '/rss.xml' } },
-  openGraph: { siteName: 'Runsense', type: 'website' },
-  twitter: { card: 'summary' },
+  alternates: { types: { 'application/rss+xml': '/rss.xml' } },
 }
 
 export const viewport: Viewport = {

@@ -1,7 +1,7 @@
 import Head from 'next/head'
 import { SITE_NAME, siteUrl } from '@/lib/site'
 
-export type PageMeta = {
+type PageMeta = {
   /** The whole <title>; " · Runsense" is added unless it already names the site. */
   title: string
   description: string
@@ -12,7 +12,7 @@ export type PageMeta = {
   noindex?: boolean
 }
 
-export const fullTitle = (title: string) => (title.includes(SITE_NAME) ? title : `${title} · ${SITE_NAME}`)
+const fullTitle = (title: string) => (title.includes(SITE_NAME) ? title : `${title} · ${SITE_NAME}`)
 
 /**
  * Per-page metadata for the Pages Router pages: the same tags the App Router pages get from

@@ -11,7 +11,7 @@ import { noteCacheTags } from './pageCache'
 
 export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
 
-/** The CMS could not be reached or answered an error; pages turn this into a 503, not a crash. */
+/** The CMS could not be reached or answered an error (server.mjs turns the page's 500 into a readable 503). */
 export class ContentUnavailableError extends Error {}
 
 type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page: number }
@@ -40,12 +40,9 @@ async function getJson<T>(path: string, cacheTags: string[], staffToken?: string
 
 const published = 'where[_status][equals]=published&joins=false'
 
-export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt' | 'createdAt' | 'nextReviewDue'> & {
-  reviewer: Reviewer | null
-  topics?: (number | Topic)[] | null
-}
+export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt'> & { reviewer: Reviewer | null }
 
-const SUMMARY_FIELDS = ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'createdAt', 'nextReviewDue', 'reviewer', 'topics']
+const SUMMARY_FIELDS = ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'reviewer']
   .map((f) => `&select[${f}]=true`)
   .join('')
 
@@ -55,7 +52,6 @@ const asReviewer = (r: Article['reviewer']): Reviewer | null => (r && typeof r =
 export async function listGuides({ limit = 20, page = 1, topicId }: { limit?: number; page?: number; topicId?: number } = {}): Promise<{
   guides: GuideSummary[]
   totalPages: number
-  page: number
 }> {
   const topicFilter = topicId ? `&where[topics][in]=${topicId}` : ''
   const res = await getJson<ListResponse<Article>>(
@@ -64,8 +60,7 @@ export async function listGuides({ limit = 20, page = 1, topicId }: { limit?: nu
   )
   return {
     guides: res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) })),
-    totalPages: Math.max(1, res.totalPages),
-    page: res.page,
+    totalPages: res.totalPages,
   }
 }
 

@@ -7,7 +7,7 @@ import { cmsUrl } from './content'
 export const MAX_BODY_BYTES = 4096
 export const ACCEPTED_MESSAGE = 'Thanks! Check your inbox: we sent you a link to confirm your subscription.'
 
-export type ParsedSignup = { email: unknown; source: unknown; honeypot: boolean; form: boolean }
+export type ParsedSignup = { email: unknown; source: unknown; honeypot: boolean }
 
 /** A sentence for the reader, and the HTTP status to answer with. */
 export class SignupError extends Error {
@@ -31,7 +31,7 @@ export async function parseSignup(request: Request): Promise<ParsedSignup> {
   const raw = await readLimited(request, MAX_BODY_BYTES)
   if (isForm) {
     const form = new URLSearchParams(raw)
-    return { email: form.get('email'), source: form.get('source'), honeypot: Boolean(form.get('website')), form: true }
+    return { email: form.get('email'), source: form.get('source'), honeypot: Boolean(form.get('website')) }
   }
   let body: unknown
   try {
@@ -41,7 +41,7 @@ export async function parseSignup(request: Request): Promise<ParsedSignup> {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SignupError('Please send an object like {"email": "you@example.com"}.')
   const b = body as Record<string, unknown>
-  return { email: b.email, source: b.source, honeypot: Boolean(b.website), form: false }
+  return { email: b.email, source: b.source, honeypot: Boolean(b.website) }
 }
 
 async function readLimited(request: Request, limit: number): Promise<string> {
@@ -70,8 +70,8 @@ async function readLimited(request: Request, limit: number): Promise<string> {
  * The reader's IP: from X-Forwarded-For only behind a trusted reverse proxy (TRUST_PROXY),
  * else the socket's peer address set by server.mjs, so a forged header cannot dodge a limit.
  */
-export function clientIp(headers: Headers, trustProxy = Boolean(process.env.TRUST_PROXY && process.env.TRUST_PROXY !== 'false')): string {
-  if (trustProxy) {
+export function clientIp(headers: Headers): string {
+  if (process.env.TRUST_PROXY && process.env.TRUST_PROXY !== 'false') {
     const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
     if (forwarded) return forwarded
   }

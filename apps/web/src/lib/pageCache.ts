@@ -1,7 +1,7 @@
 /**
  * Cache tags for Pages Router pages. Next tags App Router pages with the tags of the fetches
  * they made, but not Pages Router pages; so a page's getStaticProps reads inside
- * `withCacheTags`, every CMS read in lib/content.ts notes its tags, and the page returns them
+ * `taggedProps`, every CMS read in lib/content.ts notes its tags, and the page returns them
  * as the prop `cacheTags`, which the site's cache handler (cache-handler.mjs) stores with the
  * page. The CMS's revalidation of any of those tags then expires the page, exactly as it
  * expires App Router pages.
@@ -16,10 +16,14 @@ export function noteCacheTags(tags: string[]) {
   if (into) for (const t of tags) into.add(t)
 }
 
-export async function withCacheTags<T>(read: () => Promise<T>): Promise<{ value: T; cacheTags: string[] }> {
+/**
+ * getStaticProps of a static page: the props `read` returns, with the tags of the CMS reads it
+ * made; null from `read` is a 404.
+ */
+export async function taggedProps<P extends object>(read: () => Promise<P | null>): Promise<{ props: P & { cacheTags: string[] } } | { notFound: true }> {
   const tags = new Set<string>()
   const value = await collector.run(tags, read)
-  return { value, cacheTags: [...tags].sort() }
+  return value ? { props: { ...value, cacheTags: [...tags].sort() } } : { notFound: true }
 }
 
 /**

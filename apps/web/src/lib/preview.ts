@@ -9,8 +9,8 @@ import { cmsUrl } from './content'
 
 export type StaffSession = { token: string; user: { id: number; role: string; name: string } }
 
-export async function staffSession(cookieHeaderToken?: string): Promise<StaffSession | null> {
-  const token = cookieHeaderToken ?? (await cookies()).get('payload-token')?.value
+export async function staffSession(): Promise<StaffSession | null> {
+  const token = (await cookies()).get('payload-token')?.value
   if (!token || token.length > 4096) return null
   try {
     const res = await fetch(`${cmsUrl()}/api/users/me`, { headers: { authorization: `JWT ${token}` }, cache: 'no-store', signal: AbortSignal.timeout(5000) })

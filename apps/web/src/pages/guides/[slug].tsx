@@ -2,7 +2,7 @@ import type { GetStaticPaths, GetStaticProps } from 'next'
 import { GuideArticle } from '@/components/GuideArticle'
 import { PageHead } from '@/components/PageHead'
 import { type Guide, type GuideSummary, getGuide, relatedGuides } from '@/lib/content'
-import { withCacheTags } from '@/lib/pageCache'
+import { taggedProps } from '@/lib/pageCache'
 
 // Plain HTML: no framework JavaScript on the page readers come for (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
@@ -14,14 +14,11 @@ type Props = { guide: Guide; related: GuideSummary[]; cacheTags: string[] }
 // the lists its related guides come from). Staff drafts are served by app/preview/guides.
 export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' })
 
-export const getStaticProps: GetStaticProps<Props, { slug: string }> = async ({ params }) => {
-  const { value, cacheTags } = await withCacheTags(async () => {
+export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params }) =>
+  taggedProps(async () => {
     const guide = await getGuide(params!.slug)
     return guide ? { guide, related: await relatedGuides(guide) } : null
   })
-  if (!value) return { notFound: true }
-  return { props: { ...value, cacheTags } }
-}
 
 export default function GuidePage({ guide, related }: Props) {
   return (

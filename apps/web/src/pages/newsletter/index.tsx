@@ -1,6 +1,7 @@
 import type { GetServerSideProps } from 'next'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
+import { sameForEveryone } from '@/lib/pageCache'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
@@ -13,7 +14,8 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res
   const error = first(query.error).slice(0, 200) || null
   const email = first(query.email).slice(0, 254) || null
   // The same page for everyone unless it carries someone's address back to them.
-  res.setHeader('Cache-Control', error || email ? 'private, no-store' : 'public, max-age=0, must-revalidate')
+  if (error || email) res.setHeader('Cache-Control', 'private, no-store')
+  else sameForEveryone(res)
   return { props: { error, email } }
 }
 

@@ -3,7 +3,7 @@ import Link from 'next/link'
 import { PageHead } from '@/components/PageHead'
 import { type GuideSummary, getReviewer } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
-import { withCacheTags } from '@/lib/pageCache'
+import { taggedProps } from '@/lib/pageCache'
 import type { Reviewer } from '@runsense/types'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
@@ -14,11 +14,7 @@ type Props = { reviewer: Reviewer; guides: GuideSummary[]; cacheTags: string[] }
 // Rendered on first request, kept until the CMS revalidates the reviewer or the guide lists.
 export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' })
 
-export const getStaticProps: GetStaticProps<Props, { slug: string }> = async ({ params }) => {
-  const { value, cacheTags } = await withCacheTags(() => getReviewer(params!.slug))
-  if (!value) return { notFound: true }
-  return { props: { ...value, cacheTags } }
-}
+export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params }) => taggedProps(() => getReviewer(params!.slug))
 
 export default function ReviewerPage({ reviewer, guides }: Props) {
   return (

@@ -2,7 +2,7 @@ import type { GetStaticPaths, GetStaticProps } from 'next'
 import { GuideList } from '@/components/GuideList'
 import { PageHead } from '@/components/PageHead'
 import { type GuideSummary, getTopic, listGuides } from '@/lib/content'
-import { withCacheTags } from '@/lib/pageCache'
+import { taggedProps } from '@/lib/pageCache'
 import type { Topic } from '@runsense/types'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
@@ -13,14 +13,11 @@ type Props = { topic: Topic; guides: GuideSummary[]; cacheTags: string[] }
 // Rendered on first request, kept until the CMS revalidates the topic or the guide lists.
 export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' })
 
-export const getStaticProps: GetStaticProps<Props, { slug: string }> = async ({ params }) => {
-  const { value, cacheTags } = await withCacheTags(async () => {
+export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params }) =>
+  taggedProps(async () => {
     const topic = await getTopic(params!.slug)
     return topic ? { topic, guides: (await listGuides({ topicId: topic.id, limit: 100 })).guides } : null
   })
-  if (!value) return { notFound: true }
-  return { props: { ...value, cacheTags } }
-}
 
 export default function TopicPage({ topic, guides }: Props) {
   return (

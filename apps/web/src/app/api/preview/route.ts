@@ -1,4 +1,5 @@
 import { draftMode } from 'next/headers'
+import { isValidSlug } from '@runsense/domain/slug'
 import { staffSession } from '@/lib/preview'
 
 /** GET /api/preview?slug=… — for logged-in staff only: turn on draft mode and open the guide. */
@@ -6,7 +7,7 @@ export async function GET(request: Request) {
   const slug = new URL(request.url).searchParams.get('slug') || ''
   const session = await staffSession()
   // Anyone else gets the same 404 a missing page gets: nothing to learn here.
-  if (!session || !/^[a-z0-9-]{1,96}$/.test(slug)) return new Response('Not found', { status: 404 })
+  if (!session || !isValidSlug(slug)) return new Response('Not found', { status: 404 })
   ;(await draftMode()).enable()
   return new Response(null, { status: 307, headers: { location: `/guides/${slug}`, 'cache-control': 'no-store' } })
 }
