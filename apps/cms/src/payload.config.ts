@@ -15,6 +15,8 @@ import { Sources } from './collections/Sources'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
+import { admins, nobody } from './access'
+import { isAdminUser } from './access/roles'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
 import { reviewCadenceTask } from './jobs/reviewCadence'
@@ -46,10 +48,10 @@ export default buildConfig({
     tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask],
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
-    access: { run: () => false, queue: () => false, cancel: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin' },
+    access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
     jobsCollectionOverrides: ({ defaultJobsCollection }) => ({
       ...defaultJobsCollection,
-      access: { read: ({ req }) => (req.user as { role?: string } | null)?.role === 'admin', create: () => false, update: () => false, delete: () => false },
+      access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
     // The CMS process runs queued jobs every second (emails leave within ~1 s, retried on failure).
     autoRun: [{ cron: '* * * * * *', limit: 50, queue: 'default' }],

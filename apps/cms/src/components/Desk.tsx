@@ -8,6 +8,7 @@ import type { Article } from '@runsense/types'
 import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
+import { isEditorUser } from '../access/roles'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -39,14 +40,13 @@ export async function Desk(props: AdminViewServerProps) {
   const user = req.user as (typeof req.user & { role?: string; reviewer?: number | { id: number } | null }) | null
   const payload = req.payload
   const find = async (where: Where, draft = true) =>
-    (await payload.find({ collection: 'articles', where, draft, depth: 0, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user })).docs as Article[]
+    (await payload.find({ collection: 'articles', where, draft, depth: 0, joins: false, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user })).docs as Article[]
 
-  const role = user?.role
   const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
   const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
   const [editorial, changes, assigned, due, flagged, scheduled, scheduleFailed] = await Promise.all([
-    role === 'editor' || role === 'admin' ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
-    role === 'editor' || role === 'admin' ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
+    isEditorUser(user) ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
+    isEditorUser(user) ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
     reviewerId ? find({ and: [{ stage: { equals: 'medical_review' } }, { assignedReviewer: { equals: reviewerId } }] }) : Promise.resolve(null),
     find({ and: [{ _status: { equals: 'published' } }, { nextReviewDue: { less_than: soon } }] }, false),
     find({ 'reviewFlag.flagged': { equals: true } }),

@@ -26,8 +26,9 @@ export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
     )) as { id: number; slug: string; title: string; next_review_due: Date; assigned_reviewer_id: number | null }[]
     // The guide pages now say a re-review is due (with the true last-reviewed date).
     if (due.length) await afterCommit(req, () => revalidateSite(tagsForGuideChange(due.map((g) => g.slug)), req.payload.logger))
+    const editors = due.length ? await editorUsers(req) : []
     for (const g of due) {
-      const to = [...(g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []), ...(await editorUsers(req))]
+      const to = [...(g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []), ...editors]
       await queueNotice(req, to, 'review-due', `Review due: ${g.title}`, [
         `"${g.title}" was due for its scheduled medical review on ${new Date(g.next_review_due).toISOString().slice(0, 10)}.`,
         'It stays published with its true "Last reviewed" date until a new sign-off is published. Please start a review.',

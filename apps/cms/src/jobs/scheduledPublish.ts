@@ -19,7 +19,7 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
     { name: 'at', type: 'text', required: true },
   ],
   handler: async ({ input, req }) => {
-    const guide = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, overrideAccess: true, req }).catch(() => null)
+    const guide = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, joins: false, overrideAccess: true, req }).catch(() => null)
     // Rescheduled, published meanwhile, or deleted: this run has nothing to do.
     if (!guide || guide.scheduledPublish?.at !== input.at) return { output: { skipped: true } }
     const by = (await req.payload.findByID({ collection: 'users', id: input.by, depth: 0, overrideAccess: true, req }).catch(() => null)) as User | null

@@ -40,8 +40,8 @@ export async function notifyForAction(
     ])
   } else if (action === 'request_changes') {
     const authorId = typeof guide.lastAuthor === 'object' && guide.lastAuthor ? (guide.lastAuthor as { id: number }).id : guide.lastAuthor
-    const to = authorId ? await usersWhere(req, { id: { equals: Number(authorId) } }) : await editorUsers(req)
-    await queueNotice(req, to.length ? to : await editorUsers(req), 'changes-requested', `Changes requested: ${guide.title}`, [
+    const author = authorId ? await usersWhere(req, { id: { equals: Number(authorId) } }) : []
+    await queueNotice(req, author.length ? author : await editorUsers(req), 'changes-requested', `Changes requested: ${guide.title}`, [
       `${actor.name} asked for changes to "${guide.title}":`,
       note ?? '',
       link,

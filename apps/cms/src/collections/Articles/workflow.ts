@@ -7,7 +7,7 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
+import { type ActionInput, type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
@@ -20,11 +20,12 @@ const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
 
 
-function actorOf(req: PayloadRequest): Actor | Response {
-  if (!req.user) return json(401, { error: 'Log in to use the review workflow.' })
-  const role = roleOf(req.user)
+/** Who is acting, or the answer for someone who may not use the workflow. */
+function actorOf(user: PayloadRequest['user'] | User | null): Actor | Response {
+  if (!user) return json(401, { error: 'Log in to use the review workflow.' })
+  const role = roleOf(user as never)
   if (!role) return json(403, { error: 'Only staff accounts can use the review workflow.' })
-  return { id: String(req.user.id), role, reviewerId: idOf((req.user as User).reviewer) }
+  return { id: String(user.id), role, reviewerId: idOf((user as User).reviewer) }
 }
 
 type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
@@ -33,7 +34,7 @@ type Loaded = { working: Article; state: GuideState; liveSlug: string | null; so
 async function load(req: PayloadRequest, id: number): Promise<Loaded | null> {
   const row = await lockArticle(req, id)
   if (!row) return null
-  const working = (await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, overrideAccess: true, req })) as Article
+  const working = (await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, joins: false, overrideAccess: true, req })) as Article
   const sources = await citedSources(req, [working])
   const s = working.signOff
   const state: GuideState = {
@@ -64,18 +65,15 @@ class Refusal {
   constructor(readonly response: Response) {}
 }
 
-export type ActionInput = { note?: string; reviewer?: string; at?: string }
-
 /**
  * Takes one workflow action on a guide as `actorUser`, in its own transaction under the guide's
  * row lock. Used by the endpoint and by the scheduled-publish job (which re-checks everything
  * at publishing time). Returns the HTTP answer.
  */
 export async function takeAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<Response> {
-  const role = roleOf(actorUser as never)
-  if (!role) return json(403, { error: 'Only staff accounts can use the review workflow.' })
-  const actor: Actor = { id: String(actorUser.id), role, reviewerId: idOf(actorUser.reviewer) }
-  const { note, reviewer } = input
+  const actor = actorOf(actorUser)
+  if (actor instanceof Response) return actor
+  const { note } = input
   try {
     const result = await inTransaction(req, async () => {
       const loaded = await load(req, id)
@@ -176,7 +174,7 @@ export const workflowPost: Endpoint = {
   path: '/:id/workflow',
   method: 'post',
   handler: async (req) => {
-    const actor = actorOf(req)
+    const actor = actorOf(req.user)
     if (actor instanceof Response) return actor
     const id = Number(req.routeParams?.id)
     if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
@@ -194,7 +192,7 @@ export const workflowGet: Endpoint = {
   path: '/:id/workflow',
   method: 'get',
   handler: async (req) => {
-    const actor = actorOf(req)
+    const actor = actorOf(req.user)
     if (actor instanceof Response) return actor
     const id = Number(req.routeParams?.id)
     if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })

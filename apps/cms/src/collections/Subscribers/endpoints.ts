@@ -9,7 +9,7 @@ import type { Endpoint, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { hashIp } from '@runsense/domain/email'
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
-import { roleOf } from '../../access/roles'
+import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
@@ -104,22 +104,18 @@ export const confirm: Endpoint = {
       return await inTransaction(req, async () => {
         const [row] = (await execute(
           req,
-          sql`select id, email, status, confirm_token_expires_at from subscribers where confirm_token_hash = ${hashToken(token)} for update`,
-        )) as unknown as { id: number; email: string; status: string; confirm_token_expires_at: Date | null }[]
+          sql`select id, email, confirm_token_expires_at from subscribers where confirm_token_hash = ${hashToken(token)} for update`,
+        )) as unknown as { id: number; email: string; confirm_token_expires_at: Date | null }[]
         if (!row) return json(200, { result: 'invalid' })
         if (!row.confirm_token_expires_at || new Date(row.confirm_token_expires_at).getTime() < Date.now()) {
           return json(200, { result: 'expired' })
         }
-        const now = new Date().toISOString()
-        const current = await req.payload.findByID({ collection: 'subscribers', id: row.id, depth: 0, overrideAccess: true, req })
-        await req.payload.update({
-          collection: 'subscribers',
-          id: row.id,
-          // Single use: the token is gone once used.
-          data: { status: 'confirmed', confirmTokenHash: null, confirmTokenExpiresAt: null, consent: { ...current.consent, confirmedAt: now } },
-          overrideAccess: true,
+        // Single use: the token is gone once used. One statement on the locked row, as signup does.
+        await execute(
           req,
-        })
+          sql`update subscribers set status = 'confirmed', confirm_token_hash = null, confirm_token_expires_at = null,
+                consent_confirmed_at = now(), updated_at = now() where id = ${row.id}`,
+        )
         await queueEmail(req, welcomeEmail(row.email, row.id))
         return json(200, { result: 'confirmed' })
       })
@@ -163,7 +159,7 @@ export const exportCsv: Endpoint = {
   path: '/export.csv',
   method: 'get',
   handler: async (req) => {
-    if (roleOf(req.user) !== 'admin') return json(req.user ? 403 : 401, { error: 'Only admins can export subscribers.' })
+    if (!isAdminUser(req.user)) return json(req.user ? 403 : 401, { error: 'Only admins can export subscribers.' })
     const rows = await execute(
       req,
       sql`select email, status, created_at, consent_signed_up_at, consent_confirmed_at, unsubscribed_at, consent_source_page from subscribers order by id`,
@@ -180,7 +176,7 @@ export const counts: Endpoint = {
   path: '/counts',
   method: 'get',
   handler: async (req) => {
-    if (roleOf(req.user) !== 'admin') return json(req.user ? 403 : 401, { error: 'Only admins can see subscriber counts.' })
+    if (!isAdminUser(req.user)) return json(req.user ? 403 : 401, { error: 'Only admins can see subscriber counts.' })
     const rows = await execute(req, sql`select status, count(*)::int as n from subscribers group by status`)
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]))
     const stats = await req.payload.findGlobal({ slug: 'newsletter-stats', overrideAccess: true, req })

@@ -60,7 +60,7 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
     // workflow state as it is now: a sign-off or publish may have committed since Payload read
     // originalDoc (bulk updates do not lock before reading).
     await lockArticle(req, originalDoc.id)
-    const current = await req.payload.findByID({ collection: 'articles', id: originalDoc.id, draft: true, depth: 0, overrideAccess: true, req })
+    const current = await req.payload.findByID({ collection: 'articles', id: originalDoc.id, draft: true, depth: 0, joins: false, overrideAccess: true, req })
     for (const field of WORKFLOW_FIELDS) data[field] = current[field] ?? null
     const next = { ...originalDoc, ...data }
     const sources = await citedSources(req, [current, next])
