@@ -3,7 +3,7 @@
  * served; signups answer 503 with a sentence; nothing is half-written; the CMS comes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FaultStack, GUIDE, cmsUrl, freshIp, isSentence, request, signup, siteUrl, titleOf, until } from './helpers'
+import { FaultStack, GUIDE, cmsUrl, freshIp, h1Of, isSentence, request, signup, siteUrl, titleOf, until } from './helpers'
 
 describe('CMS down while the site serves', () => {
   let s: FaultStack
@@ -11,7 +11,6 @@ describe('CMS down while the site serves', () => {
   const attempted: string[] = []
   const warm: Record<string, { title: string | null; h1: string | null }> = {}
   let subscribersBefore = 0
-  const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?? null
 
   beforeAll(async () => {
     s = await FaultStack.start('cms_down')

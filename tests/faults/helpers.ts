@@ -243,10 +243,6 @@ export class FaultStack {
       await client.end()
     }
   }
-
-  logTail(which: 'cms' | 'web' = 'cms', n = 30): string {
-    return stack.tail(this[which]?.logFile ?? path.join(stack.stateDir, 'logs', `${which}.log`), n)
-  }
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -285,6 +281,7 @@ export const signup = (email: string, { ip = freshIp(), timeoutMs = 15_000 } = {
 export const isSentence = (s: unknown) => typeof s === 'string' && /^[A-Z].*[.!?]$/.test(s) && !/error:|exception|stack|ECONN|undefined/i.test(s)
 
 export const titleOf = (html: string) => html.match(/<title[^>]*>([^<]*)<\/title>/)?.[1] ?? null
+export const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?? null
 
 // ---------------------------------------------------------------- mail
 

@@ -5,9 +5,8 @@
  * file-system cache kept pages on disk but forgot revalidations on restart, so it failed this.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FaultStack, GUIDE, request, siteUrl } from './helpers'
+import { FaultStack, GUIDE, h1Of, request, siteUrl } from './helpers'
 
-const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?? null
 const slug = GUIDE.split('/').pop()!
 
 describe('the site restarts after a change it did not hear about', () => {

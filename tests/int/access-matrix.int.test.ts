@@ -205,6 +205,9 @@ describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, a
     if (allowed.includes(who)) {
       expect(res.status, JSON.stringify(res.body)).toBe(200)
       expect(after.stage).toBe(res.body.stage)
+      // Every action taken is one audit event (schedule_publish keeps the stage, so the stage alone proves nothing).
+      expect(after.history.length).toBe(before.history.length + 1)
+      expect(after.history.at(-1).action).toBe(action)
     } else {
       expect(res.status).toBe(who === 'anonymous' ? 401 : 403)
       expect(typeof res.body.error).toBe('string')

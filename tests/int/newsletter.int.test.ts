@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
@@ -38,6 +39,7 @@ describe('double opt-in with a real SMTP peer', () => {
     const { rows } = await db.query('select confirm_token_hash from subscribers where email = $1', [email])
     await db.end()
     expect(rows[0].confirm_token_hash).not.toContain(token)
+    expect(rows[0].confirm_token_hash).toBe(createHash('sha256').update(token).digest('hex'))
 
     const confirmed = await page(linkIn(mail, '/newsletter/confirm?token='))
     expect(confirmed.status).toBe(200)
