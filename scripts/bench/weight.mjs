@@ -21,7 +21,6 @@ export async function measureWeight({ url }) {
     say(`page weight: loading ${url} in Chromium…`)
     const res = await page.goto(url, { waitUntil: 'networkidle', timeout: 60_000 })
     if (!res || res.status() !== 200) throw new Error(`the guide page answered ${res?.status()}`)
-    await page.waitForTimeout(500)
 
     let total = 0
     const scripts = []
