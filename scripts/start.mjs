@@ -2,8 +2,6 @@
 // `npm start`: install if needed, build, start a database (embedded unless DATABASE_URL),
 // start the CMS (migrates and seeds on boot) and the site, print the URLs and demo logins.
 // `npm run dev` does the same with Next's dev servers (reload on change).
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -13,12 +11,8 @@ const t0 = Date.now()
 const say = (msg) => console.log(`[runsense ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
 
 // 1. Dependencies: only node's standard library is used until they are installed.
-const lock = path.join(root, 'package-lock.json')
-const installed = path.join(root, 'node_modules', '.package-lock.json')
-if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) {
-  say('Installing dependencies (npm ci; about a minute the first time)…')
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
-}
+const { installIfNeeded } = await import('./lib/install.mjs')
+installIfNeeded(say)
 
 const { PlainError } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')

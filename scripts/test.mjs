@@ -5,12 +5,16 @@
 //  e2e   Playwright in the system Chromium against the same running stack
 // Postgres: TEST_DATABASE_URL or DATABASE_URL names a server (a fresh database is created on it
 // and dropped afterwards); with neither, an embedded PostgreSQL is started.
-import fs from 'node:fs'
 import path from 'node:path'
-import { PlainError } from './lib/util.mjs'
-import * as stack from './lib/stack.mjs'
-import { dropDatabase } from './lib/embedded-pg.mjs'
-import { startMailCatcher } from './lib/mail.mjs'
+import { installIfNeeded } from './lib/install.mjs'
+
+// A fresh clone's `npm test` installs what it needs first, as `npm start` does; nothing below
+// may be imported before that.
+installIfNeeded((m) => console.log(`[test] ${m}`))
+const { PlainError } = await import('./lib/util.mjs')
+const stack = await import('./lib/stack.mjs')
+const { dropDatabase } = await import('./lib/embedded-pg.mjs')
+const { startMailCatcher } = await import('./lib/mail.mjs')
 
 const tiers = process.argv.slice(2).filter((a) => ['unit', 'int', 'e2e'].includes(a))
 // Anything else on the command line filters test files (e.g. `npm test -- int workflow`).

@@ -1,0 +1,20 @@
+// Installs the project's dependencies when they are missing or older than the lockfile. Uses only
+// Node's standard library, because it runs before anything else is installed: every entry point a
+// newcomer may type first (`npm start`, `npm test`, `npm run bench`, …) calls it before importing
+// anything from node_modules.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** Runs `npm ci` when node_modules is missing or older than package-lock.json; returns whether it did. */
+export function installIfNeeded(say = (m) => console.log(m)) {
+  const lock = path.join(root, 'package-lock.json')
+  const installed = path.join(root, 'node_modules', '.package-lock.json')
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return false
+  say('Installing dependencies (npm ci; about a minute the first time)…')
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+  return true
+}
