@@ -83,3 +83,44 @@ test('publishing an edit of a live guide updates the site without a rebuild; unp
   await page.goto('/')
   await expect(page.getByRole('link', { name: 'A freshly reviewed title' })).toHaveCount(0)
 })
+
+test('a re-review with no changes in the admin: editor starts it, another editor sends it, the reviewer signs, an admin publishes', async ({ page }) => {
+  const { raphael } = await reviewerIds()
+  const guide = await createGuide('editor', { title: `Re-review ${Date.now()}` })
+  for (const [who, action] of [['editor', 'submit'], ['editor2', 'send_to_medical_review'], ['reviewer', 'sign_off'], ['editor', 'publish']] as const) {
+    expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
+  }
+  const before = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
+
+  await adminLogin(page, 'editor2')
+  await openGuide(page, guide.id)
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
+  await panelButton(page, 'Start re-review').click()
+  await expect(page.getByTestId('workflow-stage')).toContainText('Editorial review')
+  // editor2 did not write the text, so editor2 may send it on (four eyes hold for the text's author).
+  await page.getByTestId('workflow-panel').getByLabel('Medical reviewer').selectOption({ label: 'Raphael Crawford-Marks, Founder' })
+  await panelButton(page, 'Send to medical review').click()
+  await expect(page.getByTestId('workflow-stage')).toContainText('Medical review')
+
+  // Readers keep the signed version throughout.
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(guide.title)
+
+  await adminLogin(page, 'reviewer')
+  await openGuide(page, guide.id)
+  await panelButton(page, 'Sign off').click()
+  await expect(page.getByTestId('workflow-stage')).toContainText('Approved (signed off)')
+  await expect(page.getByTestId('workflow-signoff')).toContainText('matches the current text')
+
+  await adminLogin(page, 'admin')
+  await openGuide(page, guide.id)
+  await panelButton(page, 'Publish').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
+
+  const after = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
+  expect(after.title).toBe(before.title)
+  expect(new Date(after.lastReviewedAt).getTime()).toBeGreaterThan(new Date(before.lastReviewedAt).getTime())
+  expect(new Date(after.nextReviewDue).getTime()).toBeGreaterThan(new Date(before.nextReviewDue).getTime())
+  await page.goto(`/guides/${guide.slug}`)
+  await expect(page.locator('.byline')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
+})

@@ -1,4 +1,5 @@
 import type { Block } from 'payload'
+import type { RichTextPolicy } from '@runsense/domain/rich-text-policy'
 import {
   BlocksFeature,
   FixedToolbarFeature,
@@ -25,11 +26,18 @@ export const NeedsContentBlock: Block = {
 const withoutMediaOrLinksToDocs = <F extends { key: string }>(features: F[]): F[] =>
   features.filter((f) => !['upload', 'relationship', 'heading'].includes(f.key))
 
+/**
+ * What each editor below can make, checked on the server for every save (REST and GraphQL take
+ * raw Lexical JSON). Keep each policy beside its editor: they describe the same thing.
+ */
+export const BODY_POLICY: RichTextPolicy = { headings: ['h2', 'h3', 'h4'], blocks: [NeedsContentBlock.slug], inlineBlocks: [CitationBlock.slug] }
+export const SAFETY_POLICY: RichTextPolicy = { headings: [], blocks: [], inlineBlocks: [] }
+
 /** The guide body: headings h2–h4, text, lists, links, inline citations and placeholders. */
 export const bodyEditor = lexicalEditor({
   features: ({ defaultFeatures }) => [
     ...withoutMediaOrLinksToDocs(defaultFeatures),
-    HeadingFeature({ enabledHeadingSizes: ['h2', 'h3', 'h4'] }),
+    HeadingFeature({ enabledHeadingSizes: BODY_POLICY.headings as ('h2' | 'h3' | 'h4')[] }),
     BlocksFeature({ blocks: [NeedsContentBlock], inlineBlocks: [CitationBlock] }),
     FixedToolbarFeature(),
   ],

@@ -7,6 +7,7 @@ import { buildConfig } from 'payload'
 
 import { seoPlugin } from '@payloadcms/plugin-seo'
 import { Articles } from './collections/Articles'
+import { AuditLog } from './collections/AuditLog'
 import { EditorialNotes } from './collections/EditorialNotes'
 import { Topics } from './collections/Topics'
 import { EditorialPolicy } from './globals/EditorialPolicy'
@@ -41,7 +42,7 @@ export default buildConfig({
       views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
@@ -87,7 +88,7 @@ export default buildConfig({
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
   },
   plugins: [
-    // Search-engine title and description per guide; outside the reviewed content (not hashed).
+    // Search-engine title and description per guide; part of the reviewed content (hashed).
     seoPlugin({
       collections: ['articles'],
       tabbedUI: false,

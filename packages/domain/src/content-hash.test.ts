@@ -59,9 +59,14 @@ describe('contentHash', () => {
     const expected = createHash('sha256')
       .update(
         canonicalJson({
-          v: 1,
+          v: 2,
           title: 'x',
+          slug: '',
           summary: '',
+          byline: '',
+          metaTitle: '',
+          metaDescription: '',
+          reviewIntervalMonths: null,
           disclaimer: '',
           body: null,
           safety: null,
@@ -98,6 +103,13 @@ describe('contentHash', () => {
       { ...base, body: body(1, 2, 'Increase load quickly') },
       { ...base, safety: { root: { type: 'root', children: [{ type: 'paragraph', children: [text('See a physio.')] }] } } },
       { ...base, safety: null },
+      // Reader-visible outside the body: the byline, the address, what search engines show, and
+      // the interval that sets the public "next review due".
+      { ...base, byline: 'Dr. Evil, MD' },
+      { ...base, slug: 'another-address' },
+      { ...base, meta: { title: 'Run through the pain' } },
+      { ...base, meta: { description: 'Running through a stress fracture is safe.' } },
+      { ...base, reviewIntervalMonths: 36 },
     ];
     const hashes = variants.map(contentHash);
     for (const v of hashes) expect(v).not.toBe(h);

@@ -10,7 +10,13 @@ import { citationData, type SourceData } from './sources';
 
 export interface ContentHashInput {
   title?: string | null;
+  slug?: string | null;
   summary?: string | null;
+  byline?: string | null;
+  /** The search-engine title and description (page <title>, meta description, Open Graph, Twitter). */
+  meta?: { title?: string | null; description?: string | null } | null;
+  /** Sets the public "next review due" date. */
+  reviewIntervalMonths?: number | null;
   body?: LexicalInput | unknown;
   disclaimer?: string | null;
   safety?: LexicalInput | unknown;
@@ -18,8 +24,13 @@ export interface ContentHashInput {
   sources?: readonly SourceData[] | null;
 }
 
-/** Bump when the hashed shape changes, so that old and new hashes never collide. */
-export const CONTENT_HASH_VERSION = 1;
+/**
+ * Bump when the hashed shape changes, so that old and new hashes never collide.
+ * 1: title, summary, body, disclaimer, Safety, cited sources.
+ * 2: also byline, slug, search title and description, review interval (every reader-visible
+ *    field of the guide; see signed-content.ts for what is deliberately outside).
+ */
+export const CONTENT_HASH_VERSION = 2;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -113,10 +124,16 @@ export function contentHashDocument(input: ContentHashInput): unknown {
     if (id !== null && !byId.has(id)) byId.set(id, s);
   }
   const cited = citedSourceIds(input.body);
+  const interval = input.reviewIntervalMonths;
   return {
     v: CONTENT_HASH_VERSION,
     title: text(input.title),
+    slug: text(input.slug),
     summary: text(input.summary),
+    byline: text(input.byline),
+    metaTitle: text(input.meta?.title),
+    metaDescription: text(input.meta?.description),
+    reviewIntervalMonths: typeof interval === 'number' && Number.isFinite(interval) ? interval : null,
     disclaimer: text(input.disclaimer),
     body: normaliseLexicalForHash(input.body ?? null),
     safety: normaliseLexicalForHash(input.safety ?? null),

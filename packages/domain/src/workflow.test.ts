@@ -66,11 +66,25 @@ describe('workflow rules', () => {
     expect(decide(base(), editor, 'launch')).toMatchObject({ ok: false, status: 400 })
   })
 
-  it('voids a sign-off when the reviewed text changes after it, not before', () => {
-    expect(afterContentEdit(base({ stage: 'approved' }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2' })
-    expect(afterContentEdit(base({ stage: 'published', live: true }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2' })
-    expect(afterContentEdit(base({ stage: 'medical_review' }), 'h2', 'e2')).toEqual({ stage: 'medical_review', lastAuthorId: 'e2' })
+  it('voids a sign-off when the reviewed text changes after it, and takes an edit in medical review back to editorial review', () => {
+    expect(afterContentEdit(base({ stage: 'approved' }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2', event: 'voided' })
+    expect(afterContentEdit(base({ stage: 'published', live: true }), 'h2', 'e2')).toEqual({ stage: 'draft', lastAuthorId: 'e2', event: 'voided' })
+    expect(afterContentEdit(base({ stage: 'medical_review' }), 'h2', 'e2')).toEqual({ stage: 'editorial_review', lastAuthorId: 'e2', event: 'returned' })
+    expect(afterContentEdit(base({ stage: 'editorial_review' }), 'h2', 'e2')).toEqual({ stage: 'editorial_review', lastAuthorId: 'e2', event: null })
     expect(afterContentEdit(base({ stage: 'approved' }), 'h1', 'e2')).toBeNull()
+  })
+
+  it('lets editors start a re-review of a live guide without changing its text', () => {
+    const live = base({ stage: 'published', live: true, assignedReviewerId: 'R1' })
+    expect(decide(live, editor, 'start_review')).toMatchObject({ ok: true, from: 'published', to: 'editorial_review' })
+    expect(decide(live, admin, 'start_review')).toMatchObject({ ok: true })
+    expect(decide(live, reviewer, 'start_review')).toMatchObject({ ok: false, status: 403 })
+    expect(availableActions(live, editor)).toContain('start_review')
+    expect(availableActions(live, reviewer)).not.toContain('start_review')
+    // Only a live guide, and not while it is already in review.
+    expect(decide(base({ stage: 'draft', live: false }), editor, 'start_review')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(base({ stage: 'medical_review', live: true }), editor, 'start_review')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(base({ stage: 'draft', live: true }), editor, 'start_review')).toMatchObject({ ok: true, to: 'editorial_review' })
   })
 
   it('offers each user exactly the actions decide() would allow', () => {
@@ -115,10 +129,14 @@ describe('workflow properties', () => {
         let liveHash: string | null = null
         const log: { fromStage: GuideState['stage']; toStage: GuideState['stage'] }[] = []
         const signers = new Map<string, { reviewerId: string; assigned: string | null }>()
+        // Four eyes for the final text: what a reviewer signs was sent by an editor who did not
+        // write it, and nobody edited it after sending.
+        let sent: { by: string; lastAuthor: string | null; edited: boolean } | null = null
         for (const st of steps) {
           if (st.kind === 'edit') {
             const editorActor = [editor, editor2, admin][st.actor]
             const next = `h${++hashes}`
+            if (sent) sent.edited = true
             const e = afterContentEdit(s, next, editorActor.id)
             // The CMS records an audit entry whenever an edit moves the stage (a voided sign-off).
             if (e && e.stage !== s.stage) log.push({ fromStage: s.stage, toStage: e.stage })
@@ -135,6 +153,12 @@ describe('workflow properties', () => {
           // availableActions never offers what decide refuses on role or stage.
           if (!d.ok && (d.status === 403 || d.status === 409)) expect(allowed).toBe(false)
           if (!d.ok) continue
+          if (d.to === 'medical_review') sent = { by: a.id, lastAuthor: s.lastAuthorId, edited: false }
+          if (d.recordSignOff) {
+            expect(sent, 'signed text was sent to medical review').not.toBeNull()
+            expect(sent!.edited, 'no edit after sending to medical review').toBe(false)
+            if (sent!.lastAuthor !== null) expect(sent!.by).not.toBe(sent!.lastAuthor)
+          }
           log.push({ fromStage: d.from, toStage: d.to })
           const next: GuideState = { ...s, stage: d.to }
           if (d.assignReviewerId) next.assignedReviewerId = d.assignReviewerId

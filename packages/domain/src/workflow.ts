@@ -8,10 +8,32 @@
 export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
 export type Stage = (typeof STAGES)[number]
 
-export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive'] as const
+export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review'] as const
 export type Action = (typeof ACTIONS)[number]
 
 export type Role = 'admin' | 'editor' | 'reviewer'
+
+/** What staff read for each stage and action: one place, used by the admin panel and the desk. */
+export const STAGE_LABELS: Record<Stage, string> = {
+  draft: 'Draft',
+  editorial_review: 'Editorial review',
+  medical_review: 'Medical review',
+  approved: 'Approved (signed off)',
+  published: 'Published',
+  changes_requested: 'Changes requested',
+  archived: 'Archived',
+}
+export const ACTION_LABELS: Record<Action, string> = {
+  submit: 'Submit for editorial review',
+  request_changes: 'Request changes',
+  send_to_medical_review: 'Send to medical review',
+  sign_off: 'Sign off',
+  publish: 'Publish',
+  schedule_publish: 'Schedule publish',
+  unpublish: 'Unpublish',
+  archive: 'Archive',
+  start_review: 'Start re-review',
+}
 
 export type Actor = {
   id: string
@@ -61,6 +83,9 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   schedule_publish: (s) => s.stage === 'approved',
   unpublish: (s) => s.live,
   archive: (s) => s.stage !== 'archived',
+  // A re-review of a live guide, with or without edits (a flagged source, a review that is due):
+  // the working copy goes to editorial review while the live version stays up, untouched.
+  start_review: (s) => s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested'),
 }
 
 export const signOffMatches = (s: GuideState) => s.signOff !== null && s.signOff.hash === s.currentHash
@@ -95,6 +120,8 @@ function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): s
       return isEditor(a) ? null : `Only editors and admins can ${action} a guide.`
     case 'schedule_publish':
       return isEditor(a) ? null : 'Only editors and admins can schedule a guide for publishing.'
+    case 'start_review':
+      return isEditor(a) ? null : 'Only editors and admins can start a re-review of a guide.'
   }
 }
 
@@ -144,6 +171,8 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       return { ok: true, from, to: stageAfterUnpublish(s), goesOffline: true }
     case 'archive':
       return { ok: true, from, to: 'archived', goesOffline: s.live }
+    case 'start_review':
+      return { ok: true, from, to: 'editorial_review' }
   }
 }
 
@@ -152,14 +181,25 @@ export function availableActions(s: GuideState, a: Actor): Action[] {
   return ACTIONS.filter((act) => FROM[act](s) && refusal(act, s, a, {}) === null)
 }
 
+/** What an edit of the reviewed content does to the workflow (see afterContentEdit). */
+export type EditEffect = {
+  stage: Stage
+  lastAuthorId: string
+  /** 'voided': a sign-off no longer covers the text; 'returned': taken out of medical review. */
+  event: 'voided' | 'returned' | null
+}
+
 /**
- * What an edit of the working copy does to the workflow: a change to the reviewed content
- * after sign-off voids it (back to draft); during review it only records the new last author.
+ * What an edit of the working copy does to the workflow. A change to the reviewed content after
+ * sign-off voids it (back to draft). A change during medical review takes the guide back to
+ * editorial review, so that another editor sends the text the reviewer will actually sign (four
+ * eyes hold for the final text). Otherwise it only records the new last author.
  */
-export function afterContentEdit(s: GuideState, newHash: string, editorId: string): { stage: Stage; lastAuthorId: string } | null {
+export function afterContentEdit(s: GuideState, newHash: string, editorId: string): EditEffect | null {
   if (newHash === s.currentHash) return null
-  const voids = s.stage === 'approved' || s.stage === 'published'
-  return { stage: voids ? 'draft' : s.stage, lastAuthorId: editorId }
+  if (s.stage === 'approved' || s.stage === 'published') return { stage: 'draft', lastAuthorId: editorId, event: 'voided' }
+  if (s.stage === 'medical_review') return { stage: 'editorial_review', lastAuthorId: editorId, event: 'returned' }
+  return { stage: s.stage, lastAuthorId: editorId, event: null }
 }
 
 /** Replays an audit log: each entry must start where the previous ended. Returns the final stage. */

@@ -75,6 +75,7 @@ export interface Config {
     subscribers: Subscriber;
     'workflow-events': WorkflowEvent;
     'editorial-notes': EditorialNote;
+    'audit-log': AuditLog;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -95,6 +96,7 @@ export interface Config {
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
     'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
+    'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -234,6 +236,15 @@ export interface Article {
     error?: string | null;
   };
   overdueNotifiedAt?: string | null;
+  citedSources?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -313,11 +324,11 @@ export interface Reviewer {
    */
   slug: string;
   /**
-   * Shown after the name, e.g. "Founder".
+   * Shown after the name, e.g. "Founder". Only admins can change it.
    */
   role: string;
   /**
-   * Degrees and registrations, e.g. "PT, DPT".
+   * Degrees and registrations, e.g. "PT, DPT". Only admins can change it.
    */
   credentials?: string | null;
   bio?: string | null;
@@ -409,7 +420,9 @@ export interface WorkflowEvent {
     | 'schedule_publish'
     | 'unpublish'
     | 'archive'
+    | 'start_review'
     | 'sign_off_voided'
+    | 'returned_to_editorial_review'
     | 'import'
     | 'note'
     | 'delete';
@@ -425,6 +438,39 @@ export interface WorkflowEvent {
   note?: string | null;
   contentHash?: string | null;
   reviewer?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-log".
+ */
+export interface AuditLog {
+  id: number;
+  /**
+   * Collection slug, e.g. "reviewers".
+   */
+  entity: string;
+  entityId: number;
+  action: 'create' | 'update' | 'delete';
+  summary: string;
+  /**
+   * { field: { from, to } } for each changed field.
+   */
+  changes?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * User id (null for the system).
+   */
+  actor?: number | null;
+  actorName?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -584,6 +630,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'editorial-notes';
         value: number | EditorialNote;
+      } | null)
+    | ({
+        relationTo: 'audit-log';
+        value: number | AuditLog;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -672,6 +722,7 @@ export interface ArticlesSelect<T extends boolean = true> {
         error?: T;
       };
   overdueNotifiedAt?: T;
+  citedSources?: T;
   meta?:
     | T
     | {
@@ -803,6 +854,21 @@ export interface EditorialNotesSelect<T extends boolean = true> {
   article?: T;
   author?: T;
   body?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-log_select".
+ */
+export interface AuditLogSelect<T extends boolean = true> {
+  entity?: T;
+  entityId?: T;
+  action?: T;
+  summary?: T;
+  changes?: T;
+  actor?: T;
+  actorName?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -6,6 +6,7 @@
  */
 import { useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
+import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 
 type Workflow = {
   stage: string
@@ -21,25 +22,8 @@ type Workflow = {
   scheduledPublish: { at: string | null; error: string | null } | null
 }
 
-const LABELS: Record<string, string> = {
-  submit: 'Submit for editorial review',
-  request_changes: 'Request changes',
-  send_to_medical_review: 'Send to medical review',
-  sign_off: 'Sign off',
-  publish: 'Publish',
-  schedule_publish: 'Schedule publish',
-  unpublish: 'Unpublish',
-  archive: 'Archive',
-}
-const STAGE_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  editorial_review: 'Editorial review',
-  medical_review: 'Medical review',
-  approved: 'Approved (signed off)',
-  published: 'Published',
-  changes_requested: 'Changes requested',
-  archived: 'Archived',
-}
+const LABELS: Record<string, string> = ACTION_LABELS
+const STAGE_NAMES: Record<string, string> = STAGE_LABELS
 const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso))
 
 export function WorkflowPanel() {
@@ -83,7 +67,7 @@ export function WorkflowPanel() {
       })
       const body = await res.json().catch(() => ({}))
       if (res.ok) {
-        setMessage({ kind: 'ok', text: `Done: the guide is now in "${STAGE_LABELS[body.stage] ?? body.stage}".` })
+        setMessage({ kind: 'ok', text: `Done: the guide is now in "${STAGE_NAMES[body.stage] ?? body.stage}".` })
         setNote('')
         // Reload so the form shows the server's new state (stage, sign-off, dates).
         window.location.reload()
@@ -105,7 +89,7 @@ export function WorkflowPanel() {
       <h3 id="workflow-panel-title">Review workflow</h3>
       <dl>
         <dt>Stage</dt>
-        <dd data-testid="workflow-stage">{STAGE_LABELS[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' (a reviewed version is live)' : ''}</dd>
+        <dd data-testid="workflow-stage">{STAGE_NAMES[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' (a reviewed version is live)' : ''}</dd>
         <dt>Assigned reviewer</dt>
         <dd>{wf.assignee ? `${wf.assignee.name}, ${wf.assignee.role}` : 'None yet'}</dd>
         <dt>Sign-off</dt>

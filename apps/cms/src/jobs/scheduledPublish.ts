@@ -1,7 +1,7 @@
 import type { TaskConfig } from 'payload'
 import type { User } from '@runsense/types'
 import { editorUsers, queueNotice } from '../collections/Articles/notifications'
-import { takeAction } from '../collections/Articles/workflow'
+import { applyWorkflowAction, type Refused } from '../collections/Articles/workflow'
 
 /**
  * Publishes an approved guide at the time an editor chose. The whole publish gate runs again
@@ -23,11 +23,12 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
     // Rescheduled, published meanwhile, or deleted: this run has nothing to do.
     if (!guide || guide.scheduledPublish?.at !== input.at) return { output: { skipped: true } }
     const by = (await req.payload.findByID({ collection: 'users', id: input.by, depth: 0, overrideAccess: true, req }).catch(() => null)) as User | null
-    const res = by ? await takeAction(req, input.article, by, 'publish', {}) : Response.json({ error: 'The editor who scheduled it no longer has an account.' }, { status: 403 })
-    if (res.status === 200) return { output: { published: true } }
-    if (res.status === 503) throw new Error('The database was unavailable; the scheduled publish will be retried.')
-    const body = (await res.json().catch(() => ({}))) as { error?: string; missing?: string[] }
-    const error = [body.error ?? `Refused (${res.status}).`, ...(body.missing ?? [])].join(' ')
+    const result = by
+      ? await applyWorkflowAction(req, input.article, by, 'publish', {})
+      : ({ ok: false, status: 403, error: 'The editor who scheduled it no longer has an account.' } satisfies Refused)
+    if (result.ok) return { output: { published: true } }
+    if (result.status === 503) throw new Error('The database was unavailable; the scheduled publish will be retried.')
+    const error = [result.error, ...(result.missing ?? [])].join(' ')
     await req.payload.update({
       collection: 'articles',
       id: input.article,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Payload } from 'payload'
-import { hashOf } from '../collections/Articles/content'
+import { hashOf, sourceSnapshot } from '../collections/Articles/content'
 import { block, citation, heading, paragraph, root, textRuns } from './lexical'
 import { editorialPolicy, guide, reviewers, sources, topics } from './guide'
 
@@ -96,6 +96,9 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
     )
     const content = {
       title: guide.title,
+      slug: guide.slug,
+      byline: guide.byline,
+      reviewIntervalMonths: 12,
       summary: guide.summary,
       body: body as never,
       disclaimer: guide.disclaimer,
@@ -115,16 +118,14 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
       context: { workflow: 'import', serverWrite: true },
       data: {
         ...content,
-        slug: guide.slug,
-        byline: guide.byline,
         topics: [topicIds.injury],
+        citedSources: sourceSnapshot(content, sources),
         stage: 'published',
         assignedReviewer: reviewerIds.raphael,
         signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import' },
         reviewer: reviewerIds.raphael,
         lastReviewedAt: reviewedAt.toISOString(),
         nextReviewDue: nextDue.toISOString(),
-        reviewIntervalMonths: 12,
         _status: 'published',
       },
     })

@@ -1,8 +1,8 @@
-import type { Source } from '@runsense/types'
 import { formatSource, formatSourceParts } from '@runsense/domain/sources'
+import type { CitedSource } from '@/lib/content'
 
-/** The numbered Sources list, in order of first citation. */
-export function SourcesList({ sources }: { sources: Source[] }) {
+/** The numbered Sources list, in order of first citation; a retracted source says so. */
+export function SourcesList({ sources }: { sources: CitedSource[] }) {
   if (!sources.length) return null
   return (
     <section aria-labelledby="sources-heading" className="sources">
@@ -25,6 +25,12 @@ export function SourcesList({ sources }: { sources: Source[] }) {
                 </>
               ) : null}
               {s.note ? ` (${s.note})` : null}
+              {s.retracted ? (
+                <strong className="retracted">
+                  {' '}
+                  This source has been retracted{s.retractionNote ? `: ${s.retractionNote}` : '.'} The guide is being reviewed again.
+                </strong>
+              ) : null}
             </li>
           )
         })}

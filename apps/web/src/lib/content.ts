@@ -7,6 +7,7 @@ import { unstable_cache } from 'next/cache'
 import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsense/types'
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
+import type { SourceData } from '@runsense/domain/sources'
 import { noteCacheTags } from './pageCache'
 
 export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
@@ -95,11 +96,16 @@ export async function relatedGuides(guide: Article, limit = 3): Promise<GuideSum
   return res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) }))
 }
 
-export type Guide = Article & { reviewer: Reviewer | null; sources: Source[] }
+/** A cited source as the page shows it: its citation data, plus a retraction notice if any. */
+export type CitedSource = SourceData & { retractionNote?: string | null }
+export type Guide = Article & { reviewer: Reviewer | null; sources: CitedSource[] }
 
 /**
  * A published guide with its reviewer and the sources it cites, or null when there is none.
- * With a staff token (draft preview), the latest draft instead, read with that staff member's rights.
+ * Each source is shown as it was signed (the snapshot kept with the published version), so an
+ * edit of a shared source never reaches the page before a re-review is published; only whether
+ * it was retracted, and the notice, are read live (a fact readers must see at once).
+ * With a staff token (draft preview), the latest draft with its sources as they are now.
  */
 export async function getGuide(slug: string, staffToken?: string): Promise<Guide | null> {
   const res = await getJson<ListResponse<Article>>(
@@ -112,15 +118,23 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
   const article = res.docs[0]
   if (!article) return null
   const ids = citedSourceIds(article.body)
-  const sources = ids.length
+  const snapshot = !staffToken && Array.isArray(article.citedSources) ? (article.citedSources as CitedSource[]) : null
+  const live = ids.length
     ? (
         await getJson<ListResponse<Source>>(
-          `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}`,
+          `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}${snapshot ? '&select[retracted]=true&select[retractionNote]=true' : ''}`,
           [tags.sources, tags.guide(slug)],
           staffToken,
         )
       ).docs
     : []
+  const retraction = new Map(live.map((s) => [String(s.id), s]))
+  const sources: CitedSource[] = snapshot
+    ? snapshot.map((s) => {
+        const now = retraction.get(String(s.id))
+        return now?.retracted ? { ...s, retracted: true, retractionNote: now.retractionNote ?? null } : s
+      })
+    : live
   return { ...article, reviewer: asReviewer(article.reviewer), sources }
 }
 

@@ -2,9 +2,10 @@ import type { PayloadRequest } from 'payload'
 import type { Article, Source } from '@runsense/types'
 import { citedSourceIds, numberCitations } from '@runsense/domain/citations'
 import { contentHash } from '@runsense/domain/content-hash'
+import { citationData, type SourceData } from '@runsense/domain/sources'
 import { placeholderNotesOf, plainTextOf } from '@runsense/domain/lexical'
 
-type Content = Pick<Article, 'title' | 'summary' | 'body' | 'disclaimer' | 'safety'>
+type Content = Pick<Article, 'title' | 'slug' | 'summary' | 'byline' | 'meta' | 'body' | 'disclaimer' | 'safety' | 'reviewIntervalMonths'>
 
 /** The sources a guide cites, read in the request's transaction. */
 export async function citedSources(req: PayloadRequest, docs: Partial<Content>[]): Promise<Source[]> {
@@ -22,16 +23,33 @@ export async function citedSources(req: PayloadRequest, docs: Partial<Content>[]
   return sources
 }
 
-/** The hash a reviewer signs: the one pure function in @runsense/domain, fed from the guide. */
-export const hashOf = (doc: Partial<Content>, sources: Source[]) =>
+/**
+ * The hash a reviewer signs: the one pure function in @runsense/domain, fed from the guide. It
+ * covers every reader-visible field (@runsense/domain/signed-content lists them and the few
+ * deliberately left out). `sources` are the live Source records or a published snapshot.
+ */
+export const hashOf = (doc: Partial<Content>, sources: SourceData[]) =>
   contentHash({
     title: doc.title ?? '',
+    slug: doc.slug ?? '',
     summary: doc.summary ?? '',
+    byline: doc.byline ?? '',
+    meta: doc.meta ?? null,
+    reviewIntervalMonths: doc.reviewIntervalMonths ?? null,
     body: doc.body,
     disclaimer: doc.disclaimer ?? '',
     safety: doc.safety,
     sources,
   })
+
+/** The cited sources as readers see them, kept with the published version (what was signed). */
+export const sourceSnapshot = (doc: Partial<Content>, sources: Source[]) => {
+  const byId = new Map(sources.map((s) => [String(s.id), s]))
+  return citedSourceIds(doc.body)
+    .map((id) => byId.get(id))
+    .filter((s): s is Source => s !== undefined)
+    .map((s) => ({ id: s.id, ...citationData(s as SourceData) }))
+}
 
 /** What the publish gate needs of the content itself, as sentences an editor can act on. */
 export function contentProblems(doc: Partial<Content>, sources: Source[]): string[] {

@@ -1,23 +1,51 @@
 /**
  * What changed in the reviewed content since the sign-off, as readable text: each section
- * (title, summary, body blocks, disclaimer, Safety) compared word by word.
+ * (every signed field: title, address, byline, search title and description, review interval,
+ * summary, body blocks, disclaimer, Safety) compared word by word.
  */
 import { diffWords } from 'diff'
-import { walkLexical } from '@runsense/domain/lexical'
+import { numberCitations } from '@runsense/domain/citations'
+import { sourceIdOf, walkLexical } from '@runsense/domain/lexical'
 
-type Content = { title?: string | null; summary?: string | null; body?: unknown; disclaimer?: string | null; safety?: unknown }
+type Content = {
+  title?: string | null
+  slug?: string | null
+  summary?: string | null
+  byline?: string | null
+  meta?: { title?: string | null; description?: string | null } | null
+  reviewIntervalMonths?: number | null
+  body?: unknown
+  disclaimer?: string | null
+  safety?: unknown
+}
 export type SectionDiff = { section: string; parts: { text: string; change: 'added' | 'removed' | 'same' }[] }
 
-/** A rich text field as paragraphs of text (headings marked with "## "; citations as [n]). */
+type Node = { type?: string; text?: unknown; children?: Node[]; fields?: Record<string, unknown> }
+
+/** The words of an inline run: text, citations as their reader number, links with their target. */
+function inlineText(nodes: Node[] | undefined, numberOf: (id: string) => number | undefined): string {
+  let out = ''
+  for (const n of nodes ?? []) {
+    if (n.type === 'text') out += String(n.text ?? '')
+    else if (n.type === 'linebreak') out += '\n'
+    else if (n.type === 'inlineBlock') {
+      const id = sourceIdOf(n.fields?.source)
+      out += ` [${(id && numberOf(id)) ?? '?'}]`
+    } else if (n.type === 'link' || n.type === 'autolink') {
+      // A link's target is part of what the reviewer signs: show it beside the words.
+      out += `${inlineText(n.children, numberOf)} <${String(n.fields?.url ?? '')}>`
+    } else out += inlineText(n.children, numberOf)
+  }
+  return out
+}
+
+/** A rich text field as paragraphs of text (headings marked with "## "; citations as [n]; links with their URL). */
 function paragraphs(state: unknown): string {
+  const { numberOf } = numberCitations(state)
   const out: string[] = []
   walkLexical(state, (node) => {
     if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'listitem') {
-      let text = ''
-      walkLexical({ root: { type: 'root', children: node.children ?? [] } }, (n) => {
-        if (n.type === 'text') text += String(n.text ?? '')
-        if (n.type === 'inlineBlock') text += `[source ${String((n.fields as { source?: unknown })?.source && typeof (n.fields as { source?: unknown }).source === 'object' ? ((n.fields as { source: { id: unknown } }).source.id) : (n.fields as { source?: unknown })?.source)}]`
-      })
+      const text = inlineText(node.children as Node[], numberOf)
       out.push(node.type === 'heading' ? `## ${text}` : text)
       return false
     }
@@ -32,6 +60,11 @@ function paragraphs(state: unknown): string {
 export function contentDiff(signed: Content, current: Content): SectionDiff[] {
   const sections: [string, string, string][] = [
     ['Title', signed.title ?? '', current.title ?? ''],
+    ['Address', signed.slug ?? '', current.slug ?? ''],
+    ['Byline', signed.byline ?? '', current.byline ?? ''],
+    ['Search title', signed.meta?.title ?? '', current.meta?.title ?? ''],
+    ['Search description', signed.meta?.description ?? '', current.meta?.description ?? ''],
+    ['Review again after (months)', String(signed.reviewIntervalMonths ?? ''), String(current.reviewIntervalMonths ?? '')],
     ['Summary', signed.summary ?? '', current.summary ?? ''],
     ['Body', paragraphs(signed.body), paragraphs(current.body)],
     ['Disclaimer', signed.disclaimer ?? '', current.disclaimer ?? ''],

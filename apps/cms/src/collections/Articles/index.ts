@@ -1,5 +1,5 @@
 import type { CollectionConfig } from 'payload'
-import { STAGES } from '@runsense/domain/workflow'
+import { STAGE_LABELS, STAGES } from '@runsense/domain/workflow'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { admins, editors, publishedOrStaff, staff } from '../../access'
 import { bodyEditor, plainEditor } from '../../editor'
@@ -130,7 +130,7 @@ export const Articles: CollectionConfig = {
           type: 'select',
           defaultValue: 'draft',
           index: true,
-          options: STAGES.map((value) => ({ label: value.replace(/_/g, ' '), value })),
+          options: STAGES.map((value) => ({ label: STAGE_LABELS[value], value })),
           admin: { readOnly: true },
           access: serverOwned,
         },
@@ -196,6 +196,16 @@ export const Articles: CollectionConfig = {
           ],
         },
         { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: serverOwned },
+        {
+          // What readers see of each cited source: written at publishing from the sources the
+          // sign-off covered, so a later edit of a shared source never changes a live page
+          // before a re-review is published (only a retraction notice shows at once).
+          name: 'citedSources',
+          label: 'Cited sources as published',
+          type: 'json',
+          admin: { readOnly: true, hidden: true },
+          access: serverOwned,
+        },
       ],
     },
   ],

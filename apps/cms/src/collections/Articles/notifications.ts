@@ -53,3 +53,24 @@ export async function notifyForAction(
     ])
   }
 }
+
+/** An edit during medical review took the guide back to editorial review: its reviewer should stop. */
+export async function notifyReturnedToEditorialReview(req: PayloadRequest, guide: Pick<Article, 'id' | 'title'>, reviewer: unknown, editor: User | null) {
+  const reviewerId = typeof reviewer === 'object' && reviewer ? (reviewer as { id: number }).id : reviewer
+  await queueNotice(req, await reviewerUsers(req, String(reviewerId)), 'returned-to-editorial-review', `No longer ready for your review: ${guide.title}`, [
+    `${editor?.name ?? 'An editor'} changed "${guide.title}" while it was with you for medical review, so it went back to editorial review.`,
+    'Another editor will send you the changed text; there is nothing to sign until then.',
+    `Open it: ${cmsLink(guide.id)}`,
+  ])
+}
+
+/** A cited source changed or was retracted: the reviewer assigned to each citing guide is told. */
+export async function notifySourceChanged(req: PayloadRequest, guide: Pick<Article, 'id' | 'title' | 'slug'>, reviewerId: number | string, reason: string) {
+  const site = (process.env.SITE_URL || '').replace(/\/$/, '')
+  await queueNotice(req, await reviewerUsers(req, reviewerId), 'source-changed', `Re-review needed: ${guide.title}`, [
+    reason,
+    `The guide "${guide.title}" cites it, so it needs a new review: an editor starts it with "Start re-review". Readers keep seeing the signed version until then.`,
+    `Open it: ${cmsLink(guide.id)}`,
+    `Live page: ${site}/guides/${guide.slug}`,
+  ])
+}

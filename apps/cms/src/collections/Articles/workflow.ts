@@ -4,7 +4,7 @@
  * from which stage, the publish gate) are in @runsense/domain/workflow; this file applies them
  * to the database, under a row lock, in one transaction, and records every action.
  */
-import type { Endpoint, PayloadRequest } from 'payload'
+import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { type ActionInput, type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
@@ -12,7 +12,8 @@ import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { revalidateSite } from '../../lib/revalidate'
-import { citedSources, contentProblems, hashOf } from './content'
+import type { SourceData } from '@runsense/domain/sources'
+import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
 import { contentDiff } from './diff'
 import { notifyForAction } from './notifications'
 
@@ -20,11 +21,11 @@ const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
 
 
-/** Who is acting, or the answer for someone who may not use the workflow. */
-function actorOf(user: PayloadRequest['user'] | User | null): Actor | Response {
-  if (!user) return json(401, { error: 'Log in to use the review workflow.' })
+/** Who is acting, or the refusal for someone who may not use the workflow. */
+function actorOf(user: PayloadRequest['user'] | User | null): Actor | Refused {
+  if (!user) return { ok: false, status: 401, error: 'Log in to use the review workflow.' }
   const role = roleOf(user as never)
-  if (!role) return json(403, { error: 'Only staff accounts can use the review workflow.' })
+  if (!role) return { ok: false, status: 403, error: 'Only staff accounts can use the review workflow.' }
   return { id: String(user.id), role, reviewerId: idOf((user as User).reviewer) }
 }
 
@@ -60,32 +61,36 @@ const addMonths = (iso: string, months: number) => {
   return d.toISOString()
 }
 
+/** What a workflow action came to: the new stage, or the refusal a person reads. */
+export type Refused = { ok: false; status: 400 | 401 | 403 | 404 | 409 | 422 | 503; error: string; missing?: string[]; stage?: Stage }
+export type WorkflowResult = { ok: true; stage: Stage; from: Stage } | Refused
 
 class Refusal {
-  constructor(readonly response: Response) {}
+  constructor(readonly result: Refused) {}
 }
 
 /**
- * Takes one workflow action on a guide as `actorUser`, in its own transaction under the guide's
- * row lock. Used by the endpoint and by the scheduled-publish job (which re-checks everything
- * at publishing time). Returns the HTTP answer.
+ * The one entry point for every workflow write (the endpoint, the scheduled-publish job, …):
+ * decide (the pure rules in @runsense/domain/workflow), apply (one transaction, under the guide's
+ * row lock), record (the audit log), notify (emails queued in the same transaction, revalidation
+ * after commit). Never throws for a refusal; a failure of the database is a 503 with nothing changed.
  */
-export async function takeAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<Response> {
+export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<WorkflowResult> {
   const actor = actorOf(actorUser)
-  if (actor instanceof Response) return actor
+  if ('ok' in actor) return actor
   const { note } = input
   try {
-    const result = await inTransaction(req, async () => {
+    return await inTransaction(req, async () => {
       const loaded = await load(req, id)
-      if (!loaded) throw new Refusal(json(404, { error: 'No such guide.' }))
+      if (!loaded) throw new Refusal({ ok: false, status: 404, error: 'No such guide.' })
       const { working, state, sources } = loaded
       const problems = action === 'publish' ? contentProblems(working, sources) : []
       const decision = decide(state, actor, action, input, problems)
-      if (!decision.ok) throw new Refusal(json(decision.status, { error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage }))
+      if (!decision.ok) throw new Refusal({ ok: false, status: decision.status, error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage })
 
       if (decision.assignReviewerId) {
         const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
-        if (!exists.totalDocs) throw new Refusal(json(400, { error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] }))
+        if (!exists.totalDocs) throw new Refusal({ ok: false, status: 400, error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] })
       }
 
       const now = new Date().toISOString()
@@ -99,8 +104,6 @@ export async function takeAction(req: PayloadRequest, id: number, actorUser: Use
           hash: state.currentHash,
           version: await latestVersionId(req, id),
         }
-        // A new sign-off answers any open re-review flag.
-        data.reviewFlag = { flagged: false, reason: null, at: null }
       }
       if (decision.scheduleAt) {
         data.scheduledPublish = { at: decision.scheduleAt, by: Number(actor.id), error: null }
@@ -113,6 +116,10 @@ export async function takeAction(req: PayloadRequest, id: number, actorUser: Use
         data.nextReviewDue = addMonths(so.at, working.reviewIntervalMonths ?? 12)
         data.overdueNotifiedAt = null
         data.scheduledPublish = { at: null, by: null, error: null }
+        // What readers see of each cited source is what the sign-off covered (the gate checked it).
+        data.citedSources = sourceSnapshot(working, sources)
+        // A published review answers an open re-review flag; nothing else clears it.
+        data.reviewFlag = { flagged: false, reason: null, at: null }
         data._status = 'published'
       } else if (decision.goesOffline) {
         data._status = 'draft'
@@ -131,8 +138,8 @@ export async function takeAction(req: PayloadRequest, id: number, actorUser: Use
       })) as Article
 
       if (decision.goesLive) {
-        // Belt and braces: what was written must be exactly what was signed.
-        const written = hashOf(updated, await citedSources(req, [updated]))
+        // Belt and braces: what was written must be exactly what was signed, sources as snapshotted.
+        const written = hashOf(updated, (updated.citedSources ?? []) as SourceData[])
         if (written !== state.signOff!.hash) throw new Error('Refusing to publish: the written content does not match the sign-off.')
       }
 
@@ -160,31 +167,60 @@ export async function takeAction(req: PayloadRequest, id: number, actorUser: Use
         const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
         await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
       }
-      return { stage: decision.to, from: decision.from }
+      return { ok: true as const, stage: decision.to, from: decision.from }
     })
-    return json(200, { stage: result.stage, from: result.from })
   } catch (err) {
-    if (err instanceof Refusal) return err.response
+    if (err instanceof Refusal) return err.result
+    // Payload's own refusals (a field that fails validation at publishing, …) are the editor's to fix.
+    const status = (err as { status?: unknown }).status
+    if (err instanceof APIError && typeof status === 'number' && status >= 400 && status < 500) {
+      const fieldErrors = ((err as { data?: { errors?: { message?: string; path?: string }[] } }).data?.errors ?? []).map((e) => e.message ?? e.path ?? '')
+      return { ok: false, status: 422, error: `This guide cannot be saved as it is: ${err.message}`, missing: fieldErrors.filter(Boolean) }
+    }
     req.payload.logger.error({ err, msg: `workflow action ${action} on article ${id} failed` })
-    return json(503, { error: 'The action could not be completed just now; nothing was changed. Please try again.' })
+    return { ok: false, status: 503, error: 'The action could not be completed just now; nothing was changed. Please try again.' }
   }
 }
+
+/** The body of a workflow POST, checked: each field has one type, or the request gets a sentence. */
+function parseActionBody(body: Record<string, unknown>): { action: string; input: ActionInput } | string {
+  if (typeof body.action !== 'string') return 'Say which action to take: { "action": "submit" | "sign_off" | … }.'
+  if (body.note !== undefined && body.note !== null && typeof body.note !== 'string') return '"note" must be text.'
+  if (body.at !== undefined && body.at !== null && typeof body.at !== 'string') return '"at" must be an ISO date and time, e.g. "2026-12-01T09:00:00Z".'
+  let reviewer: string | undefined
+  if (body.reviewer !== undefined && body.reviewer !== null) {
+    const r = typeof body.reviewer === 'string' && /^\d{1,9}$/.test(body.reviewer) ? Number(body.reviewer) : body.reviewer
+    if (typeof r !== 'number' || !Number.isSafeInteger(r) || r <= 0 || r > 2_147_483_647) return '"reviewer" must be the id of a reviewer (a whole number).'
+    reviewer = String(r)
+  }
+  return {
+    action: body.action,
+    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined },
+  }
+}
+
+/** A guide id from the path: a positive integer Postgres can hold, else null (answered 404). */
+const guideIdOf = (raw: unknown): number | null => {
+  const id = Number(raw)
+  return /^\d{1,10}$/.test(String(raw)) && Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? id : null
+}
+
+const answer = (r: WorkflowResult) =>
+  r.ok ? json(200, { stage: r.stage, from: r.from }) : json(r.status, { error: r.error, ...(r.missing ? { missing: r.missing } : {}), ...(r.stage ? { stage: r.stage } : {}) })
 
 export const workflowPost: Endpoint = {
   path: '/:id/workflow',
   method: 'post',
   handler: async (req) => {
     const actor = actorOf(req.user)
-    if (actor instanceof Response) return actor
-    const id = Number(req.routeParams?.id)
-    if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
+    if ('ok' in actor) return answer(actor)
+    const id = guideIdOf(req.routeParams?.id)
+    if (id === null) return json(404, { error: 'No such guide.' })
     const body = await jsonObject(req)
     if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id, "at"?: ISO date }.' })
-    return takeAction(req, id, req.user as User, typeof body.action === 'string' ? body.action : '', {
-      note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined,
-      reviewer: body.reviewer === undefined || body.reviewer === null ? undefined : String(body.reviewer),
-      at: typeof body.at === 'string' ? body.at : undefined,
-    })
+    const parsed = parseActionBody(body)
+    if (typeof parsed === 'string') return json(400, { error: parsed })
+    return answer(await applyWorkflowAction(req, id, req.user as User, parsed.action, parsed.input))
   },
 }
 
@@ -193,9 +229,9 @@ export const workflowGet: Endpoint = {
   method: 'get',
   handler: async (req) => {
     const actor = actorOf(req.user)
-    if (actor instanceof Response) return actor
-    const id = Number(req.routeParams?.id)
-    if (!Number.isInteger(id) || id <= 0) return json(404, { error: 'No such guide.' })
+    if ('ok' in actor) return answer(actor)
+    const id = guideIdOf(req.routeParams?.id)
+    if (id === null) return json(404, { error: 'No such guide.' })
     const loaded = await inTransaction(req, () => load(req, id))
     if (!loaded) return json(404, { error: 'No such guide.' })
     const { working, state } = loaded

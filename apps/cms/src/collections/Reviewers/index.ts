@@ -1,8 +1,17 @@
-import type { CollectionConfig } from 'payload'
+import { APIError, type CollectionConfig } from 'payload'
 import { tags } from '@runsense/domain/cache-tags'
-import { admins, anyone, editors } from '../../access'
+import { admins, adminsField, anyone } from '../../access'
+import { adminsOrOwnReviewerProfile } from '../../access/reviewerProfiles'
+import { isAdminUser } from '../../access/roles'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
+import { changedFields, recordAudit } from '../AuditLog'
+
+/** What readers see of a reviewer; every change to it is in the audit log. */
+const PROFILE_FIELDS = ['name', 'slug', 'role', 'credentials', 'bio'] as const
+/** Who the reviewer is, as readers trust it: only admins change it. */
+const ADMIN_ONLY_FIELDS = ['name', 'slug', 'role', 'credentials'] as const
+const adminsOnly = { create: adminsField, update: adminsField }
 
 /** Public profiles of the medical reviewers; everything here is shown to readers. */
 export const Reviewers: CollectionConfig = {
@@ -10,21 +19,55 @@ export const Reviewers: CollectionConfig = {
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'role', 'slug'] },
   access: {
     read: anyone,
-    create: editors,
-    update: editors,
+    create: admins,
+    // Admins, and a reviewer for their own bio (field access below keeps the rest admin-only).
+    update: adminsOrOwnReviewerProfile,
     // Deleting a profile would orphan every sign-off that names it.
     delete: admins,
   },
   hooks: {
-    // A reviewer's name and role appear on every guide they reviewed.
-    afterChange: [revalidateOnChange((doc, prev) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug)), ...(prev?.slug ? [tags.reviewer(String(prev.slug))] : [])])],
-    afterDelete: [revalidateOnDelete((doc) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug))])],
+    // Field access would drop a non-admin's change to an admin-only field silently (before any
+    // collection hook sees it): refuse it aloud instead, before the operation starts.
+    beforeOperation: [
+      async ({ args, operation, req }) => {
+        if (operation !== 'update' || isAdminUser(req.user)) return args
+        const data = (args as { data?: Record<string, unknown> }).data ?? {}
+        const id = (args as { id?: number | string }).id
+        const current = id !== undefined ? await req.payload.findByID({ collection: 'reviewers', id, depth: 0, overrideAccess: true, req }).catch(() => null) : null
+        const touched = ADMIN_ONLY_FIELDS.filter((f) => f in data && JSON.stringify(data[f] ?? null) !== JSON.stringify(current?.[f] ?? null))
+        if (touched.length) throw new APIError(`Only an admin can change a reviewer's ${touched.join(', ')}; you can edit your own bio.`, 403, undefined, true)
+        return args
+      },
+    ],
+    afterChange: [
+      async ({ doc, previousDoc, operation, req }) => {
+        const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, PROFILE_FIELDS)
+        if (Object.keys(changes).length) {
+          await recordAudit(req, {
+            entity: 'reviewers',
+            entityId: doc.id,
+            action: operation,
+            summary: `Reviewer ${doc.name}: ${operation === 'create' ? 'profile created' : `changed ${Object.keys(changes).join(', ')}`}`,
+            changes,
+          })
+        }
+        return doc
+      },
+      // A reviewer's name and role appear on every guide they reviewed.
+      revalidateOnChange((doc, prev) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug)), ...(prev?.slug ? [tags.reviewer(String(prev.slug))] : [])]),
+    ],
+    afterDelete: [
+      revalidateOnDelete((doc) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug))]),
+      async ({ doc, req }) => {
+        await recordAudit(req, { entity: 'reviewers', entityId: doc.id, action: 'delete', summary: `Reviewer ${doc.name}: profile deleted` })
+      },
+    ],
   },
   fields: [
-    { name: 'name', type: 'text', required: true },
-    slugField('name'),
-    { name: 'role', type: 'text', required: true, admin: { description: 'Shown after the name, e.g. "Founder".' } },
-    { name: 'credentials', type: 'text', admin: { description: 'Degrees and registrations, e.g. "PT, DPT".' } },
+    { name: 'name', type: 'text', required: true, access: adminsOnly },
+    { ...slugField('name'), access: adminsOnly },
+    { name: 'role', type: 'text', required: true, access: adminsOnly, admin: { description: 'Shown after the name, e.g. "Founder". Only admins can change it.' } },
+    { name: 'credentials', type: 'text', access: adminsOnly, admin: { description: 'Degrees and registrations, e.g. "PT, DPT". Only admins can change it.' } },
     { name: 'bio', type: 'textarea', maxLength: 1200 },
   ],
 }

@@ -1,10 +1,25 @@
 import { APIError, type CollectionBeforeChangeHook, type CollectionBeforeOperationHook, type FieldAccess } from 'payload'
+import { richTextProblems } from '@runsense/domain/rich-text-policy'
 import { afterContentEdit, type Stage } from '@runsense/domain/workflow'
+import { BODY_POLICY, SAFETY_POLICY } from '../../../editor'
 import { lockArticle } from '../../../lib/db'
 import { citedSources, hashOf } from '../content'
+import { notifyReturnedToEditorialReview } from '../notifications'
 
-/** Fields only the workflow (and the seed) writes: stage, assignment, sign-off, review dates. */
-export const WORKFLOW_FIELDS = ['stage', 'assignedReviewer', 'lastAuthor', 'signOff', 'reviewer', 'lastReviewedAt', 'nextReviewDue', 'reviewFlag', 'overdueNotifiedAt', 'scheduledPublish'] as const
+/** Fields only the workflow (and the seed) writes: stage, assignment, sign-off, review dates, the published source snapshot. */
+export const WORKFLOW_FIELDS = [
+  'stage',
+  'assignedReviewer',
+  'lastAuthor',
+  'signOff',
+  'reviewer',
+  'lastReviewedAt',
+  'nextReviewDue',
+  'reviewFlag',
+  'overdueNotifiedAt',
+  'scheduledPublish',
+  'citedSources',
+] as const
 
 /** Field access for WORKFLOW_FIELDS: writable only while server code says so. */
 export const workflowWrite: FieldAccess = ({ req }) => req.context?.serverWrite === true
@@ -16,6 +31,17 @@ export const workflowWrite: FieldAccess = ({ req }) => req.context?.serverWrite 
  */
 export const savesAreDrafts: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
   if (req.context?.workflow) return args
+  if (operation === 'restoreVersion' && (args as { draft?: unknown }).draft !== true) {
+    // Payload reads `draft` for a restore before this hook runs, so it cannot be turned into a
+    // draft here: a restore that is not a draft would overwrite the live version (and take it
+    // offline). A restore as draft is an ordinary edit of the working copy (guardWrites below).
+    throw new APIError(
+      'Restore a version as a draft: readers keep seeing the published version until the restored text is signed off and published through the review workflow.',
+      403,
+      undefined,
+      true,
+    )
+  }
   if (operation === 'create' || operation === 'update' || operation === 'restoreVersion') {
     if ((args as { data?: { _status?: unknown } }).data?._status === 'published') throw publishRefusal()
     // Take the guide's row lock before Payload reads the document, so the save starts from the
@@ -47,6 +73,9 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
   if (data._status === 'published') {
     throw publishRefusal()
   }
+  // REST and GraphQL take raw Lexical JSON: only what our editor can make may be saved.
+  const problems = [...richTextProblems(data.body, BODY_POLICY, 'The body'), ...richTextProblems(data.safety, SAFETY_POLICY, 'The Safety section')]
+  if (problems.length) throw new APIError(problems.join(' '), 400, undefined, true)
   data._status = 'draft'
   for (const field of WORKFLOW_FIELDS) {
     if (operation === 'update') data[field] = originalDoc?.[field] ?? null
@@ -73,24 +102,30 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
     if (edit) {
       data.stage = edit.stage
       data.lastAuthor = req.user?.id ?? null
-      if (edit.stage !== stage) {
-        // The audit log records the voided sign-off, so it always replays to the current stage.
+      if (edit.event) {
+        // The audit log records every stage an edit moves, so it always replays to the current stage.
         await req.payload.create({
           collection: 'workflow-events',
           data: {
             article: originalDoc.id,
             articleTitle: next.title,
-            action: 'sign_off_voided',
+            action: edit.event === 'voided' ? 'sign_off_voided' : 'returned_to_editorial_review',
             fromStage: stage,
             toStage: edit.stage,
             actor: typeof req.user?.id === 'number' ? req.user.id : null,
             actorName: (req.user as { name?: string } | null)?.name ?? null,
-            note: 'The reviewed text changed after the sign-off; it needs a new review.',
+            note:
+              edit.event === 'voided'
+                ? 'The reviewed text changed after the sign-off; it needs a new review.'
+                : 'The text changed during medical review; it went back to editorial review, so that another editor sends the text the reviewer signs.',
             contentHash: hashOf(next, sources),
           },
           overrideAccess: true, // server-written audit entry
           req,
         })
+        if (edit.event === 'returned' && current.assignedReviewer) {
+          await notifyReturnedToEditorialReview(req, { id: Number(originalDoc.id), title: String(next.title ?? '') }, current.assignedReviewer, req.user as never)
+        }
       }
     }
   }

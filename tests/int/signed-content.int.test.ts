@@ -1,0 +1,246 @@
+/**
+ * What a reader sees is exactly what a named reviewer signed: each hole a security review found
+ * (fields outside the hash, shared records changing live pages, four eyes bypassed during medical
+ * review, version restore, raw rich text), reproduced as the attacker would try it, now refused
+ * or harmless; and re-review without a text change.
+ */
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
+import { waitForMail } from '../helpers/mail'
+
+const publicGuide = async (id: number) => (await rest('GET', `/api/articles?where[id][equals]=${id}&depth=0`)).body.docs[0]
+const page = async (slug: string) => {
+  const res = await fetch(`${siteUrl()}/guides/${slug}`)
+  return { status: res.status, html: await res.text() }
+}
+/** Polls until `check` holds (the site hears about changes after they commit); returns the last value. */
+async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let v = await read()
+  while (!check(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200))
+    v = await read()
+  }
+  return v
+}
+
+describe('every reader-visible field of a guide is signed', () => {
+  it('an editor cannot put words in the byline or the search description after a sign-off (the attack: edit, unpublish, publish)', async () => {
+    const guide = await guideAt('published')
+    const before = await page(guide.slug)
+    expect(before.status).toBe(200)
+
+    const edit = await rest('PATCH', `/api/articles/${guide.id}`, {
+      as: 'editor2',
+      body: { byline: 'Dr. Evil, MD — endorsed by the Mayo Clinic', meta: { title: 'Run through it', description: 'running through a stress fracture is safe' } },
+    })
+    expect(edit.status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).toBe('draft')
+    expect(wf.signOff.matches).toBe(false)
+    expect(wf.history.at(-1).action).toBe('sign_off_voided')
+    expect(wf.changesSinceSignOff.map((d: { section: string }) => d.section)).toEqual(expect.arrayContaining(['Byline', 'Search title', 'Search description']))
+
+    expect((await act(guide.id, 'editor2', 'unpublish')).status).toBe(200)
+    const republish = await act(guide.id, 'editor2', 'publish')
+    expect(republish.status).toBe(409)
+    expect((await workflowOf(guide.id)).body.stage).toBe('draft')
+    const after = await eventually(() => page(guide.slug), (p) => p.status === 404)
+    expect(after.status).toBe(404)
+    expect(after.html).not.toContain('Dr. Evil')
+  })
+
+  it('the address and the review interval are signed too', async () => {
+    for (const change of [{ slug: `moved-${Date.now()}` }, { reviewIntervalMonths: 36 }]) {
+      const guide = await guideAt('approved')
+      expect((await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: change })).status).toBe(200)
+      const wf = (await workflowOf(guide.id)).body
+      expect(wf.signOff.matches, JSON.stringify(change)).toBe(false)
+      expect((await act(guide.id, 'editor', 'publish')).status).toBe(409)
+    }
+  })
+
+  it('navigation outside the hash (topics) does not void the sign-off, as the domain package lists it', async () => {
+    const guide = await guideAt('approved')
+    const topics = (await rest('GET', '/api/topics?limit=1&depth=0')).body.docs
+    expect(topics.length).toBeGreaterThan(0)
+    expect((await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { topics: [topics[0].id] } })).status).toBe(200)
+    expect((await workflowOf(guide.id)).body.signOff.matches).toBe(true)
+    expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
+  })
+})
+
+describe('shared records do not change live pages before a review', () => {
+  it('a live guide shows each cited source as signed; a later edit waits for re-review, a retraction shows at once', async () => {
+    const stamp = Date.now()
+    const src = await rest('POST', '/api/sources', {
+      as: 'editor',
+      body: { title: `Snapshot study ${stamp}`, authors: ['Roe J'], container: 'Journal', year: 2019, note: `Signed note ${stamp}` },
+    })
+    const sourceId = src.body.doc.id
+    const guide = await guideAt('published', { body: lexical('A cited claim.', [sourceId]) })
+    const first = await eventually(() => page(guide.slug), (p) => p.status === 200)
+    expect(first.html).toContain(`Signed note ${stamp}`)
+
+    expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { note: 'Running through a stress fracture is safe' } })).status).toBe(200)
+    expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { retracted: true, retractionNote: `Withdrawn ${stamp}` } })).status).toBe(200)
+    // The page is re-rendered (the retraction notice proves it), and still shows the signed note.
+    const later = await eventually(() => page(guide.slug), (p) => p.html.includes(`Withdrawn ${stamp}`))
+    expect(later.html).toContain(`Withdrawn ${stamp}`)
+    expect(later.html).toContain(`Signed note ${stamp}`)
+    expect(later.html).not.toContain('stress fracture is safe')
+    // The CMS's public answer carries the snapshot too.
+    expect((await publicGuide(guide.id)).citedSources[0]).toMatchObject({ id: sourceId, note: `Signed note ${stamp}` })
+  })
+
+  it("only admins change a reviewer's name, role or credentials; a reviewer edits their own bio; every change is audited", async () => {
+    const { raphael, demo } = await reviewerIds()
+    for (const who of ['editor', 'reviewer2'] as const) {
+      const res = await rest('PATCH', `/api/reviewers/${raphael}`, { as: who, body: { role: 'Chief Medical Officer' } })
+      // Refused either way: the editor may not edit profiles (403); another reviewer's profile is not theirs to find (404).
+      expect([403, 404], who).toContain(res.status)
+    }
+    const ownRole = await rest('PATCH', `/api/reviewers/${demo}`, { as: 'reviewer2', body: { role: 'Professor' } })
+    expect(ownRole.status).toBe(403)
+    expect(JSON.stringify(ownRole.body)).toMatch(/Only an admin can change a reviewer's role/)
+    expect((await rest('POST', '/api/reviewers', { as: 'editor', body: { name: 'Dr. Fake', role: 'Surgeon' } })).status).toBe(403)
+
+    const bio = `A demo reviewer bio, ${Date.now()}.`
+    expect((await rest('PATCH', `/api/reviewers/${demo}`, { as: 'reviewer2', body: { bio } })).status).toBe(200)
+    const role = `Demo role ${Date.now()}`
+    expect((await rest('PATCH', `/api/reviewers/${demo}`, { as: 'admin', body: { role } })).status).toBe(200)
+    const profile = (await rest('GET', `/api/reviewers/${demo}`)).body
+    expect(profile).toMatchObject({ bio, role })
+    expect((await rest('GET', `/api/reviewers/${raphael}`)).body.role).toBe('Founder')
+
+    const log = await rest('GET', `/api/audit-log?where[entity][equals]=reviewers&where[entityId][equals]=${demo}&sort=-createdAt&limit=5`, { as: 'admin' })
+    expect(log.status).toBe(200)
+    expect(log.body.docs[0]).toMatchObject({ action: 'update', actorName: expect.any(String), changes: { role: { to: role } } })
+    expect(log.body.docs[1]).toMatchObject({ action: 'update', changes: { bio: { to: bio } } })
+    expect((await rest('GET', '/api/audit-log', { as: 'editor' })).status).toBe(403)
+    expect((await rest('DELETE', `/api/audit-log/${log.body.docs[0].id}`, { as: 'admin' })).status).toBe(403)
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
+    await client.connect()
+    try {
+      await expect(client.query('update audit_log set summary = $1 where id = $2', ['x', log.body.docs[0].id])).rejects.toThrow(/append-only/)
+    } finally {
+      await client.end()
+    }
+  })
+})
+
+describe('four eyes hold for the text that is finally signed', () => {
+  it('an edit during medical review takes the guide back to editorial review and tells the reviewer', async () => {
+    const guide = await guideAt('medical_review')
+    const sneaky = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { title: `Rewritten during review ${guide.id}` } })
+    expect(sneaky.status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).toBe('editorial_review')
+    expect(wf.history.at(-1)).toMatchObject({ action: 'returned_to_editorial_review', from: 'medical_review', to: 'editorial_review' })
+    expect((await act(guide.id, 'reviewer', 'sign_off')).status).toBe(409)
+    // editor2 wrote the text last, so editor2 cannot send it back; another editor must.
+    const { raphael } = await reviewerIds()
+    expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).status).toBe(403)
+    await waitForMail('reviewer@runsense.local', (m) => m.subject === `No longer ready for your review: Rewritten during review ${guide.id}`)
+  })
+})
+
+describe('version restore is an ordinary draft edit, or refused', () => {
+  it('a restore that would overwrite the live version is refused; a restore as draft leaves the live guide up and voids the sign-off', async () => {
+    const guide = await guideAt('published', { summary: 'The signed summary.' })
+    const versions = await rest('GET', `/api/articles/versions?where[parent][equals]=${guide.id}&sort=createdAt&limit=1&depth=0`, { as: 'editor' })
+    const oldest = versions.body.docs[0]
+    expect(oldest.version.stage).toBe('draft')
+
+    const plain = await rest('POST', `/api/articles/versions/${oldest.id}`, { as: 'editor' })
+    expect(plain.status).toBe(403)
+    expect(JSON.stringify(plain.body)).toMatch(/Restore a version as a draft/)
+    expect((await publicGuide(guide.id))?._status).toBe('published')
+
+    await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'An unsigned summary.' } })
+    const asDraft = await rest('POST', `/api/articles/versions/${oldest.id}?draft=true`, { as: 'editor' })
+    expect(asDraft.status, JSON.stringify(asDraft.body)).toBe(200)
+    const live = await publicGuide(guide.id)
+    expect(live).toMatchObject({ _status: 'published', summary: 'The signed summary.' })
+    expect((await page(guide.slug)).status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.live).toBe(true)
+    expect(wf.stage).toBe('draft')
+  })
+})
+
+describe('rich text holds only what our editor offers', () => {
+  const withNode = (node: unknown) => ({ root: { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'text', text: 'x', format: 0 }, node] }] } })
+
+  it('refuses an upload node, a data: link and a document link sent over REST, with a sentence', async () => {
+    const guide = await createGuide('editor')
+    const cases: [unknown, RegExp][] = [
+      [{ type: 'upload', relationTo: 'media', value: { url: 'https://evil.example/pixel.png' } }, /upload\W+, which our editor does not offer/],
+      [{ type: 'link', fields: { linkType: 'custom', url: 'data:text/html,<script>alert(1)</script>' }, children: [{ type: 'text', text: 'hi' }] }, /links must start with/],
+      [{ type: 'link', fields: { linkType: 'custom', url: 'javascript:alert(1)' }, children: [] }, /links must start with/],
+      [{ type: 'link', fields: { linkType: 'internal', doc: { relationTo: 'users', value: 1 } }, children: [] }, /CMS document/],
+    ]
+    for (const [node, message] of cases) {
+      const res = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { body: withNode(node) } })
+      expect(res.status, JSON.stringify(node)).toBe(400)
+      expect(JSON.stringify(res.body)).toMatch(message)
+    }
+    const safety = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { safety: { root: { type: 'root', children: [{ type: 'heading', tag: 'h2', children: [] }] } } } })
+    expect(safety.status).toBe(400)
+    const created = await rest('POST', '/api/articles', { as: 'editor', body: { title: 'x', summary: 'y', body: withNode({ type: 'upload', value: 1 }) } })
+    expect(created.status).toBe(400)
+    const ok = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { body: withNode({ type: 'link', fields: { linkType: 'custom', url: 'https://bjsm.bmj.com/' }, children: [{ type: 'text', text: 'BJSM' }] }) } })
+    expect(ok.status).toBe(200)
+  })
+
+  it("shows the reviewer a link target change in 'changes since the sign-off'", async () => {
+    const link = (url: string) => ({ root: { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'text', text: 'Read ', format: 0 }, { type: 'link', fields: { linkType: 'custom', url }, children: [{ type: 'text', text: 'the study', format: 0 }] }] }] } })
+    const guide = await guideAt('published', { body: link('https://bjsm.bmj.com/a') })
+    expect((await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { body: link('https://evil.example/b') } })).status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.signOff.matches).toBe(false)
+    const body = wf.changesSinceSignOff.find((d: { section: string }) => d.section === 'Body')
+    type Part = { change: string; text: string }
+    const side = (skip: string) => body.parts.filter((p: Part) => p.change !== skip).map((p: Part) => p.text).join('')
+    expect(side('added')).toContain('<https://bjsm.bmj.com/a>')
+    expect(side('removed')).toContain('<https://evil.example/b>')
+    expect(body.parts.some((p: Part) => p.change === 'removed' && /bjsm/.test(p.text))).toBe(true)
+    expect(body.parts.some((p: Part) => p.change === 'added' && /evil/.test(p.text))).toBe(true)
+  })
+})
+
+describe('re-review without a text change', () => {
+  it('start_review on a flagged live guide: the live version stays, a sign-off of the same text updates "Last reviewed" and clears the flag', async () => {
+    const src = await rest('POST', '/api/sources', { as: 'editor', body: { title: `Re-review study ${Date.now()}`, authors: ['Poe E'], container: 'Journal', year: 2018 } })
+    const sourceId = src.body.doc.id
+    const guide = await guideAt('published', { body: lexical('A claim.', [sourceId]) })
+    const firstReview = (await publicGuide(guide.id)).lastReviewedAt
+
+    expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { year: 2019 } })).status).toBe(200)
+    let wf = (await workflowOf(guide.id, 'editor')).body
+    expect(wf.reviewFlag.reason).toMatch(/was changed/)
+    expect(wf.actions).toContain('start_review')
+    expect((await workflowOf(guide.id, 'reviewer')).body.actions).not.toContain('start_review')
+    expect((await act(guide.id, 'reviewer', 'start_review')).status).toBe(403)
+
+    expect((await act(guide.id, 'editor2', 'start_review')).body.stage).toBe('editorial_review')
+    expect(await publicGuide(guide.id)).toMatchObject({ _status: 'published', lastReviewedAt: firstReview })
+    expect((await act(guide.id, 'editor2', 'start_review')).status).toBe(409)
+
+    const { raphael } = await reviewerIds()
+    expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).status).toBe(200)
+    expect((await act(guide.id, 'reviewer', 'sign_off')).status).toBe(200)
+    // The flag clears only when the review is published.
+    expect((await workflowOf(guide.id)).body.reviewFlag).not.toBeNull()
+    expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
+
+    wf = (await workflowOf(guide.id)).body
+    expect(wf.reviewFlag).toBeNull()
+    expect(wf.history.map((h: { action: string }) => h.action).slice(-4)).toEqual(['start_review', 'send_to_medical_review', 'sign_off', 'publish'])
+    const live = await publicGuide(guide.id)
+    expect(live.lastReviewedAt).toBe(wf.signOff.at)
+    expect(new Date(live.lastReviewedAt).getTime()).toBeGreaterThan(new Date(firstReview).getTime())
+    expect(live.citedSources[0].year).toBe(2019)
+  })
+})
