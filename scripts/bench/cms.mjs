@@ -117,7 +117,7 @@ export function cmsClient(baseUrl, password = process.env.SEED_PASSWORD || 'runs
     await act(id, 'editor2', 'submit')
     await act(id, 'editor', 'send_to_medical_review', { reviewer })
     await act(id, 'reviewer', 'sign_off')
-    await act(id, 'editor', 'publish')
+    await act(id, 'editor', 'publish', { note: 'New title.' })
     return { publishedAt: performance.now() }
   }
 

@@ -34,7 +34,7 @@ test('the guide page has a table of contents, reading time, the review line and 
   await expect(page.locator('#the-principle-rebuild-gradually')).toHaveText('The principle — rebuild gradually')
   await expect(page.locator('.byline')).toContainText(/\d+ min read/)
   const line = page.locator('.review-line')
-  await expect(line).toContainText('Last reviewed June 9, 2026 by Raphael Crawford-Marks, Founder')
+  await expect(line).toContainText('Reviewed by Raphael Crawford-Marks, Founder · Last reviewed June 9, 2026')
   await expect(line.getByRole('link', { name: 'How we review guides' })).toHaveAttribute('href', '/about/editorial-policy')
 
   const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!)

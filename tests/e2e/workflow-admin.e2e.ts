@@ -43,8 +43,7 @@ test('a full review cycle through the admin, and the site shows the new reviewer
 
   const today = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
   await page.goto(`/guides/${guide.slug}`)
-  await expect(page.locator('.byline')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
-  await expect(page.locator('.byline')).toContainText(`Last reviewed ${today}`)
+  await expect(page.locator('.review-line')).toContainText(`Reviewed by Raphael Crawford-Marks, Founder · Last reviewed ${today}`)
 })
 
 test('the server refuses what the panel does not offer, and the panel says why', async ({ page }) => {
@@ -64,7 +63,7 @@ test('publishing an edit of a live guide updates the site without a rebuild; unp
     await act(guide.id, author, 'submit')
     await act(guide.id, author === 'editor' ? 'editor2' : 'editor', 'send_to_medical_review', { reviewer: raphael })
     await act(guide.id, 'reviewer', 'sign_off')
-    expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
+    expect((await act(guide.id, 'editor', 'publish', { note: 'A clearer title.' })).status).toBe(200)
   }
   await cycle('editor')
   await page.goto(`/guides/${guide.slug}`)
@@ -122,5 +121,6 @@ test('a re-review with no changes in the admin: editor starts it, another editor
   expect(new Date(after.lastReviewedAt).getTime()).toBeGreaterThan(new Date(before.lastReviewedAt).getTime())
   expect(new Date(after.nextReviewDue).getTime()).toBeGreaterThan(new Date(before.nextReviewDue).getTime())
   await page.goto(`/guides/${guide.slug}`)
-  await expect(page.locator('.byline')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
+  await expect(page.locator('.review-line')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
+  await expect(page.locator('.review-history')).toContainText('Reviewed with no changes, reviewed by Raphael Crawford-Marks, Founder')
 })

@@ -55,7 +55,7 @@ describe('review cadence', () => {
     expect(html).toContain('due for its scheduled re-review')
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(last_reviewed_at))
     const text = html.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')
-    expect(text).toContain(`Last reviewed ${day} by Raphael Crawford-Marks`)
+    expect(text).toContain(`Reviewed by Raphael Crawford-Marks, Founder · Last reviewed ${day}`)
   })
 })
 

@@ -72,7 +72,7 @@ function explainers(guide: Guide) {
   const sources = (guide.citedSources ?? []) as SourceData[]
   const signed: Record<string, string[]> = {
     title: [guide.title],
-    slug: [guide.slug, `/guides/${guide.slug}`, `${site}/guides/${guide.slug}`],
+    slug: [guide.slug, `/guides/${guide.slug}/review.json`, `${site}/guides/${guide.slug}/review.json`],
     summary: [guide.summary],
     byline: [guide.byline],
     meta: [guide.meta?.title, guide.meta?.description].filter(Boolean),
@@ -98,6 +98,12 @@ function explainers(guide: Guide) {
     updatedAt: [guide.updatedAt],
     retraction: [],
     related: [],
+    reviewHistory: (guide.reviewHistory ?? []).flatMap((e: { at: string; note: string | null; reviewer: { name: string; role: string; slug: string } | null }) => [
+      day(e.at),
+      e.at.slice(0, 10),
+      e.note ?? '',
+      ...(e.reviewer ? [e.reviewer.name, e.reviewer.role, `/reviewers/${e.reviewer.slug}`] : []),
+    ]),
     siteChrome: [site],
   }
   return { signed, unsigned }

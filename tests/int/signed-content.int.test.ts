@@ -233,7 +233,9 @@ describe('re-review without a text change', () => {
     expect((await act(guide.id, 'reviewer', 'sign_off')).status).toBe(200)
     // The flag clears only when the review is published.
     expect((await workflowOf(guide.id)).body.reviewFlag).not.toBeNull()
-    expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
+    // The cited source's data changed, so readers are told what changed.
+    expect((await act(guide.id, 'editor', 'publish')).status).toBe(400)
+    expect((await act(guide.id, 'editor', 'publish', { note: 'Updated the year of a cited study.' })).status).toBe(200)
 
     wf = (await workflowOf(guide.id)).body
     expect(wf.reviewFlag).toBeNull()

@@ -120,7 +120,7 @@ describe('the sign-off covers exactly the published text', () => {
     expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).status).toBe(403) // editor2 wrote it last
     expect((await act(guide.id, 'editor', 'send_to_medical_review', { reviewer: raphael })).status).toBe(200)
     await act(guide.id, 'reviewer', 'sign_off')
-    await act(guide.id, 'editor', 'publish')
+    expect((await act(guide.id, 'editor', 'publish', { note: 'A new title.' })).status).toBe(200)
     expect((await publicGuide(guide.id)).title).toBe('An unreviewed new title')
   })
 

@@ -1,11 +1,14 @@
 /**
- * Cache tags: the one list of names used both by the site's fetches (to tag) and by the CMS's
- * revalidation hook (to say what changed). Changing a name here changes both sides.
+ * Cache tags: the one list of names used both by the site's reads (to tag) and by the CMS (to
+ * say what changed), and the one function that maps a change to the tags it expires. Every CMS
+ * hook that changes something a page shows calls tagsForChange; changing a name or a rule here
+ * changes both sides.
  */
 export const tags = {
   /** Every list of guides: home, /guides, topics, reviewers' lists, sitemap, feed. */
   guides: 'guides',
   guide: (slug: string) => `guide:${slug}`,
+  /** Every read that shows a reviewer: reviewer pages, and each guide (its review line and JSON-LD). */
   reviewers: 'reviewers',
   reviewer: (slug: string) => `reviewer:${slug}`,
   sources: 'sources',
@@ -14,10 +17,48 @@ export const tags = {
   editorialPolicy: 'editorial-policy',
 } as const
 
-/** What to revalidate when a guide changes: its old and new addresses and every list. */
-export function tagsForGuideChange(slugs: (string | null | undefined)[], reviewerSlugs: (string | null | undefined)[] = []): string[] {
-  const out = new Set<string>([tags.guides])
-  for (const s of slugs) if (s) out.add(tags.guide(s))
-  for (const s of reviewerSlugs) if (s) out.add(tags.reviewer(s))
+type Slugs = (string | null | undefined)[]
+
+/** Something that changed in the CMS, in the terms of what pages show. */
+export type Change =
+  /** A guide went live, changed live, or went offline (old and new addresses). */
+  | { kind: 'guide'; slugs: Slugs }
+  /** A reviewer profile: shown on their page, in every guide they reviewed, and in lists. */
+  | { kind: 'reviewer'; slugs: Slugs }
+  /** A topic: its page and every list filtered by it. */
+  | { kind: 'topic'; slugs: Slugs }
+  /** A source: guides show their signed snapshot, but a retraction notice is read live. */
+  | { kind: 'source' }
+  | { kind: 'editorialPolicy' }
+
+/** The cache tags a change expires: every page that shows what changed. */
+export function tagsForChange(change: Change): string[] {
+  const out = new Set<string>()
+  const each = (slugs: Slugs, tag: (s: string) => string) => {
+    for (const s of slugs) if (s) out.add(tag(s))
+  }
+  switch (change.kind) {
+    case 'guide':
+      out.add(tags.guides)
+      each(change.slugs, tags.guide)
+      break
+    case 'reviewer':
+      out.add(tags.reviewers).add(tags.guides)
+      each(change.slugs, tags.reviewer)
+      break
+    case 'topic':
+      out.add(tags.topics).add(tags.guides)
+      each(change.slugs, tags.topic)
+      break
+    case 'source':
+      out.add(tags.sources)
+      break
+    case 'editorialPolicy':
+      out.add(tags.editorialPolicy)
+      break
+  }
   return [...out]
 }
+
+/** What to revalidate when a guide changes: its old and new addresses and every list. */
+export const tagsForGuideChange = (slugs: Slugs): string[] => tagsForChange({ kind: 'guide', slugs })

@@ -32,6 +32,8 @@ export const UNSIGNED_READER_FIELDS = {
   updatedAt: 'Server timestamp (JSON-LD dateModified, article:modified_time).',
   retraction: 'Whether a cited source was retracted, and the retraction note: a fact about the source, shown at once so readers are never left trusting a retracted study.',
   related: 'Titles and summaries of other guides sharing a topic, each signed on its own.',
+  reviewHistory:
+    'The public record of past publications, written by the workflow: each review\'s date, the reviewer\'s name and role at the time, and the publishing editor\'s change note, shown as the editor\'s words.',
   siteChrome: 'The site\'s own words (header, footer, signup, section labels): in the code, reviewed with it, the same on every page.',
 } as const;
 

@@ -2,11 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, replay } from './workflow'
 
-const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null }
-const editor2: Actor = { id: 'e2', role: 'editor', reviewerId: null }
-const admin: Actor = { id: 'a1', role: 'admin', reviewerId: null }
-const reviewer: Actor = { id: 'r1', role: 'reviewer', reviewerId: 'R1' }
-const reviewer2: Actor = { id: 'r2', role: 'reviewer', reviewerId: 'R2' }
+const verified = new Date(Date.now() + 365 * 86400_000).toISOString()
+const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null, credentialsVerifiedUntil: null }
+const editor2: Actor = { id: 'e2', role: 'editor', reviewerId: null, credentialsVerifiedUntil: null }
+const admin: Actor = { id: 'a1', role: 'admin', reviewerId: null, credentialsVerifiedUntil: null }
+const reviewer: Actor = { id: 'r1', role: 'reviewer', reviewerId: 'R1', credentialsVerifiedUntil: verified }
+const reviewer2: Actor = { id: 'r2', role: 'reviewer', reviewerId: 'R2', credentialsVerifiedUntil: verified }
 const actors = [editor, editor2, admin, reviewer, reviewer2]
 
 const base = (over: Partial<GuideState> = {}): GuideState => ({
@@ -36,6 +37,23 @@ describe('workflow rules', () => {
     const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
     expect(decide(s, reviewer, 'sign_off')).toMatchObject({ ok: true, to: 'approved', recordSignOff: true })
     for (const a of [reviewer2, admin, editor]) expect(decide(s, a, 'sign_off')).toMatchObject({ ok: false, status: 403 })
+  })
+
+  it('refuses a sign-off from a reviewer whose credentials were never verified or have lapsed, and says who can fix it', () => {
+    const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
+    expect(decide(s, { ...reviewer, credentialsVerifiedUntil: null }, 'sign_off')).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/not been verified.*admin/) })
+    const lapsed = decide(s, { ...reviewer, credentialsVerifiedUntil: '2026-01-31T00:00:00.000Z' }, 'sign_off')
+    expect(lapsed).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/lapsed on 2026-01-31.*admin/) })
+    expect(availableActions(s, { ...reviewer, credentialsVerifiedUntil: null })).not.toContain('sign_off')
+  })
+
+  it('asks for a public change note when publishing a changed text, not for a first publication or an unchanged re-review', () => {
+    const signed = (hash: string, last: string | null) =>
+      base({ stage: 'approved', assignedReviewerId: 'R1', currentHash: hash, lastPublishedHash: last, signOff: { userId: 'r1', reviewerId: 'R1', at: 'x', hash, version: null } })
+    expect(decide(signed('h2', null), editor, 'publish')).toMatchObject({ ok: true })
+    expect(decide(signed('h2', 'h2'), editor, 'publish')).toMatchObject({ ok: true })
+    expect(decide(signed('h2', 'h1'), editor, 'publish')).toMatchObject({ ok: false, status: 400, missing: ['note'] })
+    expect(decide(signed('h2', 'h1'), editor, 'publish', { note: 'Clarified the return-to-run plan.' })).toMatchObject({ ok: true })
   })
 
   it('requires a note to request changes, from the right person per stage', () => {
@@ -149,6 +167,7 @@ describe('workflow properties', () => {
           }
           const a = actors[st.actor]
           const d = decide(s, a, st.action, { note: st.note ? 'note' : undefined, reviewer: st.reviewer })
+          if (d.ok && d.goesLive) s = { ...s, lastPublishedHash: s.currentHash }
           const allowed = availableActions(s, a).includes(st.action)
           // availableActions never offers what decide refuses on role or stage.
           if (!d.ok && (d.status === 403 || d.status === 409)) expect(allowed).toBe(false)

@@ -40,6 +40,11 @@ export type Actor = {
   role: Role
   /** The public reviewer profile this user signs off as (reviewer accounts only). */
   reviewerId: string | null
+  /**
+   * Until when that profile's credentials are verified by an admin (ISO time), or null when they
+   * never were. A reviewer signs off only while it is in the future. Null for non-reviewers.
+   */
+  credentialsVerifiedUntil: string | null
 }
 
 export type SignOff = {
@@ -58,8 +63,10 @@ export type GuideState = {
   lastAuthorId: string | null
   assignedReviewerId: string | null
   signOff: SignOff | null
-  /** Hash of the working copy's reviewed content (title, summary, body, disclaimer, Safety, cited sources). */
+  /** Hash of the working copy's reviewed content (every signed field, see signed-content.ts). */
   currentHash: string
+  /** Hash of the text last published (null before the first publication). */
+  lastPublishedHash?: string | null
 }
 
 export type ActionInput = { note?: string; reviewer?: string; at?: string }
@@ -113,6 +120,10 @@ function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): s
     case 'sign_off':
       if (a.reviewerId === null || a.reviewerId !== s.assignedReviewerId)
         return 'Only the assigned medical reviewer can sign off this guide; nobody can sign off for another reviewer.'
+      if (a.credentialsVerifiedUntil === null)
+        return 'Your credentials have not been verified yet, so you cannot sign off. An admin verifies them on your reviewer profile.'
+      if (Date.parse(a.credentialsVerifiedUntil) <= Date.now())
+        return `Your credentials verification lapsed on ${a.credentialsVerifiedUntil.slice(0, 10)}, so you cannot sign off until an admin verifies them again on your reviewer profile.`
       return null
     case 'publish':
     case 'unpublish':
@@ -159,6 +170,8 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
     case 'publish': {
       const missing = publishGate(s, contentProblems)
       if (missing.length) return { ok: false, status: 422, error: 'This guide cannot be published yet.', missing }
+      if (historyKind(s.lastPublishedHash ?? null, s.currentHash) === 'updated' && !input.note?.trim())
+        return { ok: false, status: 400, error: 'Say what changed for readers: publishing a changed text needs a public change note, shown in the guide\'s review history.', missing: ['note'] }
       return { ok: true, from, to: 'published', goesLive: true }
     }
     case 'schedule_publish': {
@@ -200,6 +213,22 @@ export function afterContentEdit(s: GuideState, newHash: string, editorId: strin
   if (s.stage === 'approved' || s.stage === 'published') return { stage: 'draft', lastAuthorId: editorId, event: 'voided' }
   if (s.stage === 'medical_review') return { stage: 'editorial_review', lastAuthorId: editorId, event: 'returned' }
   return { stage: s.stage, lastAuthorId: editorId, event: null }
+}
+
+/** What a publication was, for the public review history. */
+export type HistoryKind = 'first_published' | 'updated' | 'reviewed' | 'corrected'
+
+export const HISTORY_LABELS: Record<HistoryKind, string> = {
+  first_published: 'First published',
+  updated: 'Updated and reviewed',
+  reviewed: 'Reviewed with no changes',
+  corrected: 'Corrected',
+}
+
+/** A publication's kind: the first one, a changed text, or the same text reviewed again. */
+export function historyKind(lastPublishedHash: string | null, hash: string): Exclude<HistoryKind, 'corrected'> {
+  if (lastPublishedHash === null) return 'first_published'
+  return lastPublishedHash === hash ? 'reviewed' : 'updated'
 }
 
 /** Replays an audit log: each entry must start where the previous ended. Returns the final stage. */

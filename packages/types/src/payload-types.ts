@@ -236,6 +236,15 @@ export interface Article {
     error?: string | null;
   };
   overdueNotifiedAt?: string | null;
+  reviewHistory?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   citedSources?:
     | {
         [k: string]: unknown;
@@ -331,6 +340,19 @@ export interface Reviewer {
    * Degrees and registrations, e.g. "PT, DPT". Only admins can change it.
    */
   credentials?: string | null;
+  /**
+   * Optional, e.g. "HCPC".
+   */
+  registrationBody?: string | null;
+  registrationNumber?: string | null;
+  /**
+   * Set by an admin after checking the credentials. A reviewer can sign off only while it is current.
+   */
+  verification?: {
+    verifiedAt?: string | null;
+    verifiedBy?: (number | null) | User;
+    expiresAt?: string | null;
+  };
   bio?: string | null;
   updatedAt: string;
   createdAt: string;
@@ -722,6 +744,7 @@ export interface ArticlesSelect<T extends boolean = true> {
         error?: T;
       };
   overdueNotifiedAt?: T;
+  reviewHistory?: T;
   citedSources?: T;
   meta?:
     | T
@@ -753,6 +776,15 @@ export interface ReviewersSelect<T extends boolean = true> {
   slug?: T;
   role?: T;
   credentials?: T;
+  registrationBody?: T;
+  registrationNumber?: T;
+  verification?:
+    | T
+    | {
+        verifiedAt?: T;
+        verifiedBy?: T;
+        expiresAt?: T;
+      };
   bio?: T;
   updatedAt?: T;
   createdAt?: T;

@@ -2,13 +2,15 @@
  * "My desk" (/admin/desk): what needs this person now. Editors: guides waiting for editorial
  * review and guides with changes requested. Reviewers: guides assigned to them for medical
  * review. Everyone: reviews overdue or due within 30 days, and guides flagged for re-review.
+ * Admins: reviewers whose credentials verification lapses within 60 days (or already has).
  */
 import type { AdminViewServerProps, Where } from 'payload'
 import type { Article } from '@runsense/types'
 import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
-import { isEditorUser } from '../access/roles'
+import type { Reviewer } from '@runsense/types'
+import { isAdminUser, isEditorUser } from '../access/roles'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -54,6 +56,20 @@ export async function Desk(props: AdminViewServerProps) {
     find({ 'scheduledPublish.error': { exists: true } }),
   ])
   const now = Date.now()
+  // Admins keep reviewers verified: a lapsed verification stops that reviewer's sign-offs.
+  const expiring = isAdminUser(user)
+    ? ((
+        await payload.find({
+          collection: 'reviewers',
+          where: { or: [{ 'verification.expiresAt': { less_than: new Date(now + 60 * 24 * 60 * 60 * 1000).toISOString() } }, { 'verification.expiresAt': { exists: false } }] },
+          sort: 'verification.expiresAt',
+          depth: 0,
+          limit: 100,
+          overrideAccess: false,
+          user: req.user,
+        })
+      ).docs as Reviewer[])
+    : null
 
   return (
     <DefaultTemplate
@@ -86,6 +102,29 @@ export async function Desk(props: AdminViewServerProps) {
         <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
         <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
         <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+        {expiring ? (
+          <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>
+            <h2 id="desk-verification">Reviewer verifications lapsing within 60 days ({expiring.length})</h2>
+            {expiring.length === 0 ? (
+              <p>Every reviewer's credentials are verified for the next 60 days.</p>
+            ) : (
+              <ul>
+                {expiring.map((r) => (
+                  <li key={r.id}>
+                    <Link href={`/admin/collections/reviewers/${r.id}`}>{r.name}</Link> —{' '}
+                    {!r.verification?.expiresAt ? (
+                      <strong>never verified: cannot sign off</strong>
+                    ) : new Date(r.verification.expiresAt).getTime() < now ? (
+                      <strong>lapsed on {day(r.verification.expiresAt)}: cannot sign off</strong>
+                    ) : (
+                      <>lapses on {day(r.verification.expiresAt)}</>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ) : null}
       </Gutter>
     </DefaultTemplate>
   )

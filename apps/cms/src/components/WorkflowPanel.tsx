@@ -82,7 +82,7 @@ export function WorkflowPanel() {
     }
   }
 
-  const takesNote = wf.actions.includes('request_changes')
+  const takesNote = wf.actions.includes('request_changes') || wf.actions.includes('publish')
   const takesReviewer = wf.actions.includes('send_to_medical_review')
   return (
     <section className="workflow-panel" aria-labelledby="workflow-panel-title" data-testid="workflow-panel">
@@ -152,7 +152,9 @@ export function WorkflowPanel() {
       ) : null}
       {takesNote ? (
         <label className="workflow-panel__field">
-          Note (required to request changes)
+          {wf.actions.includes('publish')
+            ? 'Change note for readers (shown in the public review history; required when the text changed)'
+            : 'Note (required to request changes)'}
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
         </label>
       ) : null}

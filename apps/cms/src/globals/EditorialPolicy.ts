@@ -1,5 +1,5 @@
 import type { GlobalConfig } from 'payload'
-import { tags } from '@runsense/domain/cache-tags'
+import { tagsForChange } from '@runsense/domain/cache-tags'
 import { anyone, editors } from '../access'
 import { revalidateGlobal } from '../lib/revalidateHooks'
 import { plainEditor } from '../editor'
@@ -8,7 +8,7 @@ import { plainEditor } from '../editor'
 export const EditorialPolicy: GlobalConfig = {
   slug: 'editorial-policy',
   access: { read: anyone, update: editors },
-  hooks: { afterChange: [revalidateGlobal([tags.editorialPolicy])] },
+  hooks: { afterChange: [revalidateGlobal(tagsForChange({ kind: 'editorialPolicy' }))] },
   fields: [
     { name: 'title', type: 'text', required: true, defaultValue: 'Editorial policy' },
     { name: 'summary', type: 'textarea' },

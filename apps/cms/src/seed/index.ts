@@ -31,7 +31,11 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
   const reviewerIds: Record<string, number> = {}
   for (const [key, data] of Object.entries(reviewers)) {
     const existing = await findOne(payload, 'reviewers', { slug: { equals: data.slug } })
-    reviewerIds[key] = existing?.id ?? (await payload.create({ collection: 'reviewers', data: { ...data } })).id
+    // Demo content: the profiles start verified (as of the first start) so the demo workflow can
+    // sign off; a real publication's admin verifies each reviewer's credentials themselves.
+    const verification = { verifiedAt: new Date().toISOString() }
+    reviewerIds[key] = existing?.id ?? (await payload.create({ collection: 'reviewers', data: { ...data, verification } })).id
+    if (existing && !(existing as { verification?: { verifiedAt?: string | null } }).verification?.verifiedAt) await payload.update({ collection: 'reviewers', id: existing.id, data: { verification } })
   }
 
   const sourceIds: Record<string, number> = {}
@@ -124,6 +128,16 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
         assignedReviewer: reviewerIds.raphael,
         signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import' },
         reviewer: reviewerIds.raphael,
+        reviewHistory: [
+          {
+            kind: 'first_published',
+            at: reviewedAt.toISOString(),
+            publishedAt: reviewedAt.toISOString(),
+            reviewer: { id: reviewerIds.raphael, name: reviewers.raphael.name, role: reviewers.raphael.role, slug: reviewers.raphael.slug },
+            note: null,
+            hash,
+          },
+        ],
         lastReviewedAt: reviewedAt.toISOString(),
         nextReviewDue: nextDue.toISOString(),
         _status: 'published',

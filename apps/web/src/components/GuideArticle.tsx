@@ -4,6 +4,7 @@ import { headingsOf, plainTextOf, readingMinutes } from '@runsense/domain/lexica
 import { GuideList } from '@/components/GuideList'
 import { RichBody } from '@/components/RichBody'
 import { SignupBlock } from '@/components/SignupBlock'
+import { ReviewHistory, historyOf } from '@/components/ReviewHistory'
 import { SourcesList } from '@/components/SourcesList'
 import type { Guide, GuideSummary } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
@@ -35,16 +36,6 @@ export function GuideArticle({ guide, related, preview = false }: { guide: Guide
         <h1>{guide.title}</h1>
         <p className="byline">
           <span>By {guide.byline}</span>
-          {guide.reviewer ? (
-            <span>
-              {' · '}Reviewed by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>, {guide.reviewer.role}
-            </span>
-          ) : null}
-          {guide.lastReviewedAt ? (
-            <span>
-              {' · '}Last reviewed <time dateTime={isoDay(guide.lastReviewedAt)}>{formatDate(guide.lastReviewedAt)}</time>
-            </span>
-          ) : null}
           <span>
             {' · '}
             {minutes} min read
@@ -52,8 +43,10 @@ export function GuideArticle({ guide, related, preview = false }: { guide: Guide
         </p>
         {guide.reviewer && guide.lastReviewedAt ? (
           <p className="review-line">
-            Last reviewed {formatDate(guide.lastReviewedAt)} by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>,{' '}
-            {guide.reviewer.role}. <Link href="/about/editorial-policy">How we review guides</Link>.
+            Reviewed by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>, {guide.reviewer.role} · Last reviewed{' '}
+            <time dateTime={isoDay(guide.lastReviewedAt)}>{formatDate(guide.lastReviewedAt)}</time>. <Link href="/about/editorial-policy">How we review guides</Link>
+            {' · '}
+            <a href={`/guides/${guide.slug}/review.json`}>Review record</a>.
             {overdue ? <strong className="overdue"> This guide is due for its scheduled re-review.</strong> : null}
           </p>
         ) : null}
@@ -85,6 +78,7 @@ export function GuideArticle({ guide, related, preview = false }: { guide: Guide
         <RichBody data={guide.safety} />
       </section>
       <SourcesList sources={sources} />
+      <ReviewHistory entries={historyOf(guide)} />
       {related.length ? (
         <section aria-labelledby="related-heading" className="related">
           <h2 id="related-heading">Related guides</h2>

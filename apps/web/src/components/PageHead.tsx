@@ -10,6 +10,8 @@ type PageMeta = {
   type?: 'website' | 'article' | 'profile'
   modifiedTime?: string
   noindex?: boolean
+  /** A machine-readable record of the page (a guide's review.json). */
+  reviewRecord?: string
 }
 
 const fullTitle = (title: string) => (title.includes(SITE_NAME) ? title : `${title} · ${SITE_NAME}`)
@@ -18,7 +20,7 @@ const fullTitle = (title: string) => (title.includes(SITE_NAME) ? title : `${tit
  * Per-page metadata for the Pages Router pages: the same tags the App Router pages get from
  * their `metadata` exports (title, description, canonical, Open Graph, Twitter).
  */
-export function PageHead({ title, description, path, type = 'website', modifiedTime, noindex }: PageMeta) {
+export function PageHead({ title, description, path, type = 'website', modifiedTime, noindex, reviewRecord }: PageMeta) {
   const url = path === undefined ? undefined : `${siteUrl()}${path}`
   const t = fullTitle(title)
   return (
@@ -27,6 +29,7 @@ export function PageHead({ title, description, path, type = 'website', modifiedT
       <meta name="description" content={description} />
       {noindex ? <meta name="robots" content="noindex" /> : null}
       {url ? <link rel="canonical" href={url} /> : null}
+      {reviewRecord ? <link rel="alternate" type="application/json" title="Review record" href={reviewRecord} /> : null}
       <meta property="og:title" content={title} />
       <meta property="og:description" content={description} />
       {url ? <meta property="og:url" content={url} /> : null}

@@ -112,7 +112,8 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
     staffToken
       ? `/api/articles?draft=true&joins=false&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`
       : `/api/articles?${published}&where[slug][equals]=${encodeURIComponent(slug)}&depth=1&limit=1`,
-    [tags.guide(slug)],
+    // The guide shows its reviewer (review line, JSON-LD): a reviewer's change expires it too.
+    [tags.guide(slug), tags.reviewers],
     staffToken,
   )
   const article = res.docs[0]

@@ -25,6 +25,8 @@ export function guideJsonLd(guide: Guide, sources: Guide['sources']): WithContex
     dateModified: guide.updatedAt,
     author: org,
     publisher: org,
+    // The review record: the signed hash and the exact canonical content, for anyone to verify.
+    subjectOf: { '@type': 'DigitalDocument', name: 'Review record', encodingFormat: 'application/json', url: `${url}/review.json` },
     ...(reviewed
       ? {
           lastReviewed: isoDay(guide.lastReviewedAt),

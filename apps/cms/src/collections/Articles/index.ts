@@ -197,6 +197,15 @@ export const Articles: CollectionConfig = {
         },
         { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: serverOwned },
         {
+          // The public record of every publication: date, kind, reviewer (name and role at the
+          // time) and the publishing editor's change note. Appended by the workflow only.
+          name: 'reviewHistory',
+          label: 'Public review history',
+          type: 'json',
+          admin: { readOnly: true, hidden: true },
+          access: serverOwned,
+        },
+        {
           // What readers see of each cited source: written at publishing from the sources the
           // sign-off covered, so a later edit of a shared source never changes a live page
           // before a re-review is published (only a retraction notice shows at once).

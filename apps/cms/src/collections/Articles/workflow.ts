@@ -7,7 +7,7 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { type ActionInput, type Actor, type GuideState, type Stage, availableActions, decide, signOffMatches } from '@runsense/domain/workflow'
+import { type ActionInput, type Actor, type GuideState, type HistoryKind, type Stage, availableActions, decide, historyKind, signOffMatches } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
@@ -21,13 +21,30 @@ const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
 
 
-/** Who is acting, or the refusal for someone who may not use the workflow. */
-function actorOf(user: PayloadRequest['user'] | User | null): Actor | Refused {
+/** Who is acting (with their reviewer profile's verification), or the refusal for someone who may not use the workflow. */
+async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User | null): Promise<Actor | Refused> {
   if (!user) return { ok: false, status: 401, error: 'Log in to use the review workflow.' }
   const role = roleOf(user as never)
   if (!role) return { ok: false, status: 403, error: 'Only staff accounts can use the review workflow.' }
-  return { id: String(user.id), role, reviewerId: idOf((user as User).reviewer) }
+  const reviewerId = idOf((user as User).reviewer)
+  const profile = reviewerId
+    ? await req.payload.findByID({ collection: 'reviewers', id: Number(reviewerId), depth: 0, overrideAccess: true, req }).catch(() => null)
+    : null
+  return { id: String(user.id), role, reviewerId, credentialsVerifiedUntil: profile?.verification?.expiresAt ?? null }
 }
+
+/** One entry of the public review history (Articles.reviewHistory), as the site and review.json show it. */
+export type HistoryEntry = {
+  kind: HistoryKind
+  /** The review's date (the sign-off). */
+  at: string
+  publishedAt: string
+  reviewer: { id: number; name: string; role: string; slug: string } | null
+  /** The publishing editor's public change note. */
+  note: string | null
+  hash: string
+}
+const historyOf = (a: Article) => (Array.isArray(a.reviewHistory) ? (a.reviewHistory as HistoryEntry[]) : [])
 
 type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
 
@@ -45,6 +62,7 @@ async function load(req: PayloadRequest, id: number): Promise<Loaded | null> {
     assignedReviewerId: idOf(working.assignedReviewer),
     signOff: s?.hash && s.reviewer && s.at ? { userId: idOf(s.user) ?? '', reviewerId: idOf(s.reviewer)!, at: s.at, hash: s.hash, version: s.version ?? null } : null,
     currentHash: hashOf(working, sources),
+    lastPublishedHash: historyOf(working).at(-1)?.hash ?? null,
   }
   return { working, state, liveSlug: row.liveStatus === 'published' ? row.slug : null, sources }
 }
@@ -76,9 +94,10 @@ class Refusal {
  * after commit). Never throws for a refusal; a failure of the database is a 503 with nothing changed.
  */
 export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<WorkflowResult> {
-  const actor = actorOf(actorUser)
-  if ('ok' in actor) return actor
   const { note } = input
+  const actor = await actorOf(req, actorUser).catch(() => null)
+  if (!actor) return { ok: false, status: 503, error: 'The action could not be completed just now; nothing was changed. Please try again.' }
+  if ('ok' in actor) return actor
   try {
     return await inTransaction(req, async () => {
       const loaded = await load(req, id)
@@ -120,6 +139,16 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         data.citedSources = sourceSnapshot(working, sources)
         // A published review answers an open re-review flag; nothing else clears it.
         data.reviewFlag = { flagged: false, reason: null, at: null }
+        const signer = await req.payload.findByID({ collection: 'reviewers', id: Number(so.reviewerId), depth: 0, overrideAccess: true, req })
+        const entry: HistoryEntry = {
+          kind: historyKind(state.lastPublishedHash ?? null, state.currentHash),
+          at: so.at,
+          publishedAt: now,
+          reviewer: { id: signer.id, name: signer.name, role: signer.role, slug: String(signer.slug ?? '') },
+          note: note || null,
+          hash: state.currentHash,
+        }
+        data.reviewHistory = [...historyOf(working), entry]
         data._status = 'published'
       } else if (decision.goesOffline) {
         data._status = 'draft'
@@ -164,7 +193,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       await notifyForAction(req, action, working, actorUser, { note, reviewerId: decision.assignReviewerId })
 
       if (writesLive) {
-        const tags = tagsForGuideChange([loaded.liveSlug, updated.slug], [])
+        const tags = tagsForGuideChange([loaded.liveSlug, updated.slug])
         await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
       }
       return { ok: true as const, stage: decision.to, from: decision.from }
@@ -212,8 +241,7 @@ export const workflowPost: Endpoint = {
   path: '/:id/workflow',
   method: 'post',
   handler: async (req) => {
-    const actor = actorOf(req.user)
-    if ('ok' in actor) return answer(actor)
+    if (!req.user) return json(401, { error: 'Log in to use the review workflow.' })
     const id = guideIdOf(req.routeParams?.id)
     if (id === null) return json(404, { error: 'No such guide.' })
     const body = await jsonObject(req)
@@ -228,7 +256,7 @@ export const workflowGet: Endpoint = {
   path: '/:id/workflow',
   method: 'get',
   handler: async (req) => {
-    const actor = actorOf(req.user)
+    const actor = await actorOf(req, req.user)
     if ('ok' in actor) return answer(actor)
     const id = guideIdOf(req.routeParams?.id)
     if (id === null) return json(404, { error: 'No such guide.' })

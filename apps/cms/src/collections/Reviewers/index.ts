@@ -1,6 +1,6 @@
 import { APIError, type CollectionConfig } from 'payload'
-import { tags } from '@runsense/domain/cache-tags'
-import { admins, adminsField, anyone } from '../../access'
+import { tagsForChange } from '@runsense/domain/cache-tags'
+import { admins, adminsField, anyone, staffField } from '../../access'
 import { adminsOrOwnReviewerProfile } from '../../access/reviewerProfiles'
 import { isAdminUser } from '../../access/roles'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
@@ -8,9 +8,11 @@ import { slugField } from '../../fields/slug'
 import { changedFields, recordAudit } from '../AuditLog'
 
 /** What readers see of a reviewer; every change to it is in the audit log. */
-const PROFILE_FIELDS = ['name', 'slug', 'role', 'credentials', 'bio'] as const
+const PROFILE_FIELDS = ['name', 'slug', 'role', 'credentials', 'registrationBody', 'registrationNumber', 'verification', 'bio'] as const
 /** Who the reviewer is, as readers trust it: only admins change it. */
-const ADMIN_ONLY_FIELDS = ['name', 'slug', 'role', 'credentials'] as const
+const ADMIN_ONLY_FIELDS = ['name', 'slug', 'role', 'credentials', 'registrationBody', 'registrationNumber', 'verification'] as const
+/** How long an admin's verification of a reviewer's credentials lasts (large publishers re-verify every 1–2 years). */
+export const verificationMonths = () => Number(process.env.REVIEWER_VERIFICATION_MONTHS || 24)
 const adminsOnly = { create: adminsField, update: adminsField }
 
 /** Public profiles of the medical reviewers; everything here is shown to readers. */
@@ -39,6 +41,23 @@ export const Reviewers: CollectionConfig = {
         return args
       },
     ],
+    beforeChange: [
+      // A verification records who verified and when it lapses; only the date is the admin's to set.
+      ({ data, originalDoc, req }) => {
+        if (!data || !('verification' in data)) return data
+        const at = data.verification?.verifiedAt ?? null
+        if (!at) {
+          data.verification = { verifiedAt: null, verifiedBy: null, expiresAt: null }
+        } else if (new Date(at).getTime() !== new Date(originalDoc?.verification?.verifiedAt ?? 0).getTime()) {
+          const until = new Date(at)
+          until.setUTCMonth(until.getUTCMonth() + verificationMonths())
+          data.verification = { verifiedAt: at, verifiedBy: typeof req.user?.id === 'number' ? req.user.id : null, expiresAt: until.toISOString() }
+        } else {
+          data.verification = { ...originalDoc?.verification }
+        }
+        return data
+      },
+    ],
     afterChange: [
       async ({ doc, previousDoc, operation, req }) => {
         const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, PROFILE_FIELDS)
@@ -54,10 +73,10 @@ export const Reviewers: CollectionConfig = {
         return doc
       },
       // A reviewer's name and role appear on every guide they reviewed.
-      revalidateOnChange((doc, prev) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug)), ...(prev?.slug ? [tags.reviewer(String(prev.slug))] : [])]),
+      revalidateOnChange((doc, prev) => tagsForChange({ kind: 'reviewer', slugs: [doc.slug as string, prev?.slug as string] })),
     ],
     afterDelete: [
-      revalidateOnDelete((doc) => [tags.reviewers, tags.guides, tags.reviewer(String(doc.slug))]),
+      revalidateOnDelete((doc) => tagsForChange({ kind: 'reviewer', slugs: [doc.slug as string] })),
       async ({ doc, req }) => {
         await recordAudit(req, { entity: 'reviewers', entityId: doc.id, action: 'delete', summary: `Reviewer ${doc.name}: profile deleted` })
       },
@@ -68,6 +87,25 @@ export const Reviewers: CollectionConfig = {
     { ...slugField('name'), access: adminsOnly },
     { name: 'role', type: 'text', required: true, access: adminsOnly, admin: { description: 'Shown after the name, e.g. "Founder". Only admins can change it.' } },
     { name: 'credentials', type: 'text', access: adminsOnly, admin: { description: 'Degrees and registrations, e.g. "PT, DPT". Only admins can change it.' } },
+    {
+      type: 'row',
+      fields: [
+        { name: 'registrationBody', label: 'Registration body', type: 'text', access: adminsOnly, admin: { description: 'Optional, e.g. "HCPC".' } },
+        { name: 'registrationNumber', label: 'Registration number', type: 'text', access: adminsOnly },
+      ],
+    },
+    {
+      name: 'verification',
+      label: 'Credentials verification',
+      type: 'group',
+      access: adminsOnly,
+      admin: { description: 'Set by an admin after checking the credentials. A reviewer can sign off only while it is current.' },
+      fields: [
+        { name: 'verifiedAt', label: 'Verified on', type: 'date', admin: { date: { pickerAppearance: 'dayOnly' } } },
+        { name: 'verifiedBy', label: 'Verified by', type: 'relationship', relationTo: 'users', admin: { readOnly: true }, access: { read: staffField } },
+        { name: 'expiresAt', label: 'Verification lapses on', type: 'date', admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' } } },
+      ],
+    },
     { name: 'bio', type: 'textarea', maxLength: 1200 },
   ],
 }

@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 import { formatSource, isValidDoi, isValidPmid, type SourceData } from '@runsense/domain/sources'
-import { tags } from '@runsense/domain/cache-tags'
+import { tagsForChange } from '@runsense/domain/cache-tags'
 import { admins, anyone, editors } from '../../access'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { flagCitingGuides } from './hooks/flagCitingGuides'
@@ -17,8 +17,8 @@ export const Sources: CollectionConfig = {
     delete: admins,
   },
   hooks: {
-    afterChange: [flagCitingGuides, revalidateOnChange(() => [tags.sources])],
-    afterDelete: [revalidateOnDelete(() => [tags.sources])],
+    afterChange: [flagCitingGuides, revalidateOnChange(() => tagsForChange({ kind: 'source' }))],
+    afterDelete: [revalidateOnDelete(() => tagsForChange({ kind: 'source' }))],
   },
   fields: [
     {

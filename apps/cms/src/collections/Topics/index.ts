@@ -1,5 +1,5 @@
 import type { CollectionConfig } from 'payload'
-import { tags } from '@runsense/domain/cache-tags'
+import { tagsForChange } from '@runsense/domain/cache-tags'
 import { admins, anyone, editors } from '../../access'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
@@ -10,8 +10,8 @@ export const Topics: CollectionConfig = {
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'slug'] },
   access: { read: anyone, create: editors, update: editors, delete: admins },
   hooks: {
-    afterChange: [revalidateOnChange((doc, prev) => [tags.topics, tags.guides, tags.topic(String(doc.slug)), ...(prev?.slug ? [tags.topic(String(prev.slug))] : [])])],
-    afterDelete: [revalidateOnDelete((doc) => [tags.topics, tags.guides, tags.topic(String(doc.slug))])],
+    afterChange: [revalidateOnChange((doc, prev) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string, prev?.slug as string] }))],
+    afterDelete: [revalidateOnDelete((doc) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string] }))],
   },
   fields: [
     { name: 'name', type: 'text', required: true },

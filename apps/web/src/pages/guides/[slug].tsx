@@ -29,6 +29,7 @@ export default function GuidePage({ guide, related }: Props) {
         path={`/guides/${guide.slug}`}
         type="article"
         modifiedTime={guide.updatedAt}
+        reviewRecord={`/guides/${guide.slug}/review.json`}
       />
       <GuideArticle guide={guide} related={related} />
     </>

@@ -26,6 +26,12 @@ export default function ReviewerPage({ reviewer, guides }: Props) {
           {reviewer.role}
           {reviewer.credentials ? `, ${reviewer.credentials}` : ''}
         </p>
+        {reviewer.verification?.verifiedAt ? (
+          <p className="meta">
+            Credentials verified on <time dateTime={isoDay(reviewer.verification.verifiedAt)}>{formatDate(reviewer.verification.verifiedAt)}</time>
+            {reviewer.registrationBody && reviewer.registrationNumber ? ` · ${reviewer.registrationBody} registration ${reviewer.registrationNumber}` : ''}.
+          </p>
+        ) : null}
         {reviewer.bio ? <p>{reviewer.bio}</p> : null}
         <h2>Guides reviewed</h2>
         {guides.length ? (

@@ -19,6 +19,7 @@ export const WORKFLOW_FIELDS = [
   'overdueNotifiedAt',
   'scheduledPublish',
   'citedSources',
+  'reviewHistory',
 ] as const
 
 /** Field access for WORKFLOW_FIELDS: writable only while server code says so. */

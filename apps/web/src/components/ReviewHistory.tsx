@@ -1,0 +1,43 @@
+import Link from 'next/link'
+import { HISTORY_LABELS, type HistoryKind } from '@runsense/domain/workflow'
+import type { Guide } from '@/lib/content'
+import { formatDate, isoDay } from '@/lib/format'
+
+/** One publication of a guide, as the CMS's workflow recorded it (Articles.reviewHistory). */
+export type HistoryEntry = {
+  kind: HistoryKind
+  at: string
+  publishedAt: string
+  reviewer: { name: string; role: string; slug: string } | null
+  note: string | null
+  hash: string
+}
+
+export const historyOf = (guide: Pick<Guide, 'reviewHistory'>): HistoryEntry[] => (Array.isArray(guide.reviewHistory) ? (guide.reviewHistory as HistoryEntry[]) : [])
+
+/**
+ * The public review history, newest first: what happened, when, who reviewed it (name and role
+ * at the time) and the publishing editor's change note, marked as the editor's words.
+ */
+export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
+  if (!entries.length) return null
+  return (
+    <section aria-labelledby="history-heading" className="review-history">
+      <h2 id="history-heading">Review history</h2>
+      <ol reversed>
+        {[...entries].reverse().map((e) => (
+          <li key={`${e.publishedAt}-${e.hash}`}>
+            <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>: {HISTORY_LABELS[e.kind] ?? e.kind}
+            {e.reviewer ? (
+              <>
+                {', reviewed by '}
+                <Link href={`/reviewers/${e.reviewer.slug}`}>{e.reviewer.name}</Link>, {e.reviewer.role}
+              </>
+            ) : null}
+            .{e.note ? <span className="history-note"> Editor&rsquo;s note: {e.note}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
