@@ -18,13 +18,16 @@ const admin: Who[] = ['admin']
 
 const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   articles: { gql: ['Article', 'Articles'], allowed: { create: editors, read: staff, update: editors, delete: admin } },
-  reviewers: { gql: ['Reviewer', 'Reviewers'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
+  // A profile is what readers trust beside every sign-off: only admins create or change one (a reviewer edits only their own bio).
+  reviewers: { gql: ['Reviewer', 'Reviewers'], allowed: { create: admin, read: WHO, update: admin, delete: admin } },
   sources: { gql: ['Source', 'Sources'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
   users: { gql: ['User', 'Users'], allowed: { create: admin, read: staff, update: admin, delete: admin } },
   subscribers: { gql: ['Subscriber', 'Subscribers'], allowed: { create: [], read: admin, update: [], delete: admin } },
   'workflow-events': { gql: ['WorkflowEvent', 'WorkflowEvents'], allowed: { create: [], read: staff, update: [], delete: [] } },
   topics: { gql: ['Topic', 'Topics'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
   'editorial-notes': { gql: ['EditorialNote', 'EditorialNotes'], allowed: { create: staff, read: staff, update: [], delete: [] } },
+  'audit-log': { gql: ['AuditLogEntry', 'AuditLogEntries'], allowed: { create: [], read: admin, update: [], delete: [] } },
+  'reader-reports': { gql: ['ReaderReport', 'ReaderReports'], allowed: { create: [], read: staff, update: editors, delete: admin } },
 }
 let noteArticle: number | undefined
 
@@ -43,6 +46,8 @@ async function target(collection: string): Promise<number> {
     subscribers: { email: `matrix-${u}@example.com`, status: 'pending' },
     topics: { name: `Matrix topic ${u}` },
     'editorial-notes': { article: await noteArticleId(), body: `Matrix note ${u}` },
+    'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Matrix entry ${u}` },
+    'reader-reports': { article: await noteArticleId(), guideSlug: 'matrix', message: `Matrix report ${u}`, status: 'open' },
   }
   if (collection === 'workflow-events') {
     const guide = await guideAt('editorial_review')
@@ -70,6 +75,8 @@ function newData(collection: string): Record<string, unknown> {
       'workflow-events': { article: 1, action: 'publish', fromStage: 'approved', toStage: 'published' },
       topics: { name: `New topic ${u}`, slug: `new-topic-${u}` },
       'editorial-notes': { article: noteArticle ?? 1, body: `New note ${u}` },
+      'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Forged ${u}` },
+      'reader-reports': { article: noteArticle ?? 1, message: `Forged report ${u}`, status: 'open' },
     } as Record<string, Record<string, unknown>>
   )[collection]
 }
@@ -83,6 +90,8 @@ const updateData: Record<string, Record<string, unknown>> = {
   'workflow-events': { note: 'Changed by the matrix.' },
   topics: { description: 'Changed by the matrix.' },
   'editorial-notes': { body: 'Changed by the matrix.' },
+  'audit-log': { summary: 'Changed by the matrix.' },
+  'reader-reports': { status: 'closed', outcome: 'no_change' },
 }
 const changedField = (c: string) => Object.keys(updateData[c])[0]
 
@@ -194,6 +203,7 @@ const ACTION_MATRIX: { action: string; stage: 'draft' | 'editorial_review' | 'me
   { action: 'schedule_publish', stage: 'approved', allowed: editors, extra: async () => ({ at: new Date(Date.now() + 86_400_000).toISOString() }) },
   { action: 'unpublish', stage: 'published', allowed: editors },
   { action: 'archive', stage: 'draft', allowed: editors },
+  { action: 'start_review', stage: 'published', allowed: editors },
 ]
 
 describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, allowed, extra }) => {

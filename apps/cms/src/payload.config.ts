@@ -8,6 +8,7 @@ import { buildConfig } from 'payload'
 import { seoPlugin } from '@payloadcms/plugin-seo'
 import { Articles } from './collections/Articles'
 import { AuditLog } from './collections/AuditLog'
+import { ReaderReports } from './collections/ReaderReports'
 import { EditorialNotes } from './collections/EditorialNotes'
 import { Topics } from './collections/Topics'
 import { EditorialPolicy } from './globals/EditorialPolicy'
@@ -42,7 +43,7 @@ export default buildConfig({
       views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {

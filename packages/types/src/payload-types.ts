@@ -76,6 +76,7 @@ export interface Config {
     'workflow-events': WorkflowEvent;
     'editorial-notes': EditorialNote;
     'audit-log': AuditLog;
+    'reader-reports': ReaderReport;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -97,6 +98,7 @@ export interface Config {
     'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
     'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
+    'reader-reports': ReaderReportsSelect<false> | ReaderReportsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -498,6 +500,26 @@ export interface AuditLog {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reader-reports".
+ */
+export interface ReaderReport {
+  id: number;
+  article: number | Article;
+  guideSlug?: string | null;
+  message: string;
+  email?: string | null;
+  status?: ('open' | 'closed') | null;
+  outcome?: ('no_change' | 'corrected') | null;
+  correctionNote?: string | null;
+  closedBy?: (number | null) | User;
+  closedAt?: string | null;
+  repliedAt?: string | null;
+  ipHash?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -656,6 +678,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-log';
         value: number | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'reader-reports';
+        value: number | ReaderReport;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -901,6 +927,25 @@ export interface AuditLogSelect<T extends boolean = true> {
   changes?: T;
   actor?: T;
   actorName?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reader-reports_select".
+ */
+export interface ReaderReportsSelect<T extends boolean = true> {
+  article?: T;
+  guideSlug?: T;
+  message?: T;
+  email?: T;
+  status?: T;
+  outcome?: T;
+  correctionNote?: T;
+  closedBy?: T;
+  closedAt?: T;
+  repliedAt?: T;
+  ipHash?: T;
   updatedAt?: T;
   createdAt?: T;
 }

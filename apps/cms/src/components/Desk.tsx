@@ -56,6 +56,10 @@ export async function Desk(props: AdminViewServerProps) {
     find({ 'scheduledPublish.error': { exists: true } }),
   ])
   const now = Date.now()
+  // Readers' reports about live guides, for editors to close with an outcome.
+  const reports = isEditorUser(user)
+    ? (await payload.find({ collection: 'reader-reports', where: { status: { equals: 'open' } }, sort: 'createdAt', depth: 1, limit: 100, overrideAccess: false, user: req.user })).docs
+    : null
   // Admins keep reviewers verified: a lapsed verification stops that reviewer's sign-offs.
   const expiring = isAdminUser(user)
     ? ((
@@ -101,6 +105,26 @@ export async function Desk(props: AdminViewServerProps) {
         />
         <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
         <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
+ {reports ? (
+          <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
+            <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
+            {reports.length === 0 ? (
+              <p>No open report from readers.</p>
+            ) : (
+              <ul>
+                {reports.map((r) => {
+                  const guide = typeof r.article === 'object' ? r.article : null
+                  return (
+                    <li key={r.id}>
+                      <Link href={`/admin/collections/reader-reports/${r.id}`}>{day(r.createdAt)}</Link> on{' '}
+                      {guide ? <Link href={`/admin/collections/articles/${guide.id}`}>{guide.title}</Link> : r.guideSlug}: “{r.message.slice(0, 160)}”
+                    </li>
+                  )
+                })}
+              </ul>
+            )}
+          </section>
+        ) : null}
         <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
         {expiring ? (
           <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>

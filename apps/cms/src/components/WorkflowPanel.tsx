@@ -45,6 +45,15 @@ export function WorkflowPanel() {
   useEffect(() => {
     void load()
   }, [load])
+  // Open reader reports about this guide: a publication can close them as corrected.
+  const [reports, setReports] = useState<{ id: number; message: string; createdAt: string }[]>([])
+  const [corrects, setCorrects] = useState<number[]>([])
+  useEffect(() => {
+    if (!id || !wf?.actions.includes('publish')) return
+    void fetch(`/api/reader-reports?where[article][equals]=${id}&where[status][equals]=open&limit=50&depth=0&sort=createdAt`, { credentials: 'include' })
+      .then((r) => r.json())
+      .then((r) => setReports(r.docs ?? []))
+  }, [id, wf?.actions])
   useEffect(() => {
     if (!wf?.actions.includes('send_to_medical_review')) return
     void fetch('/api/reviewers?limit=100&depth=0&sort=name', { credentials: 'include' })
@@ -63,7 +72,13 @@ export function WorkflowPanel() {
         method: 'POST',
         credentials: 'include',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action, note: note || undefined, reviewer: reviewer || undefined, at: action === 'schedule_publish' && at ? new Date(at).toISOString() : undefined }),
+        body: JSON.stringify({
+          action,
+          note: note || undefined,
+          reviewer: reviewer || undefined,
+          at: action === 'schedule_publish' && at ? new Date(at).toISOString() : undefined,
+          corrects: action === 'publish' && corrects.length ? corrects : undefined,
+        }),
       })
       const body = await res.json().catch(() => ({}))
       if (res.ok) {
@@ -157,6 +172,21 @@ export function WorkflowPanel() {
             : 'Note (required to request changes)'}
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
         </label>
+      ) : null}
+      {wf.actions.includes('publish') && reports.length ? (
+        <fieldset className="workflow-panel__field" data-testid="workflow-corrects">
+          <legend>This publication corrects (closes the report, tells the reader, and the history says “Corrected”)</legend>
+          {reports.map((r) => (
+            <label key={r.id} style={{ display: 'block' }}>
+              <input
+                type="checkbox"
+                checked={corrects.includes(r.id)}
+                onChange={(e) => setCorrects(e.target.checked ? [...corrects, r.id] : corrects.filter((x) => x !== r.id))}
+              />{' '}
+              Report of {day(r.createdAt)}: “{r.message.slice(0, 120)}”
+            </label>
+          ))}
+        </fieldset>
       ) : null}
       <div className="workflow-panel__actions">
         {wf.actions.length === 0 ? <p className="workflow-panel__hint">No workflow action is yours to take at this stage.</p> : null}

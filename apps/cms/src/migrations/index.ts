@@ -3,6 +3,7 @@ import * as migration_20261125_140800_audit_log_append_only from './20261125_140
 import * as migration_20261125_140801_rate_limits from './20261125_140801_rate_limits';
 import * as migration_20261130_155428_signed_content from './20261130_155428_signed_content';
 import * as migration_20261130_160914_review_record from './20261130_160914_review_record';
+import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261130_160914_review_record.up,
     down: migration_20261130_160914_review_record.down,
-    name: '20261130_160914_review_record'
+    name: '20261130_160914_review_record',
+  },
+  {
+    up: migration_20261130_162521_reader_reports.up,
+    down: migration_20261130_162521_reader_reports.down,
+    name: '20261130_162521_reader_reports'
   },
 ];

@@ -4,6 +4,7 @@ import { headingsOf, plainTextOf, readingMinutes } from '@runsense/domain/lexica
 import { GuideList } from '@/components/GuideList'
 import { RichBody } from '@/components/RichBody'
 import { SignupBlock } from '@/components/SignupBlock'
+import { ReportForm } from '@/components/ReportForm'
 import { ReviewHistory, historyOf } from '@/components/ReviewHistory'
 import { SourcesList } from '@/components/SourcesList'
 import type { Guide, GuideSummary } from '@/lib/content'
@@ -79,6 +80,7 @@ export function GuideArticle({ guide, related, preview = false }: { guide: Guide
       </section>
       <SourcesList sources={sources} />
       <ReviewHistory entries={historyOf(guide)} />
+      {preview ? null : <ReportForm guide={guide.slug} />}
       {related.length ? (
         <section aria-labelledby="related-heading" className="related">
           <h2 id="related-heading">Related guides</h2>

@@ -27,14 +27,22 @@ export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
       <ol reversed>
         {[...entries].reverse().map((e) => (
           <li key={`${e.publishedAt}-${e.hash}`}>
-            <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>: {HISTORY_LABELS[e.kind] ?? e.kind}
+            {e.kind === 'corrected' ? (
+              <>
+                Corrected on <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>: {e.note}
+              </>
+            ) : (
+              <>
+                <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>: {HISTORY_LABELS[e.kind] ?? e.kind}
+              </>
+            )}
             {e.reviewer ? (
               <>
-                {', reviewed by '}
+                {e.kind === 'corrected' ? ' Reviewed by ' : ', reviewed by '}
                 <Link href={`/reviewers/${e.reviewer.slug}`}>{e.reviewer.name}</Link>, {e.reviewer.role}
               </>
             ) : null}
-            .{e.note ? <span className="history-note"> Editor&rsquo;s note: {e.note}</span> : null}
+            .{e.note && e.kind !== 'corrected' ? <span className="history-note"> Editor&rsquo;s note: {e.note}</span> : null}
           </li>
         ))}
       </ol>

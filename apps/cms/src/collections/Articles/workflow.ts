@@ -93,7 +93,10 @@ class Refusal {
  * row lock), record (the audit log), notify (emails queued in the same transaction, revalidation
  * after commit). Never throws for a refusal; a failure of the database is a 503 with nothing changed.
  */
-export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: ActionInput): Promise<WorkflowResult> {
+/** A workflow action's input; `corrects` names open reader reports a publication corrects. */
+export type WorkflowInput = ActionInput & { corrects?: number[] }
+
+export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: WorkflowInput): Promise<WorkflowResult> {
   const { note } = input
   const actor = await actorOf(req, actorUser).catch(() => null)
   if (!actor) return { ok: false, status: 503, error: 'The action could not be completed just now; nothing was changed. Please try again.' }
@@ -140,8 +143,15 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         // A published review answers an open re-review flag; nothing else clears it.
         data.reviewFlag = { flagged: false, reason: null, at: null }
         const signer = await req.payload.findByID({ collection: 'reviewers', id: Number(so.reviewerId), depth: 0, overrideAccess: true, req })
+        const kind = historyKind(state.lastPublishedHash ?? null, state.currentHash)
+        const corrects = input.corrects ?? []
+        if (corrects.length) {
+          if (kind !== 'updated') throw new Refusal({ ok: false, status: 400, error: 'A correction changes the published text; this publication does not, so it cannot close a report as corrected.', missing: ['corrects'] })
+          const { docs: open } = await req.payload.find({ collection: 'reader-reports', where: { and: [{ id: { in: corrects } }, { article: { equals: id } }, { status: { equals: 'open' } }] }, limit: corrects.length, depth: 0, overrideAccess: true, req })
+          if (open.length !== corrects.length) throw new Refusal({ ok: false, status: 400, error: 'Each report this publication corrects must be an open report about this guide.', missing: ['corrects'] })
+        }
         const entry: HistoryEntry = {
-          kind: historyKind(state.lastPublishedHash ?? null, state.currentHash),
+          kind: corrects.length ? 'corrected' : kind,
           at: so.at,
           publishedAt: now,
           reviewer: { id: signer.id, name: signer.name, role: signer.role, slug: String(signer.slug ?? '') },
@@ -190,6 +200,17 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         req,
       })
 
+      for (const report of decision.goesLive ? (input.corrects ?? []) : []) {
+        await req.payload.update({
+          collection: 'reader-reports',
+          id: report,
+          data: { status: 'closed', outcome: 'corrected', correctionNote: note ?? null },
+          overrideAccess: true,
+          context: { workflow: 'publish' },
+          req,
+        })
+      }
+
       await notifyForAction(req, action, working, actorUser, { note, reviewerId: decision.assignReviewerId })
 
       if (writesLive) {
@@ -212,7 +233,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
 }
 
 /** The body of a workflow POST, checked: each field has one type, or the request gets a sentence. */
-function parseActionBody(body: Record<string, unknown>): { action: string; input: ActionInput } | string {
+function parseActionBody(body: Record<string, unknown>): { action: string; input: WorkflowInput } | string {
   if (typeof body.action !== 'string') return 'Say which action to take: { "action": "submit" | "sign_off" | … }.'
   if (body.note !== undefined && body.note !== null && typeof body.note !== 'string') return '"note" must be text.'
   if (body.at !== undefined && body.at !== null && typeof body.at !== 'string') return '"at" must be an ISO date and time, e.g. "2026-12-01T09:00:00Z".'
@@ -222,9 +243,15 @@ function parseActionBody(body: Record<string, unknown>): { action: string; input
     if (typeof r !== 'number' || !Number.isSafeInteger(r) || r <= 0 || r > 2_147_483_647) return '"reviewer" must be the id of a reviewer (a whole number).'
     reviewer = String(r)
   }
+  let corrects: number[] | undefined
+  if (body.corrects !== undefined && body.corrects !== null) {
+    const ok = Array.isArray(body.corrects) && body.corrects.length <= 50 && body.corrects.every((r) => Number.isSafeInteger(r) && (r as number) > 0 && (r as number) <= 2_147_483_647)
+    if (!ok) return '"corrects" must be a list of reader report ids (whole numbers).'
+    corrects = [...new Set(body.corrects as number[])]
+  }
   return {
     action: body.action,
-    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined },
+    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined, corrects },
   }
 }
 

@@ -10,6 +10,7 @@ import { admins, nobody } from '../../access'
 export const AuditLog: CollectionConfig = {
   slug: 'audit-log',
   labels: { singular: 'Audit entry', plural: 'Audit log' },
+  graphQL: { singularName: 'AuditLogEntry', pluralName: 'AuditLogEntries' },
   admin: { useAsTitle: 'summary', defaultColumns: ['createdAt', 'summary', 'actorName'], group: 'Editorial' },
   access: { read: admins, create: nobody, update: nobody, delete: nobody },
   timestamps: true,
