@@ -23,6 +23,7 @@ import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
 import { health } from './endpoints/health'
+import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
 import { seed } from './seed'
 
@@ -75,7 +76,8 @@ export default buildConfig({
         transport: nodemailer.createTransport(process.env.SMTP_URL),
       })
     : undefined,
-  graphQL: { disablePlaygroundInProduction: true },
+  // Depth and cost limits: no query may ask for an unbounded amount of work (see the file).
+  graphQL: { disablePlaygroundInProduction: true, validationRules: graphQLLimits },
   cors: [process.env.SITE_URL || 'http://localhost:3000'],
   csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
   endpoints: [health],
