@@ -34,7 +34,7 @@ try {
     u.pathname = `/runsense_lighthouse_${Date.now()}`
     await stack.startDatabase({ url: u.toString() })
     cleanups.push(() => dropDatabase(u.toString()))
-    const [cmsPort, sitePort] = [3401, 3400]
+    const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]
     const env = stack.appEnv({ databaseUrl: u.toString(), cmsPort, sitePort, secrets: stack.localSecrets(), seed: true })
     const apps = await stack.startApps({ env, cmsPort, sitePort })
     cleanups.push(apps.stop)

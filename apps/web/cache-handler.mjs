@@ -12,12 +12,24 @@
 
 /** Entries rendered this soon after their tag was revalidated may hold data read before the change. */
 const RACE_WINDOW_MS = 2000
-const MAX_ENTRIES = Number(process.env.SITE_CACHE_MAX_ENTRIES || 5000)
+const MAX_ENTRIES = Math.max(2, Number(process.env.SITE_CACHE_MAX_ENTRIES) || 5000)
+
+// Scan resistance (a segmented LRU): a new entry starts "on probation" and is kept in the
+// protected segment only once it is asked for again. Requests for addresses nobody reads twice
+// (5,000 random guide slugs, random ?page= numbers: each stores a CMS read that found nothing)
+// only ever push each other out of the probation segment, never the pages readers come back to.
+const PROBATION_MAX = Math.max(1, Math.floor(MAX_ENTRIES / 5))
+const PROTECTED_MAX = MAX_ENTRIES - PROBATION_MAX
 
 /** key → { value, lastModified, tags, cacheControl }; Map order is least recently used first. */
-const entries = new Map()
+const probation = new Map()
+const protectedEntries = new Map()
 /** tag → when it was last revalidated (ms since the epoch). */
 const revalidatedAt = new Map()
+
+const trim = (map, max) => {
+  while (map.size > max) map.delete(map.keys().next().value)
+}
 
 function tagsOf(data, ctx) {
   if (data.kind === 'FETCH') return ctx?.tags ?? []
@@ -33,14 +45,24 @@ const isExpired = (tags, lastModified) => tags.some((tag) => (revalidatedAt.get(
 
 export default class TaggedMemoryCache {
   async get(key, ctx) {
-    const entry = entries.get(key)
+    const entry = protectedEntries.get(key) ?? probation.get(key)
     if (!entry) return null
     if (isExpired([...entry.tags, ...(ctx?.softTags ?? [])], entry.lastModified)) {
-      entries.delete(key)
+      protectedEntries.delete(key)
+      probation.delete(key)
       return null
     }
-    entries.delete(key)
-    entries.set(key, entry)
+    // Asked for again: (re)joins the protected segment as its most recently used entry; the
+    // protected segment's least recently used entry goes back on probation.
+    probation.delete(key)
+    protectedEntries.delete(key)
+    protectedEntries.set(key, entry)
+    while (protectedEntries.size > PROTECTED_MAX) {
+      const [oldKey, oldEntry] = protectedEntries.entries().next().value
+      protectedEntries.delete(oldKey)
+      probation.set(oldKey, oldEntry)
+    }
+    trim(probation, PROBATION_MAX)
     return { value: entry.value, lastModified: entry.lastModified, cacheControl: entry.cacheControl }
   }
 
@@ -48,12 +70,20 @@ export default class TaggedMemoryCache {
     // null is a Pages Router "notFound": not kept, so a guide published under this address
     // shows at once (the CMS answers a missing slug cheaply).
     if (!data) {
-      entries.delete(key)
+      protectedEntries.delete(key)
+      probation.delete(key)
       return
     }
-    entries.delete(key)
-    entries.set(key, { value: data, lastModified: Date.now(), tags: tagsOf(data, ctx), cacheControl: ctx?.cacheControl })
-    while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value)
+    const entry = { value: data, lastModified: Date.now(), tags: tagsOf(data, ctx), cacheControl: ctx?.cacheControl }
+    // A page rendered again (after a revalidation) keeps its place; a new one starts on probation.
+    if (protectedEntries.has(key)) {
+      protectedEntries.delete(key)
+      protectedEntries.set(key, entry)
+      return
+    }
+    probation.delete(key)
+    probation.set(key, entry)
+    trim(probation, PROBATION_MAX)
   }
 
   async revalidateTag(tags) {

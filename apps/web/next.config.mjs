@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { securityHeaderRules } from './security-headers.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const monorepoRoot = path.resolve(here, '../..')
@@ -20,11 +21,15 @@ const nextConfig = {
   // never hear of a revalidation. Readers' pages instead say what the per-request ones say (see
   // sameForEveryone in src/lib/pageCache.ts). Not for staff previews, which stay no-store.
   async headers() {
-    return ['/guides/:slug', '/reviewers/:slug', '/topics/:slug', '/newsletter/check-your-inbox'].map((source) => ({
-      source,
-      missing: [{ type: 'cookie', key: '__prerender_bypass' }],
-      headers: [{ key: 'Cache-Control', value: 'public, max-age=0, must-revalidate' }],
-    }))
+    return [
+      ...['/guides/:slug', '/reviewers/:slug', '/topics/:slug', '/newsletter/check-your-inbox'].map((source) => ({
+        source,
+        missing: [{ type: 'cookie', key: '__prerender_bypass' }],
+        headers: [{ key: 'Cache-Control', value: 'public, max-age=0, must-revalidate' }],
+      })),
+      // CSP, framing, sniffing, referrer, permissions; HSTS over https (see the file).
+      ...securityHeaderRules(),
+    ]
   },
   async rewrites() {
     return {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Payload } from 'payload'
-import { act, createGuide, graphql, guideAt, guideData, rest, reviewerIds, type Who } from '../helpers/api'
+import { act, createGuide, graphql, guideAt, guideData, loginAs, rest, reviewerIds, type Who } from '../helpers/api'
 import { localPayload } from '../helpers/payload'
 
 const WHO: Who[] = ['anonymous', 'editor', 'editor2', 'reviewer', 'reviewer2', 'admin']
@@ -232,4 +232,101 @@ it('a new guide starts with the workflow fields at their defaults, whatever the 
   const wf = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'editor' })).body
   expect(wf.stage).toBe('draft')
   expect(wf.lastReviewedAt).toBeNull()
+})
+
+/**
+ * Readers get what the site shows and can filter or sort on nothing else: the workflow and staff
+ * fields of a published guide (who signed it off, who wrote it last, its notes, its stage) are
+ * neither in anonymous answers nor usable in `where` or `sort`, where they would answer yes/no
+ * questions about staff data (does this session id exist? which guides have staff notes?).
+ */
+describe('anonymous readers and the staff-only fields of published guides', () => {
+  const STAFF_ONLY = ['stage', 'assignedReviewer', 'lastAuthor', 'reviewFlag', 'scheduledPublish', 'overdueNotifiedAt', 'editorialNotes']
+  // What the site renders, and what anyone needs to verify the sign-off (review.json): the signed
+  // fields, the source snapshot, the review history, and the sign-off's hash, date and reviewer.
+  const RENDERED = ['title', 'slug', 'summary', 'byline', 'body', 'disclaimer', 'safety', 'topics', 'reviewer', 'lastReviewedAt', 'nextReviewDue', 'updatedAt', 'reviewIntervalMonths', 'citedSources', 'reviewHistory', 'signOff']
+  let guide: { id: number; slug: string }
+  let editorId: number
+  let sessionId: string
+
+  beforeAll(async () => {
+    guide = await guideAt('published')
+    await payload.create({ collection: 'editorial-notes', data: { article: guide.id, body: 'Staff only: check the second study.' } })
+    const { docs } = await payload.find({ collection: 'users', where: { email: { equals: 'editor@runsense.local' } }, showHiddenFields: true, depth: 0 })
+    editorId = docs[0].id as number
+    await loginAs('editor')
+    const sessions = ((await payload.findByID({ collection: 'users', id: editorId, showHiddenFields: true, depth: 0 })) as { sessions?: { id: string }[] }).sessions ?? []
+    sessionId = sessions[0]?.id ?? ''
+  })
+
+  it('staff see the workflow fields of the guide (the fixture is real)', async () => {
+    const res = await rest('GET', `/api/articles/${guide.id}?depth=0`, { as: 'editor' })
+    expect(res.status).toBe(200)
+    expect(res.body.lastAuthor).toBe(editorId)
+    expect(res.body.signOff.user).toEqual(expect.any(Number))
+    expect(res.body.stage).toBe('published')
+    expect(sessionId).not.toBe('')
+    const filtered = await rest('GET', `/api/articles?where[editorialNotes][exists]=true&where[id][equals]=${guide.id}&depth=0`, { as: 'editor' })
+    expect(filtered.status).toBe(200)
+    expect(filtered.body.docs.map((d: { id: number }) => d.id)).toEqual([guide.id])
+  })
+
+  it.each([0, 1])('anonymous reads at depth %i carry only what the site renders', async (depth) => {
+    for (const path of [`/api/articles/${guide.id}?depth=${depth}`, `/api/articles?where[id][equals]=${guide.id}&depth=${depth}`]) {
+      const res = await rest('GET', path)
+      expect(res.status).toBe(200)
+      const doc = res.body.docs ? res.body.docs[0] : res.body
+      expect(doc.id).toBe(guide.id)
+      for (const field of STAFF_ONLY) expect(doc, `${path}: ${field}`).not.toHaveProperty(field)
+      for (const field of RENDERED) expect(doc, `${path}: ${field}`).toHaveProperty(field)
+      // Of the sign-off, readers get what they can verify, not the account that clicked or the version row.
+      expect(doc.signOff.hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(doc.signOff).not.toHaveProperty('user')
+      expect(doc.signOff).not.toHaveProperty('version')
+    }
+  })
+
+  it.each([
+    ['a session id of a staff account', () => `where[lastAuthor.sessions.id][equals]=${sessionId}`],
+    ['which guides have staff notes', () => 'where[editorialNotes][exists]=true'],
+    ['the note text', () => 'where[editorialNotes.body][like]=second'],
+    ['who signed off', () => `where[signOff.user][equals]=${editorId}`],
+    ['who wrote it last', () => `where[lastAuthor][equals]=${editorId}`],
+    ["a staff account's email", () => 'where[lastAuthor.email][like]=editor'],
+    ['the workflow stage', () => 'where[stage][equals]=published'],
+    ['the assigned reviewer', () => 'where[assignedReviewer][exists]=true'],
+    ['a sort on who signed off', () => 'sort=signOff.user'],
+    ['a sort on the last author', () => 'sort=-lastAuthor'],
+    ['an or-branch hiding a staff field', () => `where[or][0][id][equals]=${guide.id}&where[or][1][signOff.user][equals]=${editorId}`],
+  ])('anonymous filter on %s is refused', async (_what, query) => {
+    const res = await rest('GET', `/api/articles?${query()}&depth=0`)
+    expect(res.status, JSON.stringify(res.body)).toBe(400)
+    expect(res.body.docs).toBeUndefined()
+  })
+
+  it('the same over GraphQL: no staff fields, no filter on them', async () => {
+    const read = await graphql(`{ Article(id: ${guide.id}) { id title signOff { user { id } reviewer { id } at hash } lastAuthor { id } stage } }`)
+    expect(read.body.data?.Article?.id).toBe(guide.id)
+    // GraphQL withholds who signed off; the signed hash and date are public, as in review.json.
+    expect(read.body.data?.Article?.signOff?.user ?? null).toBeNull()
+    expect(read.body.data?.Article?.signOff?.hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(read.body.data?.Article?.lastAuthor ?? null).toBeNull()
+    expect(read.body.data?.Article?.stage ?? null).toBeNull()
+    const filtered = await graphql(`{ Articles(where: { signOff__user: { equals: ${editorId} } }) { docs { id } } }`)
+    expect(filtered.body.data?.Articles?.docs ?? null).toBeNull()
+    expect(filtered.body.errors?.length).toBeGreaterThan(0)
+  })
+
+  it('the filters and sorts the site uses still work anonymously', async () => {
+    const guideDoc = (await rest('GET', `/api/articles/${guide.id}?depth=0`)).body
+    for (const query of [
+      `where[_status][equals]=published&where[slug][equals]=${guide.slug}&joins=false`,
+      `where[_status][equals]=published&where[reviewer][equals]=${guideDoc.reviewer}&sort=-lastReviewedAt`,
+      `where[_status][equals]=published&where[id][not_equals]=0&sort=-lastReviewedAt&select[title]=true&select[reviewer]=true`,
+    ]) {
+      const res = await rest('GET', `/api/articles?${query}&depth=1&limit=100`)
+      expect(res.status, `${query}: ${JSON.stringify(res.body)}`).toBe(200)
+      expect(res.body.docs.map((d: { id: number }) => d.id)).toContain(guide.id)
+    }
+  })
 })

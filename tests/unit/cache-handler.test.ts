@@ -73,20 +73,65 @@ describe('the site cache handler (cache-handler.mjs)', () => {
 })
 
 describe('the cache handler under memory pressure', () => {
-  it('keeps at most SITE_CACHE_MAX_ENTRIES entries, dropping the least recently used first', async () => {
+  /** A fresh copy of the module (its maps are module-level) with SITE_CACHE_MAX_ENTRIES set. */
+  async function cacheWith(maxEntries: string, load: () => Promise<{ default: new () => unknown }>) {
     vi.resetModules()
-    process.env.SITE_CACHE_MAX_ENTRIES = '3'
+    process.env.SITE_CACHE_MAX_ENTRIES = maxEntries
     try {
-      // @ts-expect-error plain JS module loaded by Next at run time
-      const { default: Small } = await import('../../apps/web/cache-handler.mjs?small')
-      const cache = new Small()
-      for (const k of ['/a', '/b', '/c']) await cache.set(k, page(['t']), {})
-      await cache.get('/a', { kind: 'PAGES' }) // /a is now the most recently used
-      await cache.set('/d', page(['t']), {})
-      const kept = await Promise.all(['/a', '/b', '/c', '/d'].map(async (k) => (await cache.get(k, { kind: 'PAGES' })) !== null))
-      expect(kept).toEqual([true, false, true, true])
+      const { default: Fresh } = await load()
+      return new Fresh()
     } finally {
       delete process.env.SITE_CACHE_MAX_ENTRIES
     }
+  }
+  const has = async (cache: any, k: string) => (await cache.get(k, { kind: 'PAGES' })) !== null
+  /** What Next does for one request of an address: look it up, and on a miss render and store it. */
+  const request = async (cache: any, k: string, value: unknown) => {
+    if (!(await cache.get(k, { kind: 'PAGES' }))) await cache.set(k, value, {})
+  }
+
+  it('keeps at most SITE_CACHE_MAX_ENTRIES entries, dropping the least recently used first', async () => {
+    const cache = await cacheWith('10', () =>
+      // @ts-expect-error plain JS module loaded by Next at run time
+      import('../../apps/web/cache-handler.mjs?small'))
+    const keys = Array.from({ length: 30 }, (_, i) => `/p${i}`)
+    for (const k of keys.slice(0, 8)) {
+      await request(cache, k, page(['t']))
+      await request(cache, k, page(['t'])) // asked for again: kept
+    }
+    for (const k of keys.slice(8)) await request(cache, k, page(['t']))
+    const kept = await Promise.all(keys.map(async (k) => (await has(cache, k)) as boolean))
+    expect(kept.filter(Boolean).length).toBeLessThanOrEqual(10)
+    expect(kept.slice(0, 8)).toEqual(Array(8).fill(true))
+    expect(kept.slice(8, 28).some(Boolean)).toBe(false)
+  })
+
+  it('5,400 requests for random slugs do not evict the pages readers come back to', async () => {
+    const cache = await cacheWith('5000', () =>
+      // @ts-expect-error plain JS module loaded by Next at run time
+      import('../../apps/web/cache-handler.mjs?flood'))
+    const real = Array.from({ length: 50 }, (_, i) => `/guides/real-${i}`)
+    for (const k of real) await request(cache, k, page([`guide:${k}`]))
+    for (const k of real) await request(cache, k, page([`guide:${k}`])) // readers came back
+    // A random slug: the page is "not found" (never kept) but the CMS read that found nothing is.
+    for (let i = 0; i < 5400; i++) {
+      const slug = `random-${i}-${Math.random().toString(36).slice(2)}`
+      await request(cache, `cms:/api/articles?slug=${slug}`, fetched())
+      await request(cache, `/guides/${slug}`, null)
+    }
+    const kept = await Promise.all(real.map((k) => has(cache, k)))
+    expect(kept.every(Boolean)).toBe(true)
+  })
+
+  it('a page asked for once can be pushed out by a flood; one asked for twice cannot', async () => {
+    const cache = await cacheWith('100', () =>
+      // @ts-expect-error plain JS module loaded by Next at run time
+      import('../../apps/web/cache-handler.mjs?once'))
+    await request(cache, '/once', page(['t']))
+    await request(cache, '/twice', page(['t']))
+    await request(cache, '/twice', page(['t']))
+    for (let i = 0; i < 500; i++) await request(cache, `/miss-${i}`, fetched())
+    expect(await has(cache, '/once')).toBe(false)
+    expect(await has(cache, '/twice')).toBe(true)
   })
 })

@@ -25,6 +25,7 @@ import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
 import { health } from './endpoints/health'
+import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
 import { seed } from './seed'
 
@@ -65,7 +66,8 @@ export default buildConfig({
   },
   db: postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
-    // Schema changes go through committed migrations only, never dev "push" (PLATFORM.md).
+    // Schema changes go through committed migrations only, never dev "push" (a database push
+    // mode touched makes a later `payload migrate` stop at an interactive prompt).
     push: false,
     migrationDir: path.resolve(dirname, 'migrations'),
     prodMigrations: migrations,
@@ -77,7 +79,8 @@ export default buildConfig({
         transport: nodemailer.createTransport(process.env.SMTP_URL),
       })
     : undefined,
-  graphQL: { disablePlaygroundInProduction: true },
+  // Depth and cost limits: no query may ask for an unbounded amount of work (see the file).
+  graphQL: { disablePlaygroundInProduction: true, validationRules: graphQLLimits },
   cors: [process.env.SITE_URL || 'http://localhost:3000'],
   csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
   endpoints: [health],

@@ -14,6 +14,8 @@ export const editors: Access = ({ req }) => isEditorUser(req.user)
 export const admins: Access = ({ req }) => isAdminUser(req.user)
 export const adminsField: FieldAccess = ({ req }) => isAdminUser(req.user)
 export const staffField: FieldAccess = ({ req }) => isStaffUser(req.user)
+/** Staff-only fields of public documents: readers neither get them nor filter or sort on them. */
+export const staffOnlyField: FieldAccess = staffField
 
 /** Staff see every article; everyone else sees only what is published. */
 export const publishedOrStaff: Access = ({ req }) =>

@@ -2,6 +2,8 @@
  * The site's half of newsletter signups: read and check what the reader sent, find their IP,
  * and pass the signup to the CMS (the only writer of subscribers) with the shared secret.
  */
+import { EMAIL_ERRORS } from '@runsense/domain/email'
+import { clientAddress, trustedHops } from '@runsense/domain/client-address'
 import { cmsUrl } from './content'
 
 export const MAX_BODY_BYTES = 4096
@@ -9,14 +11,41 @@ export const ACCEPTED_MESSAGE = 'Thanks! Check your inbox: we sent you a link to
 
 export type ParsedSignup = { email: unknown; source: unknown; honeypot: boolean }
 
-/** A sentence for the reader, and the HTTP status to answer with. */
+/**
+ * Every sentence a reader can be shown about a signup, by code. The plain form's redirect carries
+ * only the code (`/newsletter?error=tooMany`), so a crafted link cannot put its own words into
+ * our page's alert: an unknown code shows nothing.
+ */
+export const SIGNUP_ERRORS = {
+  ...EMAIL_ERRORS,
+  format: 'Please send the signup as a form or as JSON.',
+  tooLarge: 'That request is too large.',
+  notJson: 'That request is not valid JSON.',
+  notObject: 'Please send an object like {"email": "you@example.com"}.',
+  notText: 'That request is not valid text.',
+  source: 'The page you signed up from was not recognised.',
+  tooMany: 'Too many signup attempts. Please wait a little and try again.',
+  unavailable: 'Signups are unavailable for a moment. Please try again shortly.',
+  notConfigured: 'Signups are not configured on this server.',
+} as const
+export type SignupErrorCode = keyof typeof SIGNUP_ERRORS
+
+/** Our sentence for a code from a URL, or null when it is not one of ours. */
+export const signupErrorMessage = (code: unknown): string | null =>
+  typeof code === 'string' && Object.hasOwn(SIGNUP_ERRORS, code) ? SIGNUP_ERRORS[code as SignupErrorCode] : null
+
+/** The code of an email-validation sentence (from the domain package, here or via the CMS). */
+export const emailErrorCode = (sentence: unknown): SignupErrorCode =>
+  (Object.keys(EMAIL_ERRORS) as (keyof typeof EMAIL_ERRORS)[]).find((k) => EMAIL_ERRORS[k] === sentence) ?? 'invalid'
+
+/** A sentence for the reader (by code), and the HTTP status to answer with. */
 export class SignupError extends Error {
   constructor(
-    message: string,
+    readonly code: SignupErrorCode,
     readonly status = 400,
     readonly retryAfter?: number,
   ) {
-    super(message)
+    super(SIGNUP_ERRORS[code])
   }
 }
 
@@ -25,9 +54,9 @@ export async function parseSignup(request: Request): Promise<ParsedSignup> {
   const type = (request.headers.get('content-type') || '').split(';')[0].trim().toLowerCase()
   const isJson = type === 'application/json'
   const isForm = type === 'application/x-www-form-urlencoded'
-  if (!isJson && !isForm) throw new SignupError('Please send the signup as a form or as JSON.')
+  if (!isJson && !isForm) throw new SignupError('format')
   const declared = Number(request.headers.get('content-length') || 0)
-  if (declared > MAX_BODY_BYTES) throw new SignupError('That request is too large.')
+  if (declared > MAX_BODY_BYTES) throw new SignupError('tooLarge')
   const raw = await readLimited(request, MAX_BODY_BYTES)
   if (isForm) {
     const form = new URLSearchParams(raw)
@@ -37,9 +66,9 @@ export async function parseSignup(request: Request): Promise<ParsedSignup> {
   try {
     body = JSON.parse(raw)
   } catch {
-    throw new SignupError('That request is not valid JSON.')
+    throw new SignupError('notJson')
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SignupError('Please send an object like {"email": "you@example.com"}.')
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SignupError('notObject')
   const b = body as Record<string, unknown>
   return { email: b.email, source: b.source, honeypot: Boolean(b.website) }
 }
@@ -55,33 +84,34 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     size += value.byteLength
     if (size > limit) {
       await reader.cancel()
-      throw new SignupError('That request is too large.')
+      throw new SignupError('tooLarge')
     }
     chunks.push(value)
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
   } catch {
-    throw new SignupError('That request is not valid text.')
+    throw new SignupError('notText')
   }
 }
 
 /**
- * The reader's IP: from X-Forwarded-For only behind a trusted reverse proxy (TRUST_PROXY),
- * else the socket's peer address set by server.mjs, so a forged header cannot dodge a limit.
+ * The reader's IP for rate limits: the socket's peer address set by server.mjs, or behind
+ * TRUST_PROXY reverse proxies the address the outermost trusted one saw (never an entry the
+ * client wrote itself; see @runsense/domain/client-address).
  */
 export function clientIp(headers: Headers): string {
-  if (process.env.TRUST_PROXY && process.env.TRUST_PROXY !== 'false') {
-    const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  return headers.get('x-runsense-peer') || 'unknown'
+  return clientAddress({
+    forwardedFor: headers.get('x-forwarded-for'),
+    peer: headers.get('x-runsense-peer'),
+    trustedHops: trustedHops(process.env.TRUST_PROXY),
+  })
 }
 
 /** Calls one of the CMS's subscriber endpoints, server to server. */
 export async function callCms(path: 'signup' | 'confirm' | 'unsubscribe', body: Record<string, unknown>) {
   const secret = process.env.NEWSLETTER_SECRET
-  if (!secret) throw new SignupError('Signups are not configured on this server.', 503)
+  if (!secret) throw new SignupError('notConfigured', 503)
   let res: Response
   try {
     res = await fetch(`${cmsUrl()}/api/subscribers/${path}`, {
@@ -92,13 +122,13 @@ export async function callCms(path: 'signup' | 'confirm' | 'unsubscribe', body: 
       signal: AbortSignal.timeout(10_000),
     })
   } catch {
-    throw new SignupError('Signups are unavailable for a moment. Please try again shortly.', 503)
+    throw new SignupError('unavailable', 503)
   }
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>
   if (res.status === 429) {
-    throw new SignupError(String(json.error || 'Too many attempts. Please wait and try again.'), 429, Number(json.retryAfter) || 60)
+    throw new SignupError('tooMany', 429, Number(json.retryAfter) || 60)
   }
-  if (res.status === 400) throw new SignupError(String(json.error || "That doesn't look like an email address."), 400)
-  if (!res.ok) throw new SignupError('Signups are unavailable for a moment. Please try again shortly.', 503)
+  if (res.status === 400) throw new SignupError(emailErrorCode(json.error), 400)
+  if (!res.ok) throw new SignupError('unavailable', 503)
   return json
 }

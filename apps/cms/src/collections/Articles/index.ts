@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 import { STAGE_LABELS, STAGES } from '@runsense/domain/workflow'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { admins, editors, publishedOrStaff, staff } from '../../access'
+import { admins, editors, publishedOrStaff, staff, staffOnlyField } from '../../access'
 import { bodyEditor, plainEditor } from '../../editor'
 import { slugField } from '../../fields/slug'
 import { afterCommit } from '../../lib/db'
@@ -10,6 +10,8 @@ import { guardWrites, savesAreDrafts, workflowWrite } from './hooks/guardWrites'
 import { workflowGet, workflowPost } from './workflow'
 
 const serverOwned = { create: workflowWrite, update: workflowWrite }
+/** Server-owned and staff-only: readers neither see these nor filter or sort on them. */
+const staffOnly = { ...serverOwned, read: staffOnlyField }
 
 /**
  * Guides. Drafts and autosave come from Payload's versions; what readers see is only ever
@@ -110,6 +112,7 @@ export const Articles: CollectionConfig = {
       collection: 'editorial-notes',
       on: 'article',
       admin: { defaultColumns: ['createdAt', 'author', 'body'] },
+      access: { read: staffOnlyField },
     },
     {
       name: 'reviewIntervalMonths',
@@ -132,21 +135,23 @@ export const Articles: CollectionConfig = {
           index: true,
           options: STAGES.map((value) => ({ label: STAGE_LABELS[value], value })),
           admin: { readOnly: true },
-          access: serverOwned,
+          access: staffOnly,
         },
-        { name: 'assignedReviewer', type: 'relationship', relationTo: 'reviewers', index: true, admin: { readOnly: true }, access: serverOwned },
-        { name: 'lastAuthor', type: 'relationship', relationTo: 'users', admin: { readOnly: true }, access: serverOwned },
+        { name: 'assignedReviewer', type: 'relationship', relationTo: 'reviewers', index: true, admin: { readOnly: true }, access: staffOnly },
+        { name: 'lastAuthor', type: 'relationship', relationTo: 'users', admin: { readOnly: true }, access: staffOnly },
         {
           name: 'signOff',
           type: 'group',
           admin: { readOnly: true },
+          // The signed hash, its date and the reviewer are public (anyone can verify them against
+          // review.json); the account that clicked and the version row are staff-only.
           access: serverOwned,
           fields: [
-            { name: 'user', type: 'relationship', relationTo: 'users' },
+            { name: 'user', type: 'relationship', relationTo: 'users', access: { read: staffOnlyField } },
             { name: 'reviewer', type: 'relationship', relationTo: 'reviewers' },
             { name: 'at', type: 'date' },
             { name: 'hash', type: 'text' },
-            { name: 'version', type: 'text' },
+            { name: 'version', type: 'text', access: { read: staffOnlyField } },
           ],
         },
         {
@@ -177,7 +182,7 @@ export const Articles: CollectionConfig = {
           label: 'Flagged for re-review',
           type: 'group',
           admin: { readOnly: true },
-          access: serverOwned,
+          access: staffOnly,
           fields: [
             { name: 'flagged', type: 'checkbox', defaultValue: false, index: true },
             { name: 'reason', type: 'text' },
@@ -188,14 +193,14 @@ export const Articles: CollectionConfig = {
           name: 'scheduledPublish',
           type: 'group',
           admin: { readOnly: true },
-          access: serverOwned,
+          access: staffOnly,
           fields: [
             { name: 'at', type: 'date', admin: { date: { pickerAppearance: 'dayAndTime' } } },
             { name: 'by', type: 'relationship', relationTo: 'users' },
             { name: 'error', type: 'textarea' },
           ],
         },
-        { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: serverOwned },
+        { name: 'overdueNotifiedAt', type: 'date', admin: { readOnly: true, hidden: true }, access: staffOnly },
         {
           // The public record of every publication: date, kind, reviewer (name and role at the
           // time) and the publishing editor's change note. Appended by the workflow only.

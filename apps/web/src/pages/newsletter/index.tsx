@@ -1,6 +1,7 @@
 import type { GetServerSideProps } from 'next'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
+import { signupErrorMessage } from '@/lib/newsletter'
 import { sameForEveryone } from '@/lib/pageCache'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
@@ -8,10 +9,11 @@ export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
 type Props = { error: string | null; email: string | null }
 
-/** ?error=…&email=… is how the plain form (no JavaScript) comes back with a problem to fix. */
+/** ?error=<code>&email=… is how the plain form (no JavaScript) comes back with a problem to fix. */
 export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
   const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v : Array.isArray(v) ? (v[0] ?? '') : '')
-  const error = first(query.error).slice(0, 200) || null
+  // Only our own codes become our own sentences; any other text in the URL is ignored.
+  const error = signupErrorMessage(first(query.error))
   const email = first(query.email).slice(0, 254) || null
   // The same page for everyone unless it carries someone's address back to them.
   if (error || email) res.setHeader('Cache-Control', 'private, no-store')

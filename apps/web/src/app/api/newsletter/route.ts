@@ -1,6 +1,6 @@
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { SIGNUP_HEADING, SIGNUP_TEXT } from '@/components/SignupBlock'
-import { ACCEPTED_MESSAGE, SignupError, callCms, clientIp, parseSignup } from '@/lib/newsletter'
+import { ACCEPTED_MESSAGE, SignupError, callCms, clientIp, emailErrorCode, parseSignup } from '@/lib/newsletter'
 
 /**
  * POST /api/newsletter — a reader's signup, as JSON or as the plain form. The answer to a valid
@@ -17,10 +17,10 @@ export async function POST(request: Request) {
     const signup = await parseSignup(request)
     typed = typeof signup.email === 'string' ? signup.email.slice(0, 254) : ''
     if (signup.source !== undefined && signup.source !== null && (typeof signup.source !== 'string' || signup.source.length > 200)) {
-      throw new SignupError('The page you signed up from was not recognised.')
+      throw new SignupError('source')
     }
     const email = normaliseSignupEmail(signup.email)
-    if (!email.ok) throw new SignupError(email.error)
+    if (!email.ok) throw new SignupError(emailErrorCode(email.error))
     // A filled honeypot is a bot: the same answer, and nothing stored or sent.
     if (!signup.honeypot) {
       await callCms('signup', {
@@ -32,10 +32,10 @@ export async function POST(request: Request) {
     }
     return form ? redirect('/newsletter/check-your-inbox') : accepted()
   } catch (err) {
-    const e = err instanceof SignupError ? err : new SignupError('Signups are unavailable for a moment. Please try again shortly.', 503)
+    const e = err instanceof SignupError ? err : new SignupError('unavailable', 503)
     if (!(err instanceof SignupError)) console.error('signup failed', err)
     if (form) {
-      const q = new URLSearchParams({ error: e.message, ...(typed ? { email: typed } : {}) })
+      const q = new URLSearchParams({ error: e.code, ...(typed ? { email: typed } : {}) })
       return redirect(`/newsletter?${q}#signup`)
     }
     return Response.json(
