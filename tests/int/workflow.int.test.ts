@@ -185,3 +185,19 @@ describe('the seed guide', () => {
     expect(wf.history[0]).toMatchObject({ action: 'import', to: 'published' })
   })
 })
+
+describe('archive and restore', () => {
+  it('an archived live guide goes offline; an editor restores it to a draft (audited), a reviewer cannot', async () => {
+    const guide = await guideAt('published')
+    expect((await act(guide.id, 'editor', 'archive')).status).toBe(200)
+    expect(await publicGuide(guide.id)).toBeUndefined()
+    expect((await workflowOf(guide.id)).body.actions).toEqual(['restore'])
+    expect((await act(guide.id, 'reviewer', 'restore')).status).toBe(403)
+    const restored = await act(guide.id, 'editor2', 'restore')
+    expect(restored.body).toMatchObject({ stage: 'draft', from: 'archived' })
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.history.at(-1)).toMatchObject({ action: 'restore', from: 'archived', to: 'draft', actor: { name: expect.any(String) } })
+    expect(await publicGuide(guide.id)).toBeUndefined()
+    expect((await act(guide.id, 'editor', 'restore')).status).toBe(409)
+  })
+})

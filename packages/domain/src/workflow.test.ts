@@ -47,6 +47,14 @@ describe('workflow rules', () => {
     expect(availableActions(s, { ...reviewer, credentialsVerifiedUntil: null })).not.toContain('sign_off')
   })
 
+  it('lets editors restore an archived guide to a draft, and nobody else', () => {
+    const archived = base({ stage: 'archived' })
+    expect(decide(archived, editor, 'restore')).toMatchObject({ ok: true, from: 'archived', to: 'draft' })
+    expect(decide(archived, reviewer, 'restore')).toMatchObject({ ok: false, status: 403 })
+    expect(decide(base({ stage: 'draft' }), editor, 'restore')).toMatchObject({ ok: false, status: 409 })
+    expect(availableActions(archived, admin)).toEqual(['restore'])
+  })
+
   it('asks for a public change note when publishing a changed text, not for a first publication or an unchanged re-review', () => {
     const signed = (hash: string, last: string | null) =>
       base({ stage: 'approved', assignedReviewerId: 'R1', currentHash: hash, lastPublishedHash: last, signOff: { userId: 'r1', reviewerId: 'R1', at: 'x', hash, version: null } })

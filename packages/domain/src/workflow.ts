@@ -8,7 +8,7 @@
 export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
 export type Stage = (typeof STAGES)[number]
 
-export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review'] as const
+export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review', 'restore'] as const
 export type Action = (typeof ACTIONS)[number]
 
 export type Role = 'admin' | 'editor' | 'reviewer'
@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   unpublish: 'Unpublish',
   archive: 'Archive',
   start_review: 'Start re-review',
+  restore: 'Restore to draft',
 }
 
 export type Actor = {
@@ -93,6 +94,8 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   // A re-review of a live guide, with or without edits (a flagged source, a review that is due):
   // the working copy goes to editorial review while the live version stays up, untouched.
   start_review: (s) => s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested'),
+  // An archived guide comes back as a draft, offline, to go through the review again.
+  restore: (s) => s.stage === 'archived',
 }
 
 export const signOffMatches = (s: GuideState) => s.signOff !== null && s.signOff.hash === s.currentHash
@@ -133,6 +136,8 @@ function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): s
       return isEditor(a) ? null : 'Only editors and admins can schedule a guide for publishing.'
     case 'start_review':
       return isEditor(a) ? null : 'Only editors and admins can start a re-review of a guide.'
+    case 'restore':
+      return isEditor(a) ? null : 'Only editors and admins can restore an archived guide.'
   }
 }
 
@@ -186,6 +191,8 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       return { ok: true, from, to: 'archived', goesOffline: s.live }
     case 'start_review':
       return { ok: true, from, to: 'editorial_review' }
+    case 'restore':
+      return { ok: true, from, to: 'draft' }
   }
 }
 

@@ -445,6 +445,7 @@ export interface WorkflowEvent {
     | 'unpublish'
     | 'archive'
     | 'start_review'
+    | 'restore'
     | 'sign_off_voided'
     | 'returned_to_editorial_review'
     | 'import'

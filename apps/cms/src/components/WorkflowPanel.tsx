@@ -65,6 +65,8 @@ export function WorkflowPanel() {
   if (!wf) return <p className="workflow-panel__hint">Loading the review workflow…</p>
 
   async function run(action: string) {
+    // Archiving takes a live guide offline: ask first, in words.
+    if (action === 'archive' && !window.confirm(wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.')) return
     setBusy(true)
     setMessage(null)
     try {
@@ -104,7 +106,7 @@ export function WorkflowPanel() {
       <h3 id="workflow-panel-title">Review workflow</h3>
       <dl>
         <dt>Stage</dt>
-        <dd data-testid="workflow-stage">{STAGE_NAMES[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' (a reviewed version is live)' : ''}</dd>
+        <dd data-testid="workflow-stage">{STAGE_NAMES[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' · readers see the signed version' : ''}</dd>
         <dt>Assigned reviewer</dt>
         <dd>{wf.assignee ? `${wf.assignee.name}, ${wf.assignee.role}` : 'None yet'}</dd>
         <dt>Sign-off</dt>

@@ -4,6 +4,7 @@ import * as migration_20261125_140801_rate_limits from './20261125_140801_rate_l
 import * as migration_20261130_155428_signed_content from './20261130_155428_signed_content';
 import * as migration_20261130_160914_review_record from './20261130_160914_review_record';
 import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
+import * as migration_20261130_163818_restore_action from './20261130_163818_restore_action';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261130_162521_reader_reports.up,
     down: migration_20261130_162521_reader_reports.down,
-    name: '20261130_162521_reader_reports'
+    name: '20261130_162521_reader_reports',
+  },
+  {
+    up: migration_20261130_163818_restore_action.up,
+    down: migration_20261130_163818_restore_action.down,
+    name: '20261130_163818_restore_action'
   },
 ];
