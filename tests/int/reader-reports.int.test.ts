@@ -7,6 +7,7 @@ import { REPORT_ERRORS } from '@runsense/domain/reader-report'
 import { act, guideAt, rest, reviewerIds, siteUrl } from '../helpers/api'
 import { waitForMail } from '../helpers/mail'
 import { freshIp } from '../helpers/newsletter'
+import { eventually } from '../helpers/poll'
 
 const SEED = 'returning-to-running-after-an-injury'
 const send = (body: unknown, { ip = freshIp(), form = false }: { ip?: string; form?: boolean } = {}) =>
@@ -128,12 +129,14 @@ describe('from a report to a correction', () => {
     expect(live.reviewHistory.at(-1)).toMatchObject({ kind: 'corrected', note: 'Fixed the first-day distance.' })
     await waitForMail(a, (m) => /We corrected the guide: Fixed the first-day distance/.test(m.text))
 
-    const deadline = Date.now() + 10_000
-    let text = ''
-    while (Date.now() < deadline && !text.includes('Corrected on')) {
-      text = (await (await fetch(`${siteUrl()}/guides/${guide.slug}`)).text()).replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')
-      if (!text.includes('Corrected on')) await new Promise((r) => setTimeout(r, 200))
-    }
+    const text = (
+      await eventually(
+        () => fetch(`${siteUrl()}/guides/${guide.slug}`).then((r) => r.text()),
+        (h) => h.includes('Corrected on'),
+      )
+    )
+      .replace(/<!-- -->/g, '')
+      .replace(/<[^>]+>/g, '')
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
     expect(text).toContain(`Corrected on ${day}: Fixed the first-day distance. Reviewed by Raphael Crawford-Marks, Founder.`)
     // One reply each, never two.

@@ -6,20 +6,12 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { act, cmsUrl, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
+import { eventually } from '../helpers/poll'
 
 const publicGuide = async (id: number) => (await rest('GET', `/api/articles?where[id][equals]=${id}&depth=0`)).body.docs[0]
 const reviewJson = async (slug: string) => {
   const res = await fetch(`${siteUrl()}/guides/${slug}/review.json`)
   return { status: res.status, body: res.status === 200 ? await res.json() : null }
-}
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let v = await read()
-  while (!check(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200))
-    v = await read()
-  }
-  return v
 }
 
 /**

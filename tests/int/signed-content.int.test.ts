@@ -8,21 +8,12 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
 import { waitForMail } from '../helpers/mail'
+import { eventually } from '../helpers/poll'
 
 const publicGuide = async (id: number) => (await rest('GET', `/api/articles?where[id][equals]=${id}&depth=0`)).body.docs[0]
 const page = async (slug: string) => {
   const res = await fetch(`${siteUrl()}/guides/${slug}`)
   return { status: res.status, html: await res.text() }
-}
-/** Polls until `check` holds (the site hears about changes after they commit); returns the last value. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let v = await read()
-  while (!check(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200))
-    v = await read()
-  }
-  return v
 }
 
 describe('every reader-visible field of a guide is signed', () => {
