@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/lib/chromium.mjs'
 
 // Runs against the stack that scripts/test.mjs starts (SITE_URL, CMS_URL in env), in the
-// system Chromium: Playwright cannot download browsers here (PLATFORM.md).
+// system Chromium: Playwright cannot download browsers here (docs/platform.md).
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.e2e.ts',

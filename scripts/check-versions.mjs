@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails when next, react, react-dom or graphql resolve to more than one version: npm silently
-// installs a second copy when one workspace pins a version Payload refuses (PLATFORM.md).
+// installs a second copy when one workspace pins a version Payload refuses (docs/platform.md).
 import { execFileSync } from 'node:child_process'
 
 let failed = false

@@ -1,4 +1,4 @@
-// The system Chromium and the flags it needs on these machines (PLATFORM.md): no sandbox as root,
+// The system Chromium and the flags it needs on these machines (docs/platform.md): no sandbox as root,
 // no GPU, and no background networking (this network refuses it). Used by Playwright, the bench
 // and the Lighthouse script.
 export const chromiumPath = () => process.env.CHROMIUM_PATH || process.env.CHROME_PATH || '/usr/bin/chromium'

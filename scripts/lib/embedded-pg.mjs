@@ -15,7 +15,7 @@ const isAlive = (pid) => {
   }
 }
 
-/** The postgres user must reach the data folder: every parent needs o+x (PLATFORM.md). */
+/** The postgres user must reach the data folder: every parent needs o+x (docs/platform.md). */
 function checkReachable(dir) {
   let d = path.resolve(dir)
   while (d !== path.dirname(d)) {

@@ -29,7 +29,7 @@ export async function lockArticle(req: PayloadRequest, id: number | string): Pro
 
 /**
  * Runs fn once the request's transaction has committed (Payload has no after-commit hook:
- * afterChange and afterOperation run before the commit, PLATFORM.md). Without a transaction,
+ * afterChange and afterOperation run before the commit, docs/platform.md). Without a transaction,
  * runs it now. Errors are logged, never thrown into the request.
  */
 export async function afterCommit(req: PayloadRequest, fn: () => Promise<unknown>) {
