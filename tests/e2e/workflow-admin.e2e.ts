@@ -15,6 +15,7 @@ test('a full review cycle through the admin, and the site shows the new reviewer
   await expect(panelButton(page, 'Publish')).toHaveCount(0)
   await panelButton(page, 'Submit for editorial review').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Editorial review')
+  await expect(page.getByTestId('workflow-next')).toHaveText('Waiting for another editor to send it to medical review.')
   // The author may not send their own text to medical review (four eyes): no button for it.
   await expect(panelButton(page, 'Send to medical review')).toHaveCount(0)
 
@@ -31,8 +32,21 @@ test('a full review cycle through the admin, and the site shows the new reviewer
 
   await adminLogin(page, 'reviewer')
   await openGuide(page, guide.id)
-  await panelButton(page, 'Sign off').click()
+  await expect(page.getByTestId('workflow-next')).toContainText('Waiting for Raphael Crawford-Marks to sign off')
+  // The confirmation says what is signed, by whom, its fingerprint and version, and that an edit voids it.
+  const dialog = page.waitForEvent('dialog')
+  const click = panelButton(page, 'Sign off').click()
+  const confirmation = await dialog
+  const text = confirmation.message()
+  await page.screenshot({ path: 'test-results/screens/sign-off-panel.png' })
+  await confirmation.accept()
+  await click
+  expect(text).toContain(`You are signing off "${guide.title}" as Raphael Crawford-Marks`)
+  expect(text).toMatch(/title, summary, body, medical disclaimer and Safety section/)
+  expect(text).toMatch(/Fingerprint [0-9a-f]{4}…[0-9a-f]{4}, version \d+ of this guide\./)
+  expect(text).toContain('Any later edit of the text voids this sign-off.')
   await expect(page.getByTestId('workflow-stage')).toHaveText('Approved (signed off)')
+  await expect(page.getByTestId('workflow-next')).toHaveText('Signed off: ready to publish.')
   await expect(page.getByTestId('workflow-signoff')).toContainText('matches the current text')
   await expect(panelButton(page, 'Publish')).toHaveCount(0)
 
@@ -107,6 +121,7 @@ test('a re-review with no changes in the admin: editor starts it, another editor
 
   await adminLogin(page, 'reviewer')
   await openGuide(page, guide.id)
+  page.once('dialog', (d) => void d.accept())
   await panelButton(page, 'Sign off').click()
   await expect(page.getByTestId('workflow-stage')).toContainText('Approved (signed off)')
   await expect(page.getByTestId('workflow-signoff')).toContainText('matches the current text')
@@ -123,4 +138,30 @@ test('a re-review with no changes in the admin: editor starts it, another editor
   await page.goto(`/guides/${guide.slug}`)
   await expect(page.locator('.review-line')).toContainText('Reviewed by Raphael Crawford-Marks, Founder')
   await expect(page.locator('.review-history')).toContainText('Reviewed with no changes, reviewed by Raphael Crawford-Marks, Founder')
+})
+
+test('the panel follows an edit as it is saved, says the change needs a new review, and shows a request for changes as a banner', async ({ page }) => {
+  const { raphael } = await reviewerIds()
+  const guide = await createGuide('editor', { title: `Panel ${Date.now()}` })
+  for (const [who, action] of [['editor', 'submit'], ['editor2', 'send_to_medical_review'], ['reviewer', 'sign_off'], ['editor', 'publish']] as const) {
+    expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
+  }
+  await adminLogin(page, 'editor2')
+  await openGuide(page, guide.id)
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
+  await expect(panelButton(page, 'Unpublish')).toBeVisible()
+  await page.locator('#field-summary').fill('A summary changed in the admin.')
+  // Autosave (no click on Save): the panel follows and offers nothing the server would refuse.
+  await expect(page.getByTestId('workflow-next')).toHaveText('Your change needs a new review. Readers still see the signed version.', { timeout: 20_000 })
+  await expect(page.getByTestId('workflow-stage')).toContainText('Draft')
+  await expect(panelButton(page, 'Publish')).toHaveCount(0)
+  await page.screenshot({ path: 'test-results/screens/panel-after-edit.png' })
+
+  expect((await act(guide.id, 'editor2', 'submit')).status).toBe(200)
+  expect((await act(guide.id, 'editor', 'request_changes', { note: 'Cite the study for the second claim.' })).status).toBe(200)
+  await openGuide(page, guide.id)
+  const banner = page.getByTestId('workflow-changes-requested')
+  await expect(banner).toContainText('Changes requested by')
+  await expect(banner).toContainText('Cite the study for the second claim.')
+  await page.screenshot({ path: 'test-results/screens/changes-requested-banner.png' })
 })

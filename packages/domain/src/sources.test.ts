@@ -127,3 +127,11 @@ describe('citationData', () => {
     expect(citationData({ ...gabbett, id: 1 })).toEqual(citationData({ ...gabbett, id: 2 }));
   });
 });
+
+describe('citationLabel', () => {
+  it('names the first author and the year, or the title when there is no author', async () => {
+    const { citationLabel } = await import('./sources')
+    expect(citationLabel({ id: 1, authors: ['Gabbett TJ', 'Other A'], title: 'Paradox', year: 2016 })).toBe('Gabbett 2016')
+    expect(citationLabel({ id: 2, title: 'Training load and injury risk in runners', year: null })).toBe('Training load and')
+  })
+})

@@ -197,3 +197,11 @@ export function citationData(s: SourceData): CitationData {
     retracted: s.retracted === true,
   };
 }
+
+/** A short label for a citation: first author's surname and the year, e.g. "Gabbett 2016". */
+export function citationLabel(s: SourceData): string {
+  const first = authorNames(s.authors)[0]?.split(' ')[0]
+  const year = yearOf(s.year)
+  const who = first ?? (clean(s.title) ?? 'Untitled').split(' ').slice(0, 3).join(' ')
+  return year ? `${who} ${year}` : who
+}

@@ -4,7 +4,7 @@
  * per action the current user may take now — exactly the actions GET /api/articles/:id/workflow
  * lists. Every rule is enforced by the server; this only shows it and reports its answers.
  */
-import { useDocumentInfo } from '@payloadcms/ui'
+import { useAuth, useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 
@@ -20,6 +20,8 @@ type Workflow = {
   changesSinceSignOff: { section: string; parts: { text: string; change: 'added' | 'removed' | 'same' }[] }[] | null
   reviewFlag: { reason: string; at: string } | null
   scheduledPublish: { at: string | null; error: string | null } | null
+  lastAuthor: number | null
+  signing: { title: string; summary: string; hash: string; version: number; at: string; sources: { number: number; label: string }[] }
 }
 
 const LABELS: Record<string, string> = ACTION_LABELS
@@ -27,7 +29,9 @@ const STAGE_NAMES: Record<string, string> = STAGE_LABELS
 const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso))
 
 export function WorkflowPanel() {
-  const { id } = useDocumentInfo()
+  // lastUpdateTime and savedDocumentData change on every save, autosave included: the panel follows.
+  const { id, lastUpdateTime, savedDocumentData } = useDocumentInfo()
+  const { user } = useAuth()
   const [wf, setWf] = useState<Workflow | null>(null)
   const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
   const [note, setNote] = useState('')
@@ -44,7 +48,7 @@ export function WorkflowPanel() {
 
   useEffect(() => {
     void load()
-  }, [load])
+  }, [load, lastUpdateTime, savedDocumentData?.updatedAt])
   // Open reader reports about this guide: a publication can close them as corrected.
   const [reports, setReports] = useState<{ id: number; message: string; createdAt: string }[]>([])
   const [corrects, setCorrects] = useState<number[]>([])
@@ -64,7 +68,17 @@ export function WorkflowPanel() {
   if (!id) return <p className="workflow-panel__hint">Save the guide once to start its review.</p>
   if (!wf) return <p className="workflow-panel__hint">Loading the review workflow…</p>
 
+  /** What a reviewer confirms before signing: the text, its sources and its fingerprint, in words. */
+  const signOffText = (w: Workflow) =>
+    [
+      `You are signing off "${w.signing.title}" as ${user && 'name' in user ? String(user.name) : 'yourself'}, as it is now (${new Date(w.signing.at).toLocaleString('en-US', { dateStyle: 'long', timeStyle: 'short' })}):`,
+      `its title, summary, body, medical disclaimer and Safety section, byline and search description, and ${w.signing.sources.length} cited source${w.signing.sources.length === 1 ? '' : 's'}${w.signing.sources.length ? `: ${w.signing.sources.map((s) => `[${s.number}] ${s.label}`).join(', ')}` : ''}.`,
+      `Fingerprint ${w.signing.hash.slice(0, 4)}…${w.signing.hash.slice(-4)}, version ${w.signing.version} of this guide.`,
+      'Any later edit of the text voids this sign-off.',
+    ].join('\n\n')
+
   async function run(action: string) {
+    if (action === 'sign_off' && wf && !window.confirm(signOffText(wf))) return
     // Archiving takes a live guide offline: ask first, in words.
     if (action === 'archive' && !window.confirm(wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.')) return
     setBusy(true)
@@ -122,6 +136,19 @@ export function WorkflowPanel() {
           </>
         ) : null}
       </dl>
+      {nextStep(wf, user?.id === undefined ? null : Number(user.id)) ? (
+        <p className="workflow-panel__next" data-testid="workflow-next" role="status">
+          {nextStep(wf, user?.id === undefined ? null : Number(user.id))}
+        </p>
+      ) : null}
+      {wf.stage === 'changes_requested' && lastRequest(wf) ? (
+        <div className="workflow-panel__banner" data-testid="workflow-changes-requested" role="note">
+          <strong>
+            Changes requested by {lastRequest(wf)!.actor?.name ?? 'a reviewer'} on {day(lastRequest(wf)!.at)}:
+          </strong>{' '}
+          {lastRequest(wf)!.note}
+        </div>
+      ) : null}
       {wf.reviewFlag ? (
         <p className="workflow-panel__flag" role="note">
           Flagged for re-review: {wf.reviewFlag.reason}
@@ -224,6 +251,30 @@ export function WorkflowPanel() {
       ) : null}
     </section>
   )
+}
+
+const lastRequest = (w: Workflow) => [...w.history].reverse().find((h) => h.action === 'request_changes') ?? null
+
+/** One sentence: where the guide stands for readers, and who acts next. */
+function nextStep(w: Workflow, me: number | null): string | null {
+  const readers = w.live ? ' Readers still see the signed version.' : ''
+  if (w.signOff && !w.signOff.matches && (w.stage === 'draft' || w.stage === 'editorial_review')) return `Your change needs a new review.${readers}`
+  switch (w.stage) {
+    case 'editorial_review':
+      return w.lastAuthor !== null && w.lastAuthor === me
+        ? `Waiting for another editor to send it to medical review.${readers}`
+        : `Ready for an editor who did not write it to send it to medical review.${readers}`
+    case 'medical_review':
+      return `Waiting for ${w.assignee?.name ?? 'the assigned reviewer'} to sign off or request changes.${readers}`
+    case 'approved':
+      return w.signOff?.matches ? `Signed off: ready to publish.${readers}` : `The text changed after the sign-off: it needs a new review.${readers}`
+    case 'changes_requested':
+      return `Waiting for the author to make the requested changes and submit again.${readers}`
+    case 'draft':
+      return readers ? readers.trim() : null
+    default:
+      return null
+  }
 }
 
 /** Payload's own publish and unpublish buttons are replaced by the workflow: they render nothing. */

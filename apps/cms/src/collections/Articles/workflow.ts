@@ -12,7 +12,8 @@ import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { revalidateSite } from '../../lib/revalidate'
-import type { SourceData } from '@runsense/domain/sources'
+import { citationLabel, type SourceData } from '@runsense/domain/sources'
+import { numberCitations } from '@runsense/domain/citations'
 import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
 import { contentDiff } from './diff'
 import { notifyForAction } from './notifications'
@@ -304,9 +305,21 @@ export const workflowGet: Endpoint = {
         .catch(() => null)
       if (signed) changesSinceSignOff = contentDiff(signed.version as never, working as never)
     }
+    // What a sign-off now would sign, in words the reviewer can check before confirming.
+    const { numberOf, order } = numberCitations(working.body)
+    const byId = new Map(loaded.sources.map((src) => [String(src.id), src]))
+    const { totalDocs: versionCount } = await req.payload.countVersions({ collection: 'articles', where: { parent: { equals: id } }, overrideAccess: true })
     return json(200, {
       id,
       title: working.title,
+      signing: {
+        title: working.title,
+        summary: working.summary,
+        hash: state.currentHash,
+        version: versionCount,
+        at: new Date().toISOString(),
+        sources: order.map((sid) => ({ number: numberOf(sid), label: byId.has(sid) ? citationLabel(byId.get(sid) as never) : 'missing source' })),
+      },
       changesSinceSignOff,
       reviewFlag: working.reviewFlag?.flagged ? { reason: working.reviewFlag.reason, at: working.reviewFlag.at } : null,
       stage: state.stage,
