@@ -44,6 +44,9 @@ test('the desk lists what needs each person, including an overdue guide', async 
   await db.end()
 
   await adminLogin(page, 'editor2')
+  // Staff land on their desk after login.
+  await page.goto(`${cmsUrl()}/admin`)
+  await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
   await expect(page.getByTestId('desk-editorial').getByRole('link', { name: waiting.title })).toBeVisible()

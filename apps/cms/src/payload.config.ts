@@ -41,7 +41,8 @@ export default buildConfig({
     avatar: 'default',
     components: {
       beforeNavLinks: ['/components/Desk#DeskNavLink'],
-      views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
+      // Staff land on their desk (what needs them now), not Payload's generic dashboard.
+      views: { dashboard: { Component: '/components/Desk#Desk' }, desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
   collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports],
