@@ -34,11 +34,11 @@ test('a full review cycle through the admin, and the site shows the new reviewer
   await openGuide(page, guide.id)
   await expect(page.getByTestId('workflow-next')).toContainText('Waiting for Raphael Crawford-Marks to sign off')
   // The confirmation says what is signed, by whom, its fingerprint and version, and that an edit voids it.
+  await page.screenshot({ path: 'test-results/screens/sign-off-panel.png' })
   const dialog = page.waitForEvent('dialog')
   const click = panelButton(page, 'Sign off').click()
   const confirmation = await dialog
   const text = confirmation.message()
-  await page.screenshot({ path: 'test-results/screens/sign-off-panel.png' })
   await confirmation.accept()
   await click
   expect(text).toContain(`You are signing off "${guide.title}" as Raphael Crawford-Marks`)
