@@ -15,7 +15,7 @@ const isAlive = (pid) => {
   }
 }
 
-/** The postgres user must reach the data folder: every parent needs o+x (PLATFORM.md). */
+/** PostgreSQL runs as the "postgres" user when we are root: every parent of the data folder needs o+x. */
 function checkReachable(dir) {
   let d = path.resolve(dir)
   while (d !== path.dirname(d)) {

@@ -63,7 +63,8 @@ export default buildConfig({
   },
   db: postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
-    // Schema changes go through committed migrations only, never dev "push" (PLATFORM.md).
+    // Schema changes go through committed migrations only, never dev "push" (a database "push"
+    // touched makes a later `payload migrate` stop at an interactive prompt).
     push: false,
     migrationDir: path.resolve(dirname, 'migrations'),
     prodMigrations: migrations,

@@ -29,7 +29,7 @@ export async function lockArticle(req: PayloadRequest, id: number | string): Pro
 
 /**
  * Runs fn once the request's transaction has committed (Payload has no after-commit hook:
- * afterChange and afterOperation run before the commit, PLATFORM.md). Without a transaction,
+ * afterChange and afterOperation run before the commit). Without a transaction,
  * runs it now. Errors are logged, never thrown into the request.
  */
 export async function afterCommit(req: PayloadRequest, fn: () => Promise<unknown>) {
@@ -56,9 +56,10 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
     if (owns) {
       // Payload 3.90's commitTransaction reports success even when COMMIT fails (the error is
       // swallowed in the adapter's beginTransaction): a signup could be answered 202 and lost
-      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request;
-      // the adapter's own COMMIT afterwards is then a harmless no-op.
-      await execute(req, sql`commit`)
+      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request.
+      // AND CHAIN opens an empty transaction at once, which the adapter's own COMMIT then closes
+      // (a bare COMMIT would leave it none: "WARNING: there is no transaction in progress").
+      await execute(req, sql`commit and chain`)
       await commitTransaction(req)
     }
     return result
