@@ -22,6 +22,8 @@ import { NewsletterStats } from './globals/NewsletterStats'
 import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
+import { startJobLeases, withLease } from './jobs/lease'
+import { jobSettings, smtpSettings } from './jobs/settings'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
 import { seed } from './seed'
@@ -45,7 +47,8 @@ export default buildConfig({
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask],
+    // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -53,8 +56,9 @@ export default buildConfig({
       ...defaultJobsCollection,
       access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
-    // The CMS process runs queued jobs every second (emails leave within ~1 s, retried on failure).
-    autoRun: [{ cron: '* * * * * *', limit: 50, queue: 'default' }],
+    // The CMS process runs queued jobs every second, JOBS_BATCH_SIZE at a time in parallel (emails
+    // leave within ~1 s, retried on failure); a batch lasts at most the SMTP timeouts below.
+    autoRun: [{ cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' }],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
@@ -73,7 +77,15 @@ export default buildConfig({
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',
         defaultFromName: 'Runsense',
-        transport: nodemailer.createTransport(process.env.SMTP_URL),
+        // Bounded waits: a hung SMTP server fails a send within seconds (nodemailer's defaults are
+        // 2 min to connect, 30 s for the greeting and 10 min of socket silence), so a batch of
+        // jobs never stalls the queue; the failed sends are retried with backoff.
+        transport: nodemailer.createTransport({
+          url: process.env.SMTP_URL,
+          connectionTimeout: smtpSettings.connectionTimeoutMs,
+          greetingTimeout: smtpSettings.greetingTimeoutMs,
+          socketTimeout: smtpSettings.socketTimeoutMs,
+        }),
       })
     : undefined,
   graphQL: { disablePlaygroundInProduction: true },
@@ -86,6 +98,7 @@ export default buildConfig({
     const pool = (payload.db as unknown as { pool?: { on: (e: 'error', fn: (err: Error) => void) => void } }).pool
     pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
+    if (process.env.JOBS_AUTORUN !== 'false') startJobLeases(payload)
   },
   plugins: [
     // Search-engine title and description per guide; outside the reviewed content (not hashed).

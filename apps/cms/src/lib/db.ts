@@ -1,4 +1,4 @@
-import type { PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { commitTransaction, initTransaction, killTransaction } from 'payload'
 
@@ -7,6 +7,11 @@ type Session = { db: { execute: (q: SQL) => Promise<{ rows: Record<string, unkno
 type Adapter = { sessions: Record<string, Session>; drizzle: Session['db'] }
 
 const adapterOf = (req: PayloadRequest) => req.payload.db as unknown as Adapter
+
+/** Runs raw SQL on its own (autocommit), never inside a request's transaction: for records that must stick whatever the caller's transaction does. */
+export async function executeNow(payload: Payload, query: SQL) {
+  return (await (payload.db as unknown as Adapter).drizzle.execute(query)).rows
+}
 
 /** Runs raw SQL in the request's transaction when there is one (so locks and reads share it). */
 export async function execute(req: PayloadRequest, query: SQL) {
