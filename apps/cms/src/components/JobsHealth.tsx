@@ -44,10 +44,13 @@ function JobList({ id, title, empty, jobs }: { id: string; title: string; empty:
 
 export async function JobsHealth({ payload }: { payload: Payload }) {
   const lease = jobSettings.leaseMs / 1000
-  const select = sql`select id, task_slug, total_tried::int, error->>'message' as error, updated_at, wait_until, input->>'to' as recipient from payload_jobs`
+  // Payload writes a retryable failure's error only into the job's log; the job's own `error` holds final ones (and ours, lease expiries).
+  const select = sql`select id, task_slug, total_tried::int, updated_at, wait_until, input->>'to' as recipient,
+      coalesce((select l.error->>'message' from payload_jobs_log l where l._parent_id = j.id and l.state = 'failed' order by l.completed_at desc limit 1), error->>'message') as error
+    from payload_jobs j`
   const [stuck, failing, dead, resends] = (await Promise.all([
     executeNow(payload, sql`${select} where processing and completed_at is null and updated_at < now() - make_interval(secs => ${lease}) order by updated_at limit 50`),
-    executeNow(payload, sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and error is not null order by updated_at desc limit 50`),
+    executeNow(payload, sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and (total_tried > 0 or error is not null) order by updated_at desc limit 50`),
     executeNow(payload, sql`${select} where has_error order by updated_at desc limit 50`),
     executeNow(payload, sql`select coalesce(sum(resends_after_crash), 0)::int as n, count(*) filter (where state = 'sent')::int as sent from email_deliveries where created_at > now() - interval '7 days'`),
   ])) as [JobRow[], JobRow[], JobRow[], { n: number; sent: number }[]]
