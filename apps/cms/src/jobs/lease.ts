@@ -10,6 +10,8 @@
  *   `meta.leaseExpiries` and saying so in `error`; after JOBS_MAX_LEASE_EXPIRIES the job is dead
  *   (`has_error`), so a job that kills its worker cannot loop forever.
  *
+ * Completed jobs a dead worker did not get to delete are deleted too.
+ *
  * Generic: every task wrapped with `withLease` (every task in payload.config.ts) is covered; what a
  * repeat means for each kind is written beside the kind (and in the README).
  */
@@ -78,6 +80,15 @@ export async function recoverExpiredLeases(payload: Payload, { leaseMs = jobSett
   return rows
 }
 
+/**
+ * With deleteJobOnComplete, Payload deletes a batch's completed jobs once the whole batch is done:
+ * a worker that dies in between leaves completed jobs behind for good. Delete them here.
+ */
+async function deleteLeftoverCompletedJobs(payload: Payload) {
+  if (!payload.config.jobs.deleteJobOnComplete) return
+  await executeNow(payload, sql`delete from payload_jobs where completed_at is not null and completed_at < now() - make_interval(secs => ${jobSettings.leaseMs / 1000})`)
+}
+
 let timer: ReturnType<typeof setInterval> | undefined
 
 /** Starts heartbeat and recovery in this process (only where jobs run). Idempotent. */
@@ -87,6 +98,7 @@ export function startJobLeases(payload: Payload) {
     try {
       await heartbeat(payload)
       await recoverExpiredLeases(payload)
+      await deleteLeftoverCompletedJobs(payload)
     } catch (err) {
       // The database may be away for a moment; the next tick tries again.
       payload.logger.warn(`job lease check failed: ${(err as Error).message}`)

@@ -1,6 +1,5 @@
+import type { Pool, PoolClient } from 'pg'
 import type { Payload, TaskConfig } from 'payload'
-import { sql } from '@payloadcms/db-postgres'
-import { executeNow } from '../lib/db'
 import { jobSettings } from './settings'
 
 /**
@@ -29,7 +28,7 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
   handler: async ({ input, job, req }) => {
     // The job's id and creation time name this email for good (ids alone could repeat after a reset).
     const key = `job:${job.id}:${new Date(job.createdAt).getTime()}`
-    const claim = await claimDelivery(req.payload, key, { jobId: Number(job.id), kind: input.kind ?? null, to: input.to })
+    const claim = await claimDelivery(req.payload, key, { jobId: Number(job.id), kind: (input.kind as string | undefined) ?? null, to: input.to })
     if (claim === 'sent') return { output: { alreadySent: true } }
     if (claim === 'busy') throw new Error('Another worker is sending this email right now; it will be checked again.')
     try {
@@ -40,12 +39,12 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
         headers: (input.headers as Record<string, string> | undefined) ?? undefined,
       })
     } catch (err) {
-      await executeNow(req.payload, sql`update email_deliveries set state = 'failed', last_error = ${String((err as Error).message).slice(0, 500)} where key = ${key}`).catch(() => {})
+      await record(req.payload, `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(() => {})
       throw err
     }
-    await executeNow(req.payload, sql`update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = ${key}`)
+    await record(req.payload, `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])
     // Records of emails long sent protect nothing any more (their jobs are gone): drop them now and then.
-    if (Math.random() < 0.01) await executeNow(req.payload, sql`delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`).catch(() => {})
+    if (Math.random() < 0.01) await record(req.payload, `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
     return { output: {} }
   },
 }
@@ -56,23 +55,61 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
  * worker died mid-send: sending again is right (it may not have left) and is counted.
  */
 async function claimDelivery(payload: Payload, key: string, { jobId, kind, to }: { jobId: number; kind: string | null; to: string }) {
-  const leaseSeconds = jobSettings.leaseMs / 1000
-  const claimed = await executeNow(
+  const claimed = await record(
     payload,
-    sql`insert into email_deliveries as d (key, job_id, kind, recipient, state, attempts, claimed_until)
-        values (${key}, ${jobId}, ${kind}, ${to}, 'sending', 1, now() + make_interval(secs => ${leaseSeconds}))
-        on conflict (key) do update set
-          state = 'sending',
-          attempts = d.attempts + 1,
-          resends_after_crash = d.resends_after_crash + (d.state = 'sending')::int,
-          claimed_until = excluded.claimed_until
-        where d.state = 'failed' or (d.state = 'sending' and d.claimed_until < now())
-        returning d.resends_after_crash`,
+    `insert into email_deliveries as d (key, job_id, kind, recipient, state, attempts, claimed_until)
+     values ($1, $2, $3, $4, 'sending', 1, now() + make_interval(secs => $5))
+     on conflict (key) do update set
+       state = 'sending',
+       attempts = d.attempts + 1,
+       resends_after_crash = d.resends_after_crash + (d.state = 'sending')::int,
+       claimed_until = excluded.claimed_until
+     where d.state = 'failed' or (d.state = 'sending' and d.claimed_until < now())
+     returning d.resends_after_crash`,
+    [key, jobId, kind, to, jobSettings.leaseMs / 1000],
   )
   if (claimed.length) {
     if (Number(claimed[0].resends_after_crash) > 0) payload.logger.warn(`email ${key} to ${to}: its last send was cut off by a crash; sending again (may be a duplicate)`)
     return 'send' as const
   }
-  const [row] = await executeNow(payload, sql`select state from email_deliveries where key = ${key}`)
+  const [row] = await record(payload, `select state from email_deliveries where key = $1`, [key])
   return row?.state === 'sent' ? ('sent' as const) : ('busy' as const)
+}
+
+/**
+ * The delivery records go through one connection held for them alone, outside any transaction:
+ * "sent" must be written the moment SMTP has accepted the email, not after waiting for a pooled
+ * connection behind other jobs' transactions (that wait is the window in which a crash causes a
+ * duplicate). A broken connection is dropped and the next record opens a new one.
+ */
+let held: Promise<PoolClient> | null = null
+async function record(payload: Payload, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+  if (!held) {
+    const pool = (payload.db as unknown as { pool: Pool }).pool
+    const connecting = pool.connect().then((client) => {
+      client.on('error', () => drop(connecting, client))
+      return client
+    })
+    connecting.catch(() => {
+      if (held === connecting) held = null
+    })
+    held = connecting
+  }
+  const mine = held
+  const client = await mine
+  try {
+    return (await client.query(text, values)).rows
+  } catch (err) {
+    // A statement error (no SQLSTATE means the connection itself failed) leaves the connection usable.
+    if (!(err as { code?: string }).code) drop(mine, client)
+    throw err
+  }
+}
+
+function drop(which: Promise<PoolClient>, client: PoolClient) {
+  if (held !== which) return
+  held = null
+  try {
+    client.release(true)
+  } catch {}
 }
