@@ -33,18 +33,21 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
     if (claim === 'busy') throw new Error('Another worker is sending this email right now; it will be checked again.')
     try {
       await req.payload.sendEmail({
+        // The same Message-ID on every attempt: a resend after a crash is recognisably the same
+        // email (many mailbox providers show it once).
+        messageId: `<${key.replace(/:/g, '.')}@${(process.env.EMAIL_FROM || 'guides@runsense.local').split('@')[1] || 'runsense.local'}>`,
         to: input.to,
         subject: input.subject,
         text: input.text,
         headers: (input.headers as Record<string, string> | undefined) ?? undefined,
       })
     } catch (err) {
-      await record(req.payload, `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(() => {})
+      await record(req.payload, 'done', `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(() => {})
       throw err
     }
-    await record(req.payload, `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])
+    await record(req.payload, 'done', `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])
     // Records of emails long sent protect nothing any more (their jobs are gone): drop them now and then.
-    if (Math.random() < 0.01) await record(req.payload, `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
+    if (Math.random() < 0.01) await record(req.payload, 'claim', `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
     return { output: {} }
   },
 }
@@ -57,6 +60,7 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
 async function claimDelivery(payload: Payload, key: string, { jobId, kind, to }: { jobId: number; kind: string | null; to: string }) {
   const claimed = await record(
     payload,
+    'claim',
     `insert into email_deliveries as d (key, job_id, kind, recipient, state, attempts, claimed_until)
      values ($1, $2, $3, $4, 'sending', 1, now() + make_interval(secs => $5))
      on conflict (key) do update set
@@ -72,43 +76,45 @@ async function claimDelivery(payload: Payload, key: string, { jobId, kind, to }:
     if (Number(claimed[0].resends_after_crash) > 0) payload.logger.warn(`email ${key} to ${to}: its last send was cut off by a crash; sending again (may be a duplicate)`)
     return 'send' as const
   }
-  const [row] = await record(payload, `select state from email_deliveries where key = $1`, [key])
+  const [row] = await record(payload, 'claim', `select state from email_deliveries where key = $1`, [key])
   return row?.state === 'sent' ? ('sent' as const) : ('busy' as const)
 }
 
 /**
- * The delivery records go through one connection held for them alone, outside any transaction:
+ * The delivery records go through two connections held for them alone, outside any transaction:
  * "sent" must be written the moment SMTP has accepted the email, not after waiting for a pooled
- * connection behind other jobs' transactions (that wait is the window in which a crash causes a
- * duplicate). A broken connection is dropped and the next record opens a new one.
+ * connection behind other jobs' transactions, nor behind the claims of a batch starting (that
+ * wait is the window in which a crash causes a duplicate). So claims and outcomes each have their
+ * own lane. A broken connection is dropped and the next record opens a new one.
  */
-let held: Promise<PoolClient> | null = null
-async function record(payload: Payload, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
-  if (!held) {
+type Lane = 'claim' | 'done'
+const held: Record<Lane, Promise<PoolClient> | null> = { claim: null, done: null }
+async function record(payload: Payload, lane: Lane, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+  if (!held[lane]) {
     const pool = (payload.db as unknown as { pool: Pool }).pool
     const connecting = pool.connect().then((client) => {
-      client.on('error', () => drop(connecting, client))
+      client.on('error', () => drop(lane, connecting, client))
       return client
     })
     connecting.catch(() => {
-      if (held === connecting) held = null
+      if (held[lane] === connecting) held[lane] = null
     })
-    held = connecting
+    held[lane] = connecting
   }
-  const mine = held
+  const mine = held[lane]!
   const client = await mine
   try {
     return (await client.query(text, values)).rows
   } catch (err) {
-    // A statement error (no SQLSTATE means the connection itself failed) leaves the connection usable.
-    if (!(err as { code?: string }).code) drop(mine, client)
+    // A statement error (with a SQLSTATE) leaves the connection usable; anything else drops it.
+    if (!(err as { code?: string }).code) drop(lane, mine, client)
     throw err
   }
 }
 
-function drop(which: Promise<PoolClient>, client: PoolClient) {
-  if (held !== which) return
-  held = null
+function drop(lane: Lane, which: Promise<PoolClient>, client: PoolClient) {
+  if (held[lane] !== which) return
+  held[lane] = null
   try {
     client.release(true)
   } catch {}
