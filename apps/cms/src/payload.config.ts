@@ -2,7 +2,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
-import nodemailer from 'nodemailer'
 import { buildConfig } from 'payload'
 
 import { seoPlugin } from '@payloadcms/plugin-seo'
@@ -23,7 +22,8 @@ import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
-import { jobSettings, smtpSettings } from './jobs/settings'
+import { jobSettings } from './jobs/settings'
+import { smtpTransport } from './lib/smtp'
 import { health } from './endpoints/health'
 import { migrations } from './migrations'
 import { seed } from './seed'
@@ -77,15 +77,8 @@ export default buildConfig({
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',
         defaultFromName: 'Runsense',
-        // Bounded waits: a hung SMTP server fails a send within seconds (nodemailer's defaults are
-        // 2 min to connect, 30 s for the greeting and 10 min of socket silence), so a batch of
-        // jobs never stalls the queue; the failed sends are retried with backoff.
-        transport: nodemailer.createTransport({
-          url: process.env.SMTP_URL,
-          connectionTimeout: smtpSettings.connectionTimeoutMs,
-          greetingTimeout: smtpSettings.greetingTimeoutMs,
-          socketTimeout: smtpSettings.socketTimeoutMs,
-        }),
+        // Waits of seconds, not minutes: a hung SMTP server never stalls the queue (lib/smtp.ts).
+        transport: smtpTransport(process.env.SMTP_URL),
       })
     : undefined,
   graphQL: { disablePlaygroundInProduction: true },
