@@ -84,7 +84,7 @@ async function stopServerOn(dataDir) {
   if (pid && isAlive(pid) && cmd.includes('postgres') && cmd.includes(path.resolve(dataDir))) await stopPid(pid)
 }
 
-export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense' }) {
+export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense', serverLog }) {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   checkReachable(dataDir)
   await recoverStaleServer(dataDir, log)
@@ -101,7 +101,13 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
     password: 'postgres',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: (m) => pgLog.push(String(m)),
+    // The server's own log: the last lines are kept for a start failure's message (not all: a
+    // long run would grow without bound); `serverLog` gets every line (the fault tests read it).
+    onLog: (m) => {
+      pgLog.push(String(m))
+      if (pgLog.length > 100) pgLog.shift()
+      serverLog?.(String(m))
+    },
     onError: (m) => pgLog.push(String(m?.message ?? m)),
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
   })

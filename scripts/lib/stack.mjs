@@ -33,13 +33,13 @@ export function localSecrets() {
 }
 
 /** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log }) {
+export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log, serverLog }) {
   if (url) {
     await ensureDatabase(url)
     return { url, embedded: false, stop: async () => {} }
   }
   const pgPort = Number(port || process.env.EMBEDDED_PG_PORT || 54329)
-  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log })
+  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log, serverLog })
   return { url: pg.url, embedded: true, stop: pg.stop }
 }
 

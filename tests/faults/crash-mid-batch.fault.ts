@@ -63,6 +63,8 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     const answers = await signupAll(Array.from({ length: 120 }, (_, i) => `${prefix}${i}@example.com`))
     const accepted = answers.filter((a) => a.status === 202).map((a) => a.email)
     expect(accepted.length, 'the CMS and Postgres are fine: every signup is accepted').toBe(120)
+    // Each signup commits once: no "WARNING: there is no transaction in progress" from a second COMMIT.
+    expect(s.pgLog.filter((l) => /no transaction in progress/.test(l)).length, 'warnings in the PostgreSQL log').toBe(0)
 
     // The queue runner claims a batch; its sends hang on the frozen SMTP server. Kill it then.
     const claimed = await until('a batch of sendEmail jobs claimed and hanging', async () => {

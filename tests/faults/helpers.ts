@@ -130,6 +130,8 @@ export class FaultStack {
   web?: Proc
   env: Record<string, string | undefined> = {}
   databaseUrl = ''
+  /** Every line PostgreSQL has logged (warnings and errors) since this stack started it. */
+  pgLog: string[] = []
 
   constructor(readonly name: string) {}
 
@@ -170,7 +172,7 @@ export class FaultStack {
 
   async startPostgres() {
     // url '' (not undefined): always the embedded server, whatever DATABASE_URL says.
-    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet })
+    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
     record(postmasterPid(config.pgDir), 'postgres')
   }
 
