@@ -54,6 +54,14 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     const duplicates = [...final.entries()].filter(([, n]) => n > 1).map(([a, n]) => `${a} ×${n}`)
     const extra = [...final.values()].reduce((sum, n) => sum + n - 1, 0)
     const counted = await resendsTo(prefix)
+    // How long a send takes from its claim to its "sent" record: the window a crash can fall into.
+    const [took] = await s.query<{ p50: number; max: number }>(
+      `select percentile_cont(0.5) within group (order by ms)::int as p50, max(ms)::int as max from (
+         select extract(epoch from (sent_at - (claimed_until - make_interval(secs => $2)))) * 1000 as ms
+         from email_deliveries where recipient like $1 and state = 'sent') t`,
+      [`${prefix}%`, LEASE_SECONDS],
+    )
+    console.log(`a send took ${took.p50} ms (median), ${took.max} ms (max) from its claim to its "sent" record`)
     return { drainedIn, duplicates, extra, counted, missing: accepted.filter((a) => !final.has(a)) }
   }
 
