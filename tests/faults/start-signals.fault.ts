@@ -205,7 +205,7 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
     }
   })
 
-  it('a SIGKILLed CMS comes back by itself while cached pages keep answering 200; after an outside PostgreSQL restart, Ctrl-C stops cleanly', async () => {
+  it('a SIGKILLed CMS (and mail catcher) comes back by itself while cached pages keep answering 200; after an outside PostgreSQL restart, Ctrl-C stops cleanly', async () => {
     if (fs.existsSync(keptPgDir)) fs.rmSync(defaultPgDir, { recursive: true, force: true })
     else if (fs.existsSync(defaultPgDir)) fs.renameSync(defaultPgDir, keptPgDir)
     run = new Start()
@@ -235,6 +235,14 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
     expect(run.out).toMatch(/The CMS stopped unexpectedly \(SIGKILL\); restarting it/)
     await until('start.mjs to say the CMS is back', async () => run!.out.includes('The CMS is back'), { timeoutMs: 10_000 })
     expect(run.exit, 'start.mjs is still running').toBeNull()
+
+    // The mail catcher dies too: it comes back by itself, its inbox answering again.
+    const maildev = tree.find((p) => p.ppid === run!.child.pid && p.cmd.includes('maildev'))
+    expect(maildev, describeTree(tree)).toBeDefined()
+    process.kill(maildev!.pid, 'SIGKILL')
+    await until('start.mjs to say the mail catcher is back', async () => run!.out.includes('The mail catcher is back'), { timeoutMs: 30_000 })
+    expect(run.out).toMatch(/The mail catcher stopped unexpectedly \(SIGKILL\); restarting it/)
+    expect((await request(`http://127.0.0.1:${config.mailWebPort}/api/email`, {}, 5_000)).status, 'its inbox answers').toBe(200)
 
     // (e) Someone restarts PostgreSQL from outside npm start.
     const before = postmasterPid(defaultPgDir)
