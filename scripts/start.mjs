@@ -26,6 +26,7 @@ let stopping = false
 async function shutdown(code) {
   if (stopping) return
   stopping = true
+  stack.stopSupervising()
   say('Stopping…')
   for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(e.message))
   say('Stopped cleanly.')

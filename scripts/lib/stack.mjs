@@ -136,6 +136,12 @@ export function startProcess(name, cmd, args, { cwd, env }) {
   }
 }
 
+let shuttingDown = false
+/** From now on no supervised part is restarted: the whole stack is stopping. */
+export function stopSupervising() {
+  shuttingDown = true
+}
+
 /**
  * Keeps a long-running part up (`npm start`): when it exits without being asked to, it is started
  * again after a backoff (1 s, doubling up to 30 s; back to 1 s once it has run for a minute), and
@@ -150,13 +156,16 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
   let timer = null
   let restarts = 0
   const watch = (proc) =>
-    proc.child.once('exit', (code, signal) => {
-      if (stopping || proc !== current) return
+    proc.child.once('exit', async (code, signal) => {
+      // A Ctrl-C in a terminal reaches the whole process group: the children may exit a moment
+      // before our own handler starts the shutdown. Look again after that moment.
+      await new Promise((r) => setTimeout(r, 300))
+      if (stopping || shuttingDown || proc !== current) return
       if (Date.now() - startedAt > stableMs) backoff = minBackoffMs
       log(`The ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting it in ${backoff / 1000} s. Its log: ${proc.logFile}`)
       timer = setTimeout(() => {
         timer = null
-        if (stopping) return
+        if (stopping || shuttingDown) return
         restarts++
         startedAt = Date.now()
         current = launch()
