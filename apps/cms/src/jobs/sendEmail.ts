@@ -85,7 +85,8 @@ async function claimDelivery(payload: Payload, key: string, { jobId, kind, to }:
  * "sent" must be written the moment SMTP has accepted the email, not after waiting for a pooled
  * connection behind other jobs' transactions, nor behind the claims of a batch starting (that
  * wait is the window in which a crash causes a duplicate). So claims and outcomes each have their
- * own lane. A broken connection is dropped and the next record opens a new one.
+ * own lane. A broken connection is dropped and the next record opens a new one. (They are two of
+ * the Payload pool's connections, held while the process runs.)
  */
 type Lane = 'claim' | 'done'
 const held: Record<Lane, Promise<PoolClient> | null> = { claim: null, done: null }
