@@ -26,6 +26,7 @@ let stopping = false
 async function shutdown(code) {
   if (stopping) return
   stopping = true
+  stack.stopSupervising()
   say('Stopping…')
   for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(e.message))
   say('Stopped cleanly.')
@@ -57,7 +58,7 @@ try {
   let smtpUrl = process.env.SMTP_URL
   let mailInbox = null
   if (!smtpUrl) {
-    const catcher = await startMailCatcher({ log: say })
+    const catcher = await startMailCatcher({ log: say, restartOnCrash: true })
     cleanups.push(catcher.stop)
     smtpUrl = catcher.smtpUrl
     mailInbox = catcher.webUrl
@@ -68,7 +69,8 @@ try {
     say('Applying migrations…')
     await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(root, 'apps/cms'), env, label: 'payload migrate' })
   }
-  const apps = await stack.startApps({ env, cmsPort, sitePort, dev, log: say })
+  // A crashed CMS, site or mail catcher is restarted with backoff (and logged); Ctrl-C stops all.
+  const apps = await stack.startApps({ env, cmsPort, sitePort, dev, log: say, restartOnCrash: true })
   cleanups.push(apps.stop)
 
   const password = process.env.SEED_PASSWORD ? '(the SEED_PASSWORD you set)' : 'runsense-demo-2026'
@@ -90,14 +92,6 @@ try {
 
   Logs in .runsense/logs/. Press Ctrl-C to stop.
 `)
-  const exitedEarly = (name) => () => {
-    if (!stopping) {
-      console.error(`The ${name} stopped unexpectedly; see .runsense/logs/${name}.log.`)
-      shutdown(1)
-    }
-  }
-  apps.cms.child.on('exit', exitedEarly('cms'))
-  apps.web.child.on('exit', exitedEarly('web'))
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)
   await shutdown(1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:faults`: tests that break real parts on purpose — Postgres stopped under load,
-// SMTP down while emails are queued, the CMS gone while the site serves, `npm start` killed.
+// SMTP down or hung while emails are queued, the CMS gone, frozen or SIGKILLed mid-batch while
+// the site serves, `npm start` killed, and its CMS, mail catcher and Postgres broken under it.
 // Builds the apps (turbo, cached), then runs the `faults` vitest project. Each test file starts
 // and stops the stack it breaks itself (tests/faults/helpers.ts), always on its own ports and its
 // own embedded PostgreSQL, so it never collides with `npm start` or `npm test`:

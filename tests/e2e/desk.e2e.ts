@@ -76,3 +76,31 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
   await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
 })
 
+
+test('admins see failed jobs with their last error on the desk; editors do not see the jobs at all', async ({ page }) => {
+  // A job that failed for good (as after its last retry): only an admin may see it (jobs hold email addresses).
+  const message = `Desk test: the SMTP server refused the message ${Date.now()}`
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
+  await db.connect()
+  const [{ id }] = (
+    await db.query(
+      `insert into payload_jobs (input, task_slug, queue, has_error, error, total_tried, processing)
+       values ($1, 'sendEmail', 'default', true, $2, 12, false) returning id`,
+      [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent' }, { message }],
+    )
+  ).rows
+  await db.end()
+
+  await adminLogin(page, 'admin')
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  const dead = page.getByTestId('desk-jobs-dead').getByRole('listitem').filter({ hasText: `Job ${id} ` })
+  await expect(dead).toContainText('desk-dead-job@example.com')
+  await expect(dead).toContainText(message)
+  await expect(page.getByTestId('desk-jobs')).toContainText('sent again after a crash')
+
+  await adminLogin(page, 'editor2')
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
+  await expect(page.getByTestId('desk-jobs')).toHaveCount(0)
+  await expect(page.getByText(message)).toHaveCount(0)
+})

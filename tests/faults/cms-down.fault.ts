@@ -1,6 +1,9 @@
 /**
  * The CMS process stops while the site serves. Published pages the site has cached keep being
  * served; signups answer 503 with a sentence; nothing is half-written; the CMS comes back.
+ * Then the CMS freezes (SIGSTOP: its port accepts, nothing answers): pages the site has not
+ * cached answer the readable 503 within 1.5 s (CMS_READ_TIMEOUT_MS), cached ones keep answering,
+ * and a signup that may have been stored is told to check the inbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FaultStack, GUIDE, cmsUrl, freshIp, h1Of, isSentence, request, signup, siteUrl, titleOf, until } from './helpers'
@@ -88,5 +91,38 @@ describe('CMS down while the site serves', () => {
     // And signups work again.
     expect((await signup(`${tag}-after@example.com`)).status).toBe(202)
     expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
+  })
+
+  it('a frozen CMS: uncached pages answer the 503 within 1.5 s, cached ones keep answering, a signup is told to check the inbox', async () => {
+    const email = `${tag}-frozen@example.com`
+    s.freezeCms()
+    let signupAnswer: Awaited<ReturnType<typeof signup>>
+    try {
+      // Pages no reader has asked for since the CMS came back: nothing cached for them.
+      for (const path of ['/reviewers/raphael-crawford-marks', '/topics/injury-and-comebacks', '/reviewers/demo-reviewer']) {
+        const res = await request(`${siteUrl}${path}`, {}, 20_000)
+        const ms = res.endedAt - res.startedAt
+        console.log(`${path} with the CMS frozen: ${res.status || res.error} in ${ms} ms`)
+        expect({ path, status: res.status, saysUnavailable: res.text.includes('unavailable for a moment') }).toEqual({ path, status: 503, saysUnavailable: true })
+        expect(ms, `${path} answered within 1.5 s`).toBeLessThanOrEqual(1500)
+      }
+      for (const path of [GUIDE, '/']) {
+        const res = await request(`${siteUrl}${path}`, {}, 5_000)
+        expect(res.status, `${path} (cached) with the CMS frozen`).toBe(200)
+        expect(res.endedAt - res.startedAt).toBeLessThanOrEqual(1500)
+      }
+      // The signup reaches the frozen CMS and waits; the site gives up on it before the CMS answers.
+      signupAnswer = await signup(email, { timeoutMs: 30_000 })
+    } finally {
+      s.thawCms()
+    }
+    expect(signupAnswer.status, signupAnswer.error ?? signupAnswer.text).toBe(503)
+    expect(isSentence(signupAnswer.json?.error), signupAnswer.json?.error).toBe(true)
+    expect(signupAnswer.json.error, 'it may have been stored: the answer says to check the inbox').toMatch(/check your inbox/i)
+    // And indeed: the thawed CMS finishes the request it was holding.
+    const stored = await until('the signup held by the frozen CMS to be stored', async () => (await s.query('select 1 from subscribers where email = $1', [email])).length > 0, {
+      timeoutMs: 20_000,
+    })
+    expect(stored).toBe(true)
   })
 })

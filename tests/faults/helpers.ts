@@ -125,15 +125,18 @@ const quiet = () => {}
  */
 export class FaultStack {
   server?: { url: string; stop: () => Promise<void> }
-  mail?: { stop: () => Promise<void> }
+  mail?: { stop: () => Promise<void>; proc: Proc }
   cms?: Proc
   web?: Proc
   env: Record<string, string | undefined> = {}
   databaseUrl = ''
+  /** Every line PostgreSQL has logged (warnings and errors) since this stack started it. */
+  pgLog: string[] = []
 
   constructor(readonly name: string) {}
 
-  static async start(name: string) {
+  /** `env`: settings for the apps on top of the usual ones (e.g. a short JOBS_LEASE_SECONDS). */
+  static async start(name: string, env: Record<string, string> = {}) {
     const s = new FaultStack(name)
     try {
       await s.startPostgres()
@@ -150,7 +153,7 @@ export class FaultStack {
           secrets: stack.localSecrets(),
           smtpUrl: `smtp://127.0.0.1:${config.smtpPort}`,
           seed: true,
-          extra: { TRUST_PROXY: '1', CMS_URL: cmsUrl, SITE_URL: siteUrl, NODE_ENV: 'production' },
+          extra: { TRUST_PROXY: '1', CMS_URL: cmsUrl, SITE_URL: siteUrl, NODE_ENV: 'production', ...env },
         }),
         // The apps run as in production, not as part of a vitest worker.
         ...Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('VITEST')).map((k) => [k, undefined])),
@@ -169,7 +172,7 @@ export class FaultStack {
 
   async startPostgres() {
     // url '' (not undefined): always the embedded server, whatever DATABASE_URL says.
-    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet })
+    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
     record(postmasterPid(config.pgDir), 'postgres')
   }
 
@@ -180,14 +183,37 @@ export class FaultStack {
   }
 
   async startMail() {
-    this.mail = await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort })
+    this.mail = (await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort })) as unknown as { stop: () => Promise<void>; proc: Proc }
     const mine = descendants(process.pid).find((p) => p.cmd.includes('maildev') && p.cmd.includes(`--smtp ${config.smtpPort}`))
     record(mine?.pid, 'maildev')
   }
 
   async stopMail() {
+    this.signal(this.mail?.proc, 'SIGCONT')
     await this.mail?.stop()
     this.mail = undefined
+  }
+
+  /** Sends a real signal to a part we started (SIGSTOP freezes it: its port still accepts, nothing answers). */
+  signal(proc: Proc | undefined, sig: NodeJS.Signals) {
+    const pid = proc?.child.pid
+    if (!pid || !proc.isAlive()) throw new Error(`cannot send ${sig}: the process is not running`)
+    process.kill(pid, sig)
+  }
+
+  /** SMTP hangs: MailDev accepts connections (the kernel does) but never greets. */
+  freezeMail = () => this.signal(this.mail?.proc, 'SIGSTOP')
+  thawMail = () => this.signal(this.mail?.proc, 'SIGCONT')
+  freezeCms = () => this.signal(this.cms, 'SIGSTOP')
+  thawCms = () => this.signal(this.cms, 'SIGCONT')
+
+  /** The CMS dies at once (no shutdown, no cleanup), as on an OOM kill or a crashed host. */
+  async killCms() {
+    const cms = this.cms
+    if (!cms) return
+    this.signal(cms, 'SIGKILL')
+    while (cms.isAlive()) await sleep(50)
+    this.cms = undefined
   }
 
   /** The CMS part of stack.startApps: `next start` in apps/cms, ready when /api/health answers. */
@@ -202,6 +228,7 @@ export class FaultStack {
   }
 
   async stopCms() {
+    if (this.cms?.isAlive()) this.signal(this.cms, 'SIGCONT')
     await this.cms?.stop()
     this.cms = undefined
   }
@@ -224,6 +251,8 @@ export class FaultStack {
 
   /** Everything, apps first; the fresh database is dropped. Safe to call twice. */
   async stop() {
+    // A frozen part cannot stop on SIGTERM: thaw whatever a test left frozen.
+    for (const p of [this.mail?.proc, this.cms]) if (p?.isAlive()) this.signal(p, 'SIGCONT')
     await this.web?.stop()
     this.web = undefined
     await this.stopCms()
@@ -280,6 +309,20 @@ export const signup = (email: string, { ip = freshIp(), timeoutMs = 15_000 } = {
 /** A plain sentence for a reader: starts with a letter, ends with a full stop. */
 export const isSentence = (s: unknown) => typeof s === 'string' && /^[A-Z].*[.!?]$/.test(s) && !/error:|exception|stack|ECONN|undefined/i.test(s)
 
+/** Signs up every address, `concurrency` at a time; returns each answer with its address. */
+export async function signupAll(emails: string[], concurrency = 10) {
+  const answers: (Answer & { email: string })[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < emails.length) {
+      const email = emails[next++]
+      answers.push({ email, ...(await signup(email)) })
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return answers
+}
+
 export const titleOf = (html: string) => html.match(/<title[^>]*>([^<]*)<\/title>/)?.[1] ?? null
 export const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?? null
 
@@ -290,6 +333,16 @@ export async function allMail(): Promise<Mail[]> {
   const res = await fetch(`${mailApi}/api/email`, { signal: AbortSignal.timeout(10_000) })
   return (await res.json()) as Mail[]
 }
+/** How many emails with this subject each address got (MailDev's inbox), for addresses matching `prefix`. */
+export async function mailCountsTo(prefix: string, subject: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  for (const m of await allMail()) {
+    if (m.subject !== subject) continue
+    for (const t of m.to) if (t.address.startsWith(prefix)) counts.set(t.address, (counts.get(t.address) ?? 0) + 1)
+  }
+  return counts
+}
+
 export const linkIn = (mail: Mail, pathPrefix: string) => {
   const m = mail.text.match(new RegExp(`https?://\\S+${pathPrefix.replace(/[/?]/g, '\\$&')}\\S*`))
   if (!m) throw new Error(`no ${pathPrefix} link in: ${mail.text}`)

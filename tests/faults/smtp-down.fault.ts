@@ -2,10 +2,17 @@
  * The SMTP server (MailDev) is down while emails are queued: signups (confirmation emails),
  * confirmations (welcome emails) and a workflow notification (a guide sent for medical review).
  * Requests and actions still succeed; once MailDev is back on the same ports the jobs queue's
- * retries deliver every email, each exactly once.
+ * retries deliver every email, each exactly once. Then SMTP hangs (MailDev frozen: connections
+ * are accepted, nothing answers) for 60 s: no send waits longer than the SMTP timeouts, so the
+ * queue keeps moving, and the backlog drains once it answers again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FaultStack, SUBJECT, allMail, cmsUrl, linkIn, request, signup, siteUrl, sleep, until } from './helpers'
+import { FaultStack, SUBJECT, allMail, cmsUrl, linkIn, mailCountsTo, request, signup, signupAll, siteUrl, sleep, until } from './helpers'
+
+// The CMS's defaults (apps/cms/src/jobs/settings.ts), which this test runs with.
+const GREETING_TIMEOUT_MS = 5000
+const BATCH = 50
+const HUNG_MS = 60_000
 
 // The shared API helpers (logins, guides, workflow actions) read where the CMS is from env.
 process.env.CMS_URL = cmsUrl
@@ -112,5 +119,64 @@ describe('SMTP down while emails are queued', () => {
     }
     expect(counts).toEqual(Object.fromEntries(expected.map((e) => [key(e), 1])))
     expect(await pendingJobs(), 'no email left on the queue').toEqual([])
+  })
+
+  it('SMTP hung for 60 s: no send waits longer than the greeting timeout, batches keep coming, the backlog drains after', async () => {
+    const prefix = `hung${Date.now().toString(36)}-`
+    const emails = Array.from({ length: 3 * BATCH }, (_, i) => `${prefix}${i}@example.com`)
+    s.freezeMail()
+    const frozenAt = Date.now()
+    const answers = await signupAll(emails)
+    expect(answers.filter((a) => a.status !== 202).map((a) => `${a.email}: ${a.status} ${a.error ?? ''}`), 'signups do not wait on SMTP').toEqual([])
+    await sleep(Math.max(0, HUNG_MS - (Date.now() - frozenAt)))
+
+    type Attempt = { job: number; ms: number; state: string; at: Date; done: Date }
+    const attempts = await s.query<Attempt>(
+      `select l._parent_id as job, extract(epoch from (l.completed_at - l.executed_at)) * 1000 as ms, l.state::text as state, l.executed_at as at, l.completed_at as done
+         from payload_jobs_log l join payload_jobs j on j.id = l._parent_id where j.input->>'to' like $1`,
+      [`${prefix}%`],
+    )
+    const longest = Math.max(...attempts.map((a) => Number(a.ms)))
+    const triedJobs = new Set(attempts.map((a) => a.job)).size
+    // A batch's sends start together: a gap of over a second between starts begins the next batch.
+    // A batch lasts from its first start to its last end.
+    const byStart = attempts.map((a) => ({ at: new Date(a.at).getTime(), done: new Date(a.done).getTime() })).sort((x, y) => x.at - y.at)
+    const batches: { at: number; done: number; n: number }[] = []
+    for (const a of byStart) {
+      const last = batches[batches.length - 1]
+      if (last && a.at - last.at <= 1000) {
+        last.done = Math.max(last.done, a.done)
+        last.n++
+      } else batches.push({ ...a, n: 1 })
+    }
+    const longestBatch = Math.max(...batches.map((b) => b.done - b.at))
+    console.log(
+      `SMTP hung ${((Date.now() - frozenAt) / 1000).toFixed(1)} s: ${batches.length} batches (${batches.map((b) => b.n).join(', ')} sends), ` +
+        `${triedJobs} of ${emails.length} jobs tried; longest send ${(longest / 1000).toFixed(1)} s, longest batch ${(longestBatch / 1000).toFixed(1)} s ` +
+        `(greeting timeout ${GREETING_TIMEOUT_MS / 1000} s)`,
+    )
+    expect(attempts.every((a) => a.state === 'failed'), 'nothing could be sent').toBe(true)
+    // A batch lasts as long as its slowest send, and each send is cut at the timeout; so the queue
+    // keeps moving (before the timeouts, one batch of 49 took 35 s: two batches a minute).
+    expect(longestBatch, 'the longest batch').toBeLessThanOrEqual(GREETING_TIMEOUT_MS + 2500)
+    expect(batches.length, 'batches one after another while SMTP hung').toBeGreaterThanOrEqual(5)
+    expect(Math.max(...batches.map((b) => b.n)), 'a batch sends in parallel').toBe(BATCH)
+
+    s.thawMail()
+    const thawedAt = Date.now()
+    const counts = await until(
+      'every email queued while SMTP hung to arrive',
+      async () => {
+        const c = await mailCountsTo(prefix, SUBJECT.confirm)
+        return emails.every((e) => c.has(e)) ? c : null
+      },
+      // The last failures were ~60 s in, so their exponential backoff (2 s doubling) waits up to ~64 s.
+      { timeoutMs: 120_000, everyMs: 500 },
+    )
+    console.log(`backlog of ${emails.length} drained ${((Date.now() - thawedAt) / 1000).toFixed(1)} s after SMTP answered again`)
+    await sleep(3000)
+    const final = await mailCountsTo(prefix, SUBJECT.confirm)
+    expect([...final.entries()].filter(([, n]) => n > 1), 'each exactly once').toEqual([])
+    expect(final.size).toBe(counts.size)
   })
 })

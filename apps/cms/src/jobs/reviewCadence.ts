@@ -9,6 +9,7 @@ import { editorUsers, queueNotice, reviewerUsers } from '../collections/Articles
  * Runs on a schedule: every published guide whose review is due gets marked (once) and its
  * assigned reviewer and the editors are emailed. The site keeps showing the true "Last
  * reviewed" date and says a re-review is due; nothing is hidden or re-dated.
+ * At least once (jobs/lease.ts); a repeat is harmless: the claim below marks each guide once.
  */
 export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
   slug: 'reviewCadence',

@@ -8,6 +8,8 @@ import { applyWorkflowAction, type Refused } from '../collections/Articles/workf
  * now (sign-off still matching, content complete, no retracted source). A refusal is recorded
  * on the guide (shown on the desk and in its workflow panel) and emailed to the editors —
  * never silently skipped. A database outage is retried.
+ * At least once (jobs/lease.ts); a repeat is harmless: publishing clears the schedule, so a
+ * second run finds nothing scheduled for that time and skips.
  */
 export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
   slug: 'scheduledPublish',

@@ -1,4 +1,4 @@
-import type { PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { commitTransaction, initTransaction, killTransaction } from 'payload'
 
@@ -7,6 +7,11 @@ type Session = { db: { execute: (q: SQL) => Promise<{ rows: Record<string, unkno
 type Adapter = { sessions: Record<string, Session>; drizzle: Session['db'] }
 
 const adapterOf = (req: PayloadRequest) => req.payload.db as unknown as Adapter
+
+/** Runs raw SQL on its own (autocommit), never inside a request's transaction: for records that must stick whatever the caller's transaction does. */
+export async function executeNow(payload: Payload, query: SQL) {
+  return (await (payload.db as unknown as Adapter).drizzle.execute(query)).rows
+}
 
 /** Runs raw SQL in the request's transaction when there is one (so locks and reads share it). */
 export async function execute(req: PayloadRequest, query: SQL) {
@@ -56,9 +61,10 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
     if (owns) {
       // Payload 3.90's commitTransaction reports success even when COMMIT fails (the error is
       // swallowed in the adapter's beginTransaction): a signup could be answered 202 and lost
-      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request;
-      // the adapter's own COMMIT afterwards is then a harmless no-op.
-      await execute(req, sql`commit`)
+      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request.
+      // AND CHAIN opens an empty transaction at once, which the adapter's own COMMIT then closes
+      // (a bare COMMIT would leave it none: "WARNING: there is no transaction in progress").
+      await execute(req, sql`commit and chain`)
       await commitTransaction(req)
     }
     return result

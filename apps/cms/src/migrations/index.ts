@@ -2,6 +2,7 @@ import * as migration_20261125_000000_initial from './20261125_000000_initial';
 import * as migration_20261125_140800_audit_log_append_only from './20261125_140800_audit_log_append_only';
 import * as migration_20261125_140801_rate_limits from './20261125_140801_rate_limits';
 import * as migration_20261130_155428_signed_content from './20261130_155428_signed_content';
+import * as migration_20261130_160000_email_deliveries from './20261130_160000_email_deliveries';
 import * as migration_20261130_160914_review_record from './20261130_160914_review_record';
 import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
 import * as migration_20261130_163818_restore_action from './20261130_163818_restore_action';
@@ -26,6 +27,11 @@ export const migrations = [
     up: migration_20261130_155428_signed_content.up,
     down: migration_20261130_155428_signed_content.down,
     name: '20261130_155428_signed_content',
+  },
+  {
+    up: migration_20261130_160000_email_deliveries.up,
+    down: migration_20261130_160000_email_deliveries.down,
+    name: '20261130_160000_email_deliveries',
   },
   {
     up: migration_20261130_160914_review_record.up,

@@ -17,15 +17,29 @@ export class ContentUnavailableError extends Error {}
 
 type ListResponse<T> = { docs: T[]; totalDocs: number; totalPages: number; page: number }
 
+/**
+ * How long one CMS read may take (CMS_READ_TIMEOUT_MS, default 1000). A CMS that hangs (frozen,
+ * overloaded, a half-open connection) must not hold a reader's page: past this, the read fails and
+ * the page answers the readable 503 at once, while cached pages keep being served.
+ */
+const readTimeoutMs = () => {
+  const n = Number(process.env.CMS_READ_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 1000
+}
+
 async function fetchJson<T>(path: string, headers: Record<string, string>): Promise<T> {
-  let res: Response
+  const timeout = readTimeoutMs()
   try {
-    res = await fetch(`${cmsUrl()}${path}`, { headers: { accept: 'application/json', ...headers }, cache: 'no-store' })
+    // The body is read under the same deadline: a CMS that stops mid-answer is as gone as one that never answers.
+    const res = await fetch(`${cmsUrl()}${path}`, { headers: { accept: 'application/json', ...headers }, cache: 'no-store', signal: AbortSignal.timeout(timeout) })
+    if (!res.ok) throw new ContentUnavailableError(`The CMS answered ${res.status} for ${path}`)
+    return (await res.json()) as T
   } catch (err) {
-    throw new ContentUnavailableError(`The CMS at ${cmsUrl()} could not be reached: ${(err as Error).message}`)
+    if (err instanceof ContentUnavailableError) throw err
+    const e = err as Error
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeout} ms` : e.message
+    throw new ContentUnavailableError(`The CMS at ${cmsUrl()} could not be read (${path}): ${why}`)
   }
-  if (!res.ok) throw new ContentUnavailableError(`The CMS answered ${res.status} for ${path}`)
-  return (await res.json()) as T
 }
 
 /**

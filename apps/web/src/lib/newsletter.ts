@@ -26,6 +26,10 @@ export const SIGNUP_ERRORS = {
   source: 'The page you signed up from was not recognised.',
   tooMany: 'Too many signup attempts. Please wait a little and try again.',
   unavailable: 'Signups are unavailable for a moment. Please try again shortly.',
+  // When the CMS may have stored the signup but we could not hear it say so (it timed out, or the
+  // connection dropped after the request left). Signups are idempotent, so trying again is safe.
+  uncertain:
+    "We couldn't confirm your signup just now, but it may have gone through: check your inbox for our confirmation email in the next few minutes. If none arrives, please try again (signing up twice is safe).",
   notConfigured: 'Signups are not configured on this server.',
 } as const
 export type SignupErrorCode = keyof typeof SIGNUP_ERRORS
@@ -108,23 +112,44 @@ export function clientIp(headers: Headers): string {
   })
 }
 
+
+/** How long the site waits for the CMS's answer to a signup (SIGNUP_CMS_TIMEOUT_MS, default 8000). */
+const signupTimeoutMs = () => {
+  const n = Number(process.env.SIGNUP_CMS_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 8000
+}
+
+/** Errors that prove the request never reached the CMS, so nothing can have been stored. */
+const NEVER_ARRIVED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
 /** Calls one of the CMS's subscriber endpoints, server to server. */
 export async function callCms(path: 'signup' | 'confirm' | 'unsubscribe', body: Record<string, unknown>) {
   const secret = process.env.NEWSLETTER_SECRET
   if (!secret) throw new SignupError('notConfigured', 503)
+  // Only a signup promises an email to look for; confirm and unsubscribe pages say "try again".
+  const uncertain = () => new SignupError(path === 'signup' ? 'uncertain' : 'unavailable', 503)
   let res: Response
+  let json: Record<string, unknown>
   try {
     res = await fetch(`${cmsUrl()}/api/subscribers/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
       body: JSON.stringify(body),
       cache: 'no-store',
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(signupTimeoutMs()),
     })
-  } catch {
-    throw new SignupError('unavailable', 503)
+    json = (await res.json().catch(() => null)) as Record<string, unknown>
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code
+    if (code && NEVER_ARRIVED.has(code)) throw new SignupError('unavailable', 503)
+    throw uncertain()
   }
-  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>
+  // The CMS's own refusals are JSON and mean nothing was stored; any other failure (a proxy's 502,
+  // a crash mid-request) may have come after the commit.
+  if (!json) {
+    if (res.ok) return {}
+    throw uncertain()
+  }
   if (res.status === 429) {
     throw new SignupError('tooMany', 429, Number(json.retryAfter) || 60)
   }

@@ -1,0 +1,20 @@
+/** Settings of the jobs queue and the SMTP transport, read from env once (documented in the README). */
+const positive = (name: string, fallback: number) => {
+  const n = Number(process.env[name])
+  return Number.isFinite(n) && n > 0 ? n : fallback
+}
+
+export const jobSettings = {
+  /** A claimed job whose worker has not been heard of for this long is taken up again by any worker. */
+  leaseMs: positive('JOBS_LEASE_SECONDS', 30) * 1000,
+  /** After this many expired leases in a row (a job that kills its worker), the job is dead: has_error, shown on the desk. */
+  maxLeaseExpiries: positive('JOBS_MAX_LEASE_EXPIRIES', 5),
+  /** Jobs started together each second (emails leave in parallel, this many at a time). */
+  batchSize: positive('JOBS_BATCH_SIZE', 50),
+}
+
+export const smtpSettings = {
+  connectionTimeoutMs: positive('SMTP_CONNECTION_TIMEOUT_MS', 5000),
+  greetingTimeoutMs: positive('SMTP_GREETING_TIMEOUT_MS', 5000),
+  socketTimeoutMs: positive('SMTP_SOCKET_TIMEOUT_MS', 15000),
+}
