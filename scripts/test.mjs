@@ -85,7 +85,15 @@ try {
         seed: true,
         // The int tier simulates many readers from one machine through X-Forwarded-For, so the site
         // trusts it there; the e2e tier runs as in production (peer address only).
-        extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}`, TRUST_PROXY: name === 'int' ? '1' : '' },
+        // The site's deadlines on CMS calls are generous here: these tiers test what is answered, on
+        // a machine that may be busy; the fault tests check the production deadlines themselves.
+        extra: {
+          CMS_URL: `http://localhost:${cmsPort}`,
+          SITE_URL: `http://localhost:${sitePort}`,
+          TRUST_PROXY: name === 'int' ? '1' : '',
+          CMS_READ_TIMEOUT_MS: process.env.CMS_READ_TIMEOUT_MS || '10000',
+          SIGNUP_CMS_TIMEOUT_MS: process.env.SIGNUP_CMS_TIMEOUT_MS || '30000',
+        },
       })
       const apps = await stack.startApps({ env, cmsPort, sitePort })
       try {

@@ -236,7 +236,7 @@ describe('concurrency', () => {
       ;[requests[i], requests[j]] = [requests[j], requests[i]]
     }
     const statuses = await Promise.all(requests.map((r) => r().then((x) => x.status)))
-    expect(statuses.every((s) => s === 202)).toBe(true)
+    expect(statuses.filter((s) => s !== 202)).toEqual([])
 
     const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
     await db.connect()
