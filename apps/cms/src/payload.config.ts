@@ -13,6 +13,10 @@ import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
 import { Subscribers } from './collections/Subscribers'
+import { NewsletterIssues } from './collections/NewsletterIssues'
+import { newsletterBatchTask, newsletterWatchTask } from './collections/NewsletterIssues/deliver'
+import { newsletterTestTask } from './collections/NewsletterIssues/testSend'
+import { NewsletterSuppressions, newsletterEvents } from './collections/NewsletterSuppressions'
 import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
 import { admins, nobody } from './access'
@@ -41,11 +45,11 @@ export default buildConfig({
       views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask],
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask],
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -54,7 +58,11 @@ export default buildConfig({
       access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
     // The CMS process runs queued jobs every second (emails leave within ~1 s, retried on failure).
-    autoRun: [{ cron: '* * * * * *', limit: 50, queue: 'default' }],
+    // Newsletter issues have their own queue, so a long send never holds up the emails above.
+    autoRun: [
+      { cron: '* * * * * *', limit: 50, queue: 'default' },
+      { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
+    ],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
@@ -78,7 +86,7 @@ export default buildConfig({
   graphQL: { disablePlaygroundInProduction: true },
   cors: [process.env.SITE_URL || 'http://localhost:3000'],
   csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
-  endpoints: [health],
+  endpoints: [health, newsletterEvents],
   // `npm start` asks for demo content; seeding is idempotent, so a restart changes nothing.
   onInit: async (payload) => {
     // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).
