@@ -117,7 +117,14 @@ export function IssueEmail({ c }: { c: IssueContent }) {
 
 /** The HTML and plain-text templates of an issue, with the per-recipient placeholders. */
 export async function renderIssue(c: IssueContent): Promise<{ html: string; text: string }> {
-  const [html, plain] = await Promise.all([render(<IssueEmail c={c} />), render(<IssueEmail c={c} />, { plainText: true })])
+  const [html, plain] = await Promise.all([
+    render(<IssueEmail c={c} />),
+    // Headings keep their case in the text part (html-to-text shouts them by default).
+    render(<IssueEmail c={c} />, {
+      plainText: true,
+      htmlToTextOptions: { selectors: ['h1', 'h2'].map((selector) => ({ selector, options: { uppercase: false } })) },
+    }),
+  ])
   return { html, text: plain }
 }
 
