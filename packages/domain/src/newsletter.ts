@@ -75,3 +75,37 @@ export function parseMailEvents(body: unknown, now = new Date()): { ok: true; ev
   }
   return { ok: true, events }
 }
+
+/** What an issue says, frozen when it starts sending: the email and the web version show this. */
+export type IssueContent = {
+  subject: string
+  preheader: string
+  intro: string
+  /** The public web version of this issue. */
+  webUrl: string
+  featured: {
+    title: string
+    summary: string
+    url: string
+    reviewer: { name: string; role: string } | null
+    lastReviewedAt: string | null
+  }
+  also: { title: string; summary: string; url: string }[]
+}
+
+/** "November 30, 2026", the site's date format, the same wherever the server runs. */
+export const formatDay = (iso: string | Date | null | undefined) =>
+  iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)) : ''
+
+/** "Reviewed by NAME, ROLE · Last reviewed DATE", as the email and its web version say it. */
+export const reviewedLine = (f: IssueContent['featured']) =>
+  [f.reviewer ? `Reviewed by ${f.reviewer.name}, ${f.reviewer.role}` : null, f.lastReviewedAt ? `Last reviewed ${formatDay(f.lastReviewedAt)}` : null]
+    .filter(Boolean)
+    .join(' · ')
+
+/** The intro's paragraphs (blank lines separate them). */
+export const paragraphsOf = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)

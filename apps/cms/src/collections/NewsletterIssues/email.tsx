@@ -10,34 +10,12 @@
  * them in, so 50,000 recipients cost one render, not 50,000.
  */
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text, render } from '@react-email/components'
+import { type IssueContent, formatDay, paragraphsOf, reviewedLine } from '@runsense/domain/newsletter'
 
-export type IssueContent = {
-  subject: string
-  preheader: string
-  intro: string
-  /** The public web version of this issue. */
-  webUrl: string
-  featured: {
-    title: string
-    summary: string
-    url: string
-    reviewer: { name: string; role: string } | null
-    lastReviewedAt: string | null
-  }
-  also: { title: string; summary: string; url: string }[]
-}
+export type { IssueContent }
 
 export const UNSUBSCRIBE_URL = '%%RUNSENSE_UNSUBSCRIBE_URL%%'
 export const CONFIRMED_ON = '%%RUNSENSE_CONFIRMED_ON%%'
-
-/** "November 30, 2026", the site's date format, the same wherever the server runs. */
-export const formatDay = (iso: string | Date | null | undefined) =>
-  iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)) : ''
-
-export const reviewedLine = (f: IssueContent['featured']) =>
-  [f.reviewer ? `Reviewed by ${f.reviewer.name}, ${f.reviewer.role}` : null, f.lastReviewedAt ? `Last reviewed ${formatDay(f.lastReviewedAt)}` : null]
-    .filter(Boolean)
-    .join(' · ')
 
 // Colours with enough contrast on both light and dark backgrounds; clients that invert still read.
 const text = { color: '#1f2933', fontSize: '16px', lineHeight: '1.6', margin: '0 0 16px' }
@@ -55,17 +33,11 @@ export function IssueEmail({ c }: { c: IssueContent }) {
       <Body style={{ backgroundColor: '#ffffff', fontFamily: '-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif', margin: 0, padding: '24px 0' }}>
         <Container style={{ maxWidth: '560px', padding: '0 16px' }}>
           <Text style={{ ...small, margin: '0 0 24px' }}>Runsense · the weekly guide</Text>
-          {c.intro
-            ? c.intro
-                .split(/\n{2,}/)
-                .map((p) => p.trim())
-                .filter(Boolean)
-                .map((p, i) => (
-                  <Text key={i} style={text}>
-                    {p}
-                  </Text>
-                ))
-            : null}
+          {paragraphsOf(c.intro).map((p, i) => (
+            <Text key={i} style={text}>
+              {p}
+            </Text>
+          ))}
           <Section style={{ margin: '8px 0 24px' }}>
             <Heading as="h1" style={{ fontSize: '24px', lineHeight: '1.3', color: '#1f2933', margin: '0 0 12px' }}>
               <Link href={c.featured.url} style={{ ...link, color: '#1f2933' }}>
