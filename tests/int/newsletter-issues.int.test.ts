@@ -119,6 +119,18 @@ describe('sending an issue to every confirmed subscriber', () => {
     expect(oneClick.status).toBe(303)
     expect((await subscriber(confirmed[0]))!.status).toBe('unsubscribed')
 
+    // The public web version: plain HTML, listed on /newsletter; drafts are not there.
+    const web = await fetch(`${siteUrl()}/newsletter/issues/${issue.slug}`)
+    expect(web.status).toBe(200)
+    const html = await web.text()
+    expect(html).toContain(`<h1 class="page-title">${issue.subject}</h1>`)
+    expect(html).toContain('Reviewed by Raphael Crawford-Marks, Founder')
+    expect(html).not.toMatch(/<script[^>]*src="[^"]*_next/)
+    expect(html).not.toContain('unsubscribe?token=')
+    expect(await (await fetch(`${siteUrl()}/newsletter`)).text()).toContain(`href="/newsletter/issues/${issue.slug}"`)
+    const draft = await newIssue(seedGuide)
+    expect((await fetch(`${siteUrl()}/newsletter/issues/${draft.slug}`)).status).toBe(404)
+
     // The send is recorded with who and when.
     const doc = (await rest('GET', `/api/newsletter-issues/${issue.id}`, { as: 'editor' })).body
     expect(doc.log.map((e: { action: string }) => e.action)).toEqual(['send', 'sent'])

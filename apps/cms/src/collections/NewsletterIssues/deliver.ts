@@ -31,7 +31,7 @@ const CLAIM_SIZE = 20
 /** Seconds a claim lasts; a dead worker's rows are sent by another after this. */
 export const leaseSeconds = () => Math.max(10, Number(process.env.NEWSLETTER_LEASE_SECONDS) || 60)
 /** A worker stops starting messages this long before its lease ends (SMTP socket timeout + margin). */
-const LEASE_MARGIN_MS = 25_000
+const leaseMarginMs = () => Math.min(25_000, (leaseSeconds() * 1000) / 2)
 /** One batch job sends for at most this long, then hands over to a fresh job. */
 const JOB_BUDGET_MS = 5 * 60_000
 
@@ -109,7 +109,7 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     const sendable = rows.filter((r) => r.ok && r.email)
     for (let i = 0; i < sendable.length; i++) {
       const row = sendable[i]
-      if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - LEASE_MARGIN_MS) {
+      if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
         await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
         break
       }
