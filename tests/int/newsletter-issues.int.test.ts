@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accounts, act, guideAt, rest, siteUrl } from '../helpers/api'
-import { header, mailTo, waitForMail } from '../helpers/mail'
-import { confirmedReader, freshAddress, mailEvents, signup, subscriber } from '../helpers/newsletter'
+import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
+import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
 
 const SEED_GUIDE = 'returning-to-running-after-an-injury'
 const db = new pg.Pool({ connectionString: process.env.DATABASE_URL })
@@ -220,5 +220,49 @@ describe('the bounce and complaint webhook', () => {
       [reader, issue.id],
     )
     expect(rows).toEqual([{ status: 'queued', later: true }])
+  })
+})
+
+describe('subscriber export and erasure (admins)', () => {
+  it('exports everything stored about one address, and erasing keeps only a hash on the suppression list', async () => {
+    const email = await confirmedReader('nl-erase')
+    const sub = (await subscriber(email))!
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(202)
+    await waitForStatus(issue.id, 'sent')
+    expect(await mailEvents({ email, type: 'complaint' })).toMatchObject({ status: 200 })
+
+    expect((await rest('GET', `/api/subscribers/${sub.id}/export`)).status).toBe(401)
+    expect((await rest('GET', `/api/subscribers/${sub.id}/export`, { as: 'editor' })).status).toBe(403)
+    const exported = await rest('GET', `/api/subscribers/${sub.id}/export`, { as: 'admin' })
+    expect(exported.status).toBe(200)
+    expect(exported.body.subscriber).toMatchObject({ email, status: 'confirmed' })
+    expect(exported.body.subscriber).not.toHaveProperty('confirm_token_hash')
+    expect(exported.body.newsletterDeliveries).toEqual([expect.objectContaining({ issue: issue.subject, status: 'sent' })])
+    expect(exported.body.suppression).toMatchObject({ reason: 'complaint' })
+
+    expect((await rest('DELETE', `/api/subscribers/${sub.id}`, { as: 'admin' })).status).toBe(200)
+    const everywhere = await db.query(
+      `select (select count(*) from subscribers where email = $1)::int as subscribers,
+              (select count(*) from newsletter_suppressions where email = $1)::int as suppression_emails,
+              (select count(*) from newsletter_deliveries where smtp_response like '%' || $1 || '%')::int as answers`,
+      [email],
+    )
+    expect(everywhere.rows[0]).toEqual({ subscribers: 0, suppression_emails: 0, answers: 0 })
+    const [row] = (await db.query(`select email, reason from newsletter_suppressions where email is null and reason = 'complaint' order by id desc limit 1`)).rows
+    expect(row).toEqual({ email: null, reason: 'complaint' })
+
+    // Signing up again and confirming: the complaint still holds, so no issue goes to the address.
+    const again = await signup({ email })
+    expect(again.status).toBe(202)
+    const confirmations = await waitForMail(email, (m) => m.subject === 'Confirm your Runsense subscription', { count: 2 })
+    const latest = confirmations.sort((a, b) => Date.parse(a.date) - Date.parse(b.date)).at(-1)!
+    expect((await pressConfirm(linkIn(latest, '/newsletter/confirm?token='))).html).toContain('re subscribed')
+    expect((await subscriber(email))!.status).toBe('confirmed')
+    const next = await newIssue(await guideId(SEED_GUIDE))
+    const res = await rest('POST', `/api/newsletter-issues/${next.id}/send`, { as: 'editor', body: {} })
+    expect(res.status).toBe(202)
+    await waitForStatus(next.id, 'sent')
+    expect((await mailTo(email)).filter((m) => m.subject === next.subject)).toEqual([])
   })
 })
