@@ -23,7 +23,7 @@ import { tags } from '@runsense/domain/cache-tags'
 import { execute } from '../../lib/db'
 import { revalidateSite } from '../../lib/revalidate'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
-import { type Rendered, issueMessage } from './message'
+import { type RawTemplate, type Rendered, compileRawTemplate, issueMessage, rawMessageFor } from './message'
 import { refuseScheduled, startSending, workersPerSend } from './send'
 import { newsletterTransport, smtpConnections } from './transport'
 
@@ -97,7 +97,7 @@ async function recordRefusal(req: PayloadRequest, row: Claimed, err: SmtpError) 
   )
 }
 
-type Issue = { id: number; subject: string; rendered: Rendered }
+type Issue = { id: number; subject: string; rendered: Rendered; template: RawTemplate }
 
 /** One sender: claim a few rows, send them one by one through the pool, record each at once. */
 async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: { sent: number; failed: number; smtpDown: boolean }) {
@@ -113,7 +113,9 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
         await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
         break
       }
-      const message = issueMessage(issue, issue.rendered, { to: row.email!, subscriberId: row.subscriber_id, confirmedAt: row.confirmed_at, deliveryId: row.id })
+      const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
+      const fast = rawMessageFor(issue.template, recipient)
+      const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)
       try {
         const info = await transport.sendMail(message)
         await recordSent(req, row.id, String(info.response ?? ''), String(message.messageId))
@@ -167,7 +169,8 @@ export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
   handler: async ({ input, req, job }) => {
     const [row] = await execute(direct(req), sql`select id, subject, rendered, status from newsletter_issues where id = ${input.issue}`)
     if (!row || !row.rendered || (row.status !== 'sending' && row.status !== 'sent')) return { output: { sent: 0 } }
-    const issue = { id: Number(row.id), subject: String(row.subject), rendered: row.rendered as Rendered }
+    const base = { id: Number(row.id), subject: String(row.subject) }
+    const issue = { ...base, rendered: row.rendered as Rendered, template: await compileRawTemplate(base, row.rendered as Rendered) }
     const stats = { sent: 0, failed: 0, smtpDown: false }
     const deadline = Date.now() + JOB_BUDGET_MS
     // Two lanes per pooled connection: one waits on the database while the other talks SMTP.
