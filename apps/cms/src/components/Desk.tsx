@@ -9,6 +9,7 @@ import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import { isEditorUser } from '../access/roles'
+import { NewsletterOnDesk } from './NewsletterOnDesk'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -86,6 +87,7 @@ export async function Desk(props: AdminViewServerProps) {
         <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
         <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
         <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+        <NewsletterOnDesk req={req} />
       </Gutter>
     </DefaultTemplate>
   )
