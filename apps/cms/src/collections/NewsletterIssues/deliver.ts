@@ -237,6 +237,12 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
         }
       }
     }
+    // A cancelled issue's rows that a dead worker still held: no longer in flight.
+    await execute(
+      direct(req),
+      sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
+          where i.id = d.issue_id and i.status = 'cancelled' and d.status = 'claimed' and d.lease_until < now()`,
+    )
     const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending'`)
     for (const { id } of sending) await finishIfDone(req, Number(id))
     return { output: { started: due.length, resumed: waiting.length } }
