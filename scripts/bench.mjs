@@ -41,7 +41,7 @@ const cfg = {
   restGuides: int('BENCH_GUIDES', 100),
   newsletterSmtpPort: int('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
-  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 10),
+  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 25),
   skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
   // BENCH_ONLY=8,9 measures only those rows (the others are not run).
   only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),
