@@ -1,5 +1,4 @@
 import type { TaskConfig } from 'payload'
-
 import { renderIssue } from './email'
 import { issueMessage } from './message'
 import { type IssueRow, issueContent } from './send'

@@ -1,6 +1,5 @@
 import type { CollectionConfig } from 'payload'
 import { admins, nobody } from '../../access'
-import { newsletterEvents } from './events'
 
 /**
  * Addresses the newsletter never mails again: hard bounces, complaints, erased subscribers.
@@ -13,7 +12,6 @@ export const NewsletterSuppressions: CollectionConfig = {
   labels: { singular: 'Suppressed address', plural: 'Suppressed addresses' },
   admin: { useAsTitle: 'emailHash', defaultColumns: ['email', 'reason', 'at'], group: 'Newsletter' },
   access: { read: admins, create: nobody, update: nobody, delete: nobody },
-  endpoints: [],
   fields: [
     { name: 'emailHash', type: 'text', required: true, unique: true, index: true },
     { name: 'email', type: 'email', admin: { description: 'Empty once the subscriber was erased: only the hash remains.' } },
@@ -31,4 +29,5 @@ export const NewsletterSuppressions: CollectionConfig = {
     { name: 'at', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
   ],
 }
-export { newsletterEvents }
+// The provider's webhook writes this list; it lives at the API root (/api/newsletter-events).
+export { newsletterEvents } from './events'
