@@ -18,7 +18,9 @@ import { measurePublishToLive } from './bench/publish.mjs'
 import { measureRest } from './bench/rest.mjs'
 import { measureSignups } from './bench/signups.mjs'
 import { measureWeight } from './bench/weight.mjs'
-import { elapsedSeconds, mute, say, stopLoad } from './bench/util.mjs'
+import { NEWSLETTER_TARGET_PER_S, insertSubscribers, measureNewsletterSend } from './bench/newsletter.mjs'
+import { startSmtpSink } from './lib/smtp-sink.mjs'
+import { elapsedSeconds, mute, processTree, say, sleep, stopLoad } from './bench/util.mjs'
 
 const env = process.env
 const int = (name, fallback) => (env[name] !== undefined && env[name] !== '' && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback)
@@ -37,7 +39,12 @@ const cfg = {
   signupSeconds: int('BENCH_SIGNUP_SECONDS', 30),
   mailWaitSeconds: int('BENCH_MAIL_WAIT', 60),
   restGuides: int('BENCH_GUIDES', 100),
+  newsletterSmtpPort: int('BENCH_NEWSLETTER_SMTP_PORT', 1226),
+  newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
+  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 25),
   skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
+  // BENCH_ONLY=8,9 measures only those rows (the others are not run).
+  only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),
 }
 const SEED_GUIDE = '/guides/returning-to-running-after-an-injury'
 const runId = Date.now().toString(36)
@@ -51,7 +58,9 @@ const rows = []
 const record = (n, name, r) => rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
 const failed = (n, name, target, err) => record(n, name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
 
+const wanted = (n) => !cfg.only.length || cfg.only.includes(n)
 async function row(n, name, target, fn) {
+  if (!wanted(n)) return
   const t = Date.now()
   say(`${n}. ${name}…`)
   try {
@@ -155,6 +164,7 @@ try {
     BENCH_SITE_PORT: cfg.sitePort,
     BENCH_MAIL_SMTP_PORT: cfg.mailSmtpPort,
     BENCH_MAIL_WEB_PORT: cfg.mailWebPort,
+    BENCH_NEWSLETTER_SMTP_PORT: cfg.newsletterSmtpPort,
     BENCH_NGINX_STATIC_PORT: cfg.staticPort,
     BENCH_NGINX_CACHE_PORT: cfg.cachePort,
   }
@@ -163,8 +173,8 @@ try {
 
   // 7 first: the cold build is also the build everything else runs on.
   let built = false
-  if (cfg.skipBuild) {
-    record(7, 'build: cold build of both apps', { figure: 'skipped (BENCH_SKIP_BUILD=1)', target: 'reported (no target)', met: null })
+  if (cfg.skipBuild || !wanted(7)) {
+    record(7, 'build: cold build of both apps', { figure: cfg.skipBuild ? 'skipped (BENCH_SKIP_BUILD=1)' : 'skipped (BENCH_ONLY)', target: 'reported (no target)', met: null })
   } else {
     await row(7, 'build: cold build of both apps', 'reported (no target)', async () => {
       const r = await measureColdBuild({ register })
@@ -205,6 +215,9 @@ try {
 
   const mail = await startMailCatcher({ smtpPort: cfg.mailSmtpPort, webPort: cfg.mailWebPort, log: say })
   register(mail.stop)
+  // Newsletter issues go to a counting SMTP peer of their own (rows 8, 9); other emails to MailDev.
+  const sink = await startSmtpSink({ port: cfg.newsletterSmtpPort })
+  register(sink.stop)
 
   const appEnv = stack.appEnv({
     databaseUrl,
@@ -221,6 +234,10 @@ try {
       TRUST_PROXY: '1',
       SIGNUP_LIMIT_PER_IP: '100000000',
       SIGNUP_LIMIT_PER_EMAIL: '1000',
+      NEWSLETTER_SMTP_URL: sink.url,
+      NEWSLETTER_RATE_PER_SECOND: '0',
+      NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
+      NEWSLETTER_LEASE_SECONDS: '20',
     },
   })
   const apps = await stack.startApps({ env: appEnv, cmsPort: cfg.cmsPort, sitePort: cfg.sitePort, log: say })
@@ -232,7 +249,7 @@ try {
   const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
 
   // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
-  const pageRows = await measurePages(
+  const pageRows = !(wanted(1) || wanted(2)) ? [] : await measurePages(
     [
       { key: 1, name: 'guide page', path: SEED_GUIDE },
       { key: 2, name: 'home page', path: '/' },
@@ -251,6 +268,33 @@ try {
     measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),
   )
   await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
+  // 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; then again
+  // with the CMS SIGKILLed half way and started again.
+  if (wanted(8) || wanted(9)) await insertSubscribers(databaseUrl, runId, cfg.newsletterRecipients)
+  await row(8, `newsletter issue to ${cfg.newsletterRecipients} subscribers`, `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, () =>
+    measureNewsletterSend({ cms, databaseUrl, sink }),
+  )
+  await row(9, `newsletter issue to ${cfg.newsletterRecipients}, CMS SIGKILLed half way`, '0 missing; duplicates only in the counted window', () =>
+    measureNewsletterSend({
+      cms,
+      databaseUrl,
+      sink,
+      killHalfWay: async () => {
+        for (const pid of processTree(apps.cms.child.pid)) {
+          try {
+            process.kill(pid, 'SIGKILL')
+          } catch {}
+        }
+        await sleep(500)
+        const restarted = stack.startProcess('cms', process.execPath, [stack.nextBin, 'start', '-p', String(cfg.cmsPort)], {
+          cwd: path.join(stack.root, 'apps/cms'),
+          env: { ...appEnv, NODE_OPTIONS: '--no-deprecation' },
+        })
+        register(restarted.stop)
+        await waitForHttp(`http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: restarted.isAlive })
+      },
+    }),
+  )
   await row(4, 'newsletter signups (limits lifted: one machine)', '≥ 300/s, lost 0, duplicated 0', () =>
     measureSignups({
       sitePort: cfg.sitePort,

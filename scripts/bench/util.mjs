@@ -87,9 +87,8 @@ export function rawGet(url, headers = {}) {
   })
 }
 
-let pageSize
-/** Total resident memory (bytes) of a process and all its descendants, read from /proc. */
-export function treeRss(rootPid) {
+/** A process and all its descendants, read from /proc. */
+export function processTree(rootPid) {
   const parent = new Map()
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
@@ -111,6 +110,13 @@ export function treeRss(rootPid) {
       }
     }
   }
+  return inTree
+}
+
+let pageSize
+/** Total resident memory (bytes) of a process and all its descendants, read from /proc. */
+export function treeRss(rootPid) {
+  const inTree = processTree(rootPid)
   pageSize ??= (() => {
     try {
       return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096

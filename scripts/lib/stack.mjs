@@ -19,7 +19,7 @@ export function localSecrets() {
     secrets = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch {}
   let changed = false
-  for (const name of ['PAYLOAD_SECRET', 'REVALIDATE_SECRET', 'NEWSLETTER_SECRET']) {
+  for (const name of ['PAYLOAD_SECRET', 'REVALIDATE_SECRET', 'NEWSLETTER_SECRET', 'NEWSLETTER_EVENTS_SECRET']) {
     if (!secrets[name]) {
       secrets[name] = crypto.randomBytes(32).toString('hex')
       changed = true
@@ -211,6 +211,7 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed 
     PAYLOAD_SECRET: process.env.PAYLOAD_SECRET || secrets.PAYLOAD_SECRET,
     REVALIDATE_SECRET: process.env.REVALIDATE_SECRET || secrets.REVALIDATE_SECRET,
     NEWSLETTER_SECRET: process.env.NEWSLETTER_SECRET || secrets.NEWSLETTER_SECRET,
+    NEWSLETTER_EVENTS_SECRET: process.env.NEWSLETTER_EVENTS_SECRET || secrets.NEWSLETTER_EVENTS_SECRET,
     CMS_URL: process.env.CMS_URL || cmsUrl,
     SITE_URL: process.env.SITE_URL || siteUrl,
     ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),

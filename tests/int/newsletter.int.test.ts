@@ -4,7 +4,7 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { siteUrl } from '../helpers/api'
 import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
-import { freshAddress, freshIp, signup, subscriber, subscriberCount } from '../helpers/newsletter'
+import { freshAddress, freshIp, pressConfirm, signup, subscriber, subscriberCount } from '../helpers/newsletter'
 
 const isConfirm = (m: { subject: string }) => m.subject === 'Confirm your Runsense subscription'
 const isWelcome = (m: { subject: string }) => m.subject === 'You are subscribed to Runsense'
@@ -15,7 +15,7 @@ const page = async (url: string, init?: RequestInit) => {
 }
 const confirmVia = async (email: string) => {
   const [mail] = await waitForMail(email, isConfirm)
-  return page(linkIn(mail, '/newsletter/confirm?token='))
+  return pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
 }
 
 describe('double opt-in with a real SMTP peer', () => {
@@ -41,7 +41,13 @@ describe('double opt-in with a real SMTP peer', () => {
     expect(rows[0].confirm_token_hash).not.toContain(token)
     expect(rows[0].confirm_token_hash).toBe(createHash('sha256').update(token).digest('hex'))
 
-    const confirmed = await page(linkIn(mail, '/newsletter/confirm?token='))
+    // A mail scanner prefetching the link (GET) confirms nothing: it only gets the button.
+    const prefetched = await page(linkIn(mail, '/newsletter/confirm?token='))
+    expect(prefetched.status).toBe(200)
+    expect(prefetched.html).toMatch(/<button[^>]*>Confirm my subscription<\/button>/)
+    expect((await subscriber(email))!.status).toBe('pending')
+
+    const confirmed = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
     expect(confirmed.status).toBe(200)
     expect(confirmed.html).toContain('re subscribed')
     expect((await subscriber(email))!.status).toBe('confirmed')
@@ -53,7 +59,7 @@ describe('double opt-in with a real SMTP peer', () => {
     expect(await header(welcome, 'List-Unsubscribe')).toBe(`<${unsubscribeUrl}>`)
 
     // Reusing the link: a clear page offering to sign up again.
-    const reused = await page(linkIn(mail, '/newsletter/confirm?token='))
+    const reused = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
     expect(reused.html).toMatch(/already been used or is not valid/)
     expect(reused.html).toContain('name="email"')
   })
@@ -66,7 +72,7 @@ describe('double opt-in with a real SMTP peer', () => {
     await db.connect()
     await db.query(`update subscribers set confirm_token_expires_at = now() - interval '1 minute' where email = $1`, [email])
     await db.end()
-    const res = await page(linkIn(mail, '/newsletter/confirm?token='))
+    const res = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
     expect(res.html).toContain('This link has expired')
     expect((await subscriber(email))!.status).toBe('pending')
   })

@@ -14,6 +14,10 @@ import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
 import { Subscribers } from './collections/Subscribers'
+import { NewsletterIssues } from './collections/NewsletterIssues'
+import { newsletterBatchTask, newsletterWatchTask } from './collections/NewsletterIssues/deliver'
+import { newsletterTestTask } from './collections/NewsletterIssues/testSend'
+import { NewsletterSuppressions, newsletterEvents } from './collections/NewsletterSuppressions'
 import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
 import { admins, nobody } from './access'
@@ -47,12 +51,12 @@ export default buildConfig({
       views: { dashboard: { Component: '/components/Desk#Desk' }, desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask].map(withLease),
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -62,7 +66,11 @@ export default buildConfig({
     }),
     // The CMS process runs queued jobs every second, JOBS_BATCH_SIZE at a time in parallel (emails
     // leave within ~1 s, retried on failure); a batch lasts at most the SMTP timeouts below.
-    autoRun: [{ cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' }],
+    // Newsletter issues have their own queue, so a long send never holds up the emails above.
+    autoRun: [
+      { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
+      { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
+    ],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
@@ -89,7 +97,7 @@ export default buildConfig({
   graphQL: { disablePlaygroundInProduction: true, validationRules: graphQLLimits },
   cors: [process.env.SITE_URL || 'http://localhost:3000'],
   csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
-  endpoints: [health],
+  endpoints: [health, newsletterEvents],
   // `npm start` asks for demo content; seeding is idempotent, so a restart changes nothing.
   onInit: async (payload) => {
     // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).

@@ -15,6 +15,9 @@ export const tags = {
   topics: 'topics',
   topic: (slug: string) => `topic:${slug}`,
   editorialPolicy: 'editorial-policy',
+  /** The list of sent newsletter issues on /newsletter, and each issue's web version. */
+  newsletterIssues: 'newsletter-issues',
+  newsletterIssue: (slug: string) => `newsletter-issue:${slug}`,
 } as const
 
 type Slugs = (string | null | undefined)[]

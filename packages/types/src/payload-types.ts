@@ -73,6 +73,8 @@ export interface Config {
     sources: Source;
     users: User;
     subscribers: Subscriber;
+    'newsletter-issues': NewsletterIssue;
+    'newsletter-suppressions': NewsletterSuppression;
     'workflow-events': WorkflowEvent;
     'editorial-notes': EditorialNote;
     'audit-log': AuditLog;
@@ -95,6 +97,8 @@ export interface Config {
     sources: SourcesSelect<false> | SourcesSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
+    'newsletter-issues': NewsletterIssuesSelect<false> | NewsletterIssuesSelect<true>;
+    'newsletter-suppressions': NewsletterSuppressionsSelect<false> | NewsletterSuppressionsSelect<true>;
     'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
     'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
@@ -129,6 +133,9 @@ export interface Config {
       sendEmail: TaskSendEmail;
       reviewCadence: TaskReviewCadence;
       scheduledPublish: TaskScheduledPublish;
+      newsletterBatch: TaskNewsletterBatch;
+      newsletterWatch: TaskNewsletterWatch;
+      newsletterTest: TaskNewsletterTest;
       inline: {
         input: unknown;
         output: unknown;
@@ -429,6 +436,86 @@ export interface Subscriber {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletter-issues".
+ */
+export interface NewsletterIssue {
+  id: number;
+  subject: string;
+  /**
+   * Part of the public address. Generated from the subject when left empty.
+   */
+  slug: string;
+  /**
+   * The line mail apps show after the subject.
+   */
+  preheader?: string | null;
+  /**
+   * A short plain-text note before the guide. Blank lines separate paragraphs.
+   */
+  intro?: string | null;
+  /**
+   * A published guide whose sign-off matches its live text; anything else is refused when sending.
+   */
+  featuredGuide?: (number | null) | Article;
+  alsoWorthReading?: (number | Article)[] | null;
+  status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  scheduledFor?: string | null;
+  scheduledBy?: number | null;
+  startedAt?: string | null;
+  sentAt?: string | null;
+  recipients?: number | null;
+  content?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  rendered?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * Every send, schedule and cancel: who and when.
+   */
+  log?:
+    | {
+        action: string;
+        by?: number | null;
+        byEmail?: string | null;
+        at: string;
+        detail?: string | null;
+        id?: string | null;
+      }[]
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletter-suppressions".
+ */
+export interface NewsletterSuppression {
+  id: number;
+  emailHash: string;
+  /**
+   * Empty once the subscriber was erased: only the hash remains.
+   */
+  email?: string | null;
+  reason: 'hard_bounce' | 'complaint' | 'soft_bounce' | 'erased';
+  at: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "workflow-events".
  */
 export interface WorkflowEvent {
@@ -588,7 +675,14 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'sendEmail' | 'reviewCadence' | 'scheduledPublish';
+        taskSlug:
+          | 'inline'
+          | 'sendEmail'
+          | 'reviewCadence'
+          | 'scheduledPublish'
+          | 'newsletterBatch'
+          | 'newsletterWatch'
+          | 'newsletterTest';
         taskID: string;
         input?:
           | {
@@ -621,7 +715,17 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'sendEmail' | 'reviewCadence' | 'scheduledPublish') | null;
+  taskSlug?:
+    | (
+        | 'inline'
+        | 'sendEmail'
+        | 'reviewCadence'
+        | 'scheduledPublish'
+        | 'newsletterBatch'
+        | 'newsletterWatch'
+        | 'newsletterTest'
+      )
+    | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -667,6 +771,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'subscribers';
         value: number | Subscriber;
+      } | null)
+    | ({
+        relationTo: 'newsletter-issues';
+        value: number | NewsletterIssue;
+      } | null)
+    | ({
+        relationTo: 'newsletter-suppressions';
+        value: number | NewsletterSuppression;
       } | null)
     | ({
         relationTo: 'workflow-events';
@@ -884,6 +996,50 @@ export interface SubscribersSelect<T extends boolean = true> {
   confirmTokenHash?: T;
   confirmTokenExpiresAt?: T;
   confirmSentAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletter-issues_select".
+ */
+export interface NewsletterIssuesSelect<T extends boolean = true> {
+  subject?: T;
+  slug?: T;
+  preheader?: T;
+  intro?: T;
+  featuredGuide?: T;
+  alsoWorthReading?: T;
+  status?: T;
+  scheduledFor?: T;
+  scheduledBy?: T;
+  startedAt?: T;
+  sentAt?: T;
+  recipients?: T;
+  content?: T;
+  rendered?: T;
+  log?:
+    | T
+    | {
+        action?: T;
+        by?: T;
+        byEmail?: T;
+        at?: T;
+        detail?: T;
+        id?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "newsletter-suppressions_select".
+ */
+export interface NewsletterSuppressionsSelect<T extends boolean = true> {
+  emailHash?: T;
+  email?: T;
+  reason?: T;
+  at?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1157,6 +1313,35 @@ export interface TaskScheduledPublish {
     article: number;
     by: number;
     at: string;
+  };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskNewsletterBatch".
+ */
+export interface TaskNewsletterBatch {
+  input: {
+    issue: number;
+  };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskNewsletterWatch".
+ */
+export interface TaskNewsletterWatch {
+  input?: unknown;
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskNewsletterTest".
+ */
+export interface TaskNewsletterTest {
+  input: {
+    issue: number;
+    to: string;
   };
   output?: unknown;
 }

@@ -12,6 +12,7 @@ import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
 import { isAdminUser, isEditorUser } from '../access/roles'
 import { JobsHealth } from './JobsHealth'
+import { NewsletterOnDesk } from './NewsletterOnDesk'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -127,6 +128,7 @@ export async function Desk(props: AdminViewServerProps) {
           </section>
         ) : null}
         <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+        <NewsletterOnDesk req={req} />
         {expiring ? (
           <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>
             <h2 id="desk-verification">Reviewer verifications lapsing within 60 days ({expiring.length})</h2>

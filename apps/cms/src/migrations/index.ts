@@ -2,6 +2,7 @@ import * as migration_20261125_000000_initial from './20261125_000000_initial';
 import * as migration_20261125_140800_audit_log_append_only from './20261125_140800_audit_log_append_only';
 import * as migration_20261125_140801_rate_limits from './20261125_140801_rate_limits';
 import * as migration_20261130_155428_signed_content from './20261130_155428_signed_content';
+import * as migration_20261130_155820_newsletter_issues from './20261130_155820_newsletter_issues';
 import * as migration_20261130_160000_email_deliveries from './20261130_160000_email_deliveries';
 import * as migration_20261130_160914_review_record from './20261130_160914_review_record';
 import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
@@ -27,6 +28,11 @@ export const migrations = [
     up: migration_20261130_155428_signed_content.up,
     down: migration_20261130_155428_signed_content.down,
     name: '20261130_155428_signed_content',
+  },
+  {
+    up: migration_20261130_155820_newsletter_issues.up,
+    down: migration_20261130_155820_newsletter_issues.down,
+    name: '20261130_155820_newsletter_issues',
   },
   {
     up: migration_20261130_160000_email_deliveries.up,

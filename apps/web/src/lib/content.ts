@@ -8,6 +8,7 @@ import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsens
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
 import type { SourceData } from '@runsense/domain/sources'
+import type { IssueContent } from '@runsense/domain/newsletter'
 import { noteCacheTags } from './pageCache'
 
 export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
@@ -165,4 +166,27 @@ export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; g
     [tags.guides, tags.reviewer(slug)],
   )
   return { reviewer, guides: list.docs.map((d) => ({ ...d, reviewer })) }
+}
+
+/** A sent newsletter issue as the site lists it; the CMS shows readers only sent issues. */
+export type SentIssue = { slug: string; subject: string; preheader: string | null; sentAt: string | null }
+const ISSUE_FIELDS = ['slug', 'subject', 'preheader', 'sentAt'].map((f) => `&select[${f}]=true`).join('')
+
+/** Past issues for /newsletter, newest first. */
+export async function listSentIssues(limit = 52): Promise<SentIssue[]> {
+  const res = await getJson<ListResponse<SentIssue>>(
+    `/api/newsletter-issues?where[status][equals]=sent&sort=-sentAt&depth=0&limit=${limit}${ISSUE_FIELDS}`,
+    [tags.newsletterIssues],
+  )
+  return res.docs
+}
+
+/** One sent issue's web version: exactly what was emailed (frozen when sending started). */
+export async function getSentIssue(slug: string): Promise<(SentIssue & { content: IssueContent }) | null> {
+  const res = await getJson<ListResponse<SentIssue & { content: IssueContent | null }>>(
+    `/api/newsletter-issues?where[slug][equals]=${encodeURIComponent(slug)}&where[status][equals]=sent&depth=0&limit=1${ISSUE_FIELDS}&select[content]=true`,
+    [tags.newsletterIssues, tags.newsletterIssue(slug)],
+  )
+  const doc = res.docs[0]
+  return doc?.content ? { ...doc, content: doc.content } : null
 }

@@ -13,6 +13,7 @@ import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
+import { suppressionHash } from '../NewsletterSuppressions/suppression'
 import { alreadySubscribedEmail, confirmationEmail, type Email, welcomeEmail } from './emails'
 import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToken } from './tokens'
 
@@ -116,6 +117,8 @@ export const confirm: Endpoint = {
           sql`update subscribers set status = 'confirmed', confirm_token_hash = null, confirm_token_expires_at = null,
                 consent_confirmed_at = now(), updated_at = now() where id = ${row.id}`,
         )
+        // A fresh double opt-in after an erasure lifts that erasure's suppression (never a bounce's or a complaint's).
+        await execute(req, sql`delete from newsletter_suppressions where email_hash = ${suppressionHash(row.email)} and reason = 'erased'`)
         await queueEmail(req, welcomeEmail(row.email, row.id))
         return json(200, { result: 'confirmed' })
       })

@@ -3,6 +3,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { admins, nobody } from '../../access'
 import { execute } from '../../lib/db'
 import { confirm, counts, exportCsv, signup, unsubscribe } from './endpoints'
+import { exportSubscriber, forgetDeliveries, keepOnlyAHash } from './privacy'
 
 /**
  * Newsletter subscribers, with the consent record of their latest opt-in. Only admins can see
@@ -25,9 +26,11 @@ export const Subscribers: CollectionConfig = {
     update: nobody,
     delete: admins,
   },
-  endpoints: [signup, confirm, unsubscribe, exportCsv, counts],
+  endpoints: [signup, confirm, unsubscribe, exportCsv, counts, exportSubscriber],
   hooks: {
+    beforeDelete: [forgetDeliveries],
     afterDelete: [
+      keepOnlyAHash,
       async ({ req }) => {
         await execute(
           req,

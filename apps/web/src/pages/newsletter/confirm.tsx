@@ -2,31 +2,43 @@ import type { GetServerSideProps } from 'next'
 import Link from 'next/link'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
-import { callCms } from '@/lib/newsletter'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Result = 'confirmed' | 'expired' | 'invalid' | 'unavailable'
-type Props = { result: Result }
+type State = 'ask' | 'confirmed' | 'expired' | 'invalid' | 'unavailable'
+type Props = { state: State; token: string }
 
-/** The emailed link: confirms the subscription its token names (once). Never cached. */
+/**
+ * The emailed link shows one button and changes nothing: mail scanners prefetch links, and a
+ * GET that confirmed would subscribe people who never clicked. The button POSTs to this same
+ * address (proxy.ts → app/api/newsletter/confirm), which confirms and comes back with ?done=.
+ */
 export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
-  const token = typeof query.token === 'string' ? query.token : ''
-  let result: Result
-  try {
-    const answer = String((await callCms('confirm', { token })).result)
-    result = answer === 'confirmed' || answer === 'expired' ? answer : 'invalid'
-  } catch {
-    result = 'unavailable'
-  }
+  const token = typeof query.token === 'string' ? query.token.slice(0, 200) : ''
+  const done = typeof query.done === 'string' ? query.done : ''
+  const state: State = (['confirmed', 'expired', 'invalid', 'unavailable'] as const).find((s) => s === done) ?? (token ? 'ask' : 'invalid')
   res.setHeader('Cache-Control', 'private, no-store')
-  return { props: { result } }
+  return { props: { state, token } }
 }
 
-export default function ConfirmPage({ result }: Props) {
+export default function ConfirmPage({ state, token }: Props) {
   const head = <PageHead title="Confirm your subscription" description="Confirming your Runsense subscription." noindex />
-  if (result === 'confirmed') {
+  if (state === 'ask') {
+    return (
+      <>
+        {head}
+        <h1 className="page-title">Confirm your subscription</h1>
+        <p>One button and you&rsquo;re in: one running guide a week, calm, useful, no spam.</p>
+        <form method="post" action={`/newsletter/confirm?token=${encodeURIComponent(token)}`}>
+          <button type="submit" className="button">
+            Confirm my subscription
+          </button>
+        </form>
+      </>
+    )
+  }
+  if (state === 'confirmed') {
     return (
       <>
         {head}
@@ -38,19 +50,26 @@ export default function ConfirmPage({ result }: Props) {
       </>
     )
   }
-  if (result === 'unavailable') {
+  if (state === 'unavailable') {
     return (
       <>
         {head}
         <h1 className="page-title">We couldn&rsquo;t confirm just now</h1>
-        <p>Something went wrong on our side. Please open the link from your email again in a minute.</p>
+        <p>Something went wrong on our side. Please try again in a minute.</p>
+        {token ? (
+          <form method="post" action={`/newsletter/confirm?token=${encodeURIComponent(token)}`}>
+            <button type="submit" className="button">
+              Confirm my subscription
+            </button>
+          </form>
+        ) : null}
       </>
     )
   }
   return (
     <>
       {head}
-      <h1 className="page-title">{result === 'expired' ? 'This link has expired' : 'This link has already been used or is not valid'}</h1>
+      <h1 className="page-title">{state === 'expired' ? 'This link has expired' : 'This link has already been used or is not valid'}</h1>
       <p>Confirmation links work once, for 48 hours. Sign up again and we&rsquo;ll send you a fresh one.</p>
       <SignupBlock source="newsletter-confirm" />
     </>

@@ -2,12 +2,15 @@ import type { GetServerSideProps } from 'next'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
 import { signupErrorMessage } from '@/lib/newsletter'
+import { type SentIssue, listSentIssues } from '@/lib/content'
 import { sameForEveryone } from '@/lib/pageCache'
+import Link from 'next/link'
+import { formatDay } from '@runsense/domain/newsletter'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Props = { error: string | null; email: string | null }
+type Props = { error: string | null; email: string | null; issues: SentIssue[] }
 
 /** ?error=<code>&email=… is how the plain form (no JavaScript) comes back with a problem to fix. */
 export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
@@ -18,10 +21,10 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res
   // The same page for everyone unless it carries someone's address back to them.
   if (error || email) res.setHeader('Cache-Control', 'private, no-store')
   else sameForEveryone(res)
-  return { props: { error, email } }
+  return { props: { error, email, issues: await listSentIssues() } }
 }
 
-export default function NewsletterPage({ error, email }: Props) {
+export default function NewsletterPage({ error, email, issues }: Props) {
   return (
     <>
       <PageHead title="The weekly guide" description="One running guide a week from Runsense. Calm, useful, no spam." path="/newsletter" />
@@ -31,6 +34,24 @@ export default function NewsletterPage({ error, email }: Props) {
         your address once, and every email has a one-click unsubscribe link.
       </p>
       <SignupBlock source="newsletter" error={error ?? undefined} value={email ?? undefined} />
+      {issues.length ? (
+        <section aria-labelledby="past-issues">
+          <h2 id="past-issues">Past issues</h2>
+          <ul>
+            {issues.map((i) => (
+              <li key={i.slug}>
+                <Link href={`/newsletter/issues/${i.slug}`}>{i.subject}</Link>
+                {i.sentAt ? (
+                  <>
+                    {' · '}
+                    <time dateTime={i.sentAt.slice(0, 10)}>{formatDay(i.sentAt)}</time>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   )
 }

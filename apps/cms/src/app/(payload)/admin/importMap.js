@@ -28,6 +28,7 @@ import { MetaDescriptionComponent as MetaDescriptionComponent_a8a977ebc872c5d5ea
 import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { NoPublishButton as NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05 } from '../../../components/WorkflowPanel'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
+import { NewsletterIssuePanel as NewsletterIssuePanel_919eb3be600812bec43900314f24b83a } from '../../../components/NewsletterIssuePanel'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { Desk as Desk_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -64,6 +65,7 @@ export const importMap = {
   "@payloadcms/plugin-seo/client#PreviewComponent": PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "/components/WorkflowPanel#NoPublishButton": NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
+  "/components/NewsletterIssuePanel#NewsletterIssuePanel": NewsletterIssuePanel_919eb3be600812bec43900314f24b83a,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
   "/components/Desk#Desk": Desk_2027a875d27415c94a27967d3be57ed4,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1

@@ -1,0 +1,250 @@
+/**
+ * Sending an issue's deliveries, on any number of CMS processes at once.
+ *
+ * A delivery row is claimed before it is sent: one UPDATE over rows picked with
+ * `FOR UPDATE SKIP LOCKED`, so two workers never claim the same row; the claim carries a lease
+ * (NEWSLETTER_LEASE_SECONDS, default 60). A worker never starts a message once its lease is
+ * nearly over, and records each message as soon as the SMTP server accepts it. If a process
+ * dies (SIGKILL, power), its claimed rows become claimable again when the lease expires and
+ * the watcher queues new batch jobs, so the send resumes by itself.
+ *
+ * The one window no design closes: the SMTP server accepted a message and the process died
+ * before the "sent" UPDATE committed (a few milliseconds per message). That row is sent again
+ * after the lease; it is marked `reclaimed`, and it carries the same Message-ID both times so
+ * mail providers can drop the copy.
+ *
+ * Claims are small (CLAIM_SIZE rows) and re-check the subscriber at claim time, so someone
+ * who unsubscribes, is erased or is suppressed mid-send gets nothing claimed after that.
+ */
+import { type PayloadRequest, type TaskConfig, createLocalReq } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from '@runsense/domain/newsletter'
+import { tags } from '@runsense/domain/cache-tags'
+import { execute } from '../../lib/db'
+import { revalidateSite } from '../../lib/revalidate'
+import { suppressedSql } from '../NewsletterSuppressions/suppression'
+import { type RawTemplate, type Rendered, compileRawTemplate, issueMessage, rawMessageFor } from './message'
+import { refuseScheduled, startSending, workersPerSend } from './send'
+import { newsletterTransport, smtpConnections } from './transport'
+
+const CLAIM_SIZE = 20
+/** Seconds a claim lasts; a dead worker's rows are sent by another after this. */
+export const leaseSeconds = () => Math.max(10, Number(process.env.NEWSLETTER_LEASE_SECONDS) || 60)
+/** A worker stops starting messages this long before its lease ends (SMTP socket timeout + margin). */
+const leaseMarginMs = () => Math.min(25_000, (leaseSeconds() * 1000) / 2)
+/** One batch job sends for at most this long, then hands over to a fresh job. */
+const JOB_BUDGET_MS = 5 * 60_000
+
+// Claims and records must commit at once (other workers and the progress view read them):
+// always on the pool, never in a request's transaction.
+const direct = (req: PayloadRequest) => ({ payload: req.payload }) as PayloadRequest
+
+type Claimed = { id: number; ok: boolean; email: string | null; confirmed_at: Date | null; subscriber_id: number | null; attempts: number }
+
+async function claim(req: PayloadRequest, issueId: number): Promise<Claimed[]> {
+  return (await execute(
+    direct(req),
+    sql`with picked as (
+          select d.id, d.subscriber_id from newsletter_deliveries d
+          where d.issue_id = ${issueId}
+            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))
+            and exists (select 1 from newsletter_issues i where i.id = d.issue_id and i.status in ('sending', 'sent'))
+          order by d.id
+          limit ${CLAIM_SIZE}
+          for update of d skip locked),
+        checked as (
+          select p.id, s.id as subscriber_id, s.email, s.consent_confirmed_at,
+                 (s.id is not null and s.status = 'confirmed' and not ${suppressedSql(sql.raw('s.email'))}) as ok
+          from picked p left join subscribers s on s.id = p.subscriber_id)
+        update newsletter_deliveries d set
+          status = case when c.ok then 'claimed' else 'suppressed' end,
+          reclaimed = d.reclaimed or d.status = 'claimed',
+          attempts = case when c.ok then d.attempts + 1 else d.attempts end,
+          lease_until = case when c.ok then now() + make_interval(secs => ${leaseSeconds()}) else null end,
+          smtp_response = case when c.ok then d.smtp_response else 'not sent: unsubscribed, erased or suppressed before its turn' end
+        from checked c
+        where d.id = c.id
+        returning d.id, c.ok, c.email, c.consent_confirmed_at as confirmed_at, c.subscriber_id, d.attempts`,
+  )) as unknown as Claimed[]
+}
+
+const recordSent = (req: PayloadRequest, id: number, response: string, messageId: string) =>
+  execute(direct(req), sql`update newsletter_deliveries set status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 500)}, message_id = ${messageId}, lease_until = null where id = ${id}`)
+
+/** Back to the queue without counting an attempt: the message never reached the server. */
+const release = (req: PayloadRequest, ids: number[], why: string, afterSeconds: number) =>
+  ids.length
+    ? execute(
+        direct(req),
+        sql`update newsletter_deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), lease_until = null, smtp_response = ${why},
+              next_attempt_at = now() + make_interval(secs => ${afterSeconds})
+            where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) and status = 'claimed'`,
+      )
+    : Promise.resolve([])
+
+type SmtpError = Error & { responseCode?: number; response?: string; code?: string }
+
+/** Marks one refused message: 5xx is final; 4xx is retried with backoff, then failed. */
+async function recordRefusal(req: PayloadRequest, row: Claimed, err: SmtpError) {
+  const answer = (err.response || err.message).slice(0, 500)
+  const final = (err.responseCode ?? 0) >= 500 || row.attempts >= MAX_DELIVERY_ATTEMPTS
+  await execute(
+    direct(req),
+    final
+      ? sql`update newsletter_deliveries set status = 'failed', smtp_response = ${answer}, lease_until = null where id = ${row.id}`
+      : sql`update newsletter_deliveries set status = 'queued', smtp_response = ${answer}, lease_until = null,
+              next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) where id = ${row.id}`,
+  )
+}
+
+type Issue = { id: number; subject: string; rendered: Rendered; template: RawTemplate }
+
+/** One sender: claim a few rows, send them one by one through the pool, record each at once. */
+async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: { sent: number; failed: number; smtpDown: boolean }) {
+  const transport = newsletterTransport()
+  while (Date.now() < deadline && !stats.smtpDown) {
+    const claimedAt = Date.now()
+    const rows = await claim(req, issue.id)
+    if (!rows.length) return
+    const sendable = rows.filter((r) => r.ok && r.email)
+    for (let i = 0; i < sendable.length; i++) {
+      const row = sendable[i]
+      if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
+        await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
+        break
+      }
+      const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
+      const fast = rawMessageFor(issue.template, recipient)
+      const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)
+      try {
+        const info = await transport.sendMail(message)
+        await recordSent(req, row.id, String(info.response ?? ''), String(message.messageId))
+        stats.sent++
+      } catch (e) {
+        const err = e as SmtpError
+        if (err.responseCode) {
+          await recordRefusal(req, row, err)
+          stats.failed++
+        } else {
+          // No SMTP answer at all (connection refused, timeout): the server is down. Stop this
+          // job; the watcher queues a new one and the rows wait 10 s.
+          stats.smtpDown = true
+          req.payload.logger.warn(`Newsletter ${issue.id}: SMTP unavailable (${err.code ?? err.message}); pausing.`)
+          await release(req, sendable.slice(i).map((r) => r.id), `SMTP unavailable: ${(err.code ?? err.message).slice(0, 200)}`, 10)
+          return
+        }
+      }
+    }
+  }
+}
+
+/** The issue is sent once nothing is waiting or in flight; the site then lists it. */
+export async function finishIfDone(req: PayloadRequest, issueId: number) {
+  const done = await execute(
+    direct(req),
+    sql`update newsletter_issues set status = 'sent', sent_at = now(), updated_at = now()
+        where id = ${issueId} and status = 'sending'
+          and not exists (select 1 from newsletter_deliveries d where d.issue_id = ${issueId} and d.status in ('queued', 'claimed'))
+        returning slug`,
+  )
+  if (done.length) {
+    await execute(
+      direct(req),
+      sql`insert into newsletter_issues_log (_order, _parent_id, id, action, by_email, at, detail)
+          select coalesce(max(_order), 0) + 1, ${issueId}, md5(random()::text), 'sent', 'system', now(),
+                 (select count(*) filter (where status = 'sent') || ' sent, ' || count(*) filter (where status = 'failed') || ' failed'
+                  from newsletter_deliveries where issue_id = ${issueId})
+          from newsletter_issues_log where _parent_id = ${issueId}`,
+    )
+    await revalidateSite([tags.newsletterIssues, tags.newsletterIssue(String(done[0].slug))], req.payload.logger)
+  }
+}
+
+export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
+  slug: 'newsletterBatch',
+  label: 'Send a newsletter issue (one worker)',
+  // Delivery rows carry their own retries and leases; a failed job is replaced by the watcher.
+  retries: 0,
+  inputSchema: [{ name: 'issue', type: 'number', required: true }],
+  handler: async ({ input, req, job }) => {
+    const [row] = await execute(direct(req), sql`select id, subject, rendered, status from newsletter_issues where id = ${input.issue}`)
+    if (!row || !row.rendered || (row.status !== 'sending' && row.status !== 'sent')) return { output: { sent: 0 } }
+    const base = { id: Number(row.id), subject: String(row.subject) }
+    const issue = { ...base, rendered: row.rendered as Rendered, template: await compileRawTemplate(base, row.rendered as Rendered) }
+    const stats = { sent: 0, failed: 0, smtpDown: false }
+    const deadline = Date.now() + JOB_BUDGET_MS
+    // Two lanes per pooled connection: one waits on the database while the other talks SMTP.
+    await Promise.all(Array.from({ length: smtpConnections() * 2 }, () => lane(req, issue, deadline, stats)))
+    if (Date.now() >= deadline && !stats.smtpDown) {
+      await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: issue.id } })
+    }
+    await finishIfDone(req, issue.id)
+    req.payload.logger.info(`Newsletter ${issue.id}: job ${job.id} sent ${stats.sent}, refused ${stats.failed}.`)
+    return { output: { sent: stats.sent, failed: stats.failed } }
+  },
+}
+
+/**
+ * Every few seconds, on every CMS process: starts scheduled issues whose time has come, keeps
+ * batch jobs queued while deliveries are waiting (this is what resumes a send after a crash or
+ * an SMTP outage), and closes finished sends.
+ */
+export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
+  slug: 'newsletterWatch',
+  label: 'Start and resume newsletter sends',
+  retries: 0,
+  inputSchema: [],
+  schedule: [
+    {
+      cron: process.env.NEWSLETTER_WATCH_CRON || '*/5 * * * * *',
+      queue: 'newsletter',
+      hooks: {
+        // Payload's default skips scheduling while any earlier run is "processing", and a run
+        // whose process was killed stays "processing" for ever: ignore runs older than a minute.
+        beforeSchedule: async ({ req }) => {
+          const [row] = await execute(
+            direct(req),
+            sql`select count(*)::int as n from payload_jobs where task_slug = 'newsletterWatch' and completed_at is null and has_error = false
+                and (processing = false or updated_at > now() - interval '1 minute')`,
+          )
+          return { shouldSchedule: Number(row?.n ?? 0) === 0, input: {} }
+        },
+      },
+    },
+  ],
+  handler: async ({ req }) => {
+    const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now()`)
+    for (const { id } of due) {
+      // A request of its own: each start is its own transaction, whatever the job's req holds.
+      const own = await createLocalReq({}, req.payload)
+      const res = await startSending(own, Number(id), null, { asScheduled: true })
+      if (res.status === 422) await refuseScheduled(await createLocalReq({}, req.payload), Number(id), ((res.body.missing as string[]) ?? []).join(' '))
+    }
+    const waiting = await execute(
+      direct(req),
+      sql`select distinct d.issue_id from newsletter_deliveries d join newsletter_issues i on i.id = d.issue_id
+          where i.status in ('sending', 'sent')
+            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))`,
+    )
+    if (waiting.length) {
+      const [jobs] = await execute(
+        direct(req),
+        sql`select count(*)::int as n from payload_jobs where task_slug = 'newsletterBatch' and completed_at is null and has_error = false and processing = false`,
+      )
+      if (Number(jobs?.n ?? 0) === 0) {
+        for (const { issue_id } of waiting) {
+          for (let i = 0; i < workersPerSend(); i++) await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: Number(issue_id) } })
+        }
+      }
+    }
+    // A cancelled issue's rows that a dead worker still held: no longer in flight.
+    await execute(
+      direct(req),
+      sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
+          where i.id = d.issue_id and i.status = 'cancelled' and d.status = 'claimed' and d.lease_until < now()`,
+    )
+    const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending'`)
+    for (const { id } of sending) await finishIfDone(req, Number(id))
+    return { output: { started: due.length, resumed: waiting.length } }
+  },
+}

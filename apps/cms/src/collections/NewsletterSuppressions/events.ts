@@ -1,0 +1,82 @@
+/**
+ * POST /api/newsletter-events: the mail provider's bounce and complaint webhook.
+ * Authenticated with NEWSLETTER_EVENTS_SECRET (`Authorization: Bearer <secret>`); body
+ * `{ "email", "type": "hard_bounce" | "soft_bounce" | "complaint", "at"? }` or an array of them.
+ * Hard bounces and complaints suppress the address for good; a soft bounce re-queues the
+ * address's latest sent delivery with backoff, and marks it failed after the last attempt.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { Endpoint, PayloadRequest } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { MAX_DELIVERY_ATTEMPTS, parseMailEvents, retryDelaySeconds } from '@runsense/domain/newsletter'
+import { execute, inTransaction } from '../../lib/db'
+import { json } from '../../lib/http'
+import { suppress, suppressionHash } from './suppression'
+
+function fromProvider(req: PayloadRequest): boolean {
+  const secret = process.env.NEWSLETTER_EVENTS_SECRET
+  if (!secret) return false
+  const given = Buffer.from((req.headers.get('authorization') || '').replace(/^Bearer /, ''))
+  const expected = Buffer.from(secret)
+  // Constant-time compare: the secret is the only thing guarding the suppression list.
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+export const newsletterEvents: Endpoint = {
+  path: '/newsletter-events',
+  method: 'post',
+  handler: async (req) => {
+    if (!fromProvider(req)) return json(401, { error: 'A valid webhook secret is required (Authorization: Bearer <NEWSLETTER_EVENTS_SECRET>).' })
+    let body: unknown
+    try {
+      body = await (req as unknown as Request).json()
+    } catch {
+      return json(400, { error: 'The body must be JSON: one event or an array of events.' })
+    }
+    const parsed = parseMailEvents(body)
+    if (!parsed.ok) return json(400, { error: parsed.error })
+    try {
+      const result = await inTransaction(req, async () => {
+        let suppressed = 0
+        let retried = 0
+        let failed = 0
+        for (const e of parsed.events) {
+          if (e.type === 'hard_bounce' || e.type === 'complaint') {
+            await suppress(req, e.email, suppressionHash(e.email), e.type, e.at)
+            // Nothing still waiting goes to them (the sender checks the list again when it claims).
+            await execute(
+              req,
+              sql`update newsletter_deliveries d set status = 'suppressed', smtp_response = ${`suppressed: ${e.type}`}
+                  from subscribers s where s.id = d.subscriber_id and s.email = ${e.email} and d.status = 'queued'`,
+            )
+            suppressed++
+            continue
+          }
+          const [last] = (await execute(
+            req,
+            sql`select d.id, d.attempts from newsletter_deliveries d join subscribers s on s.id = d.subscriber_id
+                where s.email = ${e.email} and d.status = 'sent' order by d.sent_at desc nulls last limit 1 for update of d`,
+          )) as { id: number; attempts: number }[]
+          if (!last) continue
+          if (last.attempts >= MAX_DELIVERY_ATTEMPTS) {
+            await execute(req, sql`update newsletter_deliveries set status = 'failed', smtp_response = 'soft bounces: gave up after the last attempt' where id = ${last.id}`)
+            failed++
+          } else {
+            const wait = retryDelaySeconds(last.attempts)
+            await execute(
+              req,
+              sql`update newsletter_deliveries set status = 'queued', smtp_response = 'soft bounce: will retry',
+                    next_attempt_at = now() + make_interval(secs => ${wait}) where id = ${last.id}`,
+            )
+            retried++
+          }
+        }
+        return { suppressed, retried, failed }
+      })
+      return json(200, { ok: true, events: parsed.events.length, ...result })
+    } catch (err) {
+      req.payload.logger.error({ err, msg: 'newsletter events failed' })
+      return json(503, { error: 'Events cannot be recorded right now; please retry.' })
+    }
+  },
+}

@@ -1,0 +1,155 @@
+'use client'
+/**
+ * The send panel on a newsletter issue: preview (HTML and text, as a subscriber gets it),
+ * "Send a test to me", "Send now" (confirming the recipient count), "Schedule", and while
+ * sending a progress bar with a cancel button. Every rule is the server's; this only asks
+ * and shows the answers. Save the issue first: the server sends what is saved.
+ */
+import { useDocumentInfo } from '@payloadcms/ui'
+import { useCallback, useEffect, useState } from 'react'
+
+type Progress = { status: string; recipients: number; sent: number; failed: number; suppressed: number; remaining: number }
+type Message = { kind: 'ok' | 'error'; text: string; missing?: string[] }
+
+export function NewsletterIssuePanel() {
+  const { id } = useDocumentInfo()
+  const [progress, setProgress] = useState<Progress | null>(null)
+  const [format, setFormat] = useState<'html' | 'text'>('html')
+  const [preview, setPreview] = useState<string | null>(null)
+  const [message, setMessage] = useState<Message | null>(null)
+  const [at, setAt] = useState('')
+  const [busy, setBusy] = useState(false)
+
+  const load = useCallback(async () => {
+    if (!id) return
+    const res = await fetch(`/api/newsletter-issues/${id}/progress`, { credentials: 'include', cache: 'no-store' })
+    if (res.ok) setProgress(await res.json())
+  }, [id])
+
+  useEffect(() => {
+    void load()
+    const t = setInterval(load, 2000)
+    return () => clearInterval(t)
+  }, [load])
+
+  const showPreview = async (f: 'html' | 'text') => {
+    setFormat(f)
+    const res = await fetch(`/api/newsletter-issues/${id}/preview?format=${f}`, { credentials: 'include', cache: 'no-store' })
+    if (res.ok) {
+      setPreview(await res.text())
+      setMessage(null)
+    } else {
+      const body = await res.json().catch(() => ({}))
+      setPreview(null)
+      setMessage({ kind: 'error', text: body.error ?? `Preview failed (${res.status}).`, missing: body.missing })
+    }
+  }
+
+  const post = async (path: string, body: unknown, done: (b: Record<string, unknown>) => string) => {
+    setBusy(true)
+    try {
+      const res = await fetch(`/api/newsletter-issues/${id}/${path}`, {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const b = await res.json().catch(() => ({}))
+      setMessage(res.ok ? { kind: 'ok', text: done(b) } : { kind: 'error', text: b.error ?? `Refused (${res.status}).`, missing: b.missing })
+      await load()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (!id) return <p>Save the issue to preview and send it.</p>
+  const p = progress
+  const unsent = p && (p.status === 'draft' || p.status === 'scheduled')
+  const done = p ? p.sent + p.failed + p.suppressed : 0
+  const pct = p && p.recipients ? Math.round((done / p.recipients) * 100) : 0
+
+  return (
+    <section data-testid="newsletter-panel" style={{ border: '1px solid var(--theme-elevation-150)', borderRadius: 4, padding: 16, margin: '16px 0' }}>
+      <h3 style={{ marginTop: 0 }}>Send</h3>
+      {p ? (
+        <p data-testid="newsletter-status">
+          Status: <strong>{p.status}</strong>
+          {unsent ? ` · ${p.recipients} confirmed subscribers would get it now` : ''}
+        </p>
+      ) : null}
+      {p && !unsent ? (
+        <div data-testid="newsletter-progress">
+          <progress max={p.recipients || 1} value={done} style={{ width: '100%' }} aria-label="Sent so far" />
+          <p>
+            {pct}% · recipients {p.recipients} · sent {p.sent} · failed {p.failed} · suppressed {p.suppressed} · remaining {p.remaining}
+          </p>
+        </div>
+      ) : null}
+      <p style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+        <button type="button" className="btn btn--style-secondary btn--size-small" onClick={() => showPreview('html')}>
+          Preview HTML
+        </button>
+        <button type="button" className="btn btn--style-secondary btn--size-small" onClick={() => showPreview('text')}>
+          Preview text
+        </button>
+        <button type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => post('test', {}, (b) => `A test is on its way to ${b.to}.`)}>
+          Send a test to me
+        </button>
+        {unsent ? (
+          <button
+            type="button"
+            className="btn btn--style-primary btn--size-small"
+            disabled={busy}
+            onClick={() => {
+              if (window.confirm(`Send this issue now to ${p!.recipients} confirmed subscribers? This cannot be undone.`)) {
+                void post('send', {}, (b) => `Sending to ${b.recipients} subscribers.`)
+              }
+            }}
+          >
+            Send now
+          </button>
+        ) : null}
+        {p && (p.status === 'sending' || p.status === 'scheduled') ? (
+          <button type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => post('cancel', {}, () => 'Cancelled.')}>
+            {p.status === 'sending' ? 'Cancel sending' : 'Cancel schedule'}
+          </button>
+        ) : null}
+      </p>
+      {unsent ? (
+        <p style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <label htmlFor="newsletter-schedule-at">Schedule for</label>
+          <input id="newsletter-schedule-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+          <button
+            type="button"
+            className="btn btn--style-secondary btn--size-small"
+            disabled={busy || !at}
+            onClick={() => post('send', { at: new Date(at).toISOString() }, (b) => `Scheduled for ${new Date(String(b.at)).toLocaleString()}.`)}
+          >
+            Schedule
+          </button>
+        </p>
+      ) : null}
+      {message ? (
+        <div role={message.kind === 'error' ? 'alert' : 'status'} data-testid="newsletter-message">
+          <p>{message.text}</p>
+          {message.missing?.length ? (
+            <ul>
+              {message.missing.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {preview !== null ? (
+        format === 'html' ? (
+          <iframe title="Email preview (HTML)" data-testid="newsletter-preview" sandbox="" srcDoc={preview} style={{ width: '100%', height: 600, border: '1px solid var(--theme-elevation-150)', background: '#fff' }} />
+        ) : (
+          <pre data-testid="newsletter-preview-text" style={{ whiteSpace: 'pre-wrap', border: '1px solid var(--theme-elevation-150)', padding: 12 }}>
+            {preview}
+          </pre>
+        )
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,268 @@
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { accounts, act, guideAt, rest, siteUrl } from '../helpers/api'
+import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
+import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
+
+const SEED_GUIDE = 'returning-to-running-after-an-injury'
+const db = new pg.Pool({ connectionString: process.env.DATABASE_URL })
+db.on('error', () => {})
+afterAll(() => db.end())
+
+async function guideId(slug: string) {
+  const res = await rest('GET', `/api/articles?where[slug][equals]=${slug}&depth=0`)
+  return res.body.docs[0].id as number
+}
+
+let n = 0
+async function newIssue(featuredGuide: number, extra: Record<string, unknown> = {}) {
+  const subject = `Issue ${Date.now().toString(36)}-${++n}`
+  const res = await rest('POST', '/api/newsletter-issues', { as: 'editor', body: { subject, intro: 'Hello runners.\n\nThis week: coming back well.', featuredGuide, ...extra } })
+  expect(res.status).toBe(201)
+  return res.body.doc as { id: number; slug: string; subject: string; status: string }
+}
+
+async function waitForStatus(id: number, status: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  let last: any
+  while (Date.now() < deadline) {
+    last = (await rest('GET', `/api/newsletter-issues/${id}/progress`, { as: 'editor' })).body
+    if (last.status === status) return last
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`issue ${id} did not reach ${status}: ${JSON.stringify(last)}`)
+}
+
+describe('sending an issue to every confirmed subscriber', () => {
+  let confirmed: string[] = []
+  let pending: string
+  let unsubscribed: string
+  let bounced: string
+  let seedGuide: number
+
+  beforeAll(async () => {
+    seedGuide = await guideId(SEED_GUIDE)
+    confirmed = await Promise.all([confirmedReader('nl-a'), confirmedReader('nl-b'), confirmedReader('nl-c')])
+    pending = freshAddress('nl-pending')
+    expect((await signup({ email: pending })).status).toBe(202)
+    unsubscribed = await confirmedReader('nl-unsub')
+    await db.query(`update subscribers set status = 'unsubscribed', unsubscribed_at = now() where email = $1`, [unsubscribed])
+    bounced = await confirmedReader('nl-bounced')
+    expect(await mailEvents({ email: bounced, type: 'hard_bounce' })).toMatchObject({ status: 200, body: { suppressed: 1 } })
+  })
+
+  it('refuses anonymous (401) and reviewers (403) on every action, and lets staff read progress', async () => {
+    const issue = await newIssue(seedGuide)
+    for (const path of ['send', 'test', 'cancel']) {
+      expect((await rest('POST', `/api/newsletter-issues/${issue.id}/${path}`, { body: {} })).status).toBe(401)
+      expect((await rest('POST', `/api/newsletter-issues/${issue.id}/${path}`, { as: 'reviewer', body: {} })).status).toBe(403)
+    }
+    expect((await rest('GET', `/api/newsletter-issues/${issue.id}/progress`)).status).toBe(401)
+    expect((await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'reviewer' })).body.status).toBe('draft')
+    // Reviewers cannot create or edit issues either; readers cannot see drafts.
+    expect((await rest('POST', '/api/newsletter-issues', { as: 'reviewer', body: { subject: 'x', featuredGuide: seedGuide } })).status).toBe(403)
+    expect((await rest('PATCH', `/api/newsletter-issues/${issue.id}`, { as: 'reviewer', body: { subject: 'changed' } })).status).toBe(403)
+    expect((await rest('GET', `/api/newsletter-issues/${issue.id}`)).status).toBe(404)
+    expect((await rest('GET', '/api/newsletter-issues')).body.docs).toEqual([])
+    // Status is the server's: an editor cannot mark an issue sent.
+    await rest('PATCH', `/api/newsletter-issues/${issue.id}`, { as: 'editor', body: { status: 'sent' } })
+    expect((await rest('GET', `/api/newsletter-issues/${issue.id}`, { as: 'editor' })).body.status).toBe('draft')
+  })
+
+  it('sends a test to the caller only', async () => {
+    const issue = await newIssue(seedGuide)
+    const res = await rest('POST', `/api/newsletter-issues/${issue.id}/test`, { as: 'editor', body: {} })
+    expect(res.status).toBe(202)
+    const [mail] = await waitForMail(accounts.editor, (m) => m.subject === `[Test] ${issue.subject}`)
+    expect(mail.text).toContain('Returning to Running After an Injury')
+    for (const email of confirmed) expect((await mailTo(email)).filter((m) => m.subject.includes(issue.subject))).toEqual([])
+  })
+
+  it('delivers exactly one to each confirmed subscriber and none to pending, unsubscribed or suppressed', async () => {
+    const issue = await newIssue(seedGuide)
+    const eligible = Number((await db.query(`select count(*) from subscribers where status = 'confirmed'`)).rows[0].count) - 1 // the bounced one
+    const sent = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })
+    expect(sent.status).toBe(202)
+    expect(sent.body).toEqual({ status: 'sending', recipients: eligible })
+    // Twice: refused, nothing doubled.
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'admin', body: {} })).status).toBe(409)
+
+    const done = await waitForStatus(issue.id, 'sent')
+    expect(done).toMatchObject({ recipients: eligible, sent: eligible, failed: 0, remaining: 0 })
+
+    const ofIssue = (m: { subject: string }) => m.subject === issue.subject
+    const messageIds = new Set<string>()
+    for (const email of confirmed) {
+      const got = (await mailTo(email)).filter(ofIssue)
+      expect(got).toHaveLength(1)
+      const mail = got[0]
+      expect(mail.text).toContain('Returning to Running After an Injury')
+      expect(mail.text).toMatch(/Reviewed by Raphael Crawford-Marks, Founder · Last reviewed \w+ \d{1,2}, \d{4}/)
+      expect(mail.text).toMatch(/confirmed on \w+ \d{1,2}, \d{4}/)
+      expect(mail.text).toContain(`${siteUrl()}/guides/${SEED_GUIDE}`)
+      const listUnsubscribe = (await header(mail, 'List-Unsubscribe'))!
+      expect(listUnsubscribe).toMatch(/^<https?:\/\/[^>]+\/newsletter\/unsubscribe\?token=[^>]+>, <mailto:[^>]+>$/)
+      expect(await header(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
+      expect(await header(mail, 'List-Id')).toMatch(/^Runsense weekly guide <weekly\.[^>]+>$/)
+      messageIds.add((await header(mail, 'Message-ID'))!)
+      // No remote images or tracking pixels.
+      const raw = await (await fetch(`${process.env.MAIL_API_URL}/api/email/${mail.id}/source`)).text()
+      expect(raw).not.toMatch(/<img/i)
+    }
+    expect(messageIds.size).toBe(confirmed.length)
+    for (const email of [pending, unsubscribed, bounced]) expect((await mailTo(email)).filter(ofIssue)).toEqual([])
+
+    // The personal one-click unsubscribe (RFC 8058) from the header works without a page.
+    const [first] = (await mailTo(confirmed[0])).filter(ofIssue)
+    const url = (await header(first, 'List-Unsubscribe'))!.match(/^<([^>]+)>/)![1]
+    const oneClick = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    expect(oneClick.status).toBe(303)
+    expect((await subscriber(confirmed[0]))!.status).toBe('unsubscribed')
+
+    // The public web version: plain HTML, listed on /newsletter; drafts are not there.
+    const web = await fetch(`${siteUrl()}/newsletter/issues/${issue.slug}`)
+    expect(web.status).toBe(200)
+    const html = await web.text()
+    expect(html).toContain(`<h1 class="page-title">${issue.subject}</h1>`)
+    expect(html).toContain('Reviewed by Raphael Crawford-Marks, Founder')
+    expect(html).not.toMatch(/<script[^>]*src="[^"]*_next/)
+    expect(html).not.toContain('unsubscribe?token=')
+    expect(await (await fetch(`${siteUrl()}/newsletter`)).text()).toContain(`href="/newsletter/issues/${issue.slug}"`)
+    const draft = await newIssue(seedGuide)
+    expect((await fetch(`${siteUrl()}/newsletter/issues/${draft.slug}`)).status).toBe(404)
+
+    // The send is recorded with who and when.
+    const doc = (await rest('GET', `/api/newsletter-issues/${issue.id}`, { as: 'editor' })).body
+    expect(doc.log.map((e: { action: string }) => e.action)).toEqual(['send', 'sent'])
+    expect(doc.log[0]).toMatchObject({ byEmail: accounts.editor, at: expect.any(String) })
+  })
+
+  it('refuses a guide that is not live, or whose sign-off no longer matches its live text (422)', async () => {
+    // Featured while live, then unpublished before the send.
+    const unpublished = await guideAt('published')
+    const notLive = await newIssue(unpublished.id)
+    expect((await act(unpublished.id, 'editor', 'unpublish')).status).toBe(200)
+    const res = await rest('POST', `/api/newsletter-issues/${notLive.id}/send`, { as: 'editor', body: {} })
+    expect(res.status).toBe(422)
+    expect(res.body.missing).toEqual([expect.stringMatching(/is not published/)])
+
+    const live = await guideAt('published')
+    const changed = await newIssue(live.id)
+    // The live text changes behind the sign-off's back.
+    await db.query(`update articles set summary = summary || ' (edited)' where id = $1`, [live.id])
+    const refused = await rest('POST', `/api/newsletter-issues/${changed.id}/send`, { as: 'admin', body: {} })
+    expect(refused.status).toBe(422)
+    expect(refused.body.missing).toEqual([expect.stringMatching(/changed since its medical sign-off/)])
+    expect((await rest('GET', `/api/newsletter-issues/${changed.id}/progress`, { as: 'editor' })).body.status).toBe('draft')
+    expect(Number((await db.query('select count(*) from newsletter_deliveries where issue_id = $1', [changed.id])).rows[0].count)).toBe(0)
+  })
+
+  it('schedules, then cancels, recording both', async () => {
+    const issue = await newIssue(seedGuide)
+    const at = new Date(Date.now() + 3600_000).toISOString()
+    const res = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at } })
+    expect(res.status).toBe(202)
+    expect(res.body).toMatchObject({ status: 'scheduled', recipients: expect.any(Number) })
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at: 'soon' } })).status).toBe(400)
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'admin' })).status).toBe(200)
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(409)
+    const doc = (await rest('GET', `/api/newsletter-issues/${issue.id}`, { as: 'editor' })).body
+    expect(doc.log.map((e: { action: string; byEmail: string }) => [e.action, e.byEmail])).toEqual([
+      ['schedule', accounts.editor],
+      ['cancel', accounts.admin],
+    ])
+  })
+
+  it('starts a scheduled issue by itself when its time comes', async () => {
+    const reader = await confirmedReader('nl-scheduled')
+    const issue = await newIssue(seedGuide)
+    const res = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at: new Date(Date.now() + 2000).toISOString() } })
+    expect(res.status).toBe(202)
+    await waitForStatus(issue.id, 'sent', 60_000)
+    await waitForMail(reader, (m) => m.subject === issue.subject)
+  })
+})
+
+describe('the bounce and complaint webhook', () => {
+  it('refuses a missing or wrong secret (401) and bad input (400, with a sentence)', async () => {
+    expect((await mailEvents({ email: 'a@example.com', type: 'hard_bounce' }, null)).status).toBe(401)
+    expect((await mailEvents({ email: 'a@example.com', type: 'hard_bounce' }, 'wrong')).status).toBe(401)
+    const bad = await mailEvents([{ email: 'a@example.com', type: 'hard_bounce' }, { email: 'b@example.com', type: 'opened' }])
+    expect(bad.status).toBe(400)
+    expect(bad.body.error).toMatch(/^Event 2: "type" must be one of/)
+    expect((await mailEvents('not json')).status).toBe(400)
+  })
+
+  it('suppresses hard bounces and complaints for good (admins see why and when), in a batch', async () => {
+    const a = freshAddress('nl-hb')
+    const b = freshAddress('nl-complaint')
+    const res = await mailEvents([
+      { email: a, type: 'hard_bounce' },
+      { email: b, type: 'complaint', at: '2026-12-01T08:00:00Z' },
+    ])
+    expect(res).toMatchObject({ status: 200, body: { events: 2, suppressed: 2 } })
+    const list = await rest('GET', `/api/newsletter-suppressions?where[email][in]=${a},${b}&sort=email`, { as: 'admin' })
+    const why = Object.fromEntries(list.body.docs.map((d: any) => [d.email, d]))
+    expect(why[a]).toMatchObject({ reason: 'hard_bounce', at: expect.any(String) })
+    expect(why[b]).toMatchObject({ reason: 'complaint', at: '2026-12-01T08:00:00.000Z' })
+    expect((await rest('GET', '/api/newsletter-suppressions', { as: 'editor' })).status).toBe(403)
+  })
+
+  it('re-queues a soft bounce with backoff', async () => {
+    const reader = await confirmedReader('nl-soft')
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(202)
+    await waitForStatus(issue.id, 'sent')
+    await waitForMail(reader, (m) => m.subject === issue.subject)
+    expect(await mailEvents({ email: reader, type: 'soft_bounce' })).toMatchObject({ status: 200, body: { retried: 1 } })
+    const { rows } = await db.query(
+      `select d.status, d.next_attempt_at > now() as later from newsletter_deliveries d join subscribers s on s.id = d.subscriber_id where s.email = $1 and d.issue_id = $2`,
+      [reader, issue.id],
+    )
+    expect(rows).toEqual([{ status: 'queued', later: true }])
+  })
+})
+
+describe('subscriber export and erasure (admins)', () => {
+  it('exports everything stored about one address, and erasing keeps only a hash on the suppression list', async () => {
+    const email = await confirmedReader('nl-erase')
+    const sub = (await subscriber(email))!
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(202)
+    await waitForStatus(issue.id, 'sent')
+    expect(await mailEvents({ email, type: 'complaint' })).toMatchObject({ status: 200 })
+
+    expect((await rest('GET', `/api/subscribers/${sub.id}/export`)).status).toBe(401)
+    expect((await rest('GET', `/api/subscribers/${sub.id}/export`, { as: 'editor' })).status).toBe(403)
+    const exported = await rest('GET', `/api/subscribers/${sub.id}/export`, { as: 'admin' })
+    expect(exported.status).toBe(200)
+    expect(exported.body.subscriber).toMatchObject({ email, status: 'confirmed' })
+    expect(exported.body.subscriber).not.toHaveProperty('confirm_token_hash')
+    expect(exported.body.newsletterDeliveries).toEqual([expect.objectContaining({ issue: issue.subject, status: 'sent' })])
+    expect(exported.body.suppression).toMatchObject({ reason: 'complaint' })
+
+    expect((await rest('DELETE', `/api/subscribers/${sub.id}`, { as: 'admin' })).status).toBe(200)
+    const everywhere = await db.query(
+      `select (select count(*) from subscribers where email = $1)::int as subscribers,
+              (select count(*) from newsletter_suppressions where email = $1)::int as suppression_emails,
+              (select count(*) from newsletter_deliveries where smtp_response like '%' || $1 || '%')::int as answers`,
+      [email],
+    )
+    expect(everywhere.rows[0]).toEqual({ subscribers: 0, suppression_emails: 0, answers: 0 })
+    const [row] = (await db.query(`select email, reason from newsletter_suppressions where email is null and reason = 'complaint' order by id desc limit 1`)).rows
+    expect(row).toEqual({ email: null, reason: 'complaint' })
+
+    // Signing up again and confirming: the complaint still holds, so no issue goes to the address.
+    const again = await signup({ email })
+    expect(again.status).toBe(202)
+    const confirmations = await waitForMail(email, (m) => m.subject === 'Confirm your Runsense subscription', { count: 2 })
+    const latest = confirmations.sort((a, b) => Date.parse(a.date) - Date.parse(b.date)).at(-1)!
+    expect((await pressConfirm(linkIn(latest, '/newsletter/confirm?token='))).html).toContain('re subscribed')
+    expect((await subscriber(email))!.status).toBe('confirmed')
+    const next = await newIssue(await guideId(SEED_GUIDE))
+    const res = await rest('POST', `/api/newsletter-issues/${next.id}/send`, { as: 'editor', body: {} })
+    expect(res.status).toBe(202)
+    await waitForStatus(next.id, 'sent')
+    expect((await mailTo(email)).filter((m) => m.subject === next.subject)).toEqual([])
+  })
+})
