@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 
 import {
   EMAIL_ERRORS,
+  hashEmail,
   hashIp,
   isDisposableDomain,
   isValidEmailDomain,
@@ -166,5 +167,14 @@ describe('hashIp', () => {
     expect(h).not.toBe(createHash('sha256').update('203.0.113.7').digest('hex'));
     expect(hashIp('2001:DB8::1', 's')).toBe(hashIp('2001:db8::1', 's'));
     expect(() => hashIp('1.2.3.4', '')).toThrow(TypeError);
+  });
+});
+
+describe('hashEmail', () => {
+  it('keys an address without storing it: same for case and spacing, different per address and salt', () => {
+    expect(hashEmail(' Ana@Example.com ', 'pepper')).toBe(hashEmail('ana@example.com', 'pepper'));
+    expect(hashEmail('ana@example.com', 'pepper')).not.toBe(hashEmail('bob@example.com', 'pepper'));
+    expect(hashEmail('ana@example.com', 'pepper')).not.toBe(hashEmail('ana@example.com', 'salt'));
+    expect(() => hashEmail('ana@example.com', '')).toThrow(/hashEmail/);
   });
 });

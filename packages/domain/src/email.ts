@@ -117,9 +117,21 @@ export function normaliseEmail(input: unknown, options: NormaliseEmailOptions = 
  * checks without storing addresses. The salt must not be empty.
  */
 export function hashIp(ip: string, salt: string): string {
+  return saltedHash('hashIp', ip, salt);
+}
+
+/**
+ * Hex SHA-256 of a (normalised) email address with a secret salt: a key for per-address rate
+ * limits that does not store the address. The salt must not be empty.
+ */
+export function hashEmail(email: string, salt: string): string {
+  return saltedHash('hashEmail', email, salt);
+}
+
+function saltedHash(name: string, value: string, salt: string): string {
   if (typeof salt !== 'string' || salt === '') {
-    throw new TypeError('hashIp: a non-empty salt is required');
+    throw new TypeError(`${name}: a non-empty salt is required`);
   }
-  const normalised = typeof ip === 'string' ? ip.trim().toLowerCase() : '';
+  const normalised = typeof value === 'string' ? value.trim().toLowerCase() : '';
   return createHash('sha256').update(salt, 'utf8').update('\u0000').update(normalised, 'utf8').digest('hex');
 }

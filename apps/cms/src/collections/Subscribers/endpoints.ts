@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Endpoint, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
-import { hashIp } from '@runsense/domain/email'
+import { hashEmail, hashIp } from '@runsense/domain/email'
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
@@ -50,7 +50,7 @@ export const signup: Endpoint = {
       return await inTransaction(req, async () => {
         const limits = signupLimits()
         const ipWait = ipHash ? await hit(req, `signup:ip:${ipHash}`, limits.perIp, limits.ipWindowSeconds) : null
-        const emailWait = await hit(req, `signup:email:${hashIp(email, 'email')}`, limits.perEmail, limits.emailWindowSeconds)
+        const emailWait = await hit(req, `signup:email:${hashEmail(email, process.env.PAYLOAD_SECRET || 'runsense')}`, limits.perEmail, limits.emailWindowSeconds)
         const wait = ipWait ?? emailWait
         if (wait) {
           // The counters must stick even though we refuse: commit them, answer 429.
