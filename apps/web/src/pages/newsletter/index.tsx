@@ -2,7 +2,7 @@ import type { GetServerSideProps } from 'next'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
 import { signupErrorMessage } from '@/lib/newsletter'
-import { type SentIssue, listSentIssues } from '@/lib/content'
+import { ContentUnavailableError, type SentIssue, listSentIssues } from '@/lib/content'
 import { sameForEveryone } from '@/lib/pageCache'
 import Link from 'next/link'
 import { formatDay } from '@runsense/domain/newsletter'
@@ -21,7 +21,12 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res
   // The same page for everyone unless it carries someone's address back to them.
   if (error || email) res.setHeader('Cache-Control', 'private, no-store')
   else sameForEveryone(res)
-  return { props: { error, email, issues: await listSentIssues() } }
+  // The signup form must answer even while the CMS is away: past issues are a bonus, left out then.
+  const issues = await listSentIssues().catch((err) => {
+    if (!(err instanceof ContentUnavailableError)) throw err
+    return []
+  })
+  return { props: { error, email, issues } }
 }
 
 export default function NewsletterPage({ error, email, issues }: Props) {
