@@ -13,6 +13,7 @@ import { Topics } from './collections/Topics'
 import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
+import { StaffSignIns } from './collections/StaffSignIns'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { WorkflowEvents } from './collections/WorkflowEvents'
@@ -42,7 +43,7 @@ export default buildConfig({
       views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog, StaffSignIns],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {

@@ -76,6 +76,7 @@ export interface Config {
     'workflow-events': WorkflowEvent;
     'editorial-notes': EditorialNote;
     'audit-log': AuditLog;
+    'staff-sign-ins': StaffSignIn;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -97,6 +98,7 @@ export interface Config {
     'workflow-events': WorkflowEventsSelect<false> | WorkflowEventsSelect<true>;
     'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
+    'staff-sign-ins': StaffSignInsSelect<false> | StaffSignInsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -300,8 +302,6 @@ export interface User {
   salt?: string | null;
   hash?: string | null;
   resetPasswordRequestedAt?: string | null;
-  loginAttempts?: number | null;
-  lockUntil?: string | null;
   sessions?:
     | {
         id: string;
@@ -476,6 +476,28 @@ export interface AuditLog {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-sign-ins".
+ */
+export interface StaffSignIn {
+  id: number;
+  /**
+   * The account, when the address matched one.
+   */
+  user?: (number | null) | User;
+  /**
+   * The address typed at sign-in (normalised).
+   */
+  email: string;
+  outcome: 'signed_in' | 'failed' | 'throttled';
+  /**
+   * Keyed hash of the client address.
+   */
+  clientHash: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -634,6 +656,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-log';
         value: number | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'staff-sign-ins';
+        value: number | StaffSignIn;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -795,8 +821,6 @@ export interface UsersSelect<T extends boolean = true> {
   salt?: T;
   hash?: T;
   resetPasswordRequestedAt?: T;
-  loginAttempts?: T;
-  lockUntil?: T;
   sessions?:
     | T
     | {
@@ -869,6 +893,18 @@ export interface AuditLogSelect<T extends boolean = true> {
   changes?: T;
   actor?: T;
   actorName?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-sign-ins_select".
+ */
+export interface StaffSignInsSelect<T extends boolean = true> {
+  user?: T;
+  email?: T;
+  outcome?: T;
+  clientHash?: T;
   updatedAt?: T;
   createdAt?: T;
 }

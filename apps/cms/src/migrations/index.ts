@@ -2,6 +2,8 @@ import * as migration_20261125_000000_initial from './20261125_000000_initial';
 import * as migration_20261125_140800_audit_log_append_only from './20261125_140800_audit_log_append_only';
 import * as migration_20261125_140801_rate_limits from './20261125_140801_rate_limits';
 import * as migration_20261130_155428_signed_content from './20261130_155428_signed_content';
+import * as migration_20261130_161626_staff_sign_ins from './20261130_161626_staff_sign_ins';
+import * as migration_20261130_163000_second_factor from './20261130_163000_second_factor';
 
 export const migrations = [
   {
@@ -22,6 +24,16 @@ export const migrations = [
   {
     up: migration_20261130_155428_signed_content.up,
     down: migration_20261130_155428_signed_content.down,
-    name: '20261130_155428_signed_content'
+    name: '20261130_155428_signed_content',
+  },
+  {
+    up: migration_20261130_161626_staff_sign_ins.up,
+    down: migration_20261130_161626_staff_sign_ins.down,
+    name: '20261130_161626_staff_sign_ins'
+  },
+  {
+    up: migration_20261130_163000_second_factor.up,
+    down: migration_20261130_163000_second_factor.down,
+    name: '20261130_163000_second_factor',
   },
 ];
