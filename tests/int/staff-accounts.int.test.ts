@@ -61,6 +61,7 @@ async function timed(fn: () => Promise<unknown>) {
 /** Same time within 40 ms or 40 % of the slower, whichever is more (the machine is shared and loaded). */
 function expectSameTime(a: number[], b: number[]) {
   const [ma, mb] = [median(a), median(b)]
+  console.info(`median ${ma.toFixed(1)} ms (account) vs ${mb.toFixed(1)} ms (no account)`)
   expect(Math.abs(ma - mb), `medians ${ma.toFixed(1)} ms vs ${mb.toFixed(1)} ms`).toBeLessThan(Math.max(40, 0.4 * Math.max(ma, mb)))
 }
 

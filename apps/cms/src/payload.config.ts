@@ -40,7 +40,12 @@ export default buildConfig({
     avatar: 'default',
     components: {
       beforeNavLinks: ['/components/Desk#DeskNavLink'],
-      views: { desk: { Component: '/components/Desk#Desk', path: '/desk' } },
+      // Sends a session that still needs its second factor to /second-factor (lib/secondFactor.ts).
+      providers: ['/components/SecondFactorForm#SecondFactorGate'],
+      views: {
+        desk: { Component: '/components/Desk#Desk', path: '/desk' },
+        secondFactor: { Component: '/components/SecondFactor#SecondFactorView', path: '/second-factor' },
+      },
     },
   },
   collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, WorkflowEvents, EditorialNotes, AuditLog, StaffSignIns],

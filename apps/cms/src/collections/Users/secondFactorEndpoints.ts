@@ -2,7 +2,7 @@ import type { Endpoint, PayloadRequest } from 'payload'
 import { isAdminUser, isStaffUser } from '../../access/roles'
 import { clientAddress, hashClientAddress } from '../../lib/clientAddress'
 import { json, jsonObject } from '../../lib/http'
-import { hit } from '../../lib/rateLimit'
+import { forgive, hit } from '../../lib/rateLimit'
 import { confirmEnrolment, passSecondFactor, resetSecondFactor, secondFactorStatus, startEnrolment } from '../../lib/secondFactor'
 import { recordAudit } from '../AuditLog'
 
@@ -10,11 +10,16 @@ const signedIn = (req: PayloadRequest) => (isStaffUser(req.user) ? null : json(4
 const codeOf = (body: Record<string, unknown> | null, key: string) => (typeof body?.[key] === 'string' ? (body[key] as string) : undefined)
 
 /** Wrong codes per person and client: 5 per 15 minutes (a 6-digit code is otherwise guessable). */
+const CODE_LIMIT = 5
+const CODE_WINDOW_SECONDS = 900
+const codeKey = (req: PayloadRequest) => `2fa:${req.user!.id}:${hashClientAddress(clientAddress(req.headers))}`
+
+/** Counted before the check (parallel guesses count in full); a right code takes its attempt back. */
 async function tooManyCodes(req: PayloadRequest) {
-  const key = `2fa:${req.user!.id}:${hashClientAddress(clientAddress(req.headers))}`
-  const retry = await hit(req, key, 5, 900)
+  const retry = await hit(req, codeKey(req), CODE_LIMIT, CODE_WINDOW_SECONDS)
   return retry === null ? null : json(429, { error: `Too many codes tried. Try again in ${Math.ceil(retry / 60)} minutes.` }, { 'retry-after': String(retry) })
 }
+const rightCode = (req: PayloadRequest) => forgive(req, codeKey(req), CODE_WINDOW_SECONDS)
 
 /** GET /api/users/second-factor: { required, enrolled, passed } for this session. */
 export const secondFactorGet: Endpoint = {
@@ -46,6 +51,7 @@ export const secondFactorConfirm: Endpoint = {
     const code = codeOf(await jsonObject(req), 'code')
     const recoveryCodes = code ? await confirmEnrolment(req, code) : null
     if (!recoveryCodes) return json(400, { error: 'That code does not match. Start the setup again if the code keeps failing.' })
+    await rightCode(req)
     return json(200, { recoveryCodes })
   },
 }
@@ -60,6 +66,7 @@ export const secondFactorVerify: Endpoint = {
     const body = await jsonObject(req)
     const ok = await passSecondFactor(req, { code: codeOf(body, 'code'), recoveryCode: codeOf(body, 'recoveryCode') })
     if (!ok) return json(400, { error: 'That code is not valid (each code works once).' })
+    await rightCode(req)
     return json(200, await secondFactorStatus(req))
   },
 }

@@ -29,7 +29,9 @@ import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 }
 import { NoPublishButton as NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05 } from '../../../components/WorkflowPanel'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
+import { SecondFactorGate as SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e } from '../../../components/SecondFactorForm'
 import { Desk as Desk_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
+import { SecondFactorView as SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29 } from '../../../components/SecondFactor'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -65,6 +67,8 @@ export const importMap = {
   "/components/WorkflowPanel#NoPublishButton": NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
+  "/components/SecondFactorForm#SecondFactorGate": SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e,
   "/components/Desk#Desk": Desk_2027a875d27415c94a27967d3be57ed4,
+  "/components/SecondFactor#SecondFactorView": SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
