@@ -4,6 +4,7 @@
  * sign-in), or enter a code (or a recovery code) for this session. Every rule is the server's
  * (/api/users/second-factor/*); this only asks and reports its answers.
  */
+import { usePathname } from 'next/navigation'
 import { useCallback, useEffect, useState } from 'react'
 
 type Status = { required: boolean; enrolled: boolean; passed: boolean }
@@ -132,15 +133,20 @@ export function SecondFactorForm() {
  * publishing from such a session whatever the browser does.
  */
 export function SecondFactorGate({ children }: { children?: React.ReactNode }) {
+  // The admin moves between pages without reloading (the login form too): check on every path.
+  const pathname = usePathname()
   useEffect(() => {
-    const path = window.location.pathname
-    if (/\/admin\/(second-factor|login|logout|forgot|reset)/.test(path)) return
+    if (!pathname || /\/admin\/(second-factor|login|logout|forgot|reset|create-first-user)/.test(pathname)) return
+    let cancelled = false
     void fetch('/api/users/second-factor', { credentials: 'include' })
       .then((res) => (res.ok ? (res.json() as Promise<Status>) : null))
       .then((s) => {
-        if (s && s.required && !s.passed) window.location.assign('/admin/second-factor')
+        if (!cancelled && s && s.required && !s.passed) window.location.assign('/admin/second-factor')
       })
       .catch(() => {})
-  })
+    return () => {
+      cancelled = true
+    }
+  }, [pathname])
   return <>{children}</>
 }

@@ -37,8 +37,14 @@ export const Users: CollectionConfig = {
     afterLogin: [
       // Sessions are appended atomically at sign-in (patches/payload+3.90.1.patch), which no
       // longer drops expired ones: drop them here, in one statement, in the login's transaction.
+      // Second-factor passes (lib/secondFactor.ts) of sessions that ended go with them.
       async ({ req, user }) => {
-        await execute(req, sql`delete from users_sessions where _parent_id = ${Number(user.id)} and expires_at < now()`)
+        const id = Number(user.id)
+        await execute(req, sql`delete from users_sessions where _parent_id = ${id} and expires_at < now()`)
+        await execute(
+          req,
+          sql`delete from second_factor_sessions s where s.user_id = ${id} and not exists (select 1 from users_sessions u where u.id = s.sid)`,
+        )
       },
     ],
   },
