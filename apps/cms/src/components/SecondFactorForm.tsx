@@ -61,7 +61,7 @@ export function SecondFactorForm() {
   return (
     <div data-testid="second-factor" style={{ maxWidth: '36rem' }}>
       {error ? (
-        <p role="alert" style={{ color: 'var(--theme-error-500)' }}>
+        <p role="alert" data-testid="second-factor-error" style={{ color: 'var(--theme-error-500)' }}>
           {error}
         </p>
       ) : null}
