@@ -5,8 +5,8 @@
  */
 import { expect, test } from '@playwright/test'
 import { generate } from 'otplib'
-import { adminLoginWith } from '../helpers/admin'
-import { cmsUrl, createStaffAccount } from '../helpers/api'
+import { adminLogin, adminLoginWith } from '../helpers/admin'
+import { cmsUrl, createStaffAccount, rest, signIn } from '../helpers/api'
 
 test('a person sets up two-factor sign-in, then signs in with a code', async ({ page }) => {
   const staff = await createStaffAccount('reviewer')
@@ -35,4 +35,31 @@ test('a person sets up two-factor sign-in, then signs in with a code', async ({ 
   // And it stays there: the gate lets a session that passed through.
   await page.goto(`${cmsUrl()}/admin/collections/articles`)
   await expect(page).toHaveURL(/\/admin\/collections\/articles/)
+})
+
+test("an admin resets a person's second factor from their account page", async ({ page }) => {
+  const staff = await createStaffAccount('editor')
+  const { token } = await signIn(staff.email, staff.password)
+  const auth = { authorization: `JWT ${token}`, 'content-type': 'application/json' }
+  const { secret } = await (await fetch(`${cmsUrl()}/api/users/second-factor/enrol`, { method: 'POST', headers: auth })).json()
+  const confirmed = await fetch(`${cmsUrl()}/api/users/second-factor/confirm`, { method: 'POST', headers: auth, body: JSON.stringify({ code: await generate({ secret }) }) })
+  expect(confirmed.status).toBe(200)
+
+  await adminLogin(page, 'admin')
+  await page.goto(`${cmsUrl()}/admin/collections/users/${staff.id}`)
+  page.once('dialog', (dialog) => void dialog.accept())
+  await page.getByRole('button', { name: 'Reset second factor' }).click()
+  await expect(page.getByTestId('second-factor-reset').getByRole('status')).toContainText('Second factor reset')
+  const status = await (await fetch(`${cmsUrl()}/api/users/second-factor`, { headers: auth })).json()
+  expect(status.enrolled).toBe(false)
+  const audit = await rest('GET', `/api/audit-log?where[entity][equals]=users&where[entityId][equals]=${staff.id}`, { as: 'admin' })
+  expect(audit.body.docs.map((d: { summary: string }) => d.summary)).toContain(`Second factor reset for ${staff.email}`)
+})
+
+test('the reset button is not there for anyone but admins', async ({ page }) => {
+  const staff = await createStaffAccount('editor')
+  await adminLoginWith(page, staff.email, staff.password)
+  await page.goto(`${cmsUrl()}/admin/collections/users/${staff.id}`)
+  await expect(page.locator('#field-name')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Reset second factor' })).toHaveCount(0)
 })

@@ -78,5 +78,11 @@ export const Users: CollectionConfig = {
       admin: { description: 'For reviewer accounts: the public reviewer profile this person signs off as.' },
       access: { create: adminsField, update: adminsField },
     },
+    {
+      // Not stored: the admins' "Reset second factor" button (the state is in lib/secondFactor.ts).
+      name: 'secondFactorReset',
+      type: 'ui',
+      admin: { components: { Field: '/components/SecondFactorReset#SecondFactorReset' } },
+    },
   ],
 }

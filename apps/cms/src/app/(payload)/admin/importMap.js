@@ -27,6 +27,7 @@ import { MetaTitleComponent as MetaTitleComponent_a8a977ebc872c5d5ea7ee689724c08
 import { MetaDescriptionComponent as MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { NoPublishButton as NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05 } from '../../../components/WorkflowPanel'
+import { SecondFactorReset as SecondFactorReset_249b9594a3fc458c0735332a2bf69f69 } from '../../../components/SecondFactorReset'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { SecondFactorGate as SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e } from '../../../components/SecondFactorForm'
@@ -65,6 +66,7 @@ export const importMap = {
   "@payloadcms/plugin-seo/client#MetaDescriptionComponent": MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "@payloadcms/plugin-seo/client#PreviewComponent": PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "/components/WorkflowPanel#NoPublishButton": NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05,
+  "/components/SecondFactorReset#SecondFactorReset": SecondFactorReset_249b9594a3fc458c0735332a2bf69f69,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
   "/components/SecondFactorForm#SecondFactorGate": SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e,
