@@ -37,6 +37,20 @@ describe('sessions', () => {
     expect((await signIn(staff.email, 'a-new-password-2026')).status).toBe(200)
   })
 
+  it('a sign-in that checked the old password while it changed leaves no session behind', async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    for (let round = 0; round < 3; round++) {
+      const staff = await createStaffAccount('editor')
+      const newPassword = `changed-${round}-2026`
+      // Sign-ins with the old password started all through the change (hashing takes ~0.1 s each).
+      const change = rest('PATCH', `/api/users/${staff.id}`, { as: 'admin', body: { password: newPassword } })
+      const logins = await Promise.all(Array.from({ length: 8 }, (_, i) => wait(i * 25).then(() => signIn(staff.email, staff.password))))
+      expect((await change).status).toBe(200)
+      const alive = await Promise.all(logins.filter((l) => l.token).map((l) => whoIs(l.token!)))
+      expect(alive.filter(Boolean), `round ${round}: sessions from the old password still signed in`).toEqual([])
+    }
+  })
+
   it('a password an admin sets ends every session of that person', async () => {
     const staff = await createStaffAccount('reviewer')
     const sessions = await Promise.all([signIn(staff.email, staff.password), signIn(staff.email, staff.password)])
@@ -64,6 +78,29 @@ function expectSameTime(a: number[], b: number[]) {
   console.info(`median ${ma.toFixed(1)} ms (account) vs ${mb.toFixed(1)} ms (no account)`)
   expect(Math.abs(ma - mb), `medians ${ma.toFixed(1)} ms vs ${mb.toFixed(1)} ms`).toBeLessThan(Math.max(40, 0.4 * Math.max(ma, mb)))
 }
+
+describe('a password reset by email', () => {
+  it('ends every session the person had', async () => {
+    const staff = await createStaffAccount('editor')
+    const sessions = await Promise.all([signIn(staff.email, staff.password), signIn(staff.email, staff.password)])
+    const asked = await fetch(`${cmsUrl()}/api/users/forgot-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.80' },
+      body: JSON.stringify({ email: staff.email }),
+    })
+    expect(asked.status).toBe(200)
+    const [mail] = await waitForMail(staff.email)
+    const token = /\/admin\/reset\/([0-9a-f]+)/.exec(mail.text)![1]
+    const reset = await fetch(`${cmsUrl()}/api/users/reset-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password: 'reset-by-email-2026' }),
+    })
+    expect(reset.status).toBe(200)
+    for (const s of sessions) expect(await whoIs(s.token!)).toBeNull()
+    expect((await signIn(staff.email, 'reset-by-email-2026')).status).toBe(200)
+  })
+})
 
 describe('sign-in throttling', () => {
   it('a stranger’s wrong passwords do not lock the owner out, but the stranger is stopped', async () => {
