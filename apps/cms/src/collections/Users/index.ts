@@ -38,13 +38,15 @@ export const Users: CollectionConfig = {
       // Sessions are appended atomically at sign-in (patches/payload+3.90.1.patch), which no
       // longer drops expired ones: drop them here, in one statement, in the login's transaction.
       // A password changed while this sign-in was checking the old one (the check takes ~0.1 s)
-      // must not leave a session behind: the change ended the others. The row lock orders this
-      // against a change still running; Payload then rolls the new session back. (A legacy hash
-      // is rewritten by the sign-in itself, so only current-format hashes are compared.)
+      // must not leave a session behind: the change ended the others. FOR SHARE waits for a change
+      // still running (and holds one off until this commits, when it ends this session too) but
+      // not for other sign-ins (FOR UPDATE deadlocked against their session inserts' key locks).
+      // Payload rolls the new session back on the error. (A legacy hash is rewritten by the
+      // sign-in itself, so only current-format hashes are compared.)
       async ({ req, user }) => {
         const checked = (user as { hash?: unknown }).hash
         if (typeof checked !== 'string' || !checked.startsWith('pbkdf2-sha256-v1:')) return
-        const rows = await execute(req, sql`select hash from users where id = ${Number(user.id)} for update`)
+        const rows = await execute(req, sql`select hash from users where id = ${Number(user.id)} for share`)
         if (rows[0]?.hash !== checked) throw new AuthenticationError(req.t)
       },
       // Second-factor passes (lib/secondFactor.ts) of sessions that ended go with them.
