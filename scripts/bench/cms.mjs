@@ -45,24 +45,19 @@ export const guideData = (slug, title) => ({
 export function cmsClient(baseUrl, password = process.env.SEED_PASSWORD || 'runsense-demo-2026') {
   const tokens = new Map()
 
-  // One login per account, shared by concurrent callers: Payload loses sessions when the same
-  // account logs in several times at once (each login rewrites the user's session list).
-  function login(who) {
-    if (!tokens.has(who)) {
-      const pending = (async () => {
-        const res = await fetch(`${baseUrl}/api/users/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: accounts[who], password }),
-        })
-        const json = await res.json().catch(() => ({}))
-        if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json).slice(0, 200)}`)
-        return json.token
-      })()
-      pending.catch(() => tokens.delete(who))
-      tokens.set(who, pending)
-    }
-    return tokens.get(who)
+  // A token per account, kept once signed in, as a real client keeps its session. Callers that
+  // ask at the same time each sign in: concurrent sign-ins of one account all stay valid.
+  async function login(who) {
+    if (tokens.has(who)) return tokens.get(who)
+    const res = await fetch(`${baseUrl}/api/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: accounts[who], password }),
+    })
+    const json = await res.json().catch(() => ({}))
+    if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json).slice(0, 200)}`)
+    tokens.set(who, json.token)
+    return json.token
   }
 
   async function rest(method, path, { as, body } = {}) {

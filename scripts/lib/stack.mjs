@@ -216,6 +216,9 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed 
     SITE_URL: process.env.SITE_URL || siteUrl,
     ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
     SEED_DEMO_CONTENT: seed ? 'true' : 'false',
+    // The demo logins have no authenticator app: two-factor sign-in is off for local runs with
+    // demo content unless asked for (STAFF_2FA=on). Unset, the CMS requires it.
+    ...(seed ? { STAFF_2FA: process.env.STAFF_2FA || 'off' } : {}),
     NEXT_TELEMETRY_DISABLED: '1',
     ...extra,
   }

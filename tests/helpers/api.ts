@@ -15,30 +15,52 @@ export const accounts = {
 } as const
 export type Who = keyof typeof accounts | 'anonymous'
 
-const tokens = new Map<string, Promise<string>>()
+const tokens = new Map<string, string>()
 
 /**
- * A JWT for a seeded staff account (cached per test file). Concurrent callers share one login:
- * Payload loses sessions when one account logs in several times at once.
+ * A JWT for a seeded staff account, kept for the rest of the test file as a real client keeps
+ * its session. Callers that ask at the same time each sign in (concurrent sign-ins of one
+ * account all stay valid; tests/int/staff-accounts.int.test.ts checks it).
  */
-export function loginAs(who: Who): Promise<string | undefined> {
-  if (who === 'anonymous') return Promise.resolve(undefined)
-  let pending = tokens.get(who)
-  if (!pending) {
-    pending = (async () => {
-      const res = await fetch(`${cmsUrl()}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: accounts[who], password: seedPassword() }),
-      })
-      const json = (await res.json()) as { token?: string; errors?: unknown }
-      if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json)}`)
-      return json.token
-    })()
-    pending.catch(() => tokens.delete(who))
-    tokens.set(who, pending)
-  }
-  return pending
+export async function loginAs(who: Who): Promise<string | undefined> {
+  if (who === 'anonymous') return undefined
+  const cached = tokens.get(who)
+  if (cached) return cached
+  const res = await signIn(accounts[who], seedPassword())
+  if (res.status !== 200 || !res.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  tokens.set(who, res.token)
+  return res.token
+}
+
+/**
+ * One real sign-in (POST /api/users/login), nothing cached. `client` is sent as X-Forwarded-For,
+ * the address the CMS counts sign-in attempts under when no trusted proxy is configured.
+ */
+export async function signIn(email: string, password: string, { client }: { client?: string } = {}) {
+  const res = await fetch(`${cmsUrl()}/api/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(client ? { 'x-forwarded-for': client } : {}) },
+    body: JSON.stringify({ email, password }),
+  })
+  const body = (await res.json().catch(() => null)) as { token?: string; user?: { id: number }; errors?: { message: string }[] } | null
+  return { status: res.status, token: body?.token, body, headers: res.headers }
+}
+
+/** The account a token signs in as right now (GET /api/users/me), or null when it no longer does. */
+export async function whoIs(token: string): Promise<{ id: number; email: string } | null> {
+  const res = await fetch(`${cmsUrl()}/api/users/me`, { headers: { authorization: `JWT ${token}` } })
+  const body = (await res.json()) as { user?: { id: number; email: string } | null }
+  return body.user ?? null
+}
+
+let staffCounter = 0
+/** A new staff account of its own for a test (made by the seeded admin), so no test disturbs another's logins. */
+export async function createStaffAccount(role: 'admin' | 'editor' | 'reviewer' = 'editor') {
+  const email = `staff-${Date.now().toString(36)}-${++staffCounter}@runsense.local`
+  const password = `pw-${Math.random().toString(36).slice(2)}-${staffCounter}`
+  const res = await rest('POST', '/api/users', { as: 'admin', body: { email, password, name: `Test ${role} ${staffCounter}`, role } })
+  if (res.status !== 201) throw new Error(`create staff account failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return { id: res.body.doc.id as number, email, password }
 }
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers }

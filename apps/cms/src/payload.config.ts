@@ -13,6 +13,7 @@ import { Topics } from './collections/Topics'
 import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
 import { Sources } from './collections/Sources'
+import { StaffSignIns } from './collections/StaffSignIns'
 import { Subscribers } from './collections/Subscribers'
 import { NewsletterIssues } from './collections/NewsletterIssues'
 import { newsletterBatchTask, newsletterWatchTask } from './collections/NewsletterIssues/deliver'
@@ -48,10 +49,16 @@ export default buildConfig({
     components: {
       beforeNavLinks: ['/components/Desk#DeskNavLink'],
       // Staff land on their desk (what needs them now), not Payload's generic dashboard.
-      views: { dashboard: { Component: '/components/Desk#Desk' }, desk: { Component: '/components/Desk#Desk', path: '/desk' } },
+      // Sends a session that still needs its second factor to /second-factor (lib/secondFactor.ts).
+      providers: ['/components/SecondFactorForm#SecondFactorGate'],
+      views: {
+        dashboard: { Component: '/components/Desk#Desk' },
+        desk: { Component: '/components/Desk#Desk', path: '/desk' },
+        secondFactor: { Component: '/components/SecondFactor#SecondFactorView', path: '/second-factor' },
+      },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports, StaffSignIns],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {

@@ -79,6 +79,7 @@ export interface Config {
     'editorial-notes': EditorialNote;
     'audit-log': AuditLog;
     'reader-reports': ReaderReport;
+    'staff-sign-ins': StaffSignIn;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -103,6 +104,7 @@ export interface Config {
     'editorial-notes': EditorialNotesSelect<false> | EditorialNotesSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
     'reader-reports': ReaderReportsSelect<false> | ReaderReportsSelect<true>;
+    'staff-sign-ins': StaffSignInsSelect<false> | StaffSignInsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -318,8 +320,6 @@ export interface User {
   salt?: string | null;
   hash?: string | null;
   resetPasswordRequestedAt?: string | null;
-  loginAttempts?: number | null;
-  lockUntil?: string | null;
   sessions?:
     | {
         id: string;
@@ -608,6 +608,28 @@ export interface ReaderReport {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-sign-ins".
+ */
+export interface StaffSignIn {
+  id: number;
+  /**
+   * The account, when the address matched one.
+   */
+  user?: (number | null) | User;
+  /**
+   * The address typed at sign-in (normalised).
+   */
+  email: string;
+  outcome: 'signed_in' | 'failed' | 'throttled';
+  /**
+   * Keyed hash of the client address.
+   */
+  clientHash: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -795,6 +817,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'reader-reports';
         value: number | ReaderReport;
+      } | null)
+    | ({
+        relationTo: 'staff-sign-ins';
+        value: number | StaffSignIn;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -966,8 +992,6 @@ export interface UsersSelect<T extends boolean = true> {
   salt?: T;
   hash?: T;
   resetPasswordRequestedAt?: T;
-  loginAttempts?: T;
-  lockUntil?: T;
   sessions?:
     | T
     | {
@@ -1103,6 +1127,18 @@ export interface ReaderReportsSelect<T extends boolean = true> {
   closedAt?: T;
   repliedAt?: T;
   ipHash?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-sign-ins_select".
+ */
+export interface StaffSignInsSelect<T extends boolean = true> {
+  user?: T;
+  email?: T;
+  outcome?: T;
+  clientHash?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -19,6 +19,15 @@ export async function hit(req: PayloadRequest, key: string, limit: number, windo
   return count > limit ? Math.max(1, retry_after) : null
 }
 
+/** Takes back one hit in the current window (a sign-in that succeeded was not a failure). */
+export async function forgive(req: PayloadRequest, key: string, windowSeconds: number) {
+  await execute(
+    req,
+    sql`update rate_limits set count = greatest(count - 1, 0)
+        where key = ${key} and window_start = to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})`,
+  )
+}
+
 /** Old windows are useless; drop them now and then (called from the signup path, cheaply). */
 export async function pruneRateLimits(req: PayloadRequest) {
   await execute(req, sql`delete from rate_limits where window_start < now() - interval '1 day'`)
@@ -35,4 +44,22 @@ export const signupLimits = () => ({
   ipWindowSeconds: int(process.env.SIGNUP_LIMIT_IP_WINDOW_SECONDS, 600),
   perEmail: int(process.env.SIGNUP_LIMIT_PER_EMAIL, 5),
   emailWindowSeconds: int(process.env.SIGNUP_LIMIT_EMAIL_WINDOW_SECONDS, 3600),
+})
+
+/**
+ * Staff sign-in limits, configurable by env. Failures are counted per client and account (a
+ * stranger's guesses never lock the owner out, who signs in from elsewhere) and per client
+ * across accounts (one client trying many accounts). A success takes its attempt back.
+ */
+export const signInLimits = () => ({
+  perClientAndAccount: int(process.env.SIGNIN_LIMIT_PER_CLIENT_ACCOUNT, 10),
+  perClient: int(process.env.SIGNIN_LIMIT_PER_CLIENT, 50),
+  windowSeconds: int(process.env.SIGNIN_LIMIT_WINDOW_SECONDS, 900),
+})
+
+/** Password-reset requests, per client and per address asked for (whether or not it is an account). */
+export const passwordResetLimits = () => ({
+  perClient: int(process.env.PASSWORD_RESET_LIMIT_PER_CLIENT, 10),
+  perEmail: int(process.env.PASSWORD_RESET_LIMIT_PER_EMAIL, 3),
+  windowSeconds: int(process.env.PASSWORD_RESET_LIMIT_WINDOW_SECONDS, 3600),
 })

@@ -5,7 +5,9 @@ import * as migration_20261130_155428_signed_content from './20261130_155428_sig
 import * as migration_20261130_155820_newsletter_issues from './20261130_155820_newsletter_issues';
 import * as migration_20261130_160000_email_deliveries from './20261130_160000_email_deliveries';
 import * as migration_20261130_160914_review_record from './20261130_160914_review_record';
+import * as migration_20261130_161626_staff_sign_ins from './20261130_161626_staff_sign_ins';
 import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
+import * as migration_20261130_163000_second_factor from './20261130_163000_second_factor';
 import * as migration_20261130_163818_restore_action from './20261130_163818_restore_action';
 
 export const migrations = [
@@ -45,13 +47,23 @@ export const migrations = [
     name: '20261130_160914_review_record',
   },
   {
+    up: migration_20261130_161626_staff_sign_ins.up,
+    down: migration_20261130_161626_staff_sign_ins.down,
+    name: '20261130_161626_staff_sign_ins',
+  },
+  {
     up: migration_20261130_162521_reader_reports.up,
     down: migration_20261130_162521_reader_reports.down,
     name: '20261130_162521_reader_reports',
   },
   {
+    up: migration_20261130_163000_second_factor.up,
+    down: migration_20261130_163000_second_factor.down,
+    name: '20261130_163000_second_factor',
+  },
+  {
     up: migration_20261130_163818_restore_action.up,
     down: migration_20261130_163818_restore_action.down,
-    name: '20261130_163818_restore_action'
+    name: '20261130_163818_restore_action',
   },
 ];

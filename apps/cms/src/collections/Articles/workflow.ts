@@ -17,6 +17,7 @@ import { numberCitations } from '@runsense/domain/citations'
 import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
 import { contentDiff } from './diff'
 import { notifyForAction } from './notifications'
+import { secondFactorRefusal } from '../../access/secondFactor'
 
 const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
@@ -276,6 +277,9 @@ export const workflowPost: Endpoint = {
     if (!body) return json(400, { error: 'Send JSON: { "action": "...", "note"?: "...", "reviewer"?: id, "at"?: ISO date }.' })
     const parsed = parseActionBody(body)
     if (typeof parsed === 'string') return json(400, { error: parsed })
+    // Staff accounts (access/secondFactor.ts): sign-off and publishing need a session that passed two-factor sign-in.
+    const secondFactor = await secondFactorRefusal(req, parsed.action)
+    if (secondFactor) return json(403, { error: secondFactor })
     return answer(await applyWorkflowAction(req, id, req.user as User, parsed.action, parsed.input))
   },
 }

@@ -27,10 +27,13 @@ import { MetaTitleComponent as MetaTitleComponent_a8a977ebc872c5d5ea7ee689724c08
 import { MetaDescriptionComponent as MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { NoPublishButton as NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05 } from '../../../components/WorkflowPanel'
+import { SecondFactorReset as SecondFactorReset_249b9594a3fc458c0735332a2bf69f69 } from '../../../components/SecondFactorReset'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
 import { NewsletterIssuePanel as NewsletterIssuePanel_919eb3be600812bec43900314f24b83a } from '../../../components/NewsletterIssuePanel'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
+import { SecondFactorGate as SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e } from '../../../components/SecondFactorForm'
 import { Desk as Desk_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
+import { SecondFactorView as SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29 } from '../../../components/SecondFactor'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -64,9 +67,12 @@ export const importMap = {
   "@payloadcms/plugin-seo/client#MetaDescriptionComponent": MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "@payloadcms/plugin-seo/client#PreviewComponent": PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "/components/WorkflowPanel#NoPublishButton": NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05,
+  "/components/SecondFactorReset#SecondFactorReset": SecondFactorReset_249b9594a3fc458c0735332a2bf69f69,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
   "/components/NewsletterIssuePanel#NewsletterIssuePanel": NewsletterIssuePanel_919eb3be600812bec43900314f24b83a,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
+  "/components/SecondFactorForm#SecondFactorGate": SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e,
   "/components/Desk#Desk": Desk_2027a875d27415c94a27967d3be57ed4,
+  "/components/SecondFactor#SecondFactorView": SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
