@@ -286,10 +286,7 @@ try {
           } catch {}
         }
         await sleep(500)
-        const restarted = stack.startProcess('cms', process.execPath, [stack.nextBin, 'start', '-p', String(cfg.cmsPort)], {
-          cwd: path.join(stack.root, 'apps/cms'),
-          env: { ...appEnv, NODE_OPTIONS: '--no-deprecation' },
-        })
+        const restarted = stack.startCms({ env: appEnv, cmsPort: cfg.cmsPort })
         register(restarted.stop)
         await waitForHttp(`http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: restarted.isAlive })
       },

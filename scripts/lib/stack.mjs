@@ -244,13 +244,19 @@ export async function assertPortsFree(ports) {
  * Starts the CMS then the site (production builds unless dev), waits until both answer, and
  * returns a handle that stops them in the right order: apps first, then the database.
  */
+/**
+ * The CMS process: apps/cms/server.mjs (Next behind node:http, so requests carry the socket's
+ * address for sign-in throttling). Used by startApps, the fault tests and the bench.
+ */
+export function startCms({ env, cmsPort, dev = false }) {
+  return startProcess('cms', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
+    cwd: path.join(root, 'apps/cms'),
+    env: { ...env, NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
+  })
+}
+
 export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {}, restartOnCrash = false }) {
-  const mode = dev ? 'dev' : 'start'
-  const launchCms = () =>
-    startProcess('cms', process.execPath, [nextBin, mode, '-p', String(cmsPort)], {
-      cwd: path.join(root, 'apps/cms'),
-      env: { ...env, NODE_OPTIONS: '--no-deprecation' },
-    })
+  const launchCms = () => startCms({ env, cmsPort, dev })
   const launchWeb = () =>
     startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
       cwd: path.join(root, 'apps/web'),

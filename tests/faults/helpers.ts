@@ -216,12 +216,9 @@ export class FaultStack {
     this.cms = undefined
   }
 
-  /** The CMS part of stack.startApps: `next start` in apps/cms, ready when /api/health answers. */
+  /** The CMS part of stack.startApps: apps/cms/server.mjs, ready when /api/health answers. */
   async startCms() {
-    const cms = stack.startProcess('cms', process.execPath, [stack.nextBin, 'start', '-p', String(config.cmsPort)], {
-      cwd: path.join(root, 'apps/cms'),
-      env: { ...this.env, NODE_OPTIONS: '--no-deprecation' },
-    }) as Proc
+    const cms = stack.startCms({ env: this.env, cmsPort: config.cmsPort }) as Proc
     this.cms = cms
     await waitForHttp(`http://127.0.0.1:${config.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: () => cms.isAlive() as true })
     record(cms.child.pid, 'cms') // once running: Next renames its process, and the runner matches the name

@@ -89,8 +89,9 @@ const survivors = (tree: Tree) => tree.filter((p) => alive(p.pid) && (cmdlineOf(
 const describeTree = (tree: Tree) => tree.map((p) => `${p.pid} ${p.cmd.slice(0, 100)}`).join('\n')
 const kinds = (tree: Tree) => ({
   postgres: tree.some((p) => /postgres/.test(p.cmd) && p.cmd.includes('-D')),
-  cms: tree.some((p) => /next/.test(p.cmd) && / start -p \d+/.test(p.cmd)) || tree.some((p) => /next-server/.test(p.cmd)),
-  site: tree.some((p) => p.cmd.includes('server.mjs')),
+  // Both apps run their own server.mjs (Next behind node:http); they differ by port.
+  cms: tree.some((p) => p.cmd.includes('server.mjs') && p.cmd.includes(`-p ${config.cmsPort}`)),
+  site: tree.some((p) => p.cmd.includes('server.mjs') && p.cmd.includes(`-p ${config.sitePort}`)),
   maildev: tree.some((p) => p.cmd.includes('maildev')),
 })
 
@@ -216,7 +217,7 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
     for (let i = 0; i < 2; i++) expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
 
     // (c) The CMS dies at once. The site must keep serving the guide, and the CMS must come back.
-    const cms = tree.find((p) => p.ppid === run!.child.pid && !p.cmd.includes('server.mjs') && !p.cmd.includes('maildev') && /next/.test(p.cmd))
+    const cms = tree.find((p) => p.ppid === run!.child.pid && p.cmd.includes('server.mjs') && p.cmd.includes(`-p ${config.cmsPort}`))
     expect(cms, describeTree(tree)).toBeDefined()
     process.kill(cms!.pid, 'SIGKILL')
     const killedAt = Date.now()

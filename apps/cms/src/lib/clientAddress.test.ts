@@ -4,14 +4,18 @@ import { clientAddress, hashClientAddress } from './clientAddress'
 const saved = process.env.TRUST_PROXY
 afterEach(() => (saved === undefined ? delete process.env.TRUST_PROXY : (process.env.TRUST_PROXY = saved)))
 
-const from = (xff?: string) => clientAddress(new Headers(xff === undefined ? {} : { 'x-forwarded-for': xff }))
+const PEER = '10.0.0.7'
+/** A request as server.mjs hands it on: the socket's address in x-runsense-peer, plus whatever X-Forwarded-For arrived. */
+const from = (xff?: string, peer: string | null = PEER) =>
+  clientAddress(new Headers({ ...(xff === undefined ? {} : { 'x-forwarded-for': xff }), ...(peer ? { 'x-runsense-peer': peer } : {}) }))
 
 describe('clientAddress', () => {
-  it('without a trusted proxy: the right-most entry (what Next set from the socket)', () => {
+  it("without a trusted proxy: the socket's address, whatever X-Forwarded-For the client wrote", () => {
     delete process.env.TRUST_PROXY
-    expect(from('10.0.0.7')).toBe('10.0.0.7')
-    expect(from('1.1.1.1, 10.0.0.7')).toBe('10.0.0.7')
-    expect(from()).toBe('unknown')
+    expect(from()).toBe(PEER)
+    expect(from('1.1.1.1')).toBe(PEER)
+    expect(from('1.1.1.1, 2.2.2.2')).toBe(PEER)
+    expect(from(undefined, null)).toBe('unknown')
   })
   it('behind N trusted proxies: the address the outermost one saw, whatever the client wrote before it', () => {
     process.env.TRUST_PROXY = '1'

@@ -12,8 +12,8 @@ import { clientAddress as fromTrustedProxy, trustedHops } from '@runsense/domain
  */
 export function clientAddress(headers: Headers): string {
   const forwardedFor = headers.get('x-forwarded-for')
-  // The closest thing to a peer address the CMS has: the entry `next start` adds for the socket.
-  const peer = (forwardedFor ?? '').split(',').map((e) => e.trim()).filter(Boolean).at(-1) ?? null
+  // The socket's address, set by server.mjs (it overwrites any such header a client sends).
+  const peer = headers.get('x-runsense-peer') || null
   return fromTrustedProxy({ forwardedFor, peer, trustedHops: trustedHops(process.env.TRUST_PROXY) })
 }
 
