@@ -30,7 +30,7 @@ export const UNSIGNED_READER_FIELDS = {
   nextReviewDue: 'Computed at publishing from the sign-off date and the signed review interval.',
   createdAt: 'Server timestamp (JSON-LD datePublished).',
   updatedAt: 'Server timestamp (JSON-LD dateModified, article:modified_time).',
-  retraction: 'Whether a cited source was retracted, and the retraction note: a fact about the source, shown at once so readers are never left trusting a retracted study.',
+  retraction: 'Whether a cited source was retracted: a fact about the source, shown at once (in fixed words of the site, never the editor\'s note) so readers are never left trusting a retracted study.',
   related: 'Titles and summaries of other guides sharing a topic, each signed on its own.',
   reviewHistory:
     'The public record of past publications, written by the workflow: each review\'s date, the reviewer\'s name and role at the time, and the publishing editor\'s change note, shown as the editor\'s words.',

@@ -232,6 +232,22 @@ export const HISTORY_LABELS: Record<HistoryKind, string> = {
   corrected: 'Corrected',
 }
 
+/** One entry of a guide's public review history, as the workflow writes it and the site shows it. */
+export type HistoryEntry = {
+  kind: HistoryKind
+  /** The review's date (the sign-off). */
+  at: string
+  publishedAt: string
+  /** The reviewer as they were named at the time. */
+  reviewer: { id: number; name: string; role: string; slug: string } | null
+  /** The publishing editor's public change note. */
+  note: string | null
+  hash: string
+}
+
+/** A stored review history (JSON from the database or the API), or none. */
+export const historyEntries = (value: unknown): HistoryEntry[] => (Array.isArray(value) ? (value as HistoryEntry[]) : [])
+
 /** A publication's kind: the first one, a changed text, or the same text reviewed again. */
 export function historyKind(lastPublishedHash: string | null, hash: string): Exclude<HistoryKind, 'corrected'> {
   if (lastPublishedHash === null) return 'first_published'

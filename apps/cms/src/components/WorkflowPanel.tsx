@@ -113,6 +113,8 @@ export function WorkflowPanel() {
     }
   }
 
+  const next = nextStep(wf, user?.id === undefined ? null : Number(user.id))
+  const request = wf.stage === 'changes_requested' ? lastRequest(wf) : null
   const takesNote = wf.actions.includes('request_changes') || wf.actions.includes('publish')
   const takesReviewer = wf.actions.includes('send_to_medical_review')
   return (
@@ -136,17 +138,17 @@ export function WorkflowPanel() {
           </>
         ) : null}
       </dl>
-      {nextStep(wf, user?.id === undefined ? null : Number(user.id)) ? (
+      {next ? (
         <p className="workflow-panel__next" data-testid="workflow-next" role="status">
-          {nextStep(wf, user?.id === undefined ? null : Number(user.id))}
+          {next}
         </p>
       ) : null}
-      {wf.stage === 'changes_requested' && lastRequest(wf) ? (
+      {request ? (
         <div className="workflow-panel__banner" data-testid="workflow-changes-requested" role="note">
           <strong>
-            Changes requested by {lastRequest(wf)!.actor?.name ?? 'a reviewer'} on {day(lastRequest(wf)!.at)}:
+            Changes requested by {request.actor?.name ?? 'a reviewer'} on {day(request.at)}:
           </strong>{' '}
-          {lastRequest(wf)!.note}
+          {request.note}
         </div>
       ) : null}
       {wf.reviewFlag ? (

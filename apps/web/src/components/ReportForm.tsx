@@ -1,3 +1,4 @@
+import { Honeypot } from './Honeypot'
 import { MAX_REPORT_MESSAGE } from '@runsense/domain/reader-report'
 
 /**
@@ -20,12 +21,7 @@ export function ReportForm({ guide, error, message, email }: { guide: string; er
             {error}
           </p>
         ) : null}
-        <div className="hp" aria-hidden="true">
-          <label>
-            Leave this empty
-            <input type="text" name="website" tabIndex={-1} autoComplete="off" />
-          </label>
-        </div>
+        <Honeypot />
         <button type="submit">Send report</button>
       </form>
     </section>

@@ -1,19 +1,9 @@
 import Link from 'next/link'
-import { HISTORY_LABELS, type HistoryKind } from '@runsense/domain/workflow'
+import { HISTORY_LABELS, type HistoryEntry, historyEntries } from '@runsense/domain/workflow'
 import type { Guide } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 
-/** One publication of a guide, as the CMS's workflow recorded it (Articles.reviewHistory). */
-export type HistoryEntry = {
-  kind: HistoryKind
-  at: string
-  publishedAt: string
-  reviewer: { name: string; role: string; slug: string } | null
-  note: string | null
-  hash: string
-}
-
-export const historyOf = (guide: Pick<Guide, 'reviewHistory'>): HistoryEntry[] => (Array.isArray(guide.reviewHistory) ? (guide.reviewHistory as HistoryEntry[]) : [])
+export const historyOf = (guide: Pick<Guide, 'reviewHistory'>): HistoryEntry[] => historyEntries(guide.reviewHistory)
 
 /**
  * The public review history, newest first: what happened, when, who reviewed it (name and role

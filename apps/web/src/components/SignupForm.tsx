@@ -1,3 +1,5 @@
+import { Honeypot } from './Honeypot'
+
 /**
  * A plain HTML form that works without JavaScript (POST, then a page). public/signup.js, loaded
  * with it, posts it as JSON instead and shows the answer inline, without a page load.
@@ -27,13 +29,7 @@ export function SignupForm({ source, error, value }: { source?: string; error?: 
           </p>
         ) : null}
         {source ? <input type="hidden" name="source" value={source} /> : null}
-        {/* A field people never see; bots fill it in. */}
-        <div className="hp" aria-hidden="true">
-          <label>
-            Leave this empty
-            <input type="text" name="website" tabIndex={-1} autoComplete="off" />
-          </label>
-        </div>
+        <Honeypot />
       </form>
       <script src="/signup.js" defer />
     </>

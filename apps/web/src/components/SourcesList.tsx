@@ -28,7 +28,7 @@ export function SourcesList({ sources }: { sources: CitedSource[] }) {
               {s.retracted ? (
                 <strong className="retracted">
                   {' '}
-                  This source has been retracted{s.retractionNote ? `: ${s.retractionNote}` : '.'} The guide is being reviewed again.
+                  This source has been retracted. The guide is being reviewed again.
                 </strong>
               ) : null}
             </li>

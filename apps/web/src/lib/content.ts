@@ -111,15 +111,16 @@ export async function relatedGuides(guide: Article, limit = 3): Promise<GuideSum
   return res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) }))
 }
 
-/** A cited source as the page shows it: its citation data, plus a retraction notice if any. */
-export type CitedSource = SourceData & { retractionNote?: string | null }
+/** A cited source as the page shows it: its citation data as signed, and whether it is now retracted. */
+export type CitedSource = SourceData
 export type Guide = Article & { reviewer: Reviewer | null; sources: CitedSource[] }
 
 /**
  * A published guide with its reviewer and the sources it cites, or null when there is none.
  * Each source is shown as it was signed (the snapshot kept with the published version), so an
  * edit of a shared source never reaches the page before a re-review is published; only whether
- * it was retracted, and the notice, are read live (a fact readers must see at once).
+ * it was retracted is read live (a fact readers must see at once). The editor's retraction note
+ * is not shown: it is free text nobody signed.
  * With a staff token (draft preview), the latest draft with its sources as they are now.
  */
 export async function getGuide(slug: string, staffToken?: string): Promise<Guide | null> {
@@ -138,7 +139,7 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
   const live = ids.length
     ? (
         await getJson<ListResponse<Source>>(
-          `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}${snapshot ? '&select[retracted]=true&select[retractionNote]=true' : ''}`,
+          `/api/sources?where[id][in]=${ids.map(encodeURIComponent).join(',')}&depth=0&limit=${ids.length}${snapshot ? '&select[retracted]=true' : ''}`,
           [tags.sources, tags.guide(slug)],
           staffToken,
         )
@@ -148,7 +149,7 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
   const sources: CitedSource[] = snapshot
     ? snapshot.map((s) => {
         const now = retraction.get(String(s.id))
-        return now?.retracted ? { ...s, retracted: true, retractionNote: now.retractionNote ?? null } : s
+        return now?.retracted ? { ...s, retracted: true } : s
       })
     : live
   return { ...article, reviewer: asReviewer(article.reviewer), sources }

@@ -7,7 +7,7 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { type ActionInput, type Actor, type GuideState, type HistoryKind, type Stage, availableActions, decide, historyKind, signOffMatches } from '@runsense/domain/workflow'
+import { type ActionInput, type Actor, type GuideState, type HistoryEntry, type Stage, availableActions, decide, historyEntries, historyKind, signOffMatches } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
@@ -35,18 +35,7 @@ async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User 
   return { id: String(user.id), role, reviewerId, credentialsVerifiedUntil: profile?.verification?.expiresAt ?? null }
 }
 
-/** One entry of the public review history (Articles.reviewHistory), as the site and review.json show it. */
-export type HistoryEntry = {
-  kind: HistoryKind
-  /** The review's date (the sign-off). */
-  at: string
-  publishedAt: string
-  reviewer: { id: number; name: string; role: string; slug: string } | null
-  /** The publishing editor's public change note. */
-  note: string | null
-  hash: string
-}
-const historyOf = (a: Article) => (Array.isArray(a.reviewHistory) ? (a.reviewHistory as HistoryEntry[]) : [])
+const historyOf = (a: Article) => historyEntries(a.reviewHistory)
 
 type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
 

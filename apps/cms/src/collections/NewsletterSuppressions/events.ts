@@ -5,28 +5,20 @@
  * Hard bounces and complaints suppress the address for good; a soft bounce re-queues the
  * address's latest sent delivery with backoff, and marks it failed after the last attempt.
  */
-import { timingSafeEqual } from 'node:crypto'
-import type { Endpoint, PayloadRequest } from 'payload'
+import type { Endpoint } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { MAX_DELIVERY_ATTEMPTS, parseMailEvents, retryDelaySeconds } from '@runsense/domain/newsletter'
 import { execute, inTransaction } from '../../lib/db'
 import { json } from '../../lib/http'
+import { fromMailProvider } from '../../lib/sharedSecret'
 import { suppress, suppressionHash } from './suppression'
 
-function fromProvider(req: PayloadRequest): boolean {
-  const secret = process.env.NEWSLETTER_EVENTS_SECRET
-  if (!secret) return false
-  const given = Buffer.from((req.headers.get('authorization') || '').replace(/^Bearer /, ''))
-  const expected = Buffer.from(secret)
-  // Constant-time compare: the secret is the only thing guarding the suppression list.
-  return given.length === expected.length && timingSafeEqual(given, expected)
-}
 
 export const newsletterEvents: Endpoint = {
   path: '/newsletter-events',
   method: 'post',
   handler: async (req) => {
-    if (!fromProvider(req)) return json(401, { error: 'A valid webhook secret is required (Authorization: Bearer <NEWSLETTER_EVENTS_SECRET>).' })
+    if (!fromMailProvider(req)) return json(401, { error: 'A valid webhook secret is required (Authorization: Bearer <NEWSLETTER_EVENTS_SECRET>).' })
     let body: unknown
     try {
       body = await (req as unknown as Request).json()

@@ -4,7 +4,7 @@ import { hashIp } from '@runsense/domain/email'
 import { MAX_REPORT_MESSAGE, REPORT_ERRORS, parseReaderReport } from '@runsense/domain/reader-report'
 import { admins, editors, nobody, nobodyField, staff } from '../../access'
 import { execute, inTransaction } from '../../lib/db'
-import { fromSite } from '../../lib/fromSite'
+import { fromSite } from '../../lib/sharedSecret'
 import { json, jsonObject } from '../../lib/http'
 import { hit } from '../../lib/rateLimit'
 

@@ -4,7 +4,6 @@
  * They run with overrideAccess (the collection refuses every generic write) inside one
  * transaction with a per-address row lock, so concurrent signups cannot double anything.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { Endpoint, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { hashEmail, hashIp } from '@runsense/domain/email'
@@ -12,6 +11,7 @@ import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
+import { fromSite } from '../../lib/sharedSecret'
 import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
 import { suppressionHash } from '../NewsletterSuppressions/suppression'
 import { alreadySubscribedEmail, confirmationEmail, type Email, welcomeEmail } from './emails'
@@ -19,13 +19,6 @@ import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToke
 
 const RESEND_AFTER_MS = 10 * 60 * 1000
 
-function fromSite(req: PayloadRequest): boolean {
-  const secret = process.env.NEWSLETTER_SECRET
-  if (!secret) return false
-  const given = Buffer.from((req.headers.get('authorization') || '').replace(/^Bearer /, ''))
-  const expected = Buffer.from(secret)
-  return given.length === expected.length && timingSafeEqual(given, expected)
-}
 
 
 const queueEmail = (req: PayloadRequest, email: Email) =>
