@@ -14,6 +14,7 @@ import { PlainError, waitForHttp } from './lib/util.mjs'
 import { measureColdBuild, turboBuildWhenFree } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
 import { measurePages } from './bench/pages.mjs'
+import { measureFreshness } from './bench/freshness.mjs'
 import { measurePublishToLive } from './bench/publish.mjs'
 import { measureRest } from './bench/rest.mjs'
 import { measureSignups } from './bench/signups.mjs'
@@ -263,6 +264,9 @@ try {
   // background, which would disturb every later measurement.
   await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () =>
     measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
+  )
+  await row(10, 'a reviewer\'s role changed → every page that shows it fresh', 'p95 ≤ 1000 ms', () =>
+    measureFreshness({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
   )
   await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>
     measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),

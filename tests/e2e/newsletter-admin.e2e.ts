@@ -1,5 +1,7 @@
+import AxeBuilder from '@axe-core/playwright'
 import { type Page, expect, test } from '@playwright/test'
-import { accounts, cmsUrl } from '../helpers/api'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
+import { accounts, cmsUrl, rest, siteUrl } from '../helpers/api'
 import { adminLogin } from '../helpers/admin'
 import { mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader } from '../helpers/newsletter'
@@ -44,4 +46,44 @@ test('an editor composes, previews, tests and sends an issue for the seed guide 
   await expect(panel(page).getByTestId('newsletter-status')).toContainText('sent', { timeout: 30_000 })
   await expect(page.getByTestId('newsletter-progress')).toContainText(`100% · recipients ${count} · sent ${count}`)
   for (const r of readers) await waitForMail(r, (m) => m.subject === subject)
+
+  // The web version: listed on /newsletter, what subscribers got, the editors' note marked as not
+  // medically reviewed, accessible in light and dark, and in the sitemap.
+  await page.goto(`${siteUrl()}/newsletter`)
+  await page.getByRole('link', { name: subject }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject)
+  await expect(page.getByText(EXEMPT_NOTICES.editorsNote)).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Returning to Running After an Injury' })).toBeVisible()
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    await page.reload()
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([])
+  }
+  const issuePath = new URL(page.url()).pathname
+  const sitemap = await (await fetch(`${siteUrl()}/sitemap.xml`)).text()
+  expect(sitemap).toContain(issuePath)
+})
+
+test('the desk lists a scheduled issue with its time, and drops it when cancelled', async ({ page }) => {
+  const guides = await rest('GET', '/api/articles?where[slug][equals]=returning-to-running-after-an-injury&depth=0', { as: 'editor' })
+  const subject = `Scheduled on the desk ${Date.now().toString(36)}`
+  const created = await rest('POST', '/api/newsletter-issues', { as: 'editor', body: { subject, featuredGuide: guides.body.docs[0].id } })
+  expect(created.status, JSON.stringify(created.body)).toBe(201)
+  const id = created.body.doc.id
+  const at = new Date(Date.now() + 7 * 24 * 3600_000)
+  at.setUTCSeconds(0, 0)
+  const scheduled = await rest('POST', `/api/newsletter-issues/${id}/send`, { as: 'editor', body: { at: at.toISOString() } })
+  expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(202)
+
+  await adminLogin(page, 'editor')
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  const section = page.getByTestId('desk-newsletter')
+  await expect(section.getByRole('listitem').filter({ hasText: subject })).toContainText(`scheduled for ${at.toUTCString()}`)
+  await section.getByRole('link', { name: subject }).click()
+  await page.waitForURL(new RegExp(`/newsletter-issues/${id}$`))
+
+  expect((await rest('POST', `/api/newsletter-issues/${id}/cancel`, { as: 'editor', body: {} })).status).toBe(200)
+  await page.goto(`${cmsUrl()}/admin/desk`)
+  await expect(page.getByTestId('desk-newsletter')).not.toContainText(subject)
 })

@@ -163,4 +163,18 @@ describe('the list of signed and deliberately unsigned fields', () => {
     const unclassified = names.filter((n) => classifyGuideField(n) === null)
     expect(unclassified, 'add each to SIGNED_FIELDS, UNSIGNED_READER_FIELDS or STAFF_ONLY_FIELDS in packages/domain/src/signed-content.ts').toEqual([])
   })
+
+  it('classifies every field of the other collections readers see (reviewers, topics, newsletter issues, the editorial policy)', async () => {
+    const { localPayload } = await import('../helpers/payload')
+    const { OTHER_READER_CONTENT } = await import('@runsense/domain/signed-content')
+    const payload = await localPayload()
+    const fieldsOf = (slug: string) =>
+      (payload.collections[slug as 'reviewers']?.config.flattenedFields ?? payload.globals.config.find((g) => g.slug === slug)?.flattenedFields ?? []).map((f) => f.name)
+    for (const [slug, listed] of Object.entries(OTHER_READER_CONTENT)) {
+      const names = fieldsOf(slug)
+      expect(names.length, `${slug} has fields`).toBeGreaterThan(2)
+      const unclassified = names.filter((n) => !(n in listed))
+      expect(unclassified, `add each field of ${slug} to OTHER_READER_CONTENT in packages/domain/src/signed-content.ts`).toEqual([])
+    }
+  })
 })

@@ -61,3 +61,79 @@ export function classifyGuideField(name: string): ReaderFieldClass | null {
   if (name in STAFF_ONLY_FIELDS) return 'staff';
   return null;
 }
+
+/**
+ * Words readers see that are not part of any guide. None of them is medically reviewed, on
+ * purpose: they make no health claim of their own or they are the publication's framing, and
+ * where an editor writes free prose that a reader could mistake for advice, the page says so in
+ * the words of EXEMPT_NOTICES, next to those words. Every field of these collections is listed
+ * (a test walks them), so a new field cannot reach readers unclassified.
+ */
+export type OtherFieldClass = 'exempt' | 'signed-elsewhere' | 'staff';
+
+export const EXEMPT_NOTICES = {
+  /** Beside a newsletter issue's subject and intro, in the email and its web version. */
+  editorsNote: 'From the editors: this note is not medically reviewed. The guides it points to are.',
+  /** Under the editorial policy's title. */
+  editorialPolicy: 'The publication\'s own policy, written by the editors. It is not health advice and is not medically reviewed.',
+  /** Before a reviewer's bio on their page. */
+  reviewerBio: 'In the reviewer\'s own words; not part of any reviewed guide.',
+} as const;
+
+const exempt = (why: string) => ({ class: 'exempt' as const, why });
+const staff = (why: string) => ({ class: 'staff' as const, why });
+const signedElsewhere = (why: string) => ({ class: 'signed-elsewhere' as const, why });
+
+export const OTHER_READER_CONTENT: Record<string, Record<string, { class: OtherFieldClass; why: string }>> = {
+  reviewers: {
+    id: staff('Database id.'),
+    name: exempt('The signer\'s name: admin-only, audited, and shown as the sign-off\'s "Reviewed by".'),
+    slug: exempt('The profile\'s address; admin-only, audited.'),
+    role: exempt('The signer\'s role: admin-only, audited.'),
+    credentials: exempt('Credentials, verified by an admin (the page says when).'),
+    registrationBody: exempt('The professional register, verified by an admin.'),
+    registrationNumber: exempt('The registration number, verified by an admin.'),
+    verification: exempt('When and until when an admin verified the credentials ("Credentials verified on DATE").'),
+    bio: exempt('The reviewer\'s own words about themself, marked on the page (EXEMPT_NOTICES.reviewerBio).'),
+    createdAt: staff('Server timestamp.'),
+    updatedAt: staff('Server timestamp.'),
+  },
+  topics: {
+    id: staff('Database id.'),
+    name: exempt('A navigation label shared by guides; makes no health claim.'),
+    slug: exempt('The topic page\'s address.'),
+    description: exempt('One line saying what the topic\'s list holds; makes no health claim (editors and admins only).'),
+    createdAt: staff('Server timestamp.'),
+    updatedAt: staff('Server timestamp.'),
+  },
+  'editorial-policy': {
+    id: staff('Database id.'),
+    title: exempt('The policy page\'s title.'),
+    summary: exempt('The policy, marked on the page as the editors\' own (EXEMPT_NOTICES.editorialPolicy).'),
+    body: exempt('The policy, marked on the page as the editors\' own (EXEMPT_NOTICES.editorialPolicy).'),
+    createdAt: staff('Server timestamp.'),
+    updatedAt: staff('Server timestamp.'),
+    globalType: staff('Payload\'s own field.'),
+  },
+  'newsletter-issues': {
+    id: staff('Database id.'),
+    subject: exempt('The email subject and web heading, marked as the editors\' note (EXEMPT_NOTICES.editorsNote).'),
+    preheader: exempt('The inbox preview line, part of the editors\' note.'),
+    intro: exempt('The editors\' note before the guide, marked as not medically reviewed (EXEMPT_NOTICES.editorsNote).'),
+    featuredGuide: signedElsewhere('Shows the guide\'s own signed title and summary, and its sign-off line; only a live guide whose sign-off matches can be sent.'),
+    alsoWorthReading: signedElsewhere('Titles and summaries of live guides, each signed on its own.'),
+    content: signedElsewhere('The frozen copy of the above taken when sending starts (what the email and web version show).'),
+    rendered: signedElsewhere('The email rendered from `content`.'),
+    slug: exempt('The web version\'s address, made from the subject.'),
+    sentAt: exempt('The date the issue went out, written by the sender.'),
+    sendPanel: staff('Admin UI only.'),
+    status: staff('Sending state.'),
+    scheduledFor: staff('Sending state.'),
+    scheduledBy: staff('Sending state.'),
+    startedAt: staff('Sending state.'),
+    recipients: staff('Sending state.'),
+    log: staff('Who sent, scheduled or cancelled, and when.'),
+    createdAt: staff('Server timestamp.'),
+    updatedAt: staff('Server timestamp.'),
+  },
+};

@@ -133,6 +133,7 @@ export interface Config {
   jobs: {
     tasks: {
       sendEmail: TaskSendEmail;
+      revalidateSite: TaskRevalidateSite;
       reviewCadence: TaskReviewCadence;
       scheduledPublish: TaskScheduledPublish;
       newsletterBatch: TaskNewsletterBatch;
@@ -700,6 +701,7 @@ export interface PayloadJob {
         taskSlug:
           | 'inline'
           | 'sendEmail'
+          | 'revalidateSite'
           | 'reviewCadence'
           | 'scheduledPublish'
           | 'newsletterBatch'
@@ -741,6 +743,7 @@ export interface PayloadJob {
     | (
         | 'inline'
         | 'sendEmail'
+        | 'revalidateSite'
         | 'reviewCadence'
         | 'scheduledPublish'
         | 'newsletterBatch'
@@ -1329,6 +1332,24 @@ export interface TaskSendEmail {
       | boolean
       | null;
     kind?: string | null;
+  };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRevalidateSite".
+ */
+export interface TaskRevalidateSite {
+  input: {
+    tags:
+      | {
+          [k: string]: unknown;
+        }
+      | unknown[]
+      | string
+      | number
+      | boolean
+      | null;
   };
   output?: unknown;
 }

@@ -5,7 +5,7 @@
  * lists. Every rule is enforced by the server; this only shows it and reports its answers.
  */
 import { useAuth, useDocumentInfo } from '@payloadcms/ui'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 
 type Workflow = {
@@ -40,14 +40,21 @@ export function WorkflowPanel() {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; missing?: string[] } | null>(null)
   const [busy, setBusy] = useState(false)
 
+  // Only the newest answer is shown: a slow answer to an older save never overwrites a newer one.
+  const asked = useRef(0)
   const load = useCallback(async () => {
     if (!id) return
+    const mine = ++asked.current
     const res = await fetch(`/api/articles/${id}/workflow`, { credentials: 'include' })
-    if (res.ok) setWf(await res.json())
+    if (res.ok && mine === asked.current) setWf(await res.json())
   }, [id])
 
+  // Autosave saves every few keystrokes: ask once the saves pause, not after each one.
+  const first = useRef(true)
   useEffect(() => {
-    void load()
+    const timer = setTimeout(() => void load(), first.current ? 0 : 400)
+    first.current = false
+    return () => clearTimeout(timer)
   }, [load, lastUpdateTime, savedDocumentData?.updatedAt])
   // Open reader reports about this guide: a publication can close them as corrected.
   const [reports, setReports] = useState<{ id: number; message: string; createdAt: string }[]>([])

@@ -1,8 +1,8 @@
 import type { TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { afterCommit, execute } from '../lib/db'
-import { revalidateSite } from '../lib/revalidate'
+import { execute } from '../lib/db'
+import { revalidateAfterCommit } from '../lib/revalidate'
 import { editorUsers, queueNotice, reviewerUsers } from '../collections/Articles/notifications'
 
 /**
@@ -26,7 +26,7 @@ export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
           returning id, slug, title, next_review_due, assigned_reviewer_id`,
     )) as { id: number; slug: string; title: string; next_review_due: Date; assigned_reviewer_id: number | null }[]
     // The guide pages now say a re-review is due (with the true last-reviewed date).
-    if (due.length) await afterCommit(req, () => revalidateSite(tagsForGuideChange(due.map((g) => g.slug)), req.payload.logger))
+    if (due.length) await revalidateAfterCommit(req, tagsForGuideChange(due.map((g) => g.slug)))
     const editors = due.length ? await editorUsers(req) : []
     for (const g of due) {
       const to = [...(g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []), ...editors]

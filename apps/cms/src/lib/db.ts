@@ -25,9 +25,10 @@ export async function execute(req: PayloadRequest, query: SQL) {
  * Locks a guide's row until the transaction ends. Every workflow action and every edit takes
  * this lock first, so they happen one after another per guide, never interleaved.
  * Returns the live (main-table) publication status, or null when the guide does not exist.
+ * `lock: false` only reads (for showing the state: an autosave must not queue behind a reader).
  */
-export async function lockArticle(req: PayloadRequest, id: number | string): Promise<{ liveStatus: string | null; slug: string | null } | null> {
-  const rows = await execute(req, sql`select "_status" as status, slug from articles where id = ${Number(id)} for update`)
+export async function lockArticle(req: PayloadRequest, id: number | string, { lock = true } = {}): Promise<{ liveStatus: string | null; slug: string | null } | null> {
+  const rows = await execute(req, sql`select "_status" as status, slug from articles where id = ${Number(id)} ${lock ? sql`for update` : sql``}`)
   if (!rows.length) return null
   return { liveStatus: (rows[0].status as string) ?? null, slug: (rows[0].slug as string) ?? null }
 }

@@ -1,24 +1,70 @@
-/**
- * Tells the site which cache tags changed. Called only after the change has committed
- * (see afterCommit), so the site never re-renders from data another transaction hides.
- */
-export async function revalidateSite(tags: string[], log: { warn: (msg: string) => void } = console) {
+import type { PayloadRequest, TaskConfig } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import { afterCommit, executeNow } from './db'
+
+type Log = { warn: (msg: string) => void }
+
+const siteTarget = () => {
   const site = process.env.SITE_INTERNAL_URL || process.env.SITE_URL
   const secret = process.env.REVALIDATE_SECRET
-  if (!site || !secret || tags.length === 0) return
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  return site && secret ? { url: `${site.replace(/\/$/, '')}/api/revalidate`, secret } : null
+}
+
+/** One call to the site's revalidation endpoint: true when the site confirmed it. */
+export async function revalidateSite(tags: string[], log: Log = console, attempts = 3): Promise<boolean> {
+  const target = siteTarget()
+  if (!target || tags.length === 0) return true
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await fetch(`${site.replace(/\/$/, '')}/api/revalidate`, {
+      const res = await fetch(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${target.secret}` },
         body: JSON.stringify({ tags }),
         signal: AbortSignal.timeout(5000),
       })
-      if (res.ok) return
+      if (res.ok) return true
       log.warn(`Revalidating the site answered ${res.status} (attempt ${attempt}).`)
     } catch (err) {
       log.warn(`Revalidating the site failed (attempt ${attempt}): ${(err as Error).message}`)
     }
-    await new Promise((r) => setTimeout(r, 200 * attempt))
+    if (attempt < attempts) await new Promise((r) => setTimeout(r, 200 * attempt))
   }
+  return false
+}
+
+/** How long the queued copy waits before it runs: the direct call after commit normally makes it unneeded. */
+const BACKSTOP_DELAY_MS = 5000
+
+/**
+ * Tells the site which cache tags a change expires, durably: the one way every CMS write
+ * revalidates pages (hooks, workflow actions, jobs).
+ *
+ * The site caches pages until told otherwise, so a lost revalidation would leave a stale page
+ * up for good. The request is therefore queued as a job inside the change's own transaction
+ * (it exists exactly when the change commits), and sent directly once the change has committed
+ * (the fast path: the page is fresh within the request). When the site confirmed, the queued
+ * copy is withdrawn; when the call failed, or the process died between commit and call, the
+ * job runs a few seconds later and is retried with backoff until the site confirms.
+ */
+export async function revalidateAfterCommit(req: PayloadRequest, tags: string[]) {
+  if (!siteTarget() || tags.length === 0) return
+  const job = await req.payload.jobs.queue({ task: 'revalidateSite', input: { tags }, waitUntil: new Date(Date.now() + BACKSTOP_DELAY_MS), req })
+  await afterCommit(req, async () => {
+    if (!(await revalidateSite(tags, req.payload.logger))) return
+    // Not yet taken by a worker: withdraw it. (If one already took it, it repeats harmlessly.)
+    await executeNow(req.payload, sql`delete from payload_jobs where id = ${Number(job.id)} and not processing`)
+  })
+}
+
+export const revalidateSiteTask: TaskConfig<'revalidateSite'> = {
+  slug: 'revalidateSite',
+  label: 'Tell the site which pages changed',
+  // About an hour of retries in all (1 s, 2 s, 4 s, … 34 min); then the desk shows it as failed.
+  retries: { attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
+  inputSchema: [{ name: 'tags', type: 'json', required: true }],
+  handler: async ({ input, req }) => {
+    const tags = (input.tags as unknown[]).filter((t): t is string => typeof t === 'string')
+    if (!(await revalidateSite(tags, req.payload.logger, 1))) throw new Error('The site did not confirm the revalidation; it will be retried.')
+    return { output: { tags: tags.length } }
+  },
 }

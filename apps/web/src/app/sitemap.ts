@@ -1,12 +1,12 @@
 import type { MetadataRoute } from 'next'
-import { allGuides, listReviewers, listTopics } from '@/lib/content'
+import { allGuides, listReviewers, listSentIssues, listTopics } from '@/lib/content'
 import { siteUrl } from '@/lib/site'
 
 export const dynamic = 'force-dynamic'
 
-/** /sitemap.xml: every published guide, reviewer and topic, with lastmod. */
+/** /sitemap.xml: every published guide, reviewer and topic, and each sent newsletter issue's web version, with lastmod. */
 export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
-  const [{ guides }, reviewers, topics] = await Promise.all([allGuides(), listReviewers(), listTopics()])
+  const [{ guides }, reviewers, topics, issues] = await Promise.all([allGuides(), listReviewers(), listTopics(), listSentIssues(1000)])
   const base = siteUrl()
   const newest = guides.reduce<string | undefined>((a, g) => (!a || g.updatedAt > a ? g.updatedAt : a), undefined)
   return [
@@ -19,5 +19,6 @@ export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
       .filter((r) => guides.some((g) => g.reviewer?.id === r.id))
       .map((r) => ({ url: `${base}/reviewers/${r.slug}`, lastModified: r.updatedAt })),
     ...topics.map((t) => ({ url: `${base}/topics/${t.slug}`, lastModified: t.updatedAt })),
+    ...issues.map((i) => ({ url: `${base}/newsletter/issues/${i.slug}`, lastModified: i.sentAt ?? undefined })),
   ]
 }

@@ -4,8 +4,7 @@ import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { admins, editors, publishedOrStaff, staff, staffOnlyField } from '../../access'
 import { bodyEditor, plainEditor } from '../../editor'
 import { slugField } from '../../fields/slug'
-import { afterCommit } from '../../lib/db'
-import { revalidateSite } from '../../lib/revalidate'
+import { revalidateAfterCommit } from '../../lib/revalidate'
 import { guardWrites, savesAreDrafts, workflowWrite } from './hooks/guardWrites'
 import { workflowGet, workflowPost } from './workflow'
 
@@ -42,7 +41,7 @@ export const Articles: CollectionConfig = {
     beforeChange: [guardWrites],
     afterDelete: [
       async ({ doc, req }) => {
-        if (doc?._status === 'published') await afterCommit(req, () => revalidateSite(tagsForGuideChange([doc.slug]), req.payload.logger))
+        if (doc?._status === 'published') await revalidateAfterCommit(req, tagsForGuideChange([doc.slug]))
       },
     ],
   },

@@ -9,9 +9,9 @@ import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { type ActionInput, type Actor, type GuideState, type HistoryEntry, type Stage, availableActions, decide, historyEntries, historyKind, signOffMatches } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
-import { afterCommit, inTransaction, lockArticle } from '../../lib/db'
+import { inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
-import { revalidateSite } from '../../lib/revalidate'
+import { revalidateAfterCommit } from '../../lib/revalidate'
 import { citationLabel, type SourceData } from '@runsense/domain/sources'
 import { numberCitations } from '@runsense/domain/citations'
 import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
@@ -39,9 +39,9 @@ const historyOf = (a: Article) => historyEntries(a.reviewHistory)
 
 type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
 
-/** The working copy (latest version) and its workflow state, read under the row lock. */
-async function load(req: PayloadRequest, id: number): Promise<Loaded | null> {
-  const row = await lockArticle(req, id)
+/** The working copy (latest version) and its workflow state, read under the row lock (unless only shown). */
+async function load(req: PayloadRequest, id: number, { lock = true } = {}): Promise<Loaded | null> {
+  const row = await lockArticle(req, id, { lock })
   if (!row) return null
   const working = (await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, joins: false, overrideAccess: true, req })) as Article
   const sources = await citedSources(req, [working])
@@ -205,8 +205,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       await notifyForAction(req, action, working, actorUser, { note, reviewerId: decision.assignReviewerId })
 
       if (writesLive) {
-        const tags = tagsForGuideChange([loaded.liveSlug, updated.slug])
-        await afterCommit(req, () => revalidateSite(tags, req.payload.logger))
+        await revalidateAfterCommit(req, tagsForGuideChange([loaded.liveSlug, updated.slug]))
       }
       return { ok: true as const, stage: decision.to, from: decision.from }
     })
@@ -281,7 +280,8 @@ export const workflowGet: Endpoint = {
     if ('ok' in actor) return answer(actor)
     const id = guideIdOf(req.routeParams?.id)
     if (id === null) return json(404, { error: 'No such guide.' })
-    const loaded = await inTransaction(req, () => load(req, id))
+    // Only shown, never acted on: no row lock, so the panel's reads never hold up an edit.
+    const loaded = await load(req, id, { lock: false })
     if (!loaded) return json(404, { error: 'No such guide.' })
     const { working, state } = loaded
     const [assignee, signer, signerReviewer, history] = await Promise.all([

@@ -21,7 +21,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from '@runsense/domain/newsletter'
 import { tags } from '@runsense/domain/cache-tags'
 import { execute } from '../../lib/db'
-import { revalidateSite } from '../../lib/revalidate'
+import { revalidateAfterCommit } from '../../lib/revalidate'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
 import { type RawTemplate, type Rendered, compileRawTemplate, issueMessage, rawMessageFor } from './message'
 import { refuseScheduled, startSending, workersPerSend } from './send'
@@ -156,7 +156,7 @@ export async function finishIfDone(req: PayloadRequest, issueId: number) {
                   from newsletter_deliveries where issue_id = ${issueId})
           from newsletter_issues_log where _parent_id = ${issueId}`,
     )
-    await revalidateSite([tags.newsletterIssues, tags.newsletterIssue(String(done[0].slug))], req.payload.logger)
+    await revalidateAfterCommit(direct(req), [tags.newsletterIssues, tags.newsletterIssue(String(done[0].slug))])
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text, render } from '@react-email/components'
 import { type IssueContent, formatDay, paragraphsOf, reviewedLine } from '@runsense/domain/newsletter'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 
 export type { IssueContent }
 
@@ -38,6 +39,7 @@ export function IssueEmail({ c }: { c: IssueContent }) {
               {p}
             </Text>
           ))}
+          <Text style={small}>{EXEMPT_NOTICES.editorsNote}</Text>
           <Section style={{ margin: '8px 0 24px' }}>
             <Heading as="h1" style={{ fontSize: '24px', lineHeight: '1.3', color: '#1f2933', margin: '0 0 12px' }}>
               <Link href={c.featured.url} style={{ ...link, color: '#1f2933' }}>

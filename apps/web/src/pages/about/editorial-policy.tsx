@@ -3,6 +3,7 @@ import { PageHead } from '@/components/PageHead'
 import { RichBody } from '@/components/RichBody'
 import { getEditorialPolicy } from '@/lib/content'
 import { sameForEveryone } from '@/lib/pageCache'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import type { EditorialPolicy } from '@runsense/types'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
@@ -23,6 +24,7 @@ export default function EditorialPolicyPage({ policy }: Props) {
       <PageHead title={policy.title} description={policy.summary ?? 'How Runsense guides are written and reviewed.'} path="/about/editorial-policy" />
       <article>
         <h1 className="page-title">{policy.title}</h1>
+        <p className="meta">{EXEMPT_NOTICES.editorialPolicy}</p>
         {policy.summary ? <p className="lede">{policy.summary}</p> : null}
         <RichBody data={policy.body} />
       </article>

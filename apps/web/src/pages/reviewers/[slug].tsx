@@ -4,6 +4,7 @@ import { PageHead } from '@/components/PageHead'
 import { type GuideSummary, getReviewer } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 import { taggedProps } from '@/lib/pageCache'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import type { Reviewer } from '@runsense/types'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
@@ -32,7 +33,12 @@ export default function ReviewerPage({ reviewer, guides }: Props) {
             {reviewer.registrationBody && reviewer.registrationNumber ? ` · ${reviewer.registrationBody} registration ${reviewer.registrationNumber}` : ''}.
           </p>
         ) : null}
-        {reviewer.bio ? <p>{reviewer.bio}</p> : null}
+        {reviewer.bio ? (
+          <>
+            <p className="meta">{EXEMPT_NOTICES.reviewerBio}</p>
+            <p>{reviewer.bio}</p>
+          </>
+        ) : null}
         <h2>Guides reviewed</h2>
         {guides.length ? (
           <ul className="guide-list">

@@ -1,6 +1,7 @@
 import type { GetServerSideProps } from 'next'
 import Link from 'next/link'
 import { type IssueContent, formatDay, paragraphsOf, reviewedLine } from '@runsense/domain/newsletter'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
 import { type SentIssue, getSentIssue } from '@/lib/content'
@@ -38,6 +39,7 @@ export default function IssuePage({ issue }: Props) {
       {paragraphsOf(c.intro).map((p, i) => (
         <p key={i}>{p}</p>
       ))}
+      <p className="meta">{EXEMPT_NOTICES.editorsNote}</p>
       <article>
         <h2>
           <Link href={local(c.featured.url)}>{c.featured.title}</Link>

@@ -1,0 +1,202 @@
+/**
+ * Everything a page shows stays fresh: a property over every displayed field of the records
+ * pages show (a reviewer, a topic, the editorial policy, a guide's own words). For each field,
+ * the test changes it through the CMS as staff would, and every page that shows it — the guide,
+ * the lists, the reviewer and topic pages, the feed, the sitemap, review.json — must show the
+ * new value (polled: the site hears about a change after it commits). Every page is rendered
+ * and cached before each change, so a page that keeps a stale copy fails.
+ *
+ * The table below is checked against the domain's list of reader-visible fields
+ * (OTHER_READER_CONTENT): a new displayed field without a row here fails the first test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OTHER_READER_CONTENT } from '@runsense/domain/signed-content'
+import { act, guideData, lexical, rest, reviewerIds, siteUrl } from '../helpers/api'
+import { eventually } from '../helpers/poll'
+
+type Page = 'guide' | 'home' | 'list' | 'topic' | 'reviewer' | 'feed' | 'sitemap' | 'reviewJson' | 'policy'
+type Ctx = { guideSlug: string; topicSlug: string; reviewerSlug: string }
+
+const pathOf = (page: Page, c: Ctx) =>
+  ({
+    guide: `/guides/${c.guideSlug}`,
+    home: '/',
+    list: '/guides',
+    topic: `/topics/${c.topicSlug}`,
+    reviewer: `/reviewers/${c.reviewerSlug}`,
+    feed: '/rss.xml',
+    sitemap: '/sitemap.xml',
+    reviewJson: `/guides/${c.guideSlug}/review.json`,
+    policy: '/about/editorial-policy',
+  })[page]
+
+/** Page text as a reader or a crawler gets it: markup, attributes and escapes included. */
+const read = async (path: string) => {
+  const res = await fetch(`${siteUrl()}${path}`)
+  return { status: res.status, text: (await res.text()).replace(/<!-- -->/g, '') }
+}
+const escaped = (s: string) => [s, s.replace(/&/g, '&amp;').replace(/'/g, '&#x27;').replace(/"/g, '&quot;')]
+const shows = (text: string, value: string) => escaped(value).some((v) => text.includes(v))
+
+type Row = {
+  /** collection (or global) and field, as in OTHER_READER_CONTENT */
+  field: string
+  /** makes the change through the CMS; returns the words the pages must now show */
+  change: (c: Ctx) => Promise<string>
+  pages: Page[]
+}
+
+const stamp = () => Date.now().toString(36)
+let demoId = 0
+let topicId = 0
+const patchReviewer = async (data: Record<string, unknown>) => {
+  const res = await rest('PATCH', `/api/reviewers/${demoId}`, { as: 'admin', body: data })
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+}
+const patchTopic = async (data: Record<string, unknown>) => {
+  const res = await rest('PATCH', `/api/topics/${topicId}`, { as: 'admin', body: data })
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+}
+const patchPolicy = async (data: Record<string, unknown>) => {
+  const res = await rest('POST', '/api/globals/editorial-policy', { as: 'admin', body: data })
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+}
+
+const GUIDE_PAGES: Page[] = ['guide', 'home', 'list', 'topic', 'reviewer', 'feed', 'reviewJson']
+
+const rows: Row[] = [
+  { field: 'reviewers.name', pages: GUIDE_PAGES, change: async () => { const v = `Dana Demo ${stamp()}`; await patchReviewer({ name: v }); return v } },
+  { field: 'reviewers.role', pages: GUIDE_PAGES, change: async () => { const v = `Sports physio ${stamp()}`; await patchReviewer({ role: v }); return v } },
+  { field: 'reviewers.credentials', pages: ['reviewer'], change: async () => { const v = `PT, DPT ${stamp()}`; await patchReviewer({ credentials: v }); return v } },
+  { field: 'reviewers.registrationBody', pages: ['reviewer'], change: async () => { const v = `HCPC${stamp()}`; await patchReviewer({ registrationBody: v, registrationNumber: 'PH123' }); return v } },
+  { field: 'reviewers.registrationNumber', pages: ['reviewer'], change: async () => { const v = `PH${stamp()}`; await patchReviewer({ registrationNumber: v }); return v } },
+  {
+    field: 'reviewers.verification',
+    pages: ['reviewer'],
+    change: async () => {
+      await patchReviewer({ verification: { verifiedAt: '2026-03-04T12:00:00.000Z' } })
+      return 'March 4, 2026'
+    },
+  },
+  { field: 'reviewers.bio', pages: ['reviewer'], change: async () => { const v = `Runs trails at dawn ${stamp()}.`; await patchReviewer({ bio: v }); return v } },
+  {
+    field: 'reviewers.slug',
+    pages: ['guide', 'reviewJson', 'reviewer'],
+    change: async (c) => {
+      const old = c.reviewerSlug
+      c.reviewerSlug = `demo-reviewer-${stamp()}`
+      await patchReviewer({ slug: c.reviewerSlug })
+      // The old address no longer shows the profile.
+      const gone = await eventually(() => read(`/reviewers/${old}`), (r) => r.status === 404)
+      expect(gone.status, `/reviewers/${old} after the slug changed`).toBe(404)
+      return `/reviewers/${c.reviewerSlug}`
+    },
+  },
+  { field: 'topics.name', pages: ['topic', 'list'], change: async () => { const v = `Hill running ${stamp()}`; await patchTopic({ name: v }); return v } },
+  { field: 'topics.description', pages: ['topic'], change: async () => { const v = `Guides about hills ${stamp()}.`; await patchTopic({ description: v }); return v } },
+  {
+    field: 'topics.slug',
+    pages: ['topic', 'list'],
+    change: async (c) => {
+      const old = c.topicSlug
+      c.topicSlug = `hills-${stamp()}`
+      await patchTopic({ slug: c.topicSlug })
+      const gone = await eventually(() => read(`/topics/${old}`), (r) => r.status === 404)
+      expect(gone.status, `/topics/${old} after the slug changed`).toBe(404)
+      return c.topicSlug
+    },
+  },
+  { field: 'editorial-policy.title', pages: ['policy'], change: async () => { const v = `How we review ${stamp()}`; await patchPolicy({ title: v }); return v } },
+  { field: 'editorial-policy.summary', pages: ['policy'], change: async () => { const v = `Every guide is checked ${stamp()}.`; await patchPolicy({ summary: v }); return v } },
+  { field: 'editorial-policy.body', pages: ['policy'], change: async () => { const v = `A clinician reads every word ${stamp()}.`; await patchPolicy({ body: lexical(v) }); return v } },
+]
+
+/** Fields that are listed as reader-visible but shown only through another row (or not on a page of their own). */
+const COVERED_ELSEWHERE: Record<string, string> = {}
+
+describe('every page that shows a record follows a change to it', () => {
+  const c: Ctx = { guideSlug: '', topicSlug: '', reviewerSlug: 'demo-reviewer' }
+  let guideId = 0
+  let original: Record<string, unknown> = {}
+  let originalPolicy: Record<string, unknown> = {}
+
+  beforeAll(async () => {
+    demoId = (await reviewerIds()).demo
+    original = (await rest('GET', `/api/reviewers/${demoId}?depth=0`, { as: 'admin' })).body
+    originalPolicy = (await rest('GET', '/api/globals/editorial-policy?depth=0', { as: 'admin' })).body
+    c.topicSlug = `hills-${stamp()}`
+    const topic = await rest('POST', '/api/topics', { as: 'admin', body: { name: `Hills ${stamp()}`, slug: c.topicSlug, description: 'Guides about hills.' } })
+    expect(topic.status, JSON.stringify(topic.body)).toBe(201)
+    topicId = topic.body.doc.id
+    const created = await rest('POST', '/api/articles', { as: 'editor', body: guideData({ topics: [topicId] }) })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    guideId = created.body.doc.id
+    c.guideSlug = created.body.doc.slug
+    for (const [who, action, extra] of [
+      ['editor', 'submit', {}],
+      ['editor2', 'send_to_medical_review', { reviewer: demoId }],
+      ['reviewer2', 'sign_off', {}],
+      ['editor', 'publish', {}],
+    ] as const) {
+      const res = await act(guideId, who, action, extra)
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200)
+    }
+    await eventually(() => read(`/guides/${c.guideSlug}`), (r) => r.status === 200)
+  })
+
+  afterAll(async () => {
+    const keep = ['name', 'slug', 'role', 'credentials', 'registrationBody', 'registrationNumber', 'bio']
+    await rest('PATCH', `/api/reviewers/${demoId}`, { as: 'admin', body: Object.fromEntries(keep.map((k) => [k, original[k] ?? null])) })
+    await rest('POST', '/api/globals/editorial-policy', { as: 'admin', body: { title: originalPolicy.title, summary: originalPolicy.summary, body: originalPolicy.body } })
+  })
+
+  it('has a row for every displayed field of reviewers, topics and the editorial policy', () => {
+    const displayed = Object.entries(OTHER_READER_CONTENT)
+      .filter(([slug]) => slug !== 'newsletter-issues') // frozen when sent: an issue's words never change after
+      .flatMap(([slug, fields]) => Object.entries(fields).filter(([, f]) => f.class === 'exempt').map(([name]) => `${slug}.${name}`))
+    const covered = new Set([...rows.map((r) => r.field), ...Object.keys(COVERED_ELSEWHERE)])
+    expect(displayed.filter((f) => !covered.has(f))).toEqual([])
+  })
+
+  for (const row of rows) {
+    it(`${row.field} reaches ${row.pages.join(', ')}`, async () => {
+      // Every page is rendered and cached before the change.
+      for (const page of row.pages) expect((await read(pathOf(page, c))).status, pathOf(page, c)).toBe(200)
+      const value = await row.change(c)
+      for (const page of row.pages) {
+        const path = pathOf(page, c)
+        const now = await eventually(() => read(path), (r) => shows(r.text, value))
+        expect(shows(now.text, value), `${path} shows "${value}" after ${row.field} changed`).toBe(true)
+      }
+    })
+  }
+
+  it("a guide's own words (title, summary) reach every page that shows the guide, after the new sign-off is published", async () => {
+    const pages: Page[] = [...GUIDE_PAGES, 'sitemap']
+    for (const page of pages) expect((await read(pathOf(page, c))).status).toBe(200)
+    const title = `Hill repeats, gently ${stamp()}`
+    const summary = `How to add hills without hurting your calves ${stamp()}.`
+    expect((await rest('PATCH', `/api/articles/${guideId}?draft=true`, { as: 'editor', body: { title, summary } })).status).toBe(200)
+    for (const [who, action, extra] of [
+      ['editor', 'submit', {}],
+      ['editor2', 'send_to_medical_review', { reviewer: demoId }],
+      ['reviewer2', 'sign_off', {}],
+      ['editor', 'publish', { note: 'Clearer title and summary.' }],
+    ] as const) {
+      const res = await act(guideId, who, action, extra)
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200)
+    }
+    for (const page of pages.filter((p) => p !== 'sitemap')) {
+      const path = pathOf(page, c)
+      const now = await eventually(() => read(path), (r) => shows(r.text, title))
+      expect(shows(now.text, title), `${path} shows the new title`).toBe(true)
+    }
+    for (const page of ['guide', 'home', 'list', 'topic', 'feed'] as Page[]) {
+      const path = pathOf(page, c)
+      expect(shows((await read(path)).text, summary), `${path} shows the new summary`).toBe(true)
+    }
+    // The sitemap lists the guide's address and when it last changed.
+    const sitemap = await eventually(() => read('/sitemap.xml'), (r) => r.text.includes(`/guides/${c.guideSlug}`))
+    expect(sitemap.text).toContain(`/guides/${c.guideSlug}`)
+  })
+})
