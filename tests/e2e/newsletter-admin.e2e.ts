@@ -50,6 +50,7 @@ test('an editor composes, previews, tests and sends an issue for the seed guide 
   // The web version: listed on /newsletter, what subscribers got, the editors' note marked as not
   // medically reviewed, accessible in light and dark, and in the sitemap.
   await page.goto(`${siteUrl()}/newsletter`)
+  await expect(page.getByText(EXEMPT_NOTICES.pastIssues)).toBeVisible()
   await page.getByRole('link', { name: subject }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject)
   await expect(page.getByText(EXEMPT_NOTICES.editorsNote)).toBeVisible()

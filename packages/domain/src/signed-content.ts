@@ -74,6 +74,8 @@ export type OtherFieldClass = 'exempt' | 'signed-elsewhere' | 'staff';
 export const EXEMPT_NOTICES = {
   /** Beside a newsletter issue's subject and intro, in the email and its web version. */
   editorsNote: 'From the editors: this note is not medically reviewed. The guides it points to are.',
+  /** Above the list of past issues on /newsletter (their subjects are the editors' words). */
+  pastIssues: 'Each issue is a short note from the editors, not medically reviewed, pointing to a guide that is.',
   /** Under the editorial policy's title. */
   editorialPolicy: 'The publication\'s own policy, written by the editors. It is not health advice and is not medically reviewed.',
   /** Before a reviewer's bio on their page. */

@@ -6,6 +6,7 @@ import { ContentUnavailableError, type SentIssue, listSentIssues } from '@/lib/c
 import { sameForEveryone } from '@/lib/pageCache'
 import Link from 'next/link'
 import { formatDay } from '@runsense/domain/newsletter'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
@@ -42,6 +43,7 @@ export default function NewsletterPage({ error, email, issues }: Props) {
       {issues.length ? (
         <section aria-labelledby="past-issues">
           <h2 id="past-issues">Past issues</h2>
+          <p className="meta">{EXEMPT_NOTICES.pastIssues}</p>
           <ul>
             {issues.map((i) => (
               <li key={i.slug}>
