@@ -5,7 +5,7 @@
 // resume by itself. Figures: emails/s (first accepted message to the last), total time from
 // the send request, duplicates and missing.
 import pg from 'pg'
-import { say, sleep } from './util.mjs'
+import { cpuMeter, say, sleep } from './util.mjs'
 
 export const NEWSLETTER_TARGET_PER_S = 500
 
@@ -31,12 +31,13 @@ export async function insertSubscribers(databaseUrl, runId, n) {
   )
 }
 
-export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWay = null, timeoutSeconds = 600 }) {
+export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWay = null, timeoutSeconds = 600, cpuParts = null }) {
   const [guide] = await query(databaseUrl, `select id from articles where slug = 'returning-to-running-after-an-injury'`)
   const created = await cms.must(201, 'POST', '/api/newsletter-issues', { as: 'editor', body: { subject: `Bench issue ${Date.now().toString(36)}`, featuredGuide: guide.id } })
   const id = created.doc.id
   const expected = new Set((await query(databaseUrl, `select email from subscribers where status = 'confirmed'`)).map((r) => r.email))
   const t0 = Date.now()
+  const meter = cpuParts ? cpuMeter(cpuParts) : null
   const started = await cms.must(202, 'POST', `/api/newsletter-issues/${id}/send`, { as: 'editor', body: {} })
   say(`newsletter: issue ${id} sending to ${started.recipients} recipients (${expected.size} confirmed)…`)
   let killedAt = null
@@ -64,13 +65,17 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   const [{ reclaimed }] = await query(databaseUrl, `select count(*)::int as reclaimed from newsletter_deliveries where issue_id = $1 and reclaimed`, [id])
   const accepted = sink.acceptedFor(id)
   const rate = accepted / totalSeconds
+  // CPU per email for each part: what bounds the rate on an idle machine, whatever the load now.
+  const cpu = meter ? meter.perUnit(accepted) : null
+  const cpuText = cpu ? `; CPU per email: ${Object.entries(cpu).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`).join(', ')}` : ''
   const problems = sink.stats().problems
   const figure =
     `${Math.round(rate)} emails/s (${accepted} in ${totalSeconds.toFixed(1)} s); duplicates ${r.duplicated}, missing ${r.missing}` +
     (killHalfWay ? ` (killed at ${killedAt}; ${reclaimed} rows re-claimed after the lease: the documented window)` : '') +
-    (problems.length ? `; header problems: ${problems[0]}` : '')
+    (problems.length ? `; header problems: ${problems[0]}` : '') +
+    cpuText
   // Row 9's target is correctness after the kill (its rate includes the restart and the lease).
   const correct = r.missing === 0 && r.unexpected === 0 && !problems.length
   const met = killHalfWay ? correct && r.duplicated <= reclaimed : correct && r.duplicated === 0 && rate >= NEWSLETTER_TARGET_PER_S
-  return { figure, target: killHalfWay ? '0 missing; duplicates only in the counted window' : `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, met, data: { issue: id, recipients: expected.size, accepted, totalSeconds, rate, ...r, reclaimed, killedAt, problems } }
+  return { figure, target: killHalfWay ? '0 missing; duplicates only in the counted window' : `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, met, data: { issue: id, recipients: expected.size, accepted, totalSeconds, rate, ...r, reclaimed, killedAt, problems, cpuMsPerEmail: cpu } }
 }

@@ -4,18 +4,20 @@
 // every accepted signup against the database (subscribers) and the mail catcher (confirmation
 // emails, plus any still queued in payload_jobs when the queue has not drained in time).
 import pg from 'pg'
-import { cannon, num, say, sleep } from './util.mjs'
+import { cannon, cpuMeter, num, say, sleep } from './util.mjs'
 
 export const SIGNUP_TARGET_PER_S = 300
 
 const tokenOf = (text) => /confirm\?token=([^\s]+)/.exec(String(text || ''))?.[1] ?? null
 
-export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, seconds, connections = 50, mailWaitSeconds = 60 }) {
+export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, seconds, connections = 50, mailWaitSeconds = 60, cpuParts = null }) {
   const prefix = `bench-${runId}-`
   let n = 0
   const accepted = new Set()
   const statuses = {}
   say(`signups: POST /api/newsletter for ${seconds} s at ${connections} connections, a new address and X-Forwarded-For each…`)
+  // CPU per accepted signup for each part, over the load (the email runner works meanwhile).
+  const meter = cpuParts ? cpuMeter(cpuParts) : null
   const result = await cannon(
     {
       url: `http://127.0.0.1:${sitePort}`,
@@ -51,6 +53,8 @@ export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, se
     'signups',
   )
   const ok = result['2xx']
+  const cpu = meter ? meter.perUnit(ok) : null
+  const cpuText = cpu ? `; CPU per signup: ${Object.entries(cpu).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`).join(', ')}` : ''
   const rate = ok / result.duration
   say(`signups: ${ok} accepted (${num(rate)}/s), ${result.non2xx} refused, ${result.errors} errors; checking the database and the mail catcher…`)
 
@@ -120,11 +124,12 @@ export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, se
       figure:
         `${num(rate)}/s (${ok} accepted 2xx of ${result.requests.total}); ${subs.length} subscribers; ${emailsText}; ` +
         `lost ${lost.length}; duplicated ${duplicated}${withoutEmail.length ? `; ${withoutEmail.length} accepted without email` : ''}` +
-        `${inFlight ? `; ${inFlight} stored from requests cut off at the end` : ''}; per-IP/per-address limits lifted`,
+        `${inFlight ? `; ${inFlight} stored from requests cut off at the end` : ''}; per-IP/per-address limits lifted${cpuText}`,
       target: `≥ ${SIGNUP_TARGET_PER_S}/s, lost 0, duplicated 0`,
       met: rate >= SIGNUP_TARGET_PER_S && lost.length === 0 && duplicated === 0 && withoutEmail.length === 0,
       data: {
         perSecond: rate,
+        cpuMsPerSignup: cpu,
         accepted2xx: ok,
         requests: result.requests.total,
         statusCodes: statuses,

@@ -133,3 +133,42 @@ export function treeRss(rootPid) {
   }
   return { bytes: total, processes: inTree.size }
 }
+
+let clockTicks
+/** CPU seconds (user + system) used so far by the given processes, read from /proc. */
+export function cpuSeconds(pids) {
+  clockTicks ??= (() => {
+    try {
+      return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    } catch {
+      return 100
+    }
+  })()
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // Fields 14 and 15 of stat (utime, stime); `after` starts at field 3.
+      ticks += Number(after[11]) + Number(after[12])
+    } catch {}
+  }
+  return ticks / clockTicks
+}
+
+/**
+ * CPU used per unit of work by each part, between start() and stop(): a figure that does not
+ * depend on what else the machine is doing, unlike a rate. `parts` maps a name to a function
+ * returning the part's pids now (processes may come and go, e.g. a restarted CMS).
+ */
+export function cpuMeter(parts) {
+  const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pids())]))
+  const before = read()
+  return {
+    /** CPU milliseconds per unit for each part. */
+    perUnit(units) {
+      const after = read()
+      return Object.fromEntries(Object.keys(parts).map((name) => [name, units ? ((after[name] - before[name]) * 1000) / units : null]))
+    },
+  }
+}

@@ -107,32 +107,59 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     const rows = await claim(req, issue.id)
     if (!rows.length) return
     const sendable = rows.filter((r) => r.ok && r.email)
-    for (let i = 0; i < sendable.length; i++) {
-      const row = sendable[i]
-      if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
-        await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
-        break
-      }
-      const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
-      const fast = rawMessageFor(issue.template, recipient)
-      const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)
-      try {
-        const info = await transport.sendMail(message)
-        await recordSent(req, row.id, String(info.response ?? ''), String(message.messageId))
+    // Each accepted message is recorded at once, but the lane does not wait for the database
+    // before the next message: it goes on talking SMTP while the row is written. Every record is
+    // awaited before the lane claims again or stops (a failed record fails the job, and the row,
+    // still claimed, is sent again after its lease: the documented window).
+    const recording: Promise<unknown>[] = []
+    try {
+      await sendClaimed(req, issue, transport, sendable, claimedAt, stats, recording)
+    } finally {
+      const failed = (await Promise.allSettled(recording)).find((r) => r.status === 'rejected')
+      if (failed) throw (failed as PromiseRejectedResult).reason
+    }
+    if (stats.smtpDown) return
+  }
+}
+
+/** Sends one claim's rows in order; releases the rest when the lease nears its end or SMTP is down. */
+async function sendClaimed(
+  req: PayloadRequest,
+  issue: Issue,
+  transport: ReturnType<typeof newsletterTransport>,
+  sendable: Claimed[],
+  claimedAt: number,
+  stats: { sent: number; failed: number; smtpDown: boolean },
+  recording: Promise<unknown>[],
+) {
+  for (let i = 0; i < sendable.length; i++) {
+    const row = sendable[i]
+    if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
+      await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
+      break
+    }
+    const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
+    const fast = rawMessageFor(issue.template, recipient)
+    const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)
+    try {
+      const info = await transport.sendMail(message)
+      const recorded = recordSent(req, row.id, String(info.response ?? ''), String(message.messageId)).then(() => {
         stats.sent++
-      } catch (e) {
-        const err = e as SmtpError
-        if (err.responseCode) {
-          await recordRefusal(req, row, err)
-          stats.failed++
-        } else {
-          // No SMTP answer at all (connection refused, timeout): the server is down. Stop this
-          // job; the watcher queues a new one and the rows wait 10 s.
-          stats.smtpDown = true
-          req.payload.logger.warn(`Newsletter ${issue.id}: SMTP unavailable (${err.code ?? err.message}); pausing.`)
-          await release(req, sendable.slice(i).map((r) => r.id), `SMTP unavailable: ${(err.code ?? err.message).slice(0, 200)}`, 10)
-          return
-        }
+      })
+      recorded.catch(() => {}) // observed by the lane's Promise.allSettled
+      recording.push(recorded)
+    } catch (e) {
+      const err = e as SmtpError
+      if (err.responseCode) {
+        await recordRefusal(req, row, err)
+        stats.failed++
+      } else {
+        // No SMTP answer at all (connection refused, timeout): the server is down. Stop this
+        // job; the watcher queues a new one and the rows wait 10 s.
+        stats.smtpDown = true
+        req.payload.logger.warn(`Newsletter ${issue.id}: SMTP unavailable (${err.code ?? err.message}); pausing.`)
+        await release(req, sendable.slice(i).map((r) => r.id), `SMTP unavailable: ${(err.code ?? err.message).slice(0, 200)}`, 10)
+        return
       }
     }
   }
