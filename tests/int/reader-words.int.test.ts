@@ -177,4 +177,13 @@ describe('the list of signed and deliberately unsigned fields', () => {
       expect(unclassified, `add each field of ${slug} to OTHER_READER_CONTENT in packages/domain/src/signed-content.ts`).toEqual([])
     }
   })
+
+  it("marks the editors' and reviewers' own words as not medically reviewed, next to them, where readers see them", async () => {
+    const { EXEMPT_NOTICES } = await import('@runsense/domain/signed-content')
+    const text = async (path: string) =>
+      (await (await fetch(`${siteUrl()}${path}`)).text()).replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    expect(await text('/about/editorial-policy')).toContain(EXEMPT_NOTICES.editorialPolicy)
+    expect(await text('/topics/injury-and-comebacks')).toContain(EXEMPT_NOTICES.topicDescription)
+    expect(await text('/reviewers/raphael-crawford-marks')).toContain(EXEMPT_NOTICES.reviewerBio)
+  })
 })

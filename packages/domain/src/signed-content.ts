@@ -78,6 +78,8 @@ export const EXEMPT_NOTICES = {
   pastIssues: 'Each issue is a short note from the editors, not medically reviewed, pointing to a guide that is.',
   /** Under the editorial policy's title. */
   editorialPolicy: 'The publication\'s own policy, written by the editors. It is not health advice and is not medically reviewed.',
+  /** Under a topic's description on its page. */
+  topicDescription: 'Topic descriptions are the editors\' words and are not medically reviewed; each guide listed here is.',
   /** Before a reviewer's bio on their page. */
   reviewerBio: 'In the reviewer\'s own words; not part of any reviewed guide.',
 } as const;
@@ -104,7 +106,7 @@ export const OTHER_READER_CONTENT: Record<string, Record<string, { class: OtherF
     id: staff('Database id.'),
     name: exempt('A navigation label shared by guides; makes no health claim.'),
     slug: exempt('The topic page\'s address.'),
-    description: exempt('One line saying what the topic\'s list holds; makes no health claim (editors and admins only).'),
+    description: exempt('One line saying what the topic\'s list holds (editors and admins only), marked on the page (EXEMPT_NOTICES.topicDescription).'),
     createdAt: staff('Server timestamp.'),
     updatedAt: staff('Server timestamp.'),
   },

@@ -4,6 +4,7 @@ import { PageHead } from '@/components/PageHead'
 import { type GuideSummary, getTopic, listGuides } from '@/lib/content'
 import { taggedProps } from '@/lib/pageCache'
 import type { Topic } from '@runsense/types'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
@@ -24,7 +25,12 @@ export default function TopicPage({ topic, guides }: Props) {
     <>
       <PageHead title={topic.name} description={topic.description || `Runsense guides on ${topic.name}.`} path={`/topics/${topic.slug}`} />
       <h1 className="page-title">{topic.name}</h1>
-      {topic.description ? <p className="lede">{topic.description}</p> : null}
+      {topic.description ? (
+        <>
+          <p className="lede">{topic.description}</p>
+          <p className="meta">{EXEMPT_NOTICES.topicDescription}</p>
+        </>
+      ) : null}
       <GuideList guides={guides} />
     </>
   )
