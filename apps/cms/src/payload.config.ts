@@ -25,6 +25,7 @@ import { admins, nobody } from './access'
 import { isAdminUser } from './access/roles'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
+import { pruneRateLimitsTask } from './jobs/pruneRateLimits'
 import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
@@ -63,7 +64,7 @@ export default buildConfig({
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask].map(withLease),
+    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask, pruneRateLimitsTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -71,13 +72,20 @@ export default buildConfig({
       ...defaultJobsCollection,
       access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
-    // The CMS process runs queued jobs every second, JOBS_BATCH_SIZE at a time in parallel (emails
-    // leave within ~1 s, retried on failure); a batch lasts at most the SMTP timeouts below.
-    // Newsletter issues have their own queue, so a long send never holds up the emails above.
-    autoRun: [
-      { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
-      { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
-    ],
+    // A process that runs jobs (the CMS by default; with JOBS_AUTORUN=false on the API instances,
+    // only the workers: `npm run worker`, src/worker.ts) runs queued jobs every second,
+    // JOBS_BATCH_SIZE at a time in parallel (emails leave within ~1 s, retried on failure); a batch
+    // lasts at most the SMTP timeouts below. Newsletter issues have their own queue, so a long
+    // send never holds up the emails above. Any number of such processes: a claim locks the rows
+    // it takes (patches/@payloadcms+drizzle+3.90.1.patch), so no job runs twice at once.
+    // JOBS_AUTORUN=false also stops queueing scheduled jobs (schedules are handled by the workers).
+    autoRun: () =>
+      process.env.JOBS_AUTORUN === 'false'
+        ? []
+        : [
+            { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
+            { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
+          ],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
