@@ -32,6 +32,7 @@ import { sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
 import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
+import { registerReplicas, replicaUrls } from './lib/replicas'
 import { health } from './endpoints/health'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
@@ -94,6 +95,8 @@ export default buildConfig({
   },
   db: postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
+    // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
+    ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
     // Schema changes go through committed migrations only, never dev "push" (a database push
     // mode touched makes a later `payload migrate` stop at an interactive prompt).
     push: false,
@@ -118,6 +121,7 @@ export default buildConfig({
     // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).
     const pool = (payload.db as unknown as { pool?: { on: (e: 'error', fn: (err: Error) => void) => void } }).pool
     pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
+    registerReplicas(payload)
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
     if (process.env.JOBS_AUTORUN !== 'false') startJobLeases(payload)
   },

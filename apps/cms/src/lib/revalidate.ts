@@ -1,3 +1,5 @@
+import { replicasCaughtUp } from './replicas'
+
 /**
  * Tells the site which cache tags changed. Called only after the change has committed
  * (see afterCommit), so the site never re-renders from data another transaction hides.
@@ -13,7 +15,11 @@ export async function revalidateSite(tags: string[], log: { warn: (msg: string) 
     .filter(Boolean)
   const secret = process.env.REVALIDATE_SECRET
   if (!sites.length || !secret || tags.length === 0) return
-  await Promise.all(sites.map((site) => revalidateOne(site, secret, tags, log)))
+  // With read replicas: not before they have the change the site is about to read (lib/replicas.ts).
+  const tell = () => Promise.all(sites.map((site) => revalidateOne(site, secret, tags, log)))
+  const ready = await replicasCaughtUp({ onLate: () => void tell() }).catch(() => true)
+  if (!ready) log.warn(`A read replica lags: the site is told of ${tags.join(', ')} now and again once it has caught up.`)
+  await tell()
 }
 
 async function revalidateOne(site: string, secret: string, tags: string[], log: { warn: (msg: string) => void }) {
