@@ -111,8 +111,8 @@ async function startRedis({ port, dir }) {
  * Starts everything; returns { ports, urls, env (for tests), procs, stop }.
  * `overrides` (per service name) are added on top of the compose environment.
  */
-export async function startTopology({ log = () => {}, workers = 2, overrides = {} } = {}) {
-  const ports = topologyPorts()
+export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {} } = {}) {
+  const ports = { ...topologyPorts(), ...givenPorts }
   for (const [name, port] of Object.entries(ports)) if (!(await portIsFree(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
   if (process.getuid?.() === 0) fs.chmodSync(dir, 0o755)
