@@ -17,9 +17,10 @@ const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
 const filters = process.argv.slice(2)
 let topology = null
+let stopTopology = async () => {}
 stack.killChildrenOnExit()
 stack.takeOverSignals(async () => {
-  await topology?.stop()
+  await stopTopology()
   process.exit(130)
 })
 
@@ -31,6 +32,7 @@ try {
   const started = Date.now()
   topology = await startTopology({
     log: say,
+    onStop: (stop) => (stopTopology = stop),
     // Test-only: a job's lease passes in 3 s (not 30) so a killed worker's job is taken up quickly,
     // and SMTP waits long for a greeting so a job can be caught mid-send.
     // All signups arrive through the front from this one machine: the per-address limit is lifted.
@@ -46,6 +48,6 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  await topology?.stop()
+  await stopTopology()
 }
 process.exit(code)

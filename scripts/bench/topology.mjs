@@ -22,8 +22,8 @@ async function firstSeen(url, title, startedAt, timeoutMs = 10_000) {
 
 export async function measureTopology({ ports, runs, duration, warmup, register }) {
   say('topology: starting nginx, two site instances on Redis, the CMS API, a worker, Postgres primary + replica…')
-  const topo = await startTopology({ log: say, workers: 1, ports, overrides: { cms: { SIGNUP_LIMIT_PER_IP: '100000000' } } })
-  const unregister = register(topo.stop)
+  let unregister = () => {}
+  const topo = await startTopology({ log: say, workers: 1, ports, overrides: { cms: { SIGNUP_LIMIT_PER_IP: '100000000' } }, onStop: (stop) => (unregister = register(stop)) })
   const rows = []
   try {
     const cms = cmsClient(topo.urls.cms)

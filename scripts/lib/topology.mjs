@@ -109,9 +109,10 @@ async function startRedis({ port, dir }) {
 
 /**
  * Starts everything; returns { ports, urls, env (for tests), procs, stop }.
- * `overrides` (per service name) are added on top of the compose environment.
+ * `overrides` (per service name) are added on top of the compose environment. `onStop(stop)` is
+ * called at once with the function that stops whatever has been started so far.
  */
-export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {} } = {}) {
+export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {}, onStop = () => {} } = {}) {
   const ports = { ...topologyPorts(), ...givenPorts }
   for (const [name, port] of Object.entries(ports)) if (!(await portIsFree(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
@@ -122,6 +123,8 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     stops.length = 0
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  // The caller can stop a topology that is still starting (Ctrl-C): nothing is left running.
+  onStop(stop)
   try {
     const pair = await startPrimaryWithReplica({ primaryPort: ports.pg, replicaPort: ports.pgReplica, log })
     stops.push(pair.stop)
