@@ -217,6 +217,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
         MAIL_API_URL: urls.mail,
         DATABASE_URL: pair.primaryUrl('runsense'),
         DATABASE_REPLICA_URL: pair.replicaUrl('runsense'),
+        TOPOLOGY_REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
         SITE_2_PID: String(sites[1].child.pid),
         WORKER_PIDS: workerProcs.map((w) => w.child.pid).join(','),
         WORKER_HEALTH_URLS: workerProcs.map((_w, i) => `http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`).join(','),

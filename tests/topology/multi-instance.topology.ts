@@ -11,6 +11,7 @@
  * - the worker running a job killed mid-job: the other worker finishes it; many jobs on two
  *   workers: none is claimed by both.
  */
+import Redis from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { act, guideAt, rest, reviewerIds } from '../helpers/api'
@@ -59,6 +60,17 @@ describe('several site instances behind the cache', () => {
 
     expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
     expect(await onAll(path, (p) => p.status === 200 && p.html.includes(guide.title))).toEqual(allOk())
+
+    // Both instances keep the page in the one shared cache: a single entry for its address, and
+    // the guide's tag revalidation time that every instance reads.
+    const redis = new Redis(env('TOPOLOGY_REDIS_URL'))
+    try {
+      const entries = (await redis.keys('runsense:*:e:*')).filter((k) => k.endsWith(`/guides/${guide.slug}`))
+      expect(entries).toHaveLength(1)
+      expect(Number(await redis.hget('runsense:tags', `guide:${guide.slug}`))).toBeGreaterThan(0)
+    } finally {
+      redis.disconnect()
+    }
 
     // An update, signed off again: the new text on both (each had the old page cached).
     const summary = `A summary rewritten at ${Date.now()}.`
