@@ -122,29 +122,37 @@ export function createSharedCache({ url, prefix = 'runsense', buildId, ttlSecond
   // trusted: connected, and (after any failure) the epoch has been bumped since.
   let trusted = false
   let sawFailure = false
-  let reconnecting = null
+  let closed = false
+  let recovering = null
 
+  // After a failure: until a generation bump succeeds, nothing is trusted. Tried every 500 ms, so
+  // a Redis that hung (commands time out, the connection stays open: no new "ready") is noticed too.
+  const recover = () => {
+    recovering ??= (async () => {
+      while (!trusted && !closed) {
+        if (client.status === 'ready') {
+          try {
+            const epoch = await client.incr(keys.epoch)
+            trusted = true
+            sawFailure = false
+            log(`Shared cache (Redis) is back: entries written before the outage are retired (generation ${epoch}).`)
+            break
+          } catch {}
+        }
+        await new Promise((r) => setTimeout(r, 500).unref?.())
+      }
+    })().finally(() => (recovering = null))
+  }
   const fail = (err) => {
     if (!sawFailure || trusted) log(`Shared cache (Redis) unreachable: pages are rendered from the CMS and not cached until it is back (${err?.message ?? err}).`)
     trusted = false
     sawFailure = true
+    if (!closed) recover()
   }
-  const onReady = () => {
-    if (!sawFailure) {
-      trusted = true
-      return
-    }
-    reconnecting ??= client
-      .incr(keys.epoch)
-      .then((epoch) => {
-        trusted = true
-        sawFailure = false
-        log(`Shared cache (Redis) is back: entries written before the outage are retired (generation ${epoch}).`)
-      })
-      .catch(fail)
-      .finally(() => (reconnecting = null))
-  }
-  client.on('ready', onReady)
+  client.on('ready', () => {
+    if (!sawFailure) trusted = true
+    else recover()
+  })
   client.on('error', (err) => fail(err))
   client.on('close', () => trusted && fail(new Error('connection closed')))
 
@@ -191,7 +199,10 @@ export function createSharedCache({ url, prefix = 'runsense', buildId, ttlSecond
         throw new Error(`Shared cache (Redis) unreachable: revalidation of ${list.join(', ')} not recorded.`)
       }
     },
-    quit: () => client.quit().catch(() => client.disconnect()),
+    quit: () => {
+      closed = true
+      return client.quit().catch(() => client.disconnect())
+    },
   }
 }
 

@@ -146,4 +146,25 @@ describe('the shared cache while Redis is away', () => {
     await a.set('/guides/kept', page(['guide:kept'], '<p>after</p>'), {})
     expect((await direct.get('/guides/kept', {}))?.value.html).toBe('<p>after</p>')
   })
+
+  it('a Redis that hangs (connection open, no answers) is distrusted too, and trusted again once it answers', async () => {
+    const lines: string[] = []
+    const a = open({ url: `redis://127.0.0.1:${port}`, prefix: 'rs', buildId: 'b1', log: (m: string) => lines.push(m) })
+    await eventually(async () => a.trusted, Boolean)
+    await a.set('/guides/hung', page(['guide:hung'], '<p>before</p>'), {})
+    server!.kill('SIGSTOP')
+    try {
+      // A read times out (1 s): not cached, and from then on nothing is trusted.
+      expect(await a.get('/guides/hung', {})).toBeNull()
+      expect(a.trusted).toBe(false)
+      await expect(a.revalidateTag('guide:hung')).rejects.toThrow(/unreachable/)
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    await eventually(async () => a.trusted, Boolean, 15_000)
+    expect(lines.filter((l) => /unreachable/.test(l))).toHaveLength(1)
+    expect(lines.some((l) => /is back/.test(l))).toBe(true)
+    // Written before the hang, possibly stale: retired.
+    expect(await a.get('/guides/hung', {})).toBeNull()
+  })
 })
