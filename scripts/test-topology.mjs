@@ -28,7 +28,6 @@ let code = 0
 try {
   say('Building both apps (turbo; cached when nothing changed)…')
   await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
-  // The shared-cache tests need only Redis: the topology's own, so they can stop it.
   const started = Date.now()
   topology = await startTopology({
     log: say,
@@ -42,7 +41,9 @@ try {
   await stack.run(node, [bin('vitest/vitest.mjs'), 'run', '--project', 'topology', ...filters], {
     quiet: false,
     label: 'topology tests',
-    env: { ...topology.testEnv, REDIS_TEST_PORT: process.env.REDIS_TEST_PORT || '6490' },
+    // The shared-cache tests use the topology's Redis (under a prefix of their own) and start one
+    // more redis-server of their own on REDIS_TEST_PORT to take it away.
+    env: { ...topology.testEnv, REDIS_URL: topology.testEnv.TOPOLOGY_REDIS_URL, REDIS_TEST_PORT: process.env.REDIS_TEST_PORT || '6490' },
   })
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)

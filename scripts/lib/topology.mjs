@@ -170,8 +170,9 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     const workerProcs = []
     for (let i = 1; i <= workers; i++) {
       const w = startWorker(i)
+      w.child.once('exit', (code, signal) => (w.exitedWith = signal ?? `exit code ${code}`))
       workerProcs.push(w)
-      stops.push(w.stop)
+      stops.push(() => workerProcs[i - 1].stop())
     }
     const startSite = (i) =>
       startProcess(`topology-web-${i}`, process.execPath, ['server.mjs', '-p', String(i === 1 ? ports.site1 : ports.site2)], {
@@ -186,10 +187,22 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
         throw new PlainError(`${err.message}\n${tail(s.logFile)}`)
       })
     }
-    for (const [i, w] of workerProcs.entries()) {
-      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, isAlive: w.isAlive }).catch((err) => {
-        throw new PlainError(`${err.message}\n${tail(w.logFile)}`)
-      })
+    for (let i = 0; i < workerProcs.length; i++) {
+      const health = `http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`
+      for (let attempt = 1; ; attempt++) {
+        const w = workerProcs[i]
+        try {
+          await waitForHttp(health, { timeoutMs: 90_000, isAlive: w.isAlive })
+          break
+        } catch (err) {
+          // Seen on a loaded machine: a worker started beside others now and then exits while
+          // loading, silently. Once more, then give up with its log.
+          if (attempt >= 2 || w.isAlive()) throw new PlainError(`${err.message} (${w.exitedWith ?? 'still running'})\n${tail(w.logFile)}`)
+          log(`Worker ${i + 1} exited while starting (${w.exitedWith}); starting it again.`)
+          workerProcs[i] = startWorker(i + 1)
+          workerProcs[i].child.once('exit', (code, signal) => (workerProcs[i].exitedWith = signal ?? `exit code ${code}`))
+        }
+      }
     }
     log(`nginx in front on ${ports.front}…`)
     const nginx = await startNginx({ ports, dir })

@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createSharedCache } from '../../apps/web/cache-redis.mjs'
 import { eventually } from '../helpers/poll'
 
+// The topology runner passes its own Redis; alone, the machine's default one.
 const SHARED_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
 const page = (tags: string[], html = '<p>page</p>') => ({ kind: 'PAGES', html, pageData: { pageProps: { cacheTags: tags } }, headers: {}, status: 200 })
 const appPage = () => ({ kind: 'APP_PAGE', html: '<p>app</p>', rscData: Buffer.from([1, 2, 3, 250]), segmentData: new Map([['/seg', Buffer.from('x')]]), headers: { 'x-next-cache-tags': 'guides,guide:a' }, status: 200 })
