@@ -38,6 +38,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // Several of everything (npm run test:topology): real Redis, Postgres replicas, nginx.
+          name: 'topology',
+          include: ['tests/topology/**/*.topology.ts'],
+          exclude: ['**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

@@ -18,6 +18,7 @@ import { measureFreshness } from './bench/freshness.mjs'
 import { measurePublishToLive } from './bench/publish.mjs'
 import { measureRest } from './bench/rest.mjs'
 import { measureSignups } from './bench/signups.mjs'
+import { measureTopology } from './bench/topology.mjs'
 import { measureWeight } from './bench/weight.mjs'
 import { NEWSLETTER_TARGET_PER_S, insertSubscribers, measureNewsletterSend } from './bench/newsletter.mjs'
 import { startSmtpSink } from './lib/smtp-sink.mjs'
@@ -43,6 +44,20 @@ const cfg = {
   newsletterSmtpPort: int('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
   newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 25),
+  // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
+  topologyPorts: {
+    front: int('BENCH_TOPOLOGY_FRONT_PORT', 3240),
+    site1: int('BENCH_TOPOLOGY_SITE1_PORT', 3241),
+    site2: int('BENCH_TOPOLOGY_SITE2_PORT', 3242),
+    cms: int('BENCH_TOPOLOGY_CMS_PORT', 3243),
+    worker1: int('BENCH_TOPOLOGY_WORKER_PORT', 3244),
+    worker2: int('BENCH_TOPOLOGY_WORKER2_PORT', 3245),
+    redis: int('BENCH_TOPOLOGY_REDIS_PORT', 3246),
+    mailSmtp: int('BENCH_TOPOLOGY_MAIL_SMTP_PORT', 3247),
+    mailWeb: int('BENCH_TOPOLOGY_MAIL_WEB_PORT', 3248),
+    pg: int('BENCH_TOPOLOGY_PG_PORT', 54351),
+    pgReplica: int('BENCH_TOPOLOGY_PG_REPLICA_PORT', 54352),
+  },
   skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
   // BENCH_ONLY=8,9 measures only those rows (the others are not run).
   only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),
@@ -265,12 +280,23 @@ try {
   await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () =>
     measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
   )
-  await row(10, 'a reviewer\'s role changed → every page that shows it fresh', 'p95 ≤ 1000 ms', () =>
+  await row(13, 'a reviewer\'s role changed → every page that shows it fresh', 'p95 ≤ 1000 ms', () =>
     measureFreshness({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
   )
   await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>
     measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),
   )
+  // 10–12: the production topology (two site instances, shared cache, replica, nginx front), on
+  // ports of its own; run before the signups' email backlog, like 3 and 5.
+  if (wanted(10) || wanted(11) || wanted(12)) {
+    say('10–12. topology rows…')
+    try {
+      const topoRows = await measureTopology({ ports: cfg.topologyPorts, runs: cfg.publishRuns, duration: cfg.duration, warmup: cfg.warmup, register })
+      for (const r of topoRows) if (wanted(r.n)) record(r.n, r.row, r)
+    } catch (err) {
+      failed(10, 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', err)
+    }
+  }
   await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
   // 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; then again
   // with the CMS SIGKILLed half way and started again.

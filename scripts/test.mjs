@@ -93,6 +93,8 @@ try {
           TRUST_PROXY: name === 'int' ? '1' : '',
           CMS_READ_TIMEOUT_MS: process.env.CMS_READ_TIMEOUT_MS || '10000',
           SIGNUP_CMS_TIMEOUT_MS: process.env.SIGNUP_CMS_TIMEOUT_MS || '30000',
+          // Overdue reviews are looked for hourly in production; every 10 s here (tests/int/desk).
+          REVIEW_CADENCE_CRON: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *',
         },
       })
       const apps = await stack.startApps({ env, cmsPort, sitePort })

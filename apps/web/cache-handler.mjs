@@ -9,9 +9,12 @@
 // pages on disk, so after a restart a page that was revalidated but not yet re-rendered (an
 // unpublished guide, say) would be served again. Here a restart simply starts empty and every
 // page is rendered again from the CMS on its first request.
+//
+// With REDIS_URL set, every site instance shares one cache on Redis instead (cache-redis.mjs):
+// same tags, same rules, and the same restart guarantee, since the revalidation times live in
+// Redis beside the entries.
+import SharedRedisCache, { RACE_WINDOW_MS, tagsOf } from './cache-redis.mjs'
 
-/** Entries rendered this soon after their tag was revalidated may hold data read before the change. */
-const RACE_WINDOW_MS = 2000
 const MAX_ENTRIES = Math.max(2, Number(process.env.SITE_CACHE_MAX_ENTRIES) || 5000)
 
 // Scan resistance (a segmented LRU): a new entry starts "on probation" and is kept in the
@@ -31,19 +34,9 @@ const trim = (map, max) => {
   while (map.size > max) map.delete(map.keys().next().value)
 }
 
-function tagsOf(data, ctx) {
-  if (data.kind === 'FETCH') return ctx?.tags ?? []
-  if (data.kind === 'PAGES') {
-    const tags = data.pageData?.pageProps?.cacheTags
-    return Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : []
-  }
-  const header = data.headers?.['x-next-cache-tags']
-  return typeof header === 'string' ? header.split(',') : []
-}
-
 const isExpired = (tags, lastModified) => tags.some((tag) => (revalidatedAt.get(tag) ?? -Infinity) >= lastModified - RACE_WINDOW_MS)
 
-export default class TaggedMemoryCache {
+export class TaggedMemoryCache {
   async get(key, ctx) {
     const entry = protectedEntries.get(key) ?? probation.get(key)
     if (!entry) return null
@@ -93,3 +86,5 @@ export default class TaggedMemoryCache {
 
   resetRequestCache() {}
 }
+
+export default process.env.REDIS_URL ? SharedRedisCache : TaggedMemoryCache

@@ -49,7 +49,9 @@ export function benchCacheConf({ tmp, cachePort, sitePort }) {
   const swaps = [
     [/proxy_cache_path\s+\S+/, `proxy_cache_path ${tmp}/cache`],
     [/listen\s+8080\s*;/, `listen 127.0.0.1:${cachePort};`],
-    [/proxy_pass\s+http:\/\/web:3000\s*;/, `proxy_pass http://127.0.0.1:${sitePort};`],
+    // The production upstream names two site instances; the bench runs one.
+    [/server\s+web-1:3000[^;]*;/, `server 127.0.0.1:${sitePort};`],
+    [/\n\s*server\s+web-2:3000[^;]*;/, ''],
   ]
   for (const [re, to] of swaps) {
     if (!re.test(conf)) throw new Error(`deploy/nginx/cache.conf no longer contains ${re}; update scripts/bench/nginx.mjs`)

@@ -4,7 +4,11 @@ import { measureLoad, ms, num, say } from './util.mjs'
 import { guideData } from './cms.mjs'
 
 export const REST_TARGET_P50_MS = 15
-export const REST_PATH = '/api/articles?where[_status][equals]=published&depth=1&limit=10'
+// Exactly what the site asks for its lists (apps/web/src/lib/content.ts, listGuides): only the
+// fields a list shows (select), no joins, the reviewer populated (depth 1).
+export const REST_PATH =
+  '/api/articles?where[_status][equals]=published&joins=false&depth=1&limit=10&page=1&sort=-lastReviewedAt' +
+  ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'reviewer'].map((f) => `&select[${f}]=true`).join('')
 
 export async function seedGuides({ cms, runId, count, concurrency = 10 }) {
   const reviewer = await cms.reviewerId('raphael-crawford-marks')

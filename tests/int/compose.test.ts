@@ -24,7 +24,8 @@ type Service = {
   depends_on?: string[] | Record<string, { condition?: string }>
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> }
+// Compose resolves YAML merge keys (<<: *anchor); so does this parse.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> }
 const services = compose.services ?? {}
 const service = (name: string): Service => {
   const s = services[name]
@@ -91,24 +92,42 @@ const cmsEnvRead = envReadBy('apps/cms/src', ['.ts', '.tsx'])
 const webEnvRead = envReadBy('apps/web/src', ['.ts', '.tsx'])
 
 describe('docker-compose.yml', () => {
-  it('has the postgres, cms, web and cache services', () => {
-    for (const name of ['postgres', 'cms', 'web', 'cache']) expect(services, name).toHaveProperty(name)
+  it('has the production shape: a primary and a replica, Redis, the CMS and a worker, two site instances, the cache', () => {
+    for (const name of ['postgres', 'postgres-replica', 'redis', 'cms', 'worker', 'web-1', 'web-2', 'cache']) expect(services, name).toHaveProperty(name)
   })
 
-  it('publishes the CMS on 3001 and the site on 3000', () => {
+  it('publishes the CMS on 3001 and the site only through the cache, on 8080', () => {
     expect(portsOf(service('cms'))).toContainEqual([3001, 3001])
-    expect(portsOf(service('web'))).toContainEqual([3000, 3000])
+    expect(portsOf(service('cache'))).toContainEqual([8080, 8080])
+    for (const name of ['web-1', 'web-2', 'worker', 'redis', 'postgres', 'postgres-replica']) expect(portsOf(service(name)), name).toEqual([])
+  })
+
+  it('runs jobs on the worker only, and reads from the replica', () => {
+    expect(envOf(service('cms')).JOBS_AUTORUN).toBe('false')
+    expect(envOf(service('worker')).JOBS_AUTORUN).toBeUndefined()
+    expect(service('worker').build).toEqual(service('cms').build)
+    for (const name of ['cms', 'worker']) expect(new URL(envOf(service(name)).DATABASE_REPLICA_URLS).hostname, name).toBe('postgres-replica')
+    // The CMS tells every site instance what changed.
+    expect(envOf(service('cms')).SITE_INTERNAL_URL.split(',').map((u) => new URL(u).hostname)).toEqual(['web-1', 'web-2'])
+  })
+
+  it('gives both site instances the same settings: the shared cache, one trusted proxy hop', () => {
+    const [one, two] = [envOf(service('web-1')), envOf(service('web-2'))]
+    expect(one).toEqual(two)
+    expect(new URL(one.REDIS_URL).hostname).toBe('redis')
+    expect(one.TRUST_PROXY).toBe('1')
   })
 
   const required = {
     cms: { read: cmsEnvRead, names: ['DATABASE_URL', 'PAYLOAD_SECRET', 'CMS_URL', 'SITE_URL', 'REVALIDATE_SECRET', 'SMTP_URL'] },
-    web: { read: webEnvRead, names: ['CMS_URL', 'SITE_URL', 'REVALIDATE_SECRET'] },
+    'web-1': { read: webEnvRead, names: ['CMS_URL', 'SITE_URL', 'REVALIDATE_SECRET'] },
+    'web-2': { read: webEnvRead, names: ['CMS_URL', 'SITE_URL', 'REVALIDATE_SECRET'] },
   }
   for (const [name, { read: envRead, names }] of Object.entries(required)) {
     it(`declares on ${name} every required variable its source reads`, () => {
       const wanted = names.filter((n) => envRead.has(n))
       // Guard against a scan that silently finds nothing (moved sources, broken regex).
-      expect(wanted.length, `no required variable found in apps/${name}/src`).toBeGreaterThan(0)
+      expect(wanted.length, `no required variable found in the ${name} app's source`).toBeGreaterThan(0)
       const declared = Object.keys(envOf(service(name)))
       const missing = wanted.filter((n) => !declared.includes(n))
       expect(missing, `apps/${name} reads these but compose does not set them`).toEqual([])
@@ -116,17 +135,18 @@ describe('docker-compose.yml', () => {
   }
 
   it("points the site's CMS_URL at the cms service on its container port", () => {
-    const url = new URL(envOf(service('web')).CMS_URL)
+    const url = new URL(envOf(service('web-1')).CMS_URL)
     expect(url.hostname).toBe('cms')
     const cmsTargets = portsOf(service('cms')).map(([, target]) => target)
     expect(cmsTargets).toContain(Number(url.port || (url.protocol === 'https:' ? 443 : 80)))
   })
 
-  for (const name of ['cms', 'web']) {
-    it(`builds ${name} from a Dockerfile that exposes the port it publishes`, () => {
+  for (const name of ['cms', 'web-1', 'web-2']) {
+    it(`builds ${name} from a Dockerfile that exposes the port it listens on`, () => {
       const dockerfile = dockerfileOf(service(name))
       expect(fs.existsSync(dockerfile), dockerfile).toBe(true)
-      const targets = portsOf(service(name)).map(([, target]) => target)
+      const s = service(name) as Service & { expose?: (string | number)[] }
+      const targets = [...portsOf(s).map(([, target]) => target), ...(s.expose ?? []).map(Number)]
       expect(targets.length).toBeGreaterThan(0)
       for (const port of targets) expect(exposed(dockerfile)).toContain(port)
     })
@@ -142,6 +162,10 @@ describe('docker-compose.yml', () => {
     expect(fs.existsSync(file), file).toBe(true)
     const text = fs.readFileSync(file, 'utf8')
     expect(text).toContain('proxy_cache_path')
-    expect(text).toContain('proxy_pass http://web:3000')
+    expect(text).toContain('proxy_pass http://runsense_site')
+    // The upstream names every site instance of the compose file, on the port it listens on.
+    const upstream = text.match(/upstream runsense_site \{([^}]*)\}/)?.[1] ?? ''
+    const servers = [...upstream.matchAll(/server\s+([\w-]+):(\d+)/g)].map((m) => `${m[1]}:${m[2]}`)
+    expect(servers).toEqual(['web-1:3000', 'web-2:3000'])
   })
 })

@@ -25,6 +25,7 @@ import { admins, nobody } from './access'
 import { isAdminUser } from './access/roles'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
+import { pruneRateLimitsTask } from './jobs/pruneRateLimits'
 import { reviewCadenceTask } from './jobs/reviewCadence'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { revalidateSiteTask } from './lib/revalidate'
@@ -32,6 +33,7 @@ import { sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
 import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
+import { registerReplicas, replicaUrls } from './lib/replicas'
 import { health } from './endpoints/health'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
@@ -64,7 +66,7 @@ export default buildConfig({
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, revalidateSiteTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask].map(withLease),
+    tasks: [sendEmailTask, revalidateSiteTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask, pruneRateLimitsTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -72,13 +74,20 @@ export default buildConfig({
       ...defaultJobsCollection,
       access: { read: admins, create: nobody, update: nobody, delete: nobody },
     }),
-    // The CMS process runs queued jobs every second, JOBS_BATCH_SIZE at a time in parallel (emails
-    // leave within ~1 s, retried on failure); a batch lasts at most the SMTP timeouts below.
-    // Newsletter issues have their own queue, so a long send never holds up the emails above.
-    autoRun: [
-      { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
-      { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
-    ],
+    // A process that runs jobs (the CMS by default; with JOBS_AUTORUN=false on the API instances,
+    // only the workers: `npm run worker`, src/worker.ts) runs queued jobs every second,
+    // JOBS_BATCH_SIZE at a time in parallel (emails leave within ~1 s, retried on failure); a batch
+    // lasts at most the SMTP timeouts below. Newsletter issues have their own queue, so a long
+    // send never holds up the emails above. Any number of such processes: a claim locks the rows
+    // it takes (patches/@payloadcms+drizzle+3.90.1.patch), so no job runs twice at once.
+    // JOBS_AUTORUN=false also stops queueing scheduled jobs (schedules are handled by the workers).
+    autoRun: () =>
+      process.env.JOBS_AUTORUN === 'false'
+        ? []
+        : [
+            { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
+            { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
+          ],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
@@ -87,6 +96,8 @@ export default buildConfig({
   },
   db: postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
+    // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
+    ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
     // Schema changes go through committed migrations only, never dev "push" (a database push
     // mode touched makes a later `payload migrate` stop at an interactive prompt).
     push: false,
@@ -111,6 +122,7 @@ export default buildConfig({
     // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).
     const pool = (payload.db as unknown as { pool?: { on: (e: 'error', fn: (err: Error) => void) => void } }).pool
     pool?.on('error', (err) => payload.logger.warn(`Postgres dropped an idle connection: ${err.message}`))
+    registerReplicas(payload)
     if (process.env.SEED_DEMO_CONTENT === 'true') await seed(payload)
     if (process.env.JOBS_AUTORUN !== 'false') startJobLeases(payload)
   },

@@ -139,6 +139,7 @@ export interface Config {
       newsletterBatch: TaskNewsletterBatch;
       newsletterWatch: TaskNewsletterWatch;
       newsletterTest: TaskNewsletterTest;
+      pruneRateLimits: TaskPruneRateLimits;
       inline: {
         input: unknown;
         output: unknown;
@@ -706,7 +707,8 @@ export interface PayloadJob {
           | 'scheduledPublish'
           | 'newsletterBatch'
           | 'newsletterWatch'
-          | 'newsletterTest';
+          | 'newsletterTest'
+          | 'pruneRateLimits';
         taskID: string;
         input?:
           | {
@@ -749,6 +751,7 @@ export interface PayloadJob {
         | 'newsletterBatch'
         | 'newsletterWatch'
         | 'newsletterTest'
+        | 'pruneRateLimits'
       )
     | null;
   queue?: string | null;
@@ -1400,6 +1403,14 @@ export interface TaskNewsletterTest {
     issue: number;
     to: string;
   };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskPruneRateLimits".
+ */
+export interface TaskPruneRateLimits {
+  input?: unknown;
   output?: unknown;
 }
 /**

@@ -22,6 +22,9 @@ import { jobSettings } from './settings'
 
 const runningHere = new Set<number | string>()
 
+/** How many job handlers this process is running now. */
+export const jobsRunningHere = () => runningHere.size
+
 /** The task, with its job's lease renewed while its handler runs in this process. */
 export function withLease<T extends TaskConfig<any>>(task: T): T {
   const handler = task.handler as TaskHandler<any>

@@ -14,7 +14,8 @@ import { editorUsers, queueNotice, reviewerUsers } from '../collections/Articles
 export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
   slug: 'reviewCadence',
   label: 'Mark overdue reviews and notify',
-  schedule: [{ cron: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *', queue: 'default' }],
+  // Hourly by default (at minute 7): reviews fall due by the day, so an hour late is nothing.
+  schedule: [{ cron: process.env.REVIEW_CADENCE_CRON || '0 7 * * * *', queue: 'default' }],
   retries: 3,
   inputSchema: [],
   handler: async ({ req }) => {

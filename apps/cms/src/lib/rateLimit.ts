@@ -5,7 +5,8 @@ import { execute } from './db'
 /**
  * Fixed-window counters in Postgres (table rate_limits, see migrations), shared by every
  * instance of every app. One atomic upsert per check: no read-then-write race.
- * Returns null when allowed, or the seconds until the window resets.
+ * Returns null when allowed, or the seconds until the window resets. Old windows are deleted by
+ * the scheduled job jobs/pruneRateLimits.ts.
  */
 export async function hit(req: PayloadRequest, key: string, limit: number, windowSeconds: number): Promise<number | null> {
   const rows = await execute(
@@ -26,11 +27,6 @@ export async function forgive(req: PayloadRequest, key: string, windowSeconds: n
     sql`update rate_limits set count = greatest(count - 1, 0)
         where key = ${key} and window_start = to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})`,
   )
-}
-
-/** Old windows are useless; drop them now and then (called from the signup path, cheaply). */
-export async function pruneRateLimits(req: PayloadRequest) {
-  await execute(req, sql`delete from rate_limits where window_start < now() - interval '1 day'`)
 }
 
 const int = (v: string | undefined, fallback: number) => {

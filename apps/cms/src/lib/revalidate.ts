@@ -1,31 +1,49 @@
 import type { PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { afterCommit, executeNow } from './db'
+import { replicasCaughtUp } from './replicas'
 
 type Log = { warn: (msg: string) => void }
 
-const siteTarget = () => {
-  const site = process.env.SITE_INTERNAL_URL || process.env.SITE_URL
+/**
+ * Where the site is told: SITE_INTERNAL_URL may name several site instances (comma-separated),
+ * and each is told. With the shared cache (the site's REDIS_URL) one is enough for all, and the
+ * others repeat it harmlessly; without it, each instance keeps its own cache and must hear of
+ * every change.
+ */
+const siteTargets = () => {
   const secret = process.env.REVALIDATE_SECRET
-  return site && secret ? { url: `${site.replace(/\/$/, '')}/api/revalidate`, secret } : null
+  const sites = (process.env.SITE_INTERNAL_URL || process.env.SITE_URL || '')
+    .split(',')
+    .map((s) => s.trim().replace(/\/$/, ''))
+    .filter(Boolean)
+  return secret && sites.length ? { sites, secret } : null
 }
 
-/** One call to the site's revalidation endpoint: true when the site confirmed it. */
+/** Tells every site instance which cache tags changed: true when every one confirmed. */
 export async function revalidateSite(tags: string[], log: Log = console, attempts = 3): Promise<boolean> {
-  const target = siteTarget()
+  const target = siteTargets()
   if (!target || tags.length === 0) return true
+  const tell = async () => (await Promise.all(target.sites.map((site) => revalidateOne(site, target.secret, tags, log, attempts)))).every(Boolean)
+  // With read replicas: not before they have the change the site is about to read (lib/replicas.ts).
+  const ready = await replicasCaughtUp({ onLate: () => void tell() }).catch(() => true)
+  if (!ready) log.warn(`A read replica lags: the site is told of ${tags.join(', ')} now and again once it has caught up.`)
+  return tell()
+}
+
+async function revalidateOne(site: string, secret: string, tags: string[], log: Log, attempts: number): Promise<boolean> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await fetch(target.url, {
+      const res = await fetch(`${site}/api/revalidate`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${target.secret}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
         body: JSON.stringify({ tags }),
         signal: AbortSignal.timeout(5000),
       })
       if (res.ok) return true
-      log.warn(`Revalidating the site answered ${res.status} (attempt ${attempt}).`)
+      log.warn(`Revalidating the site at ${site} answered ${res.status} (attempt ${attempt}).`)
     } catch (err) {
-      log.warn(`Revalidating the site failed (attempt ${attempt}): ${(err as Error).message}`)
+      log.warn(`Revalidating the site at ${site} failed (attempt ${attempt}): ${(err as Error).message}`)
     }
     if (attempt < attempts) await new Promise((r) => setTimeout(r, 200 * attempt))
   }
@@ -42,12 +60,12 @@ const BACKSTOP_DELAY_MS = 5000
  * The site caches pages until told otherwise, so a lost revalidation would leave a stale page
  * up for good. The request is therefore queued as a job inside the change's own transaction
  * (it exists exactly when the change commits), and sent directly once the change has committed
- * (the fast path: the page is fresh within the request). When the site confirmed, the queued
- * copy is withdrawn; when the call failed, or the process died between commit and call, the
- * job runs a few seconds later and is retried with backoff until the site confirms.
+ * (the fast path: the page is fresh within the request). When every site instance confirmed,
+ * the queued copy is withdrawn; when a call failed, or the process died between commit and
+ * call, the job runs a few seconds later and is retried with backoff until they confirm.
  */
 export async function revalidateAfterCommit(req: PayloadRequest, tags: string[]) {
-  if (!siteTarget() || tags.length === 0) return
+  if (!siteTargets() || tags.length === 0) return
   const job = await req.payload.jobs.queue({ task: 'revalidateSite', input: { tags }, waitUntil: new Date(Date.now() + BACKSTOP_DELAY_MS), req })
   await afterCommit(req, async () => {
     if (!(await revalidateSite(tags, req.payload.logger))) return

@@ -12,7 +12,7 @@ import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { fromSite } from '../../lib/sharedSecret'
-import { hit, pruneRateLimits, signupLimits } from '../../lib/rateLimit'
+import { hit, signupLimits } from '../../lib/rateLimit'
 import { suppressionHash } from '../NewsletterSuppressions/suppression'
 import { alreadySubscribedEmail, confirmationEmail, type Email, welcomeEmail } from './emails'
 import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToken } from './tokens'
@@ -49,7 +49,6 @@ export const signup: Endpoint = {
           // The counters must stick even though we refuse: commit them, answer 429.
           return json(429, { error: 'Too many signup attempts. Please wait a little and try again.', retryAfter: wait }, { 'Retry-After': String(wait) })
         }
-        if (Math.random() < 0.01) await pruneRateLimits(req)
 
         // One row per address: create it if missing, then lock it for this transaction.
         await execute(req, sql`insert into subscribers (email, status, updated_at, created_at) values (${email}, 'pending', now(), now()) on conflict (email) do nothing`)

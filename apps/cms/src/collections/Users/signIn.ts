@@ -7,7 +7,7 @@ import { generatePayloadCookie } from 'payload/shared'
 import { clientAddress, hashClientAddress } from '../../lib/clientAddress'
 import { execute } from '../../lib/db'
 import { json } from '../../lib/http'
-import { forgive, hit, passwordResetLimits, pruneRateLimits, signInLimits } from '../../lib/rateLimit'
+import { forgive, hit, passwordResetLimits, signInLimits } from '../../lib/rateLimit'
 import { recordSignIn } from '../StaffSignIns'
 
 const pbkdf2Async = promisify(pbkdf2)
@@ -61,7 +61,6 @@ export const signInEndpoint: Endpoint = {
     const refused = firstRefusal(
       await Promise.all([hit(req, keys[0], limits.perClient, limits.windowSeconds), hit(req, keys[1], limits.perClientAndAccount, limits.windowSeconds)]),
     )
-    if (Math.random() < 0.01) await pruneRateLimits(req)
     const user = await accountId(req, email)
     if (refused !== null) {
       await recordSignIn(req, { user, email, outcome: 'throttled', clientHash })

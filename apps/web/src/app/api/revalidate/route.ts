@@ -23,6 +23,17 @@ export async function POST(request: Request) {
   if (!Array.isArray(tags) || tags.length === 0 || tags.length > 100 || !tags.every((t) => typeof t === 'string' && t.length <= 200)) {
     return Response.json({ error: 'Send JSON: { "tags": ["..."] } with 1 to 100 tags.' }, { status: 400 })
   }
+  // With the shared cache (REDIS_URL), record the tags for every instance first: if Redis cannot
+  // take them, answer 503 so the CMS tries again (apps/web/cache-redis.mjs says what is trusted
+  // meanwhile). Next's own revalidateTag below records them once more, harmlessly.
+  const shared = (globalThis as { [k: symbol]: { revalidateTag(tags: string[]): Promise<void> } | undefined })[Symbol.for('runsense.sharedCache')]
+  if (shared) {
+    try {
+      await shared.revalidateTag(tags)
+    } catch (err) {
+      return Response.json({ error: (err as Error).message }, { status: 503, headers: { 'retry-after': '1' } })
+    }
+  }
   // expire: 0 — the next request renders fresh content instead of serving the stale page once more.
   for (const tag of tags) revalidateTag(tag, { expire: 0 })
   return Response.json({ revalidated: tags })

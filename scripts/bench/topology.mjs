@@ -1,0 +1,94 @@
+// Rows 10–12: the production topology (scripts/lib/topology.mjs: nginx in front of two site
+// instances on a shared Redis, the CMS API reading a streaming replica, a job worker).
+//  10. publish → live on BOTH site instances (the later of the two), and through the front
+//  11. the guide page through the front and through each instance (50 connections)
+//  12. the admin's article list (/admin/collections/articles) for a signed-in editor
+import { startTopology } from '../lib/topology.mjs'
+import { cmsClient, guideData } from './cms.mjs'
+import { PUBLISH_TARGET_P95_MS } from './publish.mjs'
+import { measureLoad, ms, num, percentile, say, sleep } from './util.mjs'
+
+async function firstSeen(url, title, startedAt, timeoutMs = 10_000) {
+  for (;;) {
+    try {
+      const res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) })
+      const html = await res.text()
+      if (res.status === 200 && html.includes(title)) return performance.now() - startedAt
+    } catch {}
+    if (performance.now() - startedAt > timeoutMs) return Infinity
+    await sleep(20)
+  }
+}
+
+export async function measureTopology({ ports, runs, duration, warmup, register }) {
+  say('topology: starting nginx, two site instances on Redis, the CMS API, a worker, Postgres primary + replica…')
+  let unregister = () => {}
+  const topo = await startTopology({ log: say, workers: 1, ports, overrides: { cms: { SIGNUP_LIMIT_PER_IP: '100000000' } }, onStop: (stop) => (unregister = register(stop)) })
+  const rows = []
+  try {
+    const cms = cmsClient(topo.urls.cms)
+    const reviewer = await cms.reviewerId('raphael-crawford-marks')
+    const slug = `bench-topology-${Date.now().toString(36)}`
+    const titleOf = (i) => `Topology guide edition ${String(i).padStart(3, '0')} end`
+    const both = []
+    const viaFront = []
+    const first = await cms.createAndPublish(guideData(slug, titleOf(0)), reviewer)
+    await Promise.all([topo.urls.site1, topo.urls.site2, topo.urls.front].map((b) => firstSeen(`${b}/guides/${slug}`, titleOf(0), first.publishedAt)))
+    for (let i = 1; i <= runs; i++) {
+      const { publishedAt } = await cms.editAndRepublish(first.id, titleOf(i), reviewer)
+      const [a, b, f] = await Promise.all([topo.urls.site1, topo.urls.site2, topo.urls.front].map((base) => firstSeen(`${base}/guides/${slug}`, titleOf(i), publishedAt)))
+      both.push(Math.max(a, b))
+      viaFront.push(f)
+    }
+    const show = (v) => (v === Infinity ? '> 10 s' : ms(v))
+    const p95 = percentile(both, 95)
+    rows.push({
+      n: 10,
+      row: 'topology: publish → live on both site instances (and through the front)',
+      figure: `both instances p50 ${show(percentile(both, 50))}, p95 ${show(p95)}; through the front (1 s micro-cache) p50 ${show(percentile(viaFront, 50))}, p95 ${show(percentile(viaFront, 95))} (n=${both.length})`,
+      target: `p95 ≤ ${PUBLISH_TARGET_P95_MS} ms on both instances`,
+      met: p95 <= PUBLISH_TARGET_P95_MS,
+      data: { bothMs: both, frontMs: viaFront },
+    })
+
+    const guide = '/guides/returning-to-running-after-an-injury'
+    const loads = {}
+    for (const [name, base] of Object.entries({ front: topo.urls.front, 'site 1': topo.urls.site1, 'site 2': topo.urls.site2 })) {
+      say(`topology: ${guide} through ${name}…`)
+      loads[name] = await measureLoad({ url: `${base.replace('localhost', '127.0.0.1')}${guide}`, connections: 50, duration, warmup, label: `topology ${name}` })
+    }
+    rows.push({
+      n: 11,
+      row: 'topology: guide page through the front and each instance (50 connections)',
+      figure: Object.entries(loads)
+        .map(([k, s]) => `${k} ${num(s.rps)} req/s p99 ${ms(s.p99)}${s.non2xx || s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : ''}`)
+        .join('; '),
+      target: 'reported (no target)',
+      met: null,
+      data: loads,
+    })
+
+    // The admin's list as an editor's browser asks for it (server-rendered page, signed in).
+    const token = await cms.login('editor')
+    const times = []
+    for (let i = 0; i < 12; i++) {
+      const t = performance.now()
+      const res = await fetch(`${topo.urls.cms}/admin/collections/articles`, { headers: { cookie: `payload-token=${token}` } })
+      await res.text()
+      if (res.status !== 200) throw new Error(`/admin/collections/articles answered ${res.status}`)
+      if (i >= 2) times.push(performance.now() - t)
+    }
+    rows.push({
+      n: 12,
+      row: "admin: the editor's article list (/admin/collections/articles, server render)",
+      figure: `p50 ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))} (n=${times.length}, sequential)`,
+      target: 'reported (no target)',
+      met: null,
+      data: { ms: times },
+    })
+  } finally {
+    await topo.stop()
+    unregister()
+  }
+  return rows
+}

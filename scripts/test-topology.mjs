@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm run test:topology`: the production topology of docker-compose.yml, without Docker
+// (scripts/lib/topology.mjs: nginx, two site instances on a shared Redis, the CMS API, two job
+// workers, a Postgres primary with a streaming replica, a mail catcher), then the tests in
+// tests/topology/ against it. Needs nginx and redis-server (Debian packages) and the machine's
+// PostgreSQL server binaries. `npm run test:topology -- <filter>` runs matching files only.
+import path from 'node:path'
+import { installIfNeeded } from './lib/install.mjs'
+
+installIfNeeded((m) => console.log(`[topology] ${m}`))
+const { PlainError } = await import('./lib/util.mjs')
+const stack = await import('./lib/stack.mjs')
+const { startTopology } = await import('./lib/topology.mjs')
+
+const say = (m) => console.log(`[topology] ${m}`)
+const node = process.execPath
+const bin = (p) => path.join(stack.root, 'node_modules', p)
+const filters = process.argv.slice(2)
+let topology = null
+let stopTopology = async () => {}
+stack.killChildrenOnExit()
+stack.takeOverSignals(async () => {
+  await stopTopology()
+  process.exit(130)
+})
+
+let code = 0
+try {
+  say('Building both apps (turbo; cached when nothing changed)…')
+  await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+  const started = Date.now()
+  topology = await startTopology({
+    log: say,
+    onStop: (stop) => (stopTopology = stop),
+    // Test-only: a job's lease passes in 3 s (not 30) so a killed worker's job is taken up quickly,
+    // and SMTP waits long for a greeting so a job can be caught mid-send.
+    // All signups arrive through the front from this one machine: the per-address limit is lifted.
+    overrides: { worker: { JOBS_LEASE_SECONDS: '3', SMTP_GREETING_TIMEOUT_MS: '60000' }, cms: { SIGNUP_LIMIT_PER_IP: '1000' } },
+  })
+  say(`Topology up in ${((Date.now() - started) / 1000).toFixed(1)} s: front ${topology.urls.front}, sites ${topology.urls.site1} ${topology.urls.site2}, CMS ${topology.urls.cms}`)
+  await stack.run(node, [bin('vitest/vitest.mjs'), 'run', '--project', 'topology', ...filters], {
+    quiet: false,
+    label: 'topology tests',
+    // The shared-cache tests use the topology's Redis (under a prefix of their own) and start one
+    // more redis-server of their own on REDIS_TEST_PORT to take it away.
+    env: { ...topology.testEnv, REDIS_URL: topology.testEnv.TOPOLOGY_REDIS_URL, REDIS_TEST_PORT: process.env.REDIS_TEST_PORT || '6490' },
+  })
+} catch (err) {
+  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  code = 1
+} finally {
+  await stopTopology()
+}
+process.exit(code)
