@@ -117,3 +117,30 @@ export function verifySignOffSignature(sig: SignOffSignature, key: PublishedKey,
     return { ok: false, reason: 'the key or signature cannot be read' };
   }
 }
+
+/** What a page says of a sign-off's signature, in the site's fixed words. */
+export const SIGNATURE_LABELS = {
+  verified: 'Signature verified',
+  before: 'Signed before signatures were introduced',
+  unsigned: 'Not signed with a passkey',
+  failed: 'Signature does not verify',
+} as const;
+export type SignatureStatus = keyof typeof SIGNATURE_LABELS;
+
+/**
+ * The status of a sign-off's signature: verified only when it checks out with the signer's
+ * published key; a sign-off without one is "before" when it predates signatures, never verified.
+ */
+export function signatureStatus(
+  signOff: { at?: string | null; hash?: string | null; signature?: unknown } | null | undefined,
+  keys: readonly PublishedKey[],
+  expected: { guideId: string | number; reviewerId: string | number },
+): SignatureStatus {
+  const sig = signOff?.signature as SignOffSignature | null | undefined;
+  if (!sig || typeof sig !== 'object') {
+    return signOff?.at && signOff.at < SIGNATURES_INTRODUCED_AT ? 'before' : 'unsigned';
+  }
+  const key = keys.find((k) => k.credentialId === sig.credentialId);
+  if (!key || !signOff?.hash) return 'failed';
+  return verifySignOffSignature(sig, key, { ...expected, hash: signOff.hash }).ok ? 'verified' : 'failed';
+}
