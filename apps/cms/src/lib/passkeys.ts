@@ -15,7 +15,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server'
 import { cose, decodeClientDataJSON, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/server/helpers'
-import type { PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 import type { ReviewerPasskey, User } from '@runsense/types'
 import { CONTENT_HASH_VERSION } from '@runsense/domain/content-hash'
 import { challengeBytes, challengeOf, parseSignOffChallengeString, signOffChallengeString, type SignOffSignature } from '@runsense/domain/sign-off-signature'
@@ -267,4 +267,12 @@ export async function checkSignOff(
       challenge: row.canonical,
     },
   }
+}
+
+/** Reviewer accounts with no passkey in use (for admins: the desk and /api/reviewer-passkeys/missing). */
+export async function reviewersWithoutPasskey(payload: Payload): Promise<{ id: number; name: string; email: string }[]> {
+  const { docs: reviewers } = await payload.find({ collection: 'users', where: { role: { equals: 'reviewer' } }, sort: 'name', limit: 500, depth: 0, overrideAccess: true })
+  const { docs: keys } = await payload.find({ collection: 'reviewer-passkeys', where: { retiredAt: { exists: false } }, limit: 5000, depth: 0, overrideAccess: true, select: { user: true } })
+  const withKey = new Set(keys.map((k) => String(idOf(k.user))))
+  return reviewers.filter((u) => !withKey.has(String(u.id))).map((u) => ({ id: Number(u.id), name: u.name, email: u.email }))
 }

@@ -3,7 +3,7 @@ import { tagsForChange } from '@runsense/domain/cache-tags'
 import { isAdminUser, isStaffUser } from '../../access/roles'
 import { nobody, nobodyField } from '../../access'
 import { json, jsonObject } from '../../lib/http'
-import { reviewerProfileOf, registerPasskey, registrationOptions } from '../../lib/passkeys'
+import { reviewerProfileOf, registerPasskey, registrationOptions, reviewersWithoutPasskey } from '../../lib/passkeys'
 import { revalidateOnChange } from '../../lib/revalidateHooks'
 
 /** Admins see every passkey; a reviewer sees and manages only their own. */
@@ -74,10 +74,7 @@ const missingEndpoint: Endpoint = {
   method: 'get',
   handler: async (req) => {
     if (!isAdminUser(req.user)) return json(403, { error: 'Only admins see which reviewers have no passkey.' })
-    const { docs: reviewers } = await req.payload.find({ collection: 'users', where: { role: { equals: 'reviewer' } }, limit: 500, depth: 0, overrideAccess: true })
-    const { docs: keys } = await req.payload.find({ collection: 'reviewer-passkeys', where: { retiredAt: { exists: false } }, limit: 5000, depth: 0, overrideAccess: true, select: { user: true } })
-    const withKey = new Set(keys.map((k) => String((k.user as { id?: unknown })?.id ?? k.user)))
-    return json(200, { reviewers: reviewers.filter((u) => !withKey.has(String(u.id))).map((u) => ({ id: u.id, name: u.name, email: u.email })) })
+    return json(200, { reviewers: await reviewersWithoutPasskey(req.payload) })
   },
 }
 
