@@ -45,19 +45,20 @@ export function GuideArticle({ guide, related, preview = false, signature = null
         </p>
         {guide.reviewer && guide.lastReviewedAt ? (
           <p className="review-line">
-            Reviewed by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>, {guide.reviewer.role}
+            Reviewed by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>, {guide.reviewer.role} · Last reviewed{' '}
+            <time dateTime={isoDay(guide.lastReviewedAt)}>{formatDate(guide.lastReviewedAt)}</time>. <Link href="/about/editorial-policy">How we review guides</Link>
+            {' · '}
+            <a href={`/guides/${guide.slug}/review.json`}>Review record</a>
             {signature ? (
               <>
                 {' · '}
+                {/* Checked on the site's server with the reviewer's published key (lib/signature.ts). */}
                 <a href={`/guides/${guide.slug}/review.json`} className={`signature signature-${signature.status}`} data-signature={signature.status}>
                   {signature.label}
                 </a>
               </>
             ) : null}
-            {' · '}Last reviewed{' '}
-            <time dateTime={isoDay(guide.lastReviewedAt)}>{formatDate(guide.lastReviewedAt)}</time>. <Link href="/about/editorial-policy">How we review guides</Link>
-            {' · '}
-            <a href={`/guides/${guide.slug}/review.json`}>Review record</a>.
+            .
             {overdue ? <strong className="overdue"> This guide is due for its scheduled re-review.</strong> : null}
           </p>
         ) : null}
