@@ -121,6 +121,29 @@ describe('registering a passkey', () => {
   })
 })
 
+describe('a passkey as the second factor of a reviewer\'s session', () => {
+  it('a user-verified assertion over a session challenge passes this session; replays, other keys and people without a passkey are refused', async () => {
+    expect((await as(a.token, 'GET', '/api/users/second-factor')).body).toMatchObject({ passkey: true, passed: false })
+    const options = await as(a.token, 'POST', '/api/users/second-factor/passkey/options')
+    expect(options.status).toBe(200)
+    expect(options.body.userVerification).toBe('required')
+    // Another reviewer's key, and no user verification: refused.
+    expect((await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion: b.auth.get(options.body) })).status).toBe(400)
+    const noUv = await as(a.token, 'POST', '/api/users/second-factor/passkey/options')
+    expect((await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion: a.auth.get(noUv.body, { flags: 0x01 }) })).status).toBe(400)
+    const fresh = await as(a.token, 'POST', '/api/users/second-factor/passkey/options')
+    const assertion = a.auth.get(fresh.body)
+    const passed = await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion })
+    expect(passed.status, JSON.stringify(passed.body)).toBe(200)
+    expect(passed.body).toMatchObject({ passed: true, passkey: true })
+    // The same answer again (single-use challenge), and a sign-off challenge used as a session one: refused.
+    expect((await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion })).status).toBe(400)
+    // Someone without a passkey has nothing to answer.
+    expect((await rest('POST', '/api/users/second-factor/passkey/options', { as: 'reviewer' })).status).toBe(409)
+    expect((await rest('POST', '/api/users/second-factor/passkey/options')).status).toBe(401)
+  })
+})
+
 describe('who may see and change a passkey', () => {
   it('the owner renames and retires it; nobody changes its public key; others neither see nor change it; nobody deletes it', async () => {
     const s = await signingReviewer()

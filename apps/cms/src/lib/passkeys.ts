@@ -52,7 +52,7 @@ export async function activePasskeys(req: PayloadRequest, userId: number): Promi
   return docs as ReviewerPasskey[]
 }
 
-async function storeChallenge(req: PayloadRequest, challenge: string, userId: number, purpose: 'register' | 'sign_off', guideId: number | null, canonical: string | null) {
+async function storeChallenge(req: PayloadRequest, challenge: string, userId: number, purpose: 'register' | 'sign_off' | 'session', guideId: number | null, canonical: string | null) {
   await execute(
     req,
     sql`insert into webauthn_challenges (challenge, user_id, purpose, guide_id, canonical, expires_at)
@@ -229,34 +229,8 @@ export async function checkSignOff(
   if (String(parts.guideId) !== String(guideId) || row.guide_id !== guideId) return { ok: false, error: 'This signature is for another guide: sign this guide.' }
   if (parts.hash.value !== hash) return { ok: false, error: 'The text changed after you signed: review the current text and sign again.' }
   if (String(parts.reviewerId) !== String(reviewerId)) return { ok: false, error: 'This signature is for another reviewer profile.' }
-  const rp = relyingParty()
-  let verification
-  try {
-    verification = await verifyAuthenticationResponse({
-      response: assertion,
-      expectedChallenge: row.challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      requireUserVerification: true,
-      credential: {
-        id: key.credentialId,
-        publicKey: isoBase64URL.toBuffer(key.publicKey),
-        counter: key.counter ?? 0,
-        transports: (key.transports ?? undefined) as AuthenticatorTransportFuture[] | undefined,
-      },
-    })
-  } catch (err) {
-    return { ok: false, error: `The passkey signature could not be verified: ${(err as Error).message}` }
-  }
-  if (!verification.verified) return { ok: false, error: 'The passkey signature could not be verified.' }
-  await req.payload.update({
-    collection: 'reviewer-passkeys',
-    id: key.id,
-    data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date().toISOString() },
-    overrideAccess: true,
-    context: { serverWrite: true },
-    req,
-  })
+  const verified = await verifyWithKey(req, key, row.challenge, assertion)
+  if (verified !== true) return { ok: false, error: verified }
   return {
     ok: true,
     signature: {
@@ -275,4 +249,69 @@ export async function reviewersWithoutPasskey(payload: Payload): Promise<{ id: n
   const { docs: keys } = await payload.find({ collection: 'reviewer-passkeys', where: { retiredAt: { exists: false } }, limit: 5000, depth: 0, overrideAccess: true, select: { user: true } })
   const withKey = new Set(keys.map((k) => String(idOf(k.user))))
   return reviewers.filter((u) => !withKey.has(String(u.id))).map((u) => ({ id: Number(u.id), name: u.name, email: u.email }))
+}
+
+/** Checks an assertion with one of the person's keys over an issued challenge (origin, RP id, UV, counter); true or the reason. */
+async function verifyWithKey(req: PayloadRequest, key: ReviewerPasskey, challenge: string, assertion: AuthenticationResponseJSON): Promise<true | string> {
+  const rp = relyingParty()
+  let verification
+  try {
+    verification = await verifyAuthenticationResponse({
+      response: assertion,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+      credential: {
+        id: key.credentialId,
+        publicKey: isoBase64URL.toBuffer(key.publicKey),
+        counter: key.counter ?? 0,
+        transports: (key.transports ?? undefined) as AuthenticatorTransportFuture[] | undefined,
+      },
+    })
+  } catch (err) {
+    return `The passkey signature could not be verified: ${(err as Error).message}`
+  }
+  if (!verification.verified) return 'The passkey signature could not be verified.'
+  await req.payload.update({
+    collection: 'reviewer-passkeys',
+    id: key.id,
+    data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date().toISOString() },
+    overrideAccess: true,
+    context: { serverWrite: true },
+    req,
+  })
+  return true
+}
+
+/**
+ * A reviewer's passkey as the second factor of their session (two-factor sign-in): options for
+ * navigator.credentials.get() over a random, single-use challenge, or null without a passkey.
+ */
+export async function sessionPasskeyOptions(req: PayloadRequest) {
+  const userId = Number(req.user!.id)
+  const keys = reviewerProfileOf(req.user) === null ? [] : await activePasskeys(req, userId)
+  if (!keys.length) return null
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty().id,
+    allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: (k.transports ?? undefined) as AuthenticatorTransportFuture[] | undefined })),
+    userVerification: 'required',
+    timeout: CHALLENGE_SECONDS * 1000,
+  })
+  await storeChallenge(req, options.challenge, userId, 'session', null, null)
+  return options
+}
+
+/** Whether an assertion answers a session challenge of this reviewer with one of their keys. */
+export async function verifySessionPasskey(req: PayloadRequest, assertion: unknown): Promise<true | string> {
+  const userId = Number(req.user!.id)
+  if (reviewerProfileOf(req.user) === null) return 'Only reviewers use a passkey as their second factor.'
+  if (!isAssertion(assertion)) return 'The passkey answer is not in the expected form.'
+  const key = (await activePasskeys(req, userId)).find((k) => k.credentialId === assertion.id)
+  if (!key) return 'That passkey is not one of yours (or it was retired).'
+  const challenge = clientChallenge(assertion.response.clientDataJSON)
+  const row = challenge ? await takeChallenge(req, challenge, 'session') : null
+  if (!row || row.user_id !== userId) return 'This passkey answer was already used or never asked for: try again.'
+  if (row.expired) return 'This passkey request expired: try again.'
+  return verifyWithKey(req, key, row.challenge, assertion)
 }

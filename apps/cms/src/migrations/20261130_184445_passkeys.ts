@@ -38,7 +38,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
     CREATE TABLE IF NOT EXISTS webauthn_challenges (
       challenge text PRIMARY KEY,
       user_id integer NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-      purpose text NOT NULL CHECK (purpose IN ('register', 'sign_off')),
+      purpose text NOT NULL CHECK (purpose IN ('register', 'sign_off', 'session')),
       guide_id integer,
       canonical text,
       expires_at timestamptz NOT NULL,
