@@ -138,6 +138,8 @@ describe('a passkey as the second factor of a reviewer\'s session', () => {
     expect(passed.body).toMatchObject({ passed: true, passkey: true })
     // The same answer again (single-use challenge), and a sign-off challenge used as a session one: refused.
     expect((await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion })).status).toBe(400)
+    const signing = await signOffOptions(a, (await guideFor(a.profileId)).id)
+    expect((await as(a.token, 'POST', '/api/users/second-factor/passkey', { assertion: a.auth.get(signing.options) })).status).toBe(400)
     // Someone without a passkey has nothing to answer.
     expect((await rest('POST', '/api/users/second-factor/passkey/options', { as: 'reviewer' })).status).toBe(409)
     expect((await rest('POST', '/api/users/second-factor/passkey/options')).status).toBe(401)
