@@ -31,7 +31,7 @@ test('a person sets up two-factor sign-in, then signs in with a code', async ({ 
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/')
   const status = await page.evaluate(async () => (await fetch('/api/users/second-factor', { credentials: 'include' })).json())
-  expect(status).toEqual({ required: true, enrolled: true, passed: true })
+  expect(status).toEqual({ required: true, enrolled: true, passed: true, passkey: false })
   // And it stays there: the gate lets a session that passed through.
   await page.goto(`${cmsUrl()}/admin/collections/articles`)
   await expect(page).toHaveURL(/\/admin\/collections\/articles/)

@@ -28,6 +28,9 @@ const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   'editorial-notes': { gql: ['EditorialNote', 'EditorialNotes'], allowed: { create: staff, read: staff, update: [], delete: [] } },
   'audit-log': { gql: ['AuditLogEntry', 'AuditLogEntries'], allowed: { create: [], read: admin, update: [], delete: [] } },
   'reader-reports': { gql: ['ReaderReport', 'ReaderReports'], allowed: { create: [], read: staff, update: editors, delete: admin } },
+  // Passkeys of reviewer@ (the target's owner): only the owner and admins see or rename one; created
+  // only by the registration check, never deleted (tests/int/passkeys.int.test.ts covers the rest).
+  'reviewer-passkeys': { gql: ['ReviewerPasskey', 'ReviewerPasskeys'], allowed: { create: [], read: ['reviewer', 'admin'], update: ['reviewer', 'admin'], delete: [] } },
 }
 let noteArticle: number | undefined
 
@@ -48,6 +51,8 @@ async function target(collection: string): Promise<number> {
     'editorial-notes': { article: await noteArticleId(), body: `Matrix note ${u}` },
     'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Matrix entry ${u}` },
     'reader-reports': { article: await noteArticleId(), guideSlug: 'matrix', message: `Matrix report ${u}`, status: 'open' },
+    // Retired, so reviewer@ still signs off without a passkey in the other tests.
+    'reviewer-passkeys': collection === 'reviewer-passkeys' ? { ...passkeyData(u), user: await reviewerUserId(), retiredAt: new Date().toISOString() } : {},
   }
   if (collection === 'workflow-events') {
     const guide = await guideAt('editorial_review')
@@ -56,6 +61,13 @@ async function target(collection: string): Promise<number> {
   }
   const doc = await payload.create({ collection: collection as never, data: data[collection] as never, draft: collection === 'articles', context: { workflow: 'test-fixture' } })
   return doc.id as number
+}
+
+const passkeyData = (u: string) => ({ name: `Matrix key ${u}`, credentialId: `matrix-${u}`, publicKey: 'pQECAyYgASFYIA', jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, algorithm: -7, addedAt: new Date().toISOString() })
+let reviewerUser: number | undefined
+async function reviewerUserId() {
+  reviewerUser ??= (await payload.find({ collection: 'users', where: { email: { equals: 'reviewer@runsense.local' } }, limit: 1 })).docs[0].id as number
+  return reviewerUser
 }
 
 async function noteArticleId() {
@@ -77,6 +89,7 @@ function newData(collection: string): Record<string, unknown> {
       'editorial-notes': { article: noteArticle ?? 1, body: `New note ${u}` },
       'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Forged ${u}` },
       'reader-reports': { article: noteArticle ?? 1, message: `Forged report ${u}`, status: 'open' },
+      'reviewer-passkeys': { ...passkeyData(u), user: reviewerUser ?? 1 },
     } as Record<string, Record<string, unknown>>
   )[collection]
 }
@@ -92,12 +105,14 @@ const updateData: Record<string, Record<string, unknown>> = {
   'editorial-notes': { body: 'Changed by the matrix.' },
   'audit-log': { summary: 'Changed by the matrix.' },
   'reader-reports': { status: 'closed', outcome: 'no_change' },
+  'reviewer-passkeys': { name: 'Changed by the matrix.' },
 }
 const changedField = (c: string) => Object.keys(updateData[c])[0]
 
 beforeAll(async () => {
   payload = await localPayload()
   await noteArticleId()
+  await reviewerUserId()
 })
 afterAll(async () => payload?.destroy())
 

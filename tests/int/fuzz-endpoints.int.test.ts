@@ -177,3 +177,49 @@ describe('the site', () => {
     expect(proto.text).not.toContain('role="alert"')
   })
 })
+
+describe('CMS passkey endpoints (registration, sign-off options and assertions, published keys)', () => {
+  let reviewerToken = ''
+  const asReviewer = async (method: string, path: string, body?: string) => {
+    const res = await fetch(`${cmsUrl()}${path}`, { method, headers: { authorization: `JWT ${reviewerToken}`, 'content-type': 'application/json', 'x-forwarded-for': freshIp() }, body })
+    return { status: res.status, text: await res.text() }
+  }
+  const b64 = (s: string) => Buffer.from(s).toString('base64url')
+  beforeAll(async () => {
+    reviewerToken = (await loginAs('reviewer'))!
+  })
+  it('malformed registration answers are a 4xx', async () => {
+    for (const body of [
+      ...BODIES,
+      JSON.stringify({ name: 'x', response: {} }),
+      JSON.stringify({ name: 'x', response: { response: { clientDataJSON: 5 } } }),
+      JSON.stringify({ name: 'x', response: { response: { clientDataJSON: '!!!' } } }),
+      JSON.stringify({ name: 'x', response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: b64('{"challenge":"x"}'), attestationObject: 'AAAA' } } }),
+      JSON.stringify({ name: { $ne: 1 }, response: [] }),
+    ]) {
+      noServerError(`register ${String(body).slice(0, 60)}`, await asReviewer('POST', '/api/reviewer-passkeys/register', body))
+    }
+    noServerError('register options', await asReviewer('POST', '/api/reviewer-passkeys/register/options', 'not json'))
+  })
+  it('malformed sign-off assertions are a 4xx and sign nothing', async () => {
+    const guide = await guideAt('medical_review')
+    noServerError('sign-off options', await asReviewer('POST', `/api/articles/${guide.id}/sign-off-options`))
+    for (const assertion of [
+      5,
+      [],
+      'x',
+      {},
+      { id: 'x', rawId: 'x', type: 'public-key', response: { authenticatorData: '', clientDataJSON: '', signature: '' } },
+      { id: 'x', rawId: 'x', type: 'public-key', response: { authenticatorData: 'AA', clientDataJSON: b64('not json'), signature: 'AA' } },
+      { id: { $ne: null }, rawId: 'x', type: 'public-key', response: { authenticatorData: 'AA', clientDataJSON: b64('{}'), signature: 'AA' } },
+    ]) {
+      const res = await asReviewer('POST', `/api/articles/${guide.id}/workflow`, JSON.stringify({ action: 'sign_off', assertion }))
+      noServerError(JSON.stringify(assertion).slice(0, 60), res)
+      expect(res.status, JSON.stringify(assertion)).toBeGreaterThanOrEqual(400)
+    }
+  })
+  it.each(['0', '-1', 'abc', '99999999999', '%00', '1e3'])('published keys of a malformed reviewer id (%s)', async (id) => {
+    const res = await send(cmsUrl(), 'GET', `/api/reviewer-passkeys/published/${id}`)
+    noServerError(id, res)
+  })
+})

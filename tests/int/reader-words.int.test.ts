@@ -12,6 +12,7 @@ const { isTag, isText } = DomUtils
 import { describe, expect, it } from 'vitest'
 import { plainTextOf, readingMinutes, walkLexical } from '@runsense/domain/lexical'
 import { UNSIGNED_READER_FIELDS } from '@runsense/domain/signed-content'
+import { SIGNATURE_LABELS } from '@runsense/domain/sign-off-signature'
 import { formatSource, formatSourceParts, type SourceData } from '@runsense/domain/sources'
 import { guideAt, lexical, rest, siteUrl } from '../helpers/api'
 
@@ -104,6 +105,7 @@ function explainers(guide: Guide) {
       e.note ?? '',
       ...(e.reviewer ? [e.reviewer.name, e.reviewer.role, `/reviewers/${e.reviewer.slug}`] : []),
     ]),
+    signature: Object.values(SIGNATURE_LABELS),
     siteChrome: [site],
   }
   return { signed, unsigned }

@@ -35,14 +35,14 @@ describe('two-factor sign-in', () => {
   it('is enrolled with a code from the new secret and gives ten recovery codes once', async () => {
     const staff = await createStaffAccount('editor')
     const { token } = await signIn(staff.email, staff.password)
-    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: false, enrolled: false, passed: false })
+    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: false, enrolled: false, passed: false, passkey: false })
     const started = await call(token!, 'POST', '/api/users/second-factor/enrol')
     expect(started.body.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/)
     expect((await call(token!, 'POST', '/api/users/second-factor/confirm', { code: '000000' })).status).toBe(400)
     const confirmed = await call(token!, 'POST', '/api/users/second-factor/confirm', { code: await generate({ secret: started.body.secret }) })
     expect(confirmed.status).toBe(200)
     expect(confirmed.body.recoveryCodes).toHaveLength(10)
-    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: true, enrolled: true, passed: true })
+    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: true, enrolled: true, passed: true, passkey: false })
     expect((await call(token!, 'POST', '/api/users/second-factor/enrol')).status).toBe(409)
     // The secret never leaves the server again.
     expect(JSON.stringify((await rest('GET', `/api/users/${staff.id}`, { as: 'admin' })).body)).not.toContain(started.body.secret)
@@ -95,6 +95,6 @@ describe('two-factor sign-in', () => {
     expect(audit.body.docs.map((d: { summary: string }) => d.summary)).toContain(`Second factor reset for ${staff.email}`)
     const { token } = await signIn(staff.email, staff.password)
     // STAFF_2FA is off in this stack: with the factor gone, this editor no longer needs one.
-    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: false, enrolled: false, passed: false })
+    expect((await call(token!, 'GET', '/api/users/second-factor')).body).toEqual({ required: false, enrolled: false, passed: false, passkey: false })
   })
 })

@@ -12,6 +12,7 @@ import { EditorialNotes } from './collections/EditorialNotes'
 import { Topics } from './collections/Topics'
 import { EditorialPolicy } from './globals/EditorialPolicy'
 import { Reviewers } from './collections/Reviewers'
+import { ReviewerPasskeys } from './collections/ReviewerPasskeys'
 import { Sources } from './collections/Sources'
 import { StaffSignIns } from './collections/StaffSignIns'
 import { Subscribers } from './collections/Subscribers'
@@ -61,7 +62,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports, StaffSignIns],
+  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports, StaffSignIns, ReviewerPasskeys],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {

@@ -34,6 +34,8 @@ export const UNSIGNED_READER_FIELDS = {
   related: 'Titles and summaries of other guides sharing a topic, each signed on its own.',
   reviewHistory:
     'The public record of past publications, written by the workflow: each review\'s date, the reviewer\'s name and role at the time, and the publishing editor\'s change note, shown as the editor\'s words.',
+  signature:
+    'Whether the sign-off carries the reviewer\'s passkey signature, checked by the site against the reviewer\'s published key: fixed words of the site (SIGNATURE_LABELS in sign-off-signature.ts).',
   siteChrome: 'The site\'s own words (header, footer, signup, section labels): in the code, reviewed with it, the same on every page.',
 } as const;
 

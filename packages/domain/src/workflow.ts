@@ -223,6 +223,8 @@ export function afterContentEdit(s: GuideState, newHash: string, editorId: strin
 }
 
 /** What a publication was, for the public review history. */
+import type { SignOffSignature } from './sign-off-signature'
+
 export type HistoryKind = 'first_published' | 'updated' | 'reviewed' | 'corrected'
 
 export const HISTORY_LABELS: Record<HistoryKind, string> = {
@@ -243,6 +245,8 @@ export type HistoryEntry = {
   /** The publishing editor's public change note. */
   note: string | null
   hash: string
+  /** The reviewer's passkey signature of this sign-off; absent for sign-offs made before signatures. */
+  signature?: SignOffSignature | null
 }
 
 /** A stored review history (JSON from the database or the API), or none. */

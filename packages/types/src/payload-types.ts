@@ -80,6 +80,7 @@ export interface Config {
     'audit-log': AuditLog;
     'reader-reports': ReaderReport;
     'staff-sign-ins': StaffSignIn;
+    'reviewer-passkeys': ReviewerPasskey;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -105,6 +106,7 @@ export interface Config {
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
     'reader-reports': ReaderReportsSelect<false> | ReaderReportsSelect<true>;
     'staff-sign-ins': StaffSignInsSelect<false> | StaffSignInsSelect<true>;
+    'reviewer-passkeys': ReviewerPasskeysSelect<false> | ReviewerPasskeysSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -234,6 +236,15 @@ export interface Article {
     at?: string | null;
     hash?: string | null;
     version?: string | null;
+    signature?:
+      | {
+          [k: string]: unknown;
+        }
+      | unknown[]
+      | string
+      | number
+      | boolean
+      | null;
   };
   reviewer?: (number | null) | Reviewer;
   lastReviewedAt?: string | null;
@@ -632,6 +643,49 @@ export interface StaffSignIn {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviewer-passkeys".
+ */
+export interface ReviewerPasskey {
+  id: number;
+  name: string;
+  credentialId: string;
+  publicKey: string;
+  jwk:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * COSE algorithm: -7 ES256, -8 EdDSA, -257 RS256.
+   */
+  algorithm: number;
+  counter?: number | null;
+  transports?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  user?: (number | null) | User;
+  reviewer?: (number | null) | Reviewer;
+  addedAt: string;
+  lastUsedAt?: string | null;
+  /**
+   * Retire a key you no longer use (lost, replaced). It stays published so earlier signatures still verify.
+   */
+  retiredAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -827,6 +881,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'staff-sign-ins';
         value: number | StaffSignIn;
+      } | null)
+    | ({
+        relationTo: 'reviewer-passkeys';
+        value: number | ReviewerPasskey;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -896,6 +954,7 @@ export interface ArticlesSelect<T extends boolean = true> {
         at?: T;
         hash?: T;
         version?: T;
+        signature?: T;
       };
   reviewer?: T;
   lastReviewedAt?: T;
@@ -1145,6 +1204,26 @@ export interface StaffSignInsSelect<T extends boolean = true> {
   email?: T;
   outcome?: T;
   clientHash?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviewer-passkeys_select".
+ */
+export interface ReviewerPasskeysSelect<T extends boolean = true> {
+  name?: T;
+  credentialId?: T;
+  publicKey?: T;
+  jwk?: T;
+  algorithm?: T;
+  counter?: T;
+  transports?: T;
+  user?: T;
+  reviewer?: T;
+  addedAt?: T;
+  lastUsedAt?: T;
+  retiredAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

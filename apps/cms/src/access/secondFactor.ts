@@ -1,5 +1,7 @@
 import type { PayloadRequest } from 'payload'
 import { secondFactorStatus } from '../lib/secondFactor'
+import { activePasskeys } from '../lib/passkeys'
+import { roleOf } from './roles'
 
 /** Workflow actions that put a name to medical content, or put it in front of readers. */
 const NEEDS_SECOND_FACTOR = new Set(['sign_off', 'publish', 'schedule_publish'])
@@ -10,6 +12,9 @@ const NEEDS_SECOND_FACTOR = new Set(['sign_off', 'publish', 'schedule_publish'])
  */
 export async function secondFactorRefusal(req: PayloadRequest, action: string): Promise<string | null> {
   if (!NEEDS_SECOND_FACTOR.has(action)) return null
+  // A reviewer's passkey is their second factor: their sign-off must then carry an assertion with
+  // user verification (lib/passkeys.ts, checked in the workflow), stronger than a code.
+  if (action === 'sign_off' && roleOf(req.user) === 'reviewer' && (await activePasskeys(req, Number(req.user!.id))).length) return null
   const status = await secondFactorStatus(req)
   if (!status || !status.required || status.passed) return null
   return status.enrolled

@@ -13,6 +13,7 @@ import type { Reviewer } from '@runsense/types'
 import { isAdminUser, isEditorUser } from '../access/roles'
 import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
+import { reviewersWithoutPasskey } from '../lib/passkeys'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -76,6 +77,8 @@ export async function Desk(props: AdminViewServerProps) {
         })
       ).docs as Reviewer[])
     : null
+  // Admins see which reviewers cannot sign with a passkey yet.
+  const keyless = isAdminUser(user) ? await reviewersWithoutPasskey(payload) : null
 
   return (
     <DefaultTemplate
@@ -146,6 +149,22 @@ export async function Desk(props: AdminViewServerProps) {
                     ) : (
                       <>lapses on {day(r.verification.expiresAt)}</>
                     )}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ) : null}
+        {keyless ? (
+          <section aria-labelledby="desk-passkeys" data-testid="desk-passkeys" style={{ marginBottom: '2rem' }}>
+            <h2 id="desk-passkeys">Reviewers without a passkey ({keyless.length})</h2>
+            {keyless.length === 0 ? (
+              <p>Every reviewer signs off with a passkey.</p>
+            ) : (
+              <ul>
+                {keyless.map((u) => (
+                  <li key={u.id}>
+                    <Link href={`/admin/collections/users/${u.id}`}>{u.name}</Link> — their sign-offs are not signed
                   </li>
                 ))}
               </ul>

@@ -6,8 +6,9 @@
  */
 import { usePathname } from 'next/navigation'
 import { useCallback, useEffect, useState } from 'react'
+import { startAuthentication } from '@simplewebauthn/browser'
 
-type Status = { required: boolean; enrolled: boolean; passed: boolean }
+type Status = { required: boolean; enrolled: boolean; passed: boolean; passkey?: boolean }
 
 async function post(path: string, body?: unknown) {
   const res = await fetch(`/api/users/second-factor/${path}`, {
@@ -57,12 +58,34 @@ export function SecondFactorForm() {
     else setError(res.body.error ?? 'That code is not valid.')
   }
 
+  // Reviewers with a passkey may pass the second factor with it instead of a code.
+  const withPasskey = async () => {
+    setError(null)
+    const opts = await post('passkey/options')
+    if (!opts.ok) return setError(opts.body.error ?? 'Could not ask for your passkey.')
+    try {
+      const assertion = await startAuthentication({ optionsJSON: opts.body as never })
+      const res = await post('passkey', { assertion })
+      if (res.ok) window.location.assign('/admin')
+      else setError(res.body.error ?? 'Your passkey was not accepted.')
+    } catch (err) {
+      setError(`Your passkey did not answer: ${(err as Error).message}`)
+    }
+  }
+
   if (!status) return <p>Loading…</p>
   return (
     <div data-testid="second-factor" style={{ maxWidth: '36rem' }}>
       {error ? (
         <p role="alert" data-testid="second-factor-error" style={{ color: 'var(--theme-error-500)' }}>
           {error}
+        </p>
+      ) : null}
+      {status.passkey && !status.passed && !recoveryCodes ? (
+        <p>
+          <button type="button" className="btn btn--style-primary" onClick={withPasskey} data-testid="second-factor-passkey">
+            Use your passkey
+          </button>
         </p>
       ) : null}
       {recoveryCodes ? (

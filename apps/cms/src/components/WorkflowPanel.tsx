@@ -6,6 +6,7 @@
  */
 import { useAuth, useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { startAuthentication } from '@simplewebauthn/browser'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 
 type Workflow = {
@@ -91,6 +92,25 @@ export function WorkflowPanel() {
     setBusy(true)
     setMessage(null)
     try {
+      // A reviewer with a passkey signs the sign-off with it: the server derives the challenge from
+      // this guide, its current hash, the reviewer and the time (the canonical string).
+      let assertion: unknown
+      if (action === 'sign_off') {
+        const opts = await fetch(`/api/articles/${id}/sign-off-options`, { method: 'POST', credentials: 'include' })
+        const o = (await opts.json().catch(() => ({}))) as { passkey?: boolean; options?: Parameters<typeof startAuthentication>[0]['optionsJSON']; error?: string }
+        if (!opts.ok) {
+          setMessage({ kind: 'error', text: o.error ?? `The server answered ${opts.status}.` })
+          return
+        }
+        if (o.passkey && o.options) {
+          try {
+            assertion = await startAuthentication({ optionsJSON: o.options })
+          } catch (err) {
+            setMessage({ kind: 'error', text: `Your passkey did not sign, so nothing was changed: ${(err as Error).message}` })
+            return
+          }
+        }
+      }
       const res = await fetch(`/api/articles/${id}/workflow`, {
         method: 'POST',
         credentials: 'include',
@@ -101,6 +121,7 @@ export function WorkflowPanel() {
           reviewer: reviewer || undefined,
           at: action === 'schedule_publish' && at ? new Date(at).toISOString() : undefined,
           corrects: action === 'publish' && corrects.length ? corrects : undefined,
+          assertion,
         }),
       })
       const body = await res.json().catch(() => ({}))

@@ -10,6 +10,7 @@ import { generateSecret, generateURI, verify } from 'otplib'
 import type { PayloadRequest } from 'payload'
 import { roleOf } from '../access/roles'
 import { execute } from './db'
+import { activePasskeys } from './passkeys'
 
 const on = (v: string | undefined, fallback: boolean) => (v === undefined || v === '' ? fallback : !['off', 'false', '0', 'no'].includes(v.toLowerCase()))
 
@@ -35,7 +36,8 @@ const sessionOf = (req: PayloadRequest) => (req.user as { _sid?: string } | null
 const userIdOf = (req: PayloadRequest) => (roleOf(req.user) ? Number(req.user!.id) : null)
 const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex')
 
-export type SecondFactorStatus = { required: boolean; enrolled: boolean; passed: boolean }
+/** `passkey`: a reviewer with a passkey, which passes the second factor too (lib/passkeys.ts). */
+export type SecondFactorStatus = { required: boolean; enrolled: boolean; passed: boolean; passkey: boolean }
 
 /** The signed-in person's second-factor state for this session. */
 export async function secondFactorStatus(req: PayloadRequest): Promise<SecondFactorStatus | null> {
@@ -45,7 +47,8 @@ export async function secondFactorStatus(req: PayloadRequest): Promise<SecondFac
   const enrolled = Boolean(row?.enabled_at)
   const sid = sessionOf(req)
   const passed = sid ? (await execute(req, sql`select 1 from second_factor_sessions where sid = ${sid} and user_id = ${userId}`)).length > 0 : false
-  return { required: enrolled || secondFactorRequiredByRole(roleOf(req.user)), enrolled, passed }
+  const passkey = roleOf(req.user) === 'reviewer' && (await activePasskeys(req, userId)).length > 0
+  return { required: enrolled || secondFactorRequiredByRole(roleOf(req.user)), enrolled, passed, passkey }
 }
 
 /** Starts (or restarts) enrolment: a new secret, not in force until a code from it is confirmed. */
@@ -73,7 +76,7 @@ async function stepOf(secret: string, code: string): Promise<number | null> {
 }
 
 /** Marks this session as having passed the second factor. */
-async function passSession(req: PayloadRequest, userId: number) {
+export async function passSession(req: PayloadRequest, userId: number) {
   const sid = sessionOf(req)
   if (!sid) return
   await execute(req, sql`insert into second_factor_sessions (sid, user_id) values (${sid}, ${userId}) on conflict (sid) do nothing`)

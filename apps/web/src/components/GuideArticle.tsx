@@ -10,13 +10,14 @@ import { SourcesList } from '@/components/SourcesList'
 import type { Guide, GuideSummary } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 import { guideJsonLd, jsonLdString } from '@/lib/jsonld'
+import type { SignatureInfo } from '@/lib/signature'
 
 /**
  * A guide as readers see it: byline, "Last reviewed DATE by NAME, ROLE", disclaimer, contents,
  * body with numbered citations, Safety, Sources, related guides and the signup. The public page
  * (pages/guides/[slug].tsx) and the staff draft preview (app/preview/guides/[slug]) both render it.
  */
-export function GuideArticle({ guide, related, preview = false }: { guide: Guide; related: GuideSummary[]; preview?: boolean }) {
+export function GuideArticle({ guide, related, preview = false, signature = null }: { guide: Guide; related: GuideSummary[]; preview?: boolean; signature?: SignatureInfo | null }) {
   const numbering = numberCitations(guide.body)
   const byId = new Map(guide.sources.map((s) => [String(s.id), s]))
   const sources = numbering.order.map((id) => byId.get(id)).filter((s) => s !== undefined)
@@ -47,7 +48,17 @@ export function GuideArticle({ guide, related, preview = false }: { guide: Guide
             Reviewed by <Link href={`/reviewers/${guide.reviewer.slug}`}>{guide.reviewer.name}</Link>, {guide.reviewer.role} · Last reviewed{' '}
             <time dateTime={isoDay(guide.lastReviewedAt)}>{formatDate(guide.lastReviewedAt)}</time>. <Link href="/about/editorial-policy">How we review guides</Link>
             {' · '}
-            <a href={`/guides/${guide.slug}/review.json`}>Review record</a>.
+            <a href={`/guides/${guide.slug}/review.json`}>Review record</a>
+            {signature ? (
+              <>
+                {' · '}
+                {/* Checked on the site's server with the reviewer's published key (lib/signature.ts). */}
+                <a href={`/guides/${guide.slug}/review.json`} className={`signature signature-${signature.status}`} data-signature={signature.status}>
+                  {signature.label}
+                </a>
+              </>
+            ) : null}
+            .
             {overdue ? <strong className="overdue"> This guide is due for its scheduled re-review.</strong> : null}
           </p>
         ) : null}

@@ -169,6 +169,14 @@ export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; g
   return { reviewer, guides: list.docs.map((d) => ({ ...d, reviewer })) }
 }
 
+/** A reviewer's published passkeys (public keys only; retired ones stay listed so old signatures still verify). */
+export type PublishedKeyRecord = { credentialId: string; alg: number; jwk: Record<string, unknown>; name: string; addedAt: string; retiredAt: string | null }
+
+export async function getReviewerKeys(reviewer: { id: number; slug?: string | null }): Promise<PublishedKeyRecord[]> {
+  const res = await getJson<{ keys: PublishedKeyRecord[] }>(`/api/reviewer-passkeys/published/${reviewer.id}`, [tags.reviewers, ...(reviewer.slug ? [tags.reviewer(reviewer.slug)] : [])])
+  return res.keys
+}
+
 /** A sent newsletter issue as the site lists it; the CMS shows readers only sent issues. */
 export type SentIssue = { slug: string; subject: string; preheader: string | null; sentAt: string | null }
 const ISSUE_FIELDS = ['slug', 'subject', 'preheader', 'sentAt'].map((f) => `&select[${f}]=true`).join('')

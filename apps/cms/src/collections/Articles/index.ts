@@ -6,7 +6,7 @@ import { bodyEditor, plainEditor } from '../../editor'
 import { slugField } from '../../fields/slug'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { guardWrites, savesAreDrafts, workflowWrite } from './hooks/guardWrites'
-import { workflowGet, workflowPost } from './workflow'
+import { signOffOptionsPost, workflowGet, workflowPost } from './workflow'
 
 const serverOwned = { create: workflowWrite, update: workflowWrite }
 /** Server-owned and staff-only: readers neither see these nor filter or sort on them. */
@@ -35,7 +35,7 @@ export const Articles: CollectionConfig = {
   // No bulk edit/publish/unpublish from the list: every change of state is a workflow action
   // (the server refuses bulk publishing anyway).
   disableBulkEdit: true,
-  endpoints: [workflowPost, workflowGet],
+  endpoints: [workflowPost, workflowGet, signOffOptionsPost],
   hooks: {
     beforeOperation: [savesAreDrafts],
     beforeChange: [guardWrites],
@@ -151,6 +151,9 @@ export const Articles: CollectionConfig = {
             { name: 'at', type: 'date' },
             { name: 'hash', type: 'text' },
             { name: 'version', type: 'text', access: { read: staffOnlyField } },
+            // The reviewer's WebAuthn assertion over the canonical string (domain/sign-off-signature.ts):
+            // { credentialId, authenticatorData, clientDataJSON, signature, challenge }; public, so anyone can verify it.
+            { name: 'signature', type: 'json' },
           ],
         },
         {

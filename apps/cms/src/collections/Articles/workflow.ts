@@ -18,6 +18,7 @@ import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content
 import { contentDiff } from './diff'
 import { notifyForAction } from './notifications'
 import { secondFactorRefusal } from '../../access/secondFactor'
+import { checkSignOff, signOffOptions } from '../../lib/passkeys'
 
 const idOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
@@ -85,7 +86,11 @@ class Refusal {
  * after commit). Never throws for a refusal; a failure of the database is a 503 with nothing changed.
  */
 /** A workflow action's input; `corrects` names open reader reports a publication corrects. */
-export type WorkflowInput = ActionInput & { corrects?: number[] }
+export type WorkflowInput = ActionInput & {
+  corrects?: number[]
+  /** For sign_off: the reviewer's WebAuthn assertion (AuthenticationResponseJSON) over the challenge from /sign-off-options. */
+  assertion?: unknown
+}
 
 export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: WorkflowInput): Promise<WorkflowResult> {
   const { note } = input
@@ -110,7 +115,12 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       const data: Record<string, unknown> = { stage: decision.to }
       if (decision.assignReviewerId) data.assignedReviewer = Number(decision.assignReviewerId)
       if (decision.recordSignOff) {
+        // The passkey rule (lib/passkeys.ts): a reviewer with a passkey, or everyone where
+        // REQUIRE_PASSKEY_SIGNOFF is on, signs this guide's current hash with it.
+        const signed = await checkSignOff(req, { guideId: id, userId: Number(actor.id), reviewerId: Number(actor.reviewerId), hash: state.currentHash, assertion: input.assertion })
+        if (!signed.ok) throw new Refusal({ ok: false, status: 403, error: signed.error, stage: state.stage })
         data.signOff = {
+          signature: signed.signature,
           user: Number(actor.id),
           reviewer: Number(actor.reviewerId),
           at: now,
@@ -148,6 +158,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           reviewer: { id: signer.id, name: signer.name, role: signer.role, slug: String(signer.slug ?? '') },
           note: note || null,
           hash: state.currentHash,
+          signature: (working.signOff?.signature as HistoryEntry['signature']) ?? null,
         }
         data.reviewHistory = [...historyOf(working), entry]
         data._status = 'published'
@@ -239,9 +250,10 @@ function parseActionBody(body: Record<string, unknown>): { action: string; input
     if (!ok) return '"corrects" must be a list of reader report ids (whole numbers).'
     corrects = [...new Set(body.corrects as number[])]
   }
+  if (body.assertion !== undefined && body.assertion !== null && (typeof body.assertion !== 'object' || Array.isArray(body.assertion))) return '"assertion" must be the passkey\'s answer (an object).'
   return {
     action: body.action,
-    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined, corrects },
+    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined, corrects, assertion: body.assertion ?? undefined },
   }
 }
 
@@ -343,6 +355,29 @@ export const workflowGet: Endpoint = {
         note: e.note ?? null,
         contentHash: e.contentHash ?? null,
       })),
+    })
+  },
+}
+
+/**
+ * POST /api/articles/:id/sign-off-options — for the reviewer about to sign off: WebAuthn options
+ * whose challenge is derived from the canonical string (this guide, its current hash, their
+ * reviewer profile, now), stored single-use. `{ passkey: false }` when they have no passkey.
+ */
+export const signOffOptionsPost: Endpoint = {
+  path: '/:id/sign-off-options',
+  method: 'post',
+  handler: async (req) => {
+    const actor = await actorOf(req, req.user)
+    if ('ok' in actor) return answer(actor)
+    if (actor.role !== 'reviewer' || !actor.reviewerId) return json(403, { error: 'Only reviewers sign off.' })
+    const id = guideIdOf(req.routeParams?.id)
+    if (id === null) return json(404, { error: 'No such guide.' })
+    return inTransaction(req, async () => {
+      const loaded = await load(req, id)
+      if (!loaded) return json(404, { error: 'No such guide.' })
+      const made = await signOffOptions(req, id, Number(actor.reviewerId), loaded.state.currentHash)
+      return json(200, made ? { passkey: true, canonical: made.canonical, options: made.options } : { passkey: false })
     })
   },
 }

@@ -91,6 +91,12 @@ export const Users: CollectionConfig = {
       access: { create: adminsField, update: adminsField },
     },
     {
+      // Not stored: a reviewer's passkeys for signing off (ReviewerPasskeys), added, renamed and retired here.
+      name: 'passkeys',
+      type: 'ui',
+      admin: { components: { Field: '/components/Passkeys#Passkeys' } },
+    },
+    {
       // Not stored: the admins' "Reset second factor" button (the state is in lib/secondFactor.ts).
       name: 'secondFactorReset',
       type: 'ui',

@@ -3,7 +3,8 @@ import { isAdminUser, isStaffUser } from '../../access/roles'
 import { clientAddress, hashClientAddress } from '../../lib/clientAddress'
 import { json, jsonObject } from '../../lib/http'
 import { forgive, hit } from '../../lib/rateLimit'
-import { confirmEnrolment, passSecondFactor, resetSecondFactor, secondFactorStatus, startEnrolment } from '../../lib/secondFactor'
+import { confirmEnrolment, passSecondFactor, passSession, resetSecondFactor, secondFactorStatus, startEnrolment } from '../../lib/secondFactor'
+import { sessionPasskeyOptions, verifySessionPasskey } from '../../lib/passkeys'
 import { recordAudit } from '../AuditLog'
 
 const signedIn = (req: PayloadRequest) => (isStaffUser(req.user) ? null : json(401, { error: 'Sign in first.' }))
@@ -71,6 +72,33 @@ export const secondFactorVerify: Endpoint = {
   },
 }
 
+/** POST /api/users/second-factor/passkey/options: for a reviewer with a passkey, WebAuthn options to pass the second factor with it. */
+export const secondFactorPasskeyOptions: Endpoint = {
+  path: '/second-factor/passkey/options',
+  method: 'post',
+  handler: async (req) => {
+    const refused = signedIn(req)
+    if (refused) return refused
+    const options = await sessionPasskeyOptions(req)
+    return options ? json(200, options) : json(409, { error: 'You have no passkey: use your authenticator app.' })
+  },
+}
+
+/** POST /api/users/second-factor/passkey { assertion }: a reviewer's passkey (user verified) passes this session's second factor. */
+export const secondFactorPasskey: Endpoint = {
+  path: '/second-factor/passkey',
+  method: 'post',
+  handler: async (req) => {
+    const refused = signedIn(req)
+    if (refused) return refused
+    const body = await jsonObject(req)
+    const result = await verifySessionPasskey(req, body?.assertion)
+    if (result !== true) return json(400, { error: result })
+    await passSession(req, Number(req.user!.id))
+    return json(200, await secondFactorStatus(req))
+  },
+}
+
 /** POST /api/users/:id/second-factor/reset (admins): removes a person's second factor, in the audit log. */
 export const secondFactorReset: Endpoint = {
   path: '/:id/second-factor/reset',
@@ -87,4 +115,4 @@ export const secondFactorReset: Endpoint = {
   },
 }
 
-export const secondFactorEndpoints = [secondFactorGet, secondFactorEnrol, secondFactorConfirm, secondFactorVerify, secondFactorReset]
+export const secondFactorEndpoints = [secondFactorGet, secondFactorEnrol, secondFactorConfirm, secondFactorVerify, secondFactorPasskeyOptions, secondFactorPasskey, secondFactorReset]

@@ -1,7 +1,7 @@
 import type { GetStaticPaths, GetStaticProps } from 'next'
 import Link from 'next/link'
 import { PageHead } from '@/components/PageHead'
-import { type GuideSummary, getReviewer } from '@/lib/content'
+import { type GuideSummary, type PublishedKeyRecord, getReviewer, getReviewerKeys } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 import { taggedProps } from '@/lib/pageCache'
 import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
@@ -10,14 +10,20 @@ import type { Reviewer } from '@runsense/types'
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Props = { reviewer: Reviewer; guides: GuideSummary[]; cacheTags: string[] }
+type Props = { reviewer: Reviewer; guides: GuideSummary[]; keys: PublishedKeyRecord[]; cacheTags: string[] }
 
 // Rendered on first request, kept until the CMS revalidates the reviewer or the guide lists.
 export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' })
 
-export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params }) => taggedProps(() => getReviewer(params!.slug))
+export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params }) =>
+  taggedProps(async () => {
+    const found = await getReviewer(params!.slug)
+    return found ? { ...found, keys: await getReviewerKeys(found.reviewer) } : null
+  })
 
-export default function ReviewerPage({ reviewer, guides }: Props) {
+const ALGORITHMS: Record<number, string> = { [-7]: 'ES256 (ECDSA P-256)', [-8]: 'EdDSA (Ed25519)', [-257]: 'RS256' }
+
+export default function ReviewerPage({ reviewer, guides, keys }: Props) {
   return (
     <>
       <PageHead title={reviewer.name} description={`${reviewer.name}, ${reviewer.role}`} path={`/reviewers/${reviewer.slug}`} type="profile" />
@@ -56,6 +62,29 @@ export default function ReviewerPage({ reviewer, guides }: Props) {
           </ul>
         ) : (
           <p>No published guides yet.</p>
+        )}
+        <h2 id="signing-keys">Signing keys</h2>
+        {keys.length ? (
+          <>
+            <p>
+              Sign-offs are signed with these passkeys. Check any signature with the public keys in <a href={`/reviewers/${reviewer.slug}/keys.json`}>keys.json</a>.
+            </p>
+            <ul className="keys">
+              {keys.map((k) => (
+                <li key={k.credentialId}>
+                  <code>{k.credentialId}</code> · {ALGORITHMS[k.alg] ?? `algorithm ${k.alg}`} · added <time dateTime={isoDay(k.addedAt)}>{formatDate(k.addedAt)}</time>
+                  {k.retiredAt ? (
+                    <>
+                      {' '}
+                      · retired <time dateTime={isoDay(k.retiredAt)}>{formatDate(k.retiredAt)}</time>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>No signing keys yet: sign-offs by this reviewer are not signed with a passkey.</p>
         )}
       </article>
     </>

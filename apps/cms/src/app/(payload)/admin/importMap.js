@@ -27,6 +27,7 @@ import { MetaTitleComponent as MetaTitleComponent_a8a977ebc872c5d5ea7ee689724c08
 import { MetaDescriptionComponent as MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { NoPublishButton as NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05 } from '../../../components/WorkflowPanel'
+import { Passkeys as Passkeys_983af5b23dd6479f39fbc7866980fa6e } from '../../../components/Passkeys'
 import { SecondFactorReset as SecondFactorReset_249b9594a3fc458c0735332a2bf69f69 } from '../../../components/SecondFactorReset'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
 import { NewsletterIssuePanel as NewsletterIssuePanel_919eb3be600812bec43900314f24b83a } from '../../../components/NewsletterIssuePanel'
@@ -67,6 +68,7 @@ export const importMap = {
   "@payloadcms/plugin-seo/client#MetaDescriptionComponent": MetaDescriptionComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "@payloadcms/plugin-seo/client#PreviewComponent": PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "/components/WorkflowPanel#NoPublishButton": NoPublishButton_3a8e8d00bf1f50233953c9d2e1ecfe05,
+  "/components/Passkeys#Passkeys": Passkeys_983af5b23dd6479f39fbc7866980fa6e,
   "/components/SecondFactorReset#SecondFactorReset": SecondFactorReset_249b9594a3fc458c0735332a2bf69f69,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
   "/components/NewsletterIssuePanel#NewsletterIssuePanel": NewsletterIssuePanel_919eb3be600812bec43900314f24b83a,
