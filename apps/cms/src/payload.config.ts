@@ -26,6 +26,7 @@ import { isAdminUser } from './access/roles'
 import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
 import { reviewCadenceTask } from './jobs/reviewCadence'
+import { emptyDraftsTask } from './jobs/emptyDrafts'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
@@ -63,7 +64,7 @@ export default buildConfig({
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask].map(withLease),
+    tasks: [sendEmailTask, reviewCadenceTask, emptyDraftsTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },

@@ -134,6 +134,7 @@ export interface Config {
     tasks: {
       sendEmail: TaskSendEmail;
       reviewCadence: TaskReviewCadence;
+      emptyDrafts: TaskEmptyDrafts;
       scheduledPublish: TaskScheduledPublish;
       newsletterBatch: TaskNewsletterBatch;
       newsletterWatch: TaskNewsletterWatch;
@@ -372,6 +373,7 @@ export interface Reviewer {
  */
 export interface Source {
   id: number;
+  label?: string | null;
   /**
    * One per entry, as "Surname Initials", e.g. "Gabbett TJ".
    */
@@ -533,8 +535,10 @@ export interface WorkflowEvent {
     | 'archive'
     | 'start_review'
     | 'restore'
+    | 'discard_changes'
     | 'sign_off_voided'
     | 'returned_to_editorial_review'
+    | 'signed_text_restored'
     | 'import'
     | 'note'
     | 'delete';
@@ -701,6 +705,7 @@ export interface PayloadJob {
           | 'inline'
           | 'sendEmail'
           | 'reviewCadence'
+          | 'emptyDrafts'
           | 'scheduledPublish'
           | 'newsletterBatch'
           | 'newsletterWatch'
@@ -742,6 +747,7 @@ export interface PayloadJob {
         | 'inline'
         | 'sendEmail'
         | 'reviewCadence'
+        | 'emptyDrafts'
         | 'scheduledPublish'
         | 'newsletterBatch'
         | 'newsletterWatch'
@@ -959,6 +965,7 @@ export interface ReviewersSelect<T extends boolean = true> {
  * via the `definition` "sources_select".
  */
 export interface SourcesSelect<T extends boolean = true> {
+  label?: T;
   authors?: T;
   title?: T;
   container?: T;
@@ -1337,6 +1344,14 @@ export interface TaskSendEmail {
  * via the `definition` "TaskReviewCadence".
  */
 export interface TaskReviewCadence {
+  input?: unknown;
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskEmptyDrafts".
+ */
+export interface TaskEmptyDrafts {
   input?: unknown;
   output?: unknown;
 }

@@ -80,6 +80,8 @@ export function WorkflowPanel() {
   async function run(action: string) {
     if (action === 'sign_off' && wf && !window.confirm(signOffText(wf))) return
     // Archiving takes a live guide offline: ask first, in words.
+    // Discarding replaces the working text by the signed one: say which, and where the edits stay.
+    if (action === 'discard_changes' && wf?.signOff && !window.confirm(discardText(wf))) return
     if (action === 'archive' && !window.confirm(wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.')) return
     setBusy(true)
     setMessage(null)
@@ -254,6 +256,14 @@ export function WorkflowPanel() {
     </section>
   )
 }
+
+/** The confirmation of "Discard my changes", in words. */
+const discardText = (w: Workflow) =>
+  [
+    `Discard the changes made since the sign-off? The guide's text goes back to exactly what ${w.signOff?.reviewer?.name ?? w.signOff?.by?.name ?? 'the reviewer'} signed off on ${day(w.signOff!.at)}.`,
+    w.live ? 'Readers keep seeing the signed version; the guide is published with it again, with no new review.' : 'The sign-off holds again: the guide can be published without a new review.',
+    'Your edits stay in the Versions tab.',
+  ].join('\n\n')
 
 const lastRequest = (w: Workflow) => [...w.history].reverse().find((h) => h.action === 'request_changes') ?? null
 

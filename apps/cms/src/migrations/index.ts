@@ -9,6 +9,7 @@ import * as migration_20261130_161626_staff_sign_ins from './20261130_161626_sta
 import * as migration_20261130_162521_reader_reports from './20261130_162521_reader_reports';
 import * as migration_20261130_163000_second_factor from './20261130_163000_second_factor';
 import * as migration_20261130_163818_restore_action from './20261130_163818_restore_action';
+import * as migration_20261130_184315_desk_sources_label from './20261130_184315_desk_sources_label';
 
 export const migrations = [
   {
@@ -65,5 +66,10 @@ export const migrations = [
     up: migration_20261130_163818_restore_action.up,
     down: migration_20261130_163818_restore_action.down,
     name: '20261130_163818_restore_action',
+  },
+  {
+    up: migration_20261130_184315_desk_sources_label.up,
+    down: migration_20261130_184315_desk_sources_label.down,
+    name: '20261130_184315_desk_sources_label'
   },
 ];
