@@ -24,6 +24,20 @@ async function confirmClick(page: Page, name: string): Promise<string> {
   return text
 }
 
+/**
+ * Opens a guide; when Payload says another person is editing it (document locking: the previous
+ * person left the page without closing it), views it read-only as a colleague would: the workflow
+ * panel works the same.
+ */
+async function open(page: Page, id: number) {
+  await openGuide(page, id)
+  const locked = page.locator('#document-locked')
+  if (await locked.waitFor({ state: 'visible', timeout: 2_500 }).then(() => true, () => false)) {
+    await locked.getByRole('button', { name: /read-only/i }).click()
+    await expect(locked).toBeHidden()
+  }
+}
+
 async function desk(page: Page) {
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
@@ -39,7 +53,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
 
   // Monday, the author: chips with reader numbers, author and year; the full source on hover and focus.
   await adminLogin(page, 'editor')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   const chips = page.getByTestId('citation-chip')
   await expect(chips).toHaveCount(3)
   await expect(chips.nth(0)).toContainText('[1] Gabbett 2016')
@@ -78,6 +92,8 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await panelButton(page, 'Submit for editorial review').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Editorial review')
   await expect(page.getByTestId('workflow-next')).toHaveText('Waiting for another editor to send it to medical review.')
+  // The panel waited for the autosave: after the reload the new heading is still there.
+  await expect(editor.locator('h2', { hasText: 'Warm up first' })).toBeVisible()
 
   // Tuesday, the second editor: the desk lists it with who moved it and when; changes requested.
   await adminLogin(page, 'editor2')
@@ -87,7 +103,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await expect(editorial).toContainText('UTC')
   for (const id of ['desk-medical', 'desk-signed-off', 'desk-changes', 'desk-scheduled', 'desk-flagged', 'desk-due']) await expect(page.getByTestId(id)).toBeVisible()
   await screen(page, 'desk-editorial')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await panel(page).getByLabel('Note (required to request changes)').fill('Say what "load" means before the first claim.')
   await panelButton(page, 'Request changes').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Changes requested')
@@ -96,7 +112,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await adminLogin(page, 'editor')
   await desk(page)
   await expect(page.getByTestId('desk-changes').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Request changes by Demo Editor Two')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await expect(page.getByTestId('workflow-changes-requested')).toContainText('Changes requested by Demo Editor Two on')
   await expect(page.getByTestId('workflow-changes-requested')).toContainText('Say what "load" means before the first claim.')
   await screen(page, 'author-banner')
@@ -107,7 +123,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
 
   // Wednesday: the second editor sends it to medical review; the desk says with whom.
   await adminLogin(page, 'editor2')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await panel(page).getByLabel('Medical reviewer').selectOption({ label: 'Raphael Crawford-Marks, Founder' })
   await panelButton(page, 'Send to medical review').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Medical review')
@@ -120,7 +136,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await adminLogin(page, 'reviewer')
   await desk(page)
   await expect(page.getByTestId('desk-assigned').getByRole('listitem').filter({ hasText: guide.title })).toBeVisible()
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await expect(chips.nth(0)).toContainText('[1] Gabbett 2016')
   await chips.nth(0).focus()
   await expect(chips.nth(0).getByRole('tooltip')).toContainText('Gabbett TJ. The training-injury prevention paradox')
@@ -137,7 +153,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await desk(page)
   await expect(page.getByTestId('desk-signed-off').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Sign off by Raphael Crawford-Marks')
   await screen(page, 'desk-signed-off')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await panelButton(page, 'Publish').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
 
@@ -162,12 +178,12 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await expect(page.getByTestId('workflow-stage')).toContainText('Editorial review')
   expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).status).toBe(200)
   await adminLogin(page, 'reviewer')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await expect(page.getByTestId('workflow-diff')).toContainText('Title')
   await confirmClick(page, 'Sign off')
   await expect(page.getByTestId('workflow-stage')).toContainText('Approved (signed off)')
   await adminLogin(page, 'editor')
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await panel(page).getByLabel(/Change note for readers/).fill('Punctuation in the title.')
   await panelButton(page, 'Publish').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
@@ -184,7 +200,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await screen(page, 'archived-list')
 
   // Restore brings it back as a draft, offline, for a new review.
-  await openGuide(page, guide.id)
+  await open(page, guide.id)
   await panelButton(page, 'Restore to draft').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Draft')
   await screen(page, 'restored')

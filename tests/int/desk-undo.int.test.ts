@@ -107,14 +107,17 @@ describe('"Create new" leaves no empty guide behind', () => {
     const empty = (await rest('POST', '/api/articles?draft=true', { as: 'editor', body: {} })).body.doc
     const fresh = (await rest('POST', '/api/articles?draft=true', { as: 'editor', body: {} })).body.doc
     const titled = await createGuide('editor')
+    // Untitled, but someone wrote in it: kept.
+    const written = (await rest('POST', '/api/articles?draft=true', { as: 'editor', body: { body: lexical('Notes for a guide to come.') } })).body.doc
     expect(empty?.id, 'an empty draft can be created, as autosave does').toBeTypeOf('number')
-    await sql(`update articles set created_at = now() - interval '2 hours' where id = any($1)`, [[empty.id, titled.id]])
+    const old = [empty.id, titled.id, written.id]
+    await sql(`update articles set created_at = now() - interval '2 hours', updated_at = now() - interval '2 hours' where id = any($1)`, [old])
     const left = await eventually(
-      async () => (await sql('select id from articles where id = any($1)', [[empty.id, fresh.id, titled.id]])).map((r) => r.id),
+      async () => (await sql('select id from articles where id = any($1)', [[...old, fresh.id]])).map((r) => r.id),
       (ids) => !ids.includes(empty.id),
       90_000,
     )
     expect(left).not.toContain(empty.id)
-    expect(left).toEqual(expect.arrayContaining([fresh.id, titled.id]))
+    expect(left).toEqual(expect.arrayContaining([fresh.id, titled.id, written.id]))
   }, 120_000)
 })

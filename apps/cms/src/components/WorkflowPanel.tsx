@@ -4,7 +4,7 @@
  * per action the current user may take now — exactly the actions GET /api/articles/:id/workflow
  * lists. Every rule is enforced by the server; this only shows it and reports its answers.
  */
-import { useAuth, useDocumentInfo } from '@payloadcms/ui'
+import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 
@@ -32,6 +32,9 @@ export function WorkflowPanel() {
   // lastUpdateTime and savedDocumentData change on every save, autosave included: the panel follows.
   const { id, lastUpdateTime, savedDocumentData } = useDocumentInfo()
   const { user } = useAuth()
+  // An edit not yet autosaved would be lost by the reload after an action (and the action would
+  // apply to the text without it): the buttons wait for the save.
+  const unsaved = useFormModified()
   const [wf, setWf] = useState<Workflow | null>(null)
   const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
   const [note, setNote] = useState('')
@@ -223,8 +226,13 @@ export function WorkflowPanel() {
       ) : null}
       <div className="workflow-panel__actions">
         {wf.actions.length === 0 ? <p className="workflow-panel__hint">No workflow action is yours to take at this stage.</p> : null}
+        {unsaved && wf.actions.length ? (
+          <p className="workflow-panel__hint" data-testid="workflow-saving">
+            Saving your latest changes…
+          </p>
+        ) : null}
         {wf.actions.map((a) => (
-          <button key={a} type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => run(a)}>
+          <button key={a} type="button" className="btn btn--style-secondary btn--size-small" disabled={busy || unsaved} onClick={() => run(a)}>
             {LABELS[a] ?? a}
           </button>
         ))}
