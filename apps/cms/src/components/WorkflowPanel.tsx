@@ -136,7 +136,8 @@ export function WorkflowPanel() {
             ? `Signed off by ${wf.signOff.by?.name ?? wf.signOff.reviewer?.name ?? 'a reviewer'} on ${day(wf.signOff.at)} — ${wf.signOff.matches ? 'matches the current text' : 'text changed since sign-off'}`
             : 'Not signed off'}
         </dd>
-        {wf.nextReviewDue ? (
+        {/* Only a live guide has a next review: an archived or restored one is offline. */}
+        {wf.nextReviewDue && wf.live ? (
           <>
             <dt>Next review due</dt>
             <dd>{day(wf.nextReviewDue)}</dd>
