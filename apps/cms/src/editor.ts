@@ -12,6 +12,8 @@ export const CitationBlock: Block = {
   slug: 'citation',
   interfaceName: 'CitationBlock',
   labels: { singular: 'Citation', plural: 'Citations' },
+  // "[1] Gabbett 2016" in the editor, with the full source on hover and focus.
+  admin: { components: { Label: '/components/CitationChip#CitationChip' } },
   fields: [{ name: 'source', type: 'relationship', relationTo: 'sources', required: true }],
 }
 

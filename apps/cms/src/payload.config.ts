@@ -28,6 +28,7 @@ import { bodyEditor } from './editor'
 import { NewsletterStats } from './globals/NewsletterStats'
 import { pruneRateLimitsTask } from './jobs/pruneRateLimits'
 import { reviewCadenceTask } from './jobs/reviewCadence'
+import { emptyDraftsTask } from './jobs/emptyDrafts'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { revalidateSiteTask } from './lib/revalidate'
 import { sendEmailTask } from './jobs/sendEmail'
@@ -67,7 +68,7 @@ export default buildConfig({
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, revalidateSiteTask, reviewCadenceTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask, pruneRateLimitsTask].map(withLease),
+    tasks: [sendEmailTask, revalidateSiteTask, reviewCadenceTask, emptyDraftsTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask, pruneRateLimitsTask].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },

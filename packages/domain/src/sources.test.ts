@@ -135,3 +135,12 @@ describe('citationLabel', () => {
     expect(citationLabel({ id: 2, title: 'Training load and injury risk in runners', year: null })).toBe('Training load and')
   })
 })
+
+describe('sourceLabel', () => {
+  it('names a source by first author and year, then holds every searchable part', async () => {
+    const { sourceLabel } = await import('./sources')
+    const label = sourceLabel({ id: 1, authors: ['Gabbett TJ', 'Nielsen RO'], title: 'The training-injury prevention paradox', year: 2016, doi: 'https://doi.org/10.1136/bjsports-2015-095788', pmid: '26758673' })
+    expect(label).toBe('Gabbett 2016 — The training-injury prevention paradox (Gabbett TJ, Nielsen RO · 2016 · doi 10.1136/bjsports-2015-095788 · PMID 26758673)')
+    expect(sourceLabel({ id: 2, title: 'A report', year: 2020 })).toBe('A report (2020)')
+  })
+})

@@ -205,3 +205,19 @@ export function citationLabel(s: SourceData): string {
   const who = first ?? (clean(s.title) ?? 'Untitled').split(' ').slice(0, 3).join(' ')
   return year ? `${who} ${year}` : who
 }
+
+/**
+ * How a source is named in the CMS's source picker, and what its search matches: the short
+ * citation ("Gabbett 2016"), then the title, every author, the year, DOI and PMID, e.g.
+ * "Gabbett 2016 — The training-injury prevention paradox (Gabbett TJ · 2016 · doi 10.1136/… · PMID 26758673)".
+ */
+export function sourceLabel(s: SourceData): string {
+  const authors = authorNames(s.authors)
+  const year = yearOf(s.year)
+  const doi = normaliseDoi(s.doi)
+  const pmid = isValidPmid(s.pmid) ? String(s.pmid).trim() : null
+  const details = [authors.join(', ') || null, year ? String(year) : null, doi ? `doi ${doi}` : null, pmid ? `PMID ${pmid}` : null].filter(Boolean)
+  const title = clean(s.title) ?? 'Untitled'
+  const head = authors.length ? `${citationLabel(s)} — ${title}` : title
+  return `${head}${details.length ? ` (${details.join(' · ')})` : ''}`
+}

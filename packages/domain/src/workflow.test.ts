@@ -100,6 +100,32 @@ describe('workflow rules', () => {
     expect(afterContentEdit(base({ stage: 'approved' }), 'h1', 'e2')).toBeNull()
   })
 
+  it('makes a sign-off hold again when the text is back to exactly what was signed, with no new cycle', () => {
+    const signOff = { userId: 'r1', reviewerId: 'R1', at: 'then', hash: 'hS', version: '7' }
+    // Signed, never published, edited (draft), then typed back: signed off again, ready to publish.
+    const edited = base({ stage: 'draft', assignedReviewerId: 'R1', signOff, currentHash: 'h2' })
+    expect(afterContentEdit(edited, 'hS', 'e2')).toEqual({ stage: 'approved', lastAuthorId: 'e2', event: 'signed_text_restored' })
+    // Live with the signed text, edited: back to the live text means published, nothing to publish.
+    const live = { ...edited, live: true, lastPublishedHash: 'hS' }
+    expect(afterContentEdit(live, 'hS', 'e2')).toMatchObject({ stage: 'published', event: 'signed_text_restored' })
+    // Another text is still a change; a sign-off by someone other than the assigned reviewer does not count.
+    expect(afterContentEdit(edited, 'h3', 'e2')).toMatchObject({ stage: 'draft', event: null })
+    expect(afterContentEdit({ ...edited, assignedReviewerId: 'R2' }, 'hS', 'e2')).toMatchObject({ event: null })
+  })
+
+  it('lets editors discard changes back to the signed text, only when there are changes to discard', () => {
+    const signOff = { userId: 'r1', reviewerId: 'R1', at: 'then', hash: 'hS', version: '7' }
+    const edited = base({ stage: 'draft', assignedReviewerId: 'R1', signOff, currentHash: 'h2' })
+    expect(decide(edited, editor, 'discard_changes')).toMatchObject({ ok: true, from: 'draft', to: 'approved', restoreSigned: true })
+    expect(decide({ ...edited, live: true, lastPublishedHash: 'hS' }, editor2, 'discard_changes')).toMatchObject({ ok: true, to: 'published' })
+    expect(decide({ ...edited, stage: 'medical_review' }, admin, 'discard_changes')).toMatchObject({ ok: true, to: 'approved' })
+    expect(decide(edited, reviewer, 'discard_changes')).toMatchObject({ ok: false, status: 403 })
+    expect(decide({ ...edited, currentHash: 'hS', stage: 'approved' }, editor, 'discard_changes')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(base(), editor, 'discard_changes')).toMatchObject({ ok: false, status: 409 })
+    expect(availableActions(edited, editor)).toContain('discard_changes')
+    expect(availableActions(edited, reviewer)).not.toContain('discard_changes')
+  })
+
   it('lets editors start a re-review of a live guide without changing its text', () => {
     const live = base({ stage: 'published', live: true, assignedReviewerId: 'R1' })
     expect(decide(live, editor, 'start_review')).toMatchObject({ ok: true, from: 'published', to: 'editorial_review' })
@@ -139,11 +165,11 @@ describe('workflow rules', () => {
 describe('workflow properties', () => {
   type Step =
     | { kind: 'action'; actor: number; action: Action; note: boolean; reviewer: 'R1' | 'R2' | undefined }
-    | { kind: 'edit'; actor: number }
+    | { kind: 'edit'; actor: number; backToSigned: boolean }
     | { kind: 'sourceChange' }
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('action' as const), actor: fc.nat(actors.length - 1), action: fc.constantFrom(...ACTIONS), note: fc.boolean(), reviewer: fc.constantFrom('R1' as const, 'R2' as const, undefined) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), actor: fc.nat(2) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), actor: fc.nat(2), backToSigned: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('sourceChange' as const) }) },
   )
 
@@ -161,7 +187,8 @@ describe('workflow properties', () => {
         for (const st of steps) {
           if (st.kind === 'edit') {
             const editorActor = [editor, editor2, admin][st.actor]
-            const next = `h${++hashes}`
+            // An edit either makes a new text or types the signed text back exactly (same hash).
+            const next = st.backToSigned && s.signOff ? s.signOff.hash : `h${++hashes}`
             if (sent) sent.edited = true
             const e = afterContentEdit(s, next, editorActor.id)
             // The CMS records an audit entry whenever an edit moves the stage (a voided sign-off).
@@ -189,6 +216,7 @@ describe('workflow properties', () => {
           log.push({ fromStage: d.from, toStage: d.to })
           const next: GuideState = { ...s, stage: d.to }
           if (d.assignReviewerId) next.assignedReviewerId = d.assignReviewerId
+          if (d.restoreSigned) next.currentHash = s.signOff!.hash
           if (d.recordSignOff) {
             next.signOff = { userId: a.id, reviewerId: a.reviewerId!, at: 'now', hash: s.currentHash, version: null }
             signers.set(s.currentHash, { reviewerId: a.reviewerId!, assigned: s.assignedReviewerId })

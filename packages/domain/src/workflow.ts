@@ -8,7 +8,7 @@
 export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
 export type Stage = (typeof STAGES)[number]
 
-export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review', 'restore'] as const
+export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review', 'restore', 'discard_changes'] as const
 export type Action = (typeof ACTIONS)[number]
 
 export type Role = 'admin' | 'editor' | 'reviewer'
@@ -34,6 +34,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   archive: 'Archive',
   start_review: 'Start re-review',
   restore: 'Restore to draft',
+  discard_changes: 'Discard my changes (back to the signed text)',
 }
 
 export type Actor = {
@@ -76,7 +77,18 @@ export type ActionInput = { note?: string; reviewer?: string; at?: string }
 export type GateProblems = string[]
 
 export type Decision =
-  | { ok: true; from: Stage; to: Stage; assignReviewerId?: string | null; recordSignOff?: boolean; goesLive?: boolean; goesOffline?: boolean; scheduleAt?: string }
+  | {
+      ok: true
+      from: Stage
+      to: Stage
+      assignReviewerId?: string | null
+      recordSignOff?: boolean
+      goesLive?: boolean
+      goesOffline?: boolean
+      scheduleAt?: string
+      /** The working copy takes back the signed text (discard_changes). */
+      restoreSigned?: boolean
+    }
   | { ok: false; status: 400 | 403 | 409 | 422; error: string; missing?: string[] }
 
 export const isEditor = (a: Actor) => a.role === 'editor' || a.role === 'admin'
@@ -96,6 +108,8 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   start_review: (s) => s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested'),
   // An archived guide comes back as a draft, offline, to go through the review again.
   restore: (s) => s.stage === 'archived',
+  // Back to the signed text: only when there is a sign-off and the working copy has moved away from it.
+  discard_changes: (s) => s.stage !== 'archived' && s.signOff !== null && s.signOff.hash !== s.currentHash,
 }
 
 export const signOffMatches = (s: GuideState) => s.signOff !== null && s.signOff.hash === s.currentHash
@@ -138,6 +152,8 @@ function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): s
       return isEditor(a) ? null : 'Only editors and admins can start a re-review of a guide.'
     case 'restore':
       return isEditor(a) ? null : 'Only editors and admins can restore an archived guide.'
+    case 'discard_changes':
+      return isEditor(a) ? null : 'Only editors and admins can discard changes to a guide.'
   }
 }
 
@@ -193,6 +209,8 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       return { ok: true, from, to: 'editorial_review' }
     case 'restore':
       return { ok: true, from, to: 'draft' }
+    case 'discard_changes':
+      return { ok: true, from, to: stageOfSignedText(s), restoreSigned: true }
   }
 }
 
@@ -205,18 +223,36 @@ export function availableActions(s: GuideState, a: Actor): Action[] {
 export type EditEffect = {
   stage: Stage
   lastAuthorId: string
-  /** 'voided': a sign-off no longer covers the text; 'returned': taken out of medical review. */
-  event: 'voided' | 'returned' | null
+  /**
+   * 'voided': a sign-off no longer covers the text; 'returned': taken out of medical review;
+   * 'signed_text_restored': the text is again exactly what was signed, so the sign-off holds again.
+   */
+  event: 'voided' | 'returned' | 'signed_text_restored' | null
 }
+
+/**
+ * Where a guide stands when its working copy is exactly the signed text: live and already
+ * published with that text → published (nothing to publish); otherwise signed off, ready to publish.
+ */
+export function stageOfSignedText(s: GuideState): Stage {
+  return s.live && s.signOff !== null && s.lastPublishedHash === s.signOff.hash ? 'published' : 'approved'
+}
+
+/** Whether a text with this hash is covered by the guide's sign-off (same hash, signed by the assigned reviewer). */
+const signedTextIs = (s: GuideState, hash: string) =>
+  s.signOff !== null && s.signOff.hash === hash && (s.assignedReviewerId === null || s.signOff.reviewerId === s.assignedReviewerId)
 
 /**
  * What an edit of the working copy does to the workflow. A change to the reviewed content after
  * sign-off voids it (back to draft). A change during medical review takes the guide back to
  * editorial review, so that another editor sends the text the reviewer will actually sign (four
- * eyes hold for the final text). Otherwise it only records the new last author.
+ * eyes hold for the final text). An edit that brings the text back to exactly what was signed
+ * (same hash) makes the sign-off hold again: signed off (or published, when that text is live),
+ * with no new review cycle. Otherwise it only records the new last author.
  */
 export function afterContentEdit(s: GuideState, newHash: string, editorId: string): EditEffect | null {
   if (newHash === s.currentHash) return null
+  if (s.stage !== 'archived' && signedTextIs(s, newHash)) return { stage: stageOfSignedText(s), lastAuthorId: editorId, event: 'signed_text_restored' }
   if (s.stage === 'approved' || s.stage === 'published') return { stage: 'draft', lastAuthorId: editorId, event: 'voided' }
   if (s.stage === 'medical_review') return { stage: 'editorial_review', lastAuthorId: editorId, event: 'returned' }
   return { stage: s.stage, lastAuthorId: editorId, event: null }

@@ -137,6 +137,7 @@ export interface Config {
       sendEmail: TaskSendEmail;
       revalidateSite: TaskRevalidateSite;
       reviewCadence: TaskReviewCadence;
+      emptyDrafts: TaskEmptyDrafts;
       scheduledPublish: TaskScheduledPublish;
       newsletterBatch: TaskNewsletterBatch;
       newsletterWatch: TaskNewsletterWatch;
@@ -385,6 +386,7 @@ export interface Reviewer {
  */
 export interface Source {
   id: number;
+  label?: string | null;
   /**
    * One per entry, as "Surname Initials", e.g. "Gabbett TJ".
    */
@@ -546,8 +548,10 @@ export interface WorkflowEvent {
     | 'archive'
     | 'start_review'
     | 'restore'
+    | 'discard_changes'
     | 'sign_off_voided'
     | 'returned_to_editorial_review'
+    | 'signed_text_restored'
     | 'import'
     | 'note'
     | 'delete';
@@ -758,6 +762,7 @@ export interface PayloadJob {
           | 'sendEmail'
           | 'revalidateSite'
           | 'reviewCadence'
+          | 'emptyDrafts'
           | 'scheduledPublish'
           | 'newsletterBatch'
           | 'newsletterWatch'
@@ -801,6 +806,7 @@ export interface PayloadJob {
         | 'sendEmail'
         | 'revalidateSite'
         | 'reviewCadence'
+        | 'emptyDrafts'
         | 'scheduledPublish'
         | 'newsletterBatch'
         | 'newsletterWatch'
@@ -1024,6 +1030,7 @@ export interface ReviewersSelect<T extends boolean = true> {
  * via the `definition` "sources_select".
  */
 export interface SourcesSelect<T extends boolean = true> {
+  label?: T;
   authors?: T;
   title?: T;
   container?: T;
@@ -1440,6 +1447,14 @@ export interface TaskRevalidateSite {
  * via the `definition` "TaskReviewCadence".
  */
 export interface TaskReviewCadence {
+  input?: unknown;
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskEmptyDrafts".
+ */
+export interface TaskEmptyDrafts {
   input?: unknown;
   output?: unknown;
 }

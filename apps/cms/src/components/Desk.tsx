@@ -1,7 +1,8 @@
 /**
- * "My desk" (/admin/desk): what needs this person now. Editors: guides waiting for editorial
- * review and guides with changes requested. Reviewers: guides assigned to them for medical
- * review. Everyone: reviews overdue or due within 30 days, and guides flagged for re-review.
+ * "My desk" (/admin/desk): what needs this person now, one section per stage they act on or wait
+ * for. Editors: guides waiting for editorial review, in medical review (with whom), signed off and
+ * ready to publish, with changes requested. Reviewers: guides assigned to them for medical
+ * review. Each entry says who moved it last and when. Everyone: reviews overdue or due within 30 days, and guides flagged for re-review.
  * Admins: reviewers whose credentials verification lapses within 60 days (or already has).
  */
 import type { AdminViewServerProps, Where } from 'payload'
@@ -10,14 +11,18 @@ import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
+import { ACTION_LABELS, type Action } from '@runsense/domain/workflow'
 import { isAdminUser, isEditorUser } from '../access/roles'
 import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
 import { reviewersWithoutPasskey } from '../lib/passkeys'
 
+const when = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC'
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
-function Section({ id, title, empty, guides, extra }: { id: string; title: string; empty: string; guides: Article[]; extra?: (g: Article) => React.ReactNode }) {
+type Moved = Map<number, { by: string | null; at: string; action: string }>
+
+function Section({ id, title, empty, guides, extra, moved }: { id: string; title: string; empty: string; guides: Article[]; extra?: (g: Article) => React.ReactNode; moved: Moved }) {
   return (
     <section aria-labelledby={id} data-testid={id} style={{ marginBottom: '2rem' }}>
       <h2 id={id}>
@@ -29,8 +34,14 @@ function Section({ id, title, empty, guides, extra }: { id: string; title: strin
         <ul>
           {guides.map((g) => (
             <li key={g.id}>
-              <Link href={`/admin/collections/articles/${g.id}`}>{g.title}</Link>
+              <Link href={`/admin/collections/articles/${g.id}`}>{g.title || 'Untitled guide'}</Link>
               {extra ? <> — {extra(g)}</> : null}
+              {moved.get(g.id) ? (
+                <span className="desk__moved" data-testid="desk-moved">
+                  {' '}
+                  · {ACTION_LABELS[moved.get(g.id)!.action as Action] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'}, {when(moved.get(g.id)!.at)}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -49,9 +60,11 @@ export async function Desk(props: AdminViewServerProps) {
 
   const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
   const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
-  const [editorial, changes, assigned, due, flagged, scheduled, scheduleFailed] = await Promise.all([
+  const [editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed] = await Promise.all([
     isEditorUser(user) ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
     isEditorUser(user) ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
+    isEditorUser(user) ? find({ stage: { equals: 'medical_review' } }) : Promise.resolve(null),
+    isEditorUser(user) ? find({ stage: { equals: 'approved' } }) : Promise.resolve(null),
     reviewerId ? find({ and: [{ stage: { equals: 'medical_review' } }, { assignedReviewer: { equals: reviewerId } }] }) : Promise.resolve(null),
     find({ and: [{ _status: { equals: 'published' } }, { nextReviewDue: { less_than: soon } }] }, false),
     find({ 'reviewFlag.flagged': { equals: true } }),
@@ -59,6 +72,20 @@ export async function Desk(props: AdminViewServerProps) {
     find({ 'scheduledPublish.error': { exists: true } }),
   ])
   const now = Date.now()
+  // Who moved each listed guide last, and when: the newest workflow event of each.
+  const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed].flatMap((l) => (l ?? []).map((g) => g.id)))]
+  const moved: Moved = new Map()
+  if (listed.length) {
+    const { docs: events } = await payload.find({ collection: 'workflow-events', where: { article: { in: listed } }, sort: '-createdAt', limit: 1000, depth: 0, overrideAccess: false, user: req.user })
+    for (const e of events) if (!moved.has(e.article)) moved.set(e.article, { by: e.actorName ?? null, at: e.createdAt, action: e.action })
+  }
+  // The reviewer each guide in medical review waits for.
+  const reviewerIdsInReview = [...new Set((inMedical ?? []).map((g) => (typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer)).filter((r): r is number => typeof r === 'number'))]
+  const reviewerNames = new Map(
+    reviewerIdsInReview.length
+      ? (await payload.find({ collection: 'reviewers', where: { id: { in: reviewerIdsInReview } }, depth: 0, limit: reviewerIdsInReview.length, overrideAccess: false, user: req.user })).docs.map((r) => [r.id, r.name] as const)
+      : [],
+  )
   // Readers' reports about live guides, for editors to close with an outcome.
   const reports = isEditorUser(user)
     ? (await payload.find({ collection: 'reader-reports', where: { status: { equals: 'open' } }, sort: 'createdAt', depth: 1, limit: 100, overrideAccess: false, user: req.user })).docs
@@ -93,14 +120,29 @@ export async function Desk(props: AdminViewServerProps) {
     >
       <Gutter>
         <h1 style={{ margin: '1.5rem 0' }}>My desk</h1>
-        {editorial ? <Section id="desk-editorial" title="Waiting for editorial review" empty="Nothing is waiting for editorial review." guides={editorial} /> : null}
-        {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} /> : null}
-        {assigned ? <Section id="desk-assigned" title="Assigned to you for medical review" empty="Nothing is assigned to you." guides={assigned} /> : null}
+        {editorial ? <Section id="desk-editorial" title="Waiting for editorial review" empty="Nothing is waiting for editorial review." guides={editorial} moved={moved} /> : null}
+        {assigned ? <Section id="desk-assigned" title="Assigned to you for medical review" empty="Nothing is assigned to you." guides={assigned} moved={moved} /> : null}
+        {inMedical ? (
+          <Section
+            id="desk-medical"
+            title="In medical review"
+            empty="No guide is in medical review."
+            guides={inMedical}
+            moved={moved}
+            extra={(g) => {
+              const r = typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer
+              return <span>with {(r && reviewerNames.get(r)) || 'no reviewer'}</span>
+            }}
+          />
+        ) : null}
+        {signedOff ? <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} /> : null}
+        {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
         <Section
           id="desk-due"
           title="Reviews overdue or due within 30 days"
           empty="No review is due in the next 30 days."
           guides={due}
+          moved={moved}
           extra={(g) => (
             <span>
               {g.nextReviewDue && new Date(g.nextReviewDue).getTime() < now ? <strong>Overdue since {day(g.nextReviewDue)}</strong> : <>due {day(g.nextReviewDue)}</>}
@@ -108,8 +150,8 @@ export async function Desk(props: AdminViewServerProps) {
             </span>
           )}
         />
-        <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
-        <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
+        <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} moved={moved} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
+        <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} moved={moved} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
  {reports ? (
           <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
             <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
@@ -130,7 +172,7 @@ export async function Desk(props: AdminViewServerProps) {
             )}
           </section>
         ) : null}
-        <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+        <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} moved={moved} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
         <NewsletterOnDesk req={req} />
         {expiring ? (
           <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>

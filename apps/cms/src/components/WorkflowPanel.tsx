@@ -4,7 +4,7 @@
  * per action the current user may take now — exactly the actions GET /api/articles/:id/workflow
  * lists. Every rule is enforced by the server; this only shows it and reports its answers.
  */
-import { useAuth, useDocumentInfo } from '@payloadcms/ui'
+import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { startAuthentication } from '@simplewebauthn/browser'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
@@ -33,6 +33,9 @@ export function WorkflowPanel() {
   // lastUpdateTime and savedDocumentData change on every save, autosave included: the panel follows.
   const { id, lastUpdateTime, savedDocumentData } = useDocumentInfo()
   const { user } = useAuth()
+  // An edit not yet autosaved would be lost by the reload after an action (and the action would
+  // apply to the text without it): the buttons wait for the save.
+  const unsaved = useFormModified()
   const [wf, setWf] = useState<Workflow | null>(null)
   const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
   const [note, setNote] = useState('')
@@ -88,6 +91,8 @@ export function WorkflowPanel() {
   async function run(action: string) {
     if (action === 'sign_off' && wf && !window.confirm(signOffText(wf))) return
     // Archiving takes a live guide offline: ask first, in words.
+    // Discarding replaces the working text by the signed one: say which, and where the edits stay.
+    if (action === 'discard_changes' && wf?.signOff && !window.confirm(discardText(wf))) return
     if (action === 'archive' && !window.confirm(wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.')) return
     setBusy(true)
     setMessage(null)
@@ -159,7 +164,8 @@ export function WorkflowPanel() {
             ? `Signed off by ${wf.signOff.by?.name ?? wf.signOff.reviewer?.name ?? 'a reviewer'} on ${day(wf.signOff.at)} — ${wf.signOff.matches ? 'matches the current text' : 'text changed since sign-off'}`
             : 'Not signed off'}
         </dd>
-        {wf.nextReviewDue ? (
+        {/* Only a live guide has a next review: an archived or restored one is offline. */}
+        {wf.nextReviewDue && wf.live ? (
           <>
             <dt>Next review due</dt>
             <dd>{day(wf.nextReviewDue)}</dd>
@@ -249,8 +255,13 @@ export function WorkflowPanel() {
       ) : null}
       <div className="workflow-panel__actions">
         {wf.actions.length === 0 ? <p className="workflow-panel__hint">No workflow action is yours to take at this stage.</p> : null}
+        {unsaved && wf.actions.length ? (
+          <p className="workflow-panel__hint" data-testid="workflow-saving">
+            Saving your latest changes…
+          </p>
+        ) : null}
         {wf.actions.map((a) => (
-          <button key={a} type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => run(a)}>
+          <button key={a} type="button" className="btn btn--style-secondary btn--size-small" disabled={busy || unsaved} onClick={() => run(a)}>
             {LABELS[a] ?? a}
           </button>
         ))}
@@ -282,6 +293,14 @@ export function WorkflowPanel() {
     </section>
   )
 }
+
+/** The confirmation of "Discard my changes", in words. */
+const discardText = (w: Workflow) =>
+  [
+    `Discard the changes made since the sign-off? The guide's text goes back to exactly what ${w.signOff?.reviewer?.name ?? w.signOff?.by?.name ?? 'the reviewer'} signed off on ${day(w.signOff!.at)}.`,
+    w.live ? 'Readers keep seeing the signed version; the guide is published with it again, with no new review.' : 'The sign-off holds again: the guide can be published without a new review.',
+    'Your edits stay in the Versions tab.',
+  ].join('\n\n')
 
 const lastRequest = (w: Workflow) => [...w.history].reverse().find((h) => h.action === 'request_changes') ?? null
 

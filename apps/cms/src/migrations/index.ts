@@ -10,6 +10,7 @@ import * as migration_20261130_162521_reader_reports from './20261130_162521_rea
 import * as migration_20261130_163000_second_factor from './20261130_163000_second_factor';
 import * as migration_20261130_163818_restore_action from './20261130_163818_restore_action';
 import * as migration_20261130_184207_revalidate_outbox from './20261130_184207_revalidate_outbox';
+import * as migration_20261130_184315_desk_sources_label from './20261130_184315_desk_sources_label';
 import * as migration_20261130_184445_passkeys from './20261130_184445_passkeys';
 import * as migration_20261130_184541_jobs_prune_rate_limits from './20261130_184541_jobs_prune_rate_limits';
 
@@ -73,6 +74,11 @@ export const migrations = [
     up: migration_20261130_184207_revalidate_outbox.up,
     down: migration_20261130_184207_revalidate_outbox.down,
     name: '20261130_184207_revalidate_outbox'
+  },
+  {
+    up: migration_20261130_184315_desk_sources_label.up,
+    down: migration_20261130_184315_desk_sources_label.down,
+    name: '20261130_184315_desk_sources_label'
   },
   {
     up: migration_20261130_184445_passkeys.up,

@@ -5,7 +5,9 @@ import { contentHash } from '@runsense/domain/content-hash'
 import { citationData, type SourceData } from '@runsense/domain/sources'
 import { placeholderNotesOf, plainTextOf } from '@runsense/domain/lexical'
 
-type Content = Pick<Article, 'title' | 'slug' | 'summary' | 'byline' | 'meta' | 'body' | 'disclaimer' | 'safety' | 'reviewIntervalMonths'>
+/** The fields of the working copy a sign-off covers (with the cited sources): what "discard my changes" brings back. */
+export const SIGNED_CONTENT_FIELDS = ['title', 'slug', 'summary', 'byline', 'meta', 'body', 'disclaimer', 'safety', 'reviewIntervalMonths'] as const
+type Content = Pick<Article, (typeof SIGNED_CONTENT_FIELDS)[number]>
 
 /** The sources a guide cites, read in the request's transaction. */
 export async function citedSources(req: PayloadRequest, docs: Partial<Content>[]): Promise<Source[]> {

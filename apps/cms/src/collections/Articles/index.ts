@@ -21,7 +21,9 @@ export const Articles: CollectionConfig = {
   labels: { singular: 'Guide', plural: 'Guides' },
   admin: {
     useAsTitle: 'title',
-    defaultColumns: ['title', 'stage', 'assignedReviewer', 'nextReviewDue', '_status', 'updatedAt'],
+    // No `_status` column: for an archived guide it would read "Draft (has published version)". The
+    // stage says where a guide stands; an archived guide shows no next review date (NextReviewCell).
+    defaultColumns: ['title', 'stage', 'assignedReviewer', 'nextReviewDue', 'updatedAt'],
     // Opens the draft on the site; the site checks the staff session itself (no secret in the URL).
     preview: (doc) => `${(process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')}/api/preview?slug=${encodeURIComponent(String(doc.slug ?? ''))}`,
     // Publishing happens only through the workflow panel; Payload's own buttons are removed.
@@ -29,6 +31,10 @@ export const Articles: CollectionConfig = {
       edit: {
         PublishButton: '/components/WorkflowPanel#NoPublishButton',
         UnpublishButton: '/components/WorkflowPanel#NoPublishButton',
+        // Payload's Status section offers "Revert to published", which re-publishes (the server
+        // refuses it). The panel's "Discard my changes" (workflow action discard_changes) brings
+        // back the signed text instead; the stage is shown in the panel.
+        Status: '/components/WorkflowPanel#NoPublishButton',
       },
     },
   },
@@ -176,7 +182,7 @@ export const Articles: CollectionConfig = {
           name: 'nextReviewDue',
           type: 'date',
           index: true,
-          admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' } },
+          admin: { readOnly: true, date: { pickerAppearance: 'dayOnly' }, components: { Cell: '/components/ListCells#NextReviewCell' } },
           access: serverOwned,
         },
         {

@@ -14,7 +14,7 @@ import { json, jsonObject } from '../../lib/http'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { citationLabel, type SourceData } from '@runsense/domain/sources'
 import { numberCitations } from '@runsense/domain/citations'
-import { citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
+import { SIGNED_CONTENT_FIELDS, citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
 import { contentDiff } from './diff'
 import { notifyForAction } from './notifications'
 import { secondFactorRefusal } from '../../access/secondFactor'
@@ -128,6 +128,16 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           version: await latestVersionId(req, id),
         }
       }
+      if (decision.restoreSigned) {
+        // Discard the changes: the working copy takes back every signed field of the signed version.
+        const signed = state.signOff?.version
+          ? await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true, req }).catch(() => null)
+          : null
+        if (!signed) throw new Refusal({ ok: false, status: 409, error: 'The signed text is no longer in the guide\'s versions, so it cannot be brought back; edit the text instead.', stage: state.stage })
+        const version = signed.version as Article
+        for (const field of SIGNED_CONTENT_FIELDS) data[field] = version[field] ?? null
+        data.lastAuthor = Number(actor.id)
+      }
       if (decision.scheduleAt) {
         data.scheduledPublish = { at: decision.scheduleAt, by: Number(actor.id), error: null }
         await req.payload.jobs.queue({ task: 'scheduledPublish', input: { article: id, by: Number(actor.id), at: decision.scheduleAt }, waitUntil: new Date(decision.scheduleAt), req })
@@ -178,6 +188,13 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         req,
       })) as Article
 
+      if (decision.restoreSigned) {
+        // The signed text is back only if it hashes to what was signed (a cited source edited since
+        // the sign-off changes the hash): otherwise nothing is changed and the editor is told why.
+        const written = hashOf(updated, await citedSources(req, [updated]))
+        if (written !== state.signOff!.hash)
+          throw new Refusal({ ok: false, status: 409, error: 'The signed text cannot be brought back exactly: a source it cites changed since the sign-off. The guide needs a new review.', stage: state.stage })
+      }
       if (decision.goesLive) {
         // Belt and braces: what was written must be exactly what was signed, sources as snapshotted.
         const written = hashOf(updated, (updated.citedSources ?? []) as SourceData[])
@@ -194,8 +211,8 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           toStage: decision.to,
           actor: Number(actor.id),
           actorName: actorUser.name,
-          note: note || (decision.scheduleAt ? `Scheduled to publish at ${decision.scheduleAt}.` : null),
-          contentHash: state.currentHash,
+          note: note || (decision.scheduleAt ? `Scheduled to publish at ${decision.scheduleAt}.` : decision.restoreSigned ? 'Changes discarded: the working copy is the signed text again.' : null),
+          contentHash: decision.restoreSigned ? state.signOff!.hash : state.currentHash,
           reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
         },
         overrideAccess: true, // the audit log is written only here, by the server

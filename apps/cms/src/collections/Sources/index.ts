@@ -1,5 +1,5 @@
 import type { CollectionConfig } from 'payload'
-import { formatSource, isValidDoi, isValidPmid, type SourceData } from '@runsense/domain/sources'
+import { formatSource, isValidDoi, isValidPmid, sourceLabel, type SourceData } from '@runsense/domain/sources'
 import { tagsForChange } from '@runsense/domain/cache-tags'
 import { admins, anyone, editors } from '../../access'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
@@ -8,7 +8,13 @@ import { flagCitingGuides } from './hooks/flagCitingGuides'
 /** A cited work. Structured so the site renders every source in one style. */
 export const Sources: CollectionConfig = {
   slug: 'sources',
-  admin: { useAsTitle: 'title', defaultColumns: ['title', 'container', 'year'] },
+  admin: {
+    // The picker's options and search: "Gabbett 2016 — The training-injury prevention paradox…",
+    // found by any author, the title, the year, the DOI or the PMID.
+    useAsTitle: 'label',
+    listSearchableFields: ['label', 'title', 'doi', 'pmid'],
+    defaultColumns: ['label', 'container', 'year'],
+  },
   access: {
     read: anyone,
     create: editors,
@@ -21,6 +27,15 @@ export const Sources: CollectionConfig = {
     afterDelete: [revalidateOnDelete(() => tagsForChange({ kind: 'source' }))],
   },
   fields: [
+    {
+      // Written on every save from the fields below (sourceLabel): what the source picker shows and searches.
+      name: 'label',
+      type: 'text',
+      index: true,
+      admin: { readOnly: true, hidden: true },
+      // Whatever a request sends for it is replaced by the hook.
+      hooks: { beforeChange: [({ siblingData, originalDoc }) => sourceLabel({ ...(originalDoc ?? {}), ...siblingData } as SourceData)] },
+    },
     {
       name: 'authors',
       type: 'text',

@@ -1,10 +1,12 @@
 import { APIError, type CollectionBeforeChangeHook, type CollectionBeforeOperationHook, type FieldAccess } from 'payload'
 import { richTextProblems } from '@runsense/domain/rich-text-policy'
-import { afterContentEdit, type Stage } from '@runsense/domain/workflow'
+import { afterContentEdit, historyEntries, type Stage } from '@runsense/domain/workflow'
 import { BODY_POLICY, SAFETY_POLICY } from '../../../editor'
 import { lockArticle } from '../../../lib/db'
 import { citedSources, hashOf } from '../content'
 import { notifyReturnedToEditorialReview } from '../notifications'
+
+const idOf = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v))
 
 /** Fields only the workflow (and the seed) writes: stage, assignment, sign-off, review dates, the published source snapshot. */
 export const WORKFLOW_FIELDS = [
@@ -89,15 +91,28 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
     // Serialise with workflow actions on this guide (they take the same row lock), then read the
     // workflow state as it is now: a sign-off or publish may have committed since Payload read
     // originalDoc (bulk updates do not lock before reading).
-    await lockArticle(req, originalDoc.id)
+    const row = await lockArticle(req, originalDoc.id)
     const current = await req.payload.findByID({ collection: 'articles', id: originalDoc.id, draft: true, depth: 0, joins: false, overrideAccess: true, req })
     for (const field of WORKFLOW_FIELDS) data[field] = current[field] ?? null
     const next = { ...originalDoc, ...data }
     const sources = await citedSources(req, [current, next])
     const stage = (current.stage ?? 'draft') as Stage
+    const signOff = current.signOff?.hash && current.signOff.reviewer && current.signOff.at
+      ? { userId: idOf(current.signOff.user) ?? '', reviewerId: idOf(current.signOff.reviewer)!, at: current.signOff.at, hash: current.signOff.hash, version: current.signOff.version ?? null }
+      : null
+    const live = row?.liveStatus === 'published'
+    const newHash = hashOf(next, sources)
     const edit = afterContentEdit(
-      { stage, live: false, lastAuthorId: null, assignedReviewerId: null, signOff: null, currentHash: hashOf(current, sources) },
-      hashOf(next, sources),
+      {
+        stage,
+        live,
+        lastAuthorId: null,
+        assignedReviewerId: idOf(current.assignedReviewer),
+        signOff,
+        currentHash: hashOf(current, sources),
+        lastPublishedHash: historyEntries(current.reviewHistory).at(-1)?.hash ?? null,
+      },
+      newHash,
       String(req.user?.id ?? ''),
     )
     if (edit) {
@@ -110,7 +125,7 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
           data: {
             article: originalDoc.id,
             articleTitle: next.title,
-            action: edit.event === 'voided' ? 'sign_off_voided' : 'returned_to_editorial_review',
+            action: edit.event === 'voided' ? 'sign_off_voided' : edit.event === 'returned' ? 'returned_to_editorial_review' : 'signed_text_restored',
             fromStage: stage,
             toStage: edit.stage,
             actor: typeof req.user?.id === 'number' ? req.user.id : null,
@@ -118,8 +133,10 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
             note:
               edit.event === 'voided'
                 ? 'The reviewed text changed after the sign-off; it needs a new review.'
-                : 'The text changed during medical review; it went back to editorial review, so that another editor sends the text the reviewer signs.',
-            contentHash: hashOf(next, sources),
+                : edit.event === 'returned'
+                  ? 'The text changed during medical review; it went back to editorial review, so that another editor sends the text the reviewer signs.'
+                  : 'The text is again exactly what was signed (same fingerprint): the sign-off holds again.',
+            contentHash: newHash,
           },
           overrideAccess: true, // server-written audit entry
           req,
