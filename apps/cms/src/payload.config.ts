@@ -31,6 +31,7 @@ import { sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
 import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
+import { surfaceCommitFailures } from './lib/adapterTransactions'
 import { health } from './endpoints/health'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
@@ -84,14 +85,15 @@ export default buildConfig({
   typescript: {
     outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),
   },
-  db: postgresAdapter({
+  // A failed COMMIT fails the write (lib/adapterTransactions.ts), for every write path.
+  db: surfaceCommitFailures(postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
     // Schema changes go through committed migrations only, never dev "push" (a database push
     // mode touched makes a later `payload migrate` stop at an interactive prompt).
     push: false,
     migrationDir: path.resolve(dirname, 'migrations'),
     prodMigrations: migrations,
-  }),
+  })),
   email: process.env.SMTP_URL
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',
