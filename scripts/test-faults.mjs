@@ -46,7 +46,7 @@ const cmdline = (pid) => {
 
 /** Stops what the tests recorded and is still running (same pid and same command line). */
 async function stopLeftovers() {
-  let lines = []
+  let lines
   try {
     lines = fs.readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
   } catch {

@@ -75,7 +75,7 @@ const startTimeOf = (pid) => {
 
 /** Stops processes recorded by an earlier run whose owner is gone (same pid, same command line). */
 export async function stopOrphans(file, log = () => {}) {
-  let entries = []
+  let entries
   try {
     entries = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
   } catch {
