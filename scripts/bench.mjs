@@ -11,7 +11,7 @@ import * as stack from './lib/stack.mjs'
 import { dropDatabase } from './lib/embedded-pg.mjs'
 import { startMailCatcher } from './lib/mail.mjs'
 import { PlainError, waitForHttp } from './lib/util.mjs'
-import { measureColdBuild, turboBuildWhenFree } from './bench/build.mjs'
+import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
 import { measurePages } from './bench/pages.mjs'
 import { measurePublishToLive } from './bench/publish.mjs'
@@ -183,8 +183,7 @@ try {
     })
   }
   if (!built) {
-    say('Building both apps (turbo; cached when nothing changed)…')
-    await turboBuildWhenFree([], { register }).catch((err) => {
+    await stack.buildApps({ say }).catch((err) => {
       throw new PlainError(`The build failed, so nothing could be measured.\n${err.message}`)
     })
   }
@@ -200,18 +199,16 @@ try {
     serverUrl = db.url
     await dropLeftovers(serverUrl)
   }
-  const u = new URL(serverUrl)
-  u.pathname = `/runsense_bench_${runId}`
-  const databaseUrl = u.toString()
-  await stack.startDatabase({ url: databaseUrl })
+  const db = await stack.freshDatabase(serverUrl, 'bench')
+  const databaseUrl = db.url
   register(() =>
-    dropDatabase(databaseUrl).catch((err) => {
+    db.drop().catch((err) => {
       // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
       if (server) throw err
       console.error(`[bench] the bench database was not dropped (${err.message}); the next run drops it.`)
     }),
   )
-  say(`Fresh database runsense_bench_${runId}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
+  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
 
   const mail = await startMailCatcher({ smtpPort: cfg.mailSmtpPort, webPort: cfg.mailWebPort, log: say })
   register(mail.stop)

@@ -44,12 +44,7 @@ try {
   await stack.assertPortsFree({ CMS_PORT: cmsPort, SITE_PORT: sitePort })
   const secrets = stack.localSecrets()
 
-  if (!dev) {
-    say('Building both apps (cached after the first run)…')
-    await stack.run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], {
-      label: 'The build',
-    })
-  }
+  if (!dev) await stack.buildApps({ say })
 
   say(process.env.DATABASE_URL ? 'Connecting to DATABASE_URL…' : 'Starting the embedded PostgreSQL…')
   const db = await stack.startDatabase({ log: say })
@@ -90,7 +85,7 @@ try {
     reviewer@runsense.local   reviewer (Raphael Crawford-Marks)
     reviewer2@runsense.local  reviewer (Demo Reviewer)
 
-  Logs in .runsense/logs/. Press Ctrl-C to stop.
+  Logs in ${path.relative(root, stack.logDir)}/. Press Ctrl-C to stop.
 `)
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)
