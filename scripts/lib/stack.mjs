@@ -367,26 +367,35 @@ export function takeOverSignals(handler) {
 
 /**
  * A run's cleanups (stop the apps, the mail catcher, drop the database, stop PostgreSQL…): `add`
- * them as things start; they run once, last added first, at the end (`runAll`) or on
- * Ctrl-C/SIGTERM/SIGHUP, after which the process exits with 130. The same in every runner.
+ * them as things start (it returns a function that takes one back); they run once, last added
+ * first, at the end (`runAll`) or on Ctrl-C/SIGTERM/SIGHUP, between `onSignal` and `afterSignal`,
+ * after which the process exits with `exitCode` (130). The same in every runner.
  */
-export function cleanupsOnExit() {
+export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
   const fns = []
   let running = null
   const runAll = () =>
     (running ??= (async () => {
       for (const fn of fns.splice(0).reverse()) await Promise.resolve().then(fn).catch((e) => console.error(`cleanup: ${e.message}`))
     })())
-  takeOverSignals(async () => {
+  let signalled = false
+  takeOverSignals(async (signal) => {
+    if (signalled) return
+    signalled = true
+    await onSignal?.(signal)
     await runAll()
-    process.exit(130)
+    await afterSignal?.(signal)
+    process.exit(exitCode)
   })
+  const remove = (fn) => {
+    const i = fns.indexOf(fn)
+    if (i >= 0) fns.splice(i, 1)
+  }
   return {
-    add: (fn) => (fns.push(fn), fn),
+    add: (fn) => (fns.push(fn), () => remove(fn)),
     /** Runs one cleanup now (the rest stay for later). */
     now: async (fn) => {
-      const i = fns.indexOf(fn)
-      if (i >= 0) fns.splice(i, 1)
+      remove(fn)
       await fn()
     },
     runAll,
