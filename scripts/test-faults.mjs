@@ -6,8 +6,8 @@
 // and stops the stack it breaks itself (tests/faults/helpers.ts), always on its own ports and its
 // own embedded PostgreSQL, so it never collides with `npm start` or `npm test`:
 //   CMS 3301, site 3300, MailDev SMTP 1325 / web 1380, PostgreSQL 54359 (.runsense/fault-pg).
-// Every process the tests start is recorded in .runsense/fault-pids.jsonl; whatever still runs
-// when vitest ends (a crashed test, a killed `npm start` child) is stopped here.
+// Every process the tests start is recorded in .runsense/fault-pids.jsonl (stack.recordProcess);
+// whatever still runs when vitest ends (a crashed test, a killed `npm start` child) is stopped here.
 // `npm run test:faults -- smtp` runs the files matching "smtp".
 import fs from 'node:fs'
 import path from 'node:path'
@@ -28,51 +28,6 @@ const say = (m) => console.log(`\n[faults] ${m}`)
 const filters = process.argv.slice(2)
 const t0 = Date.now()
 
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0)
-    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return false
-  }
-}
-const cmdline = (pid) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {
-    return null
-  }
-}
-
-/** Stops what the tests recorded and is still running (same pid and same command line). */
-async function stopLeftovers() {
-  let lines = []
-  try {
-    lines = fs.readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
-  } catch {
-    return
-  }
-  const left = lines.filter((p) => alive(p.pid) && cmdline(p.pid) === p.cmd)
-  const seen = new Set()
-  const todo = left.filter((p) => !seen.has(p.pid) && seen.add(p.pid))
-  if (!todo.length) return
-  say(`Stopping ${todo.length} process(es) the tests left running: ${todo.map((p) => `${p.pid} (${p.label})`).join(', ')}`)
-  // PostgreSQL: SIGINT is its fast shutdown; the apps and MailDev stop on SIGTERM.
-  for (const p of todo) {
-    try {
-      process.kill(p.pid, p.label.includes('postgres') ? 'SIGINT' : 'SIGTERM')
-    } catch {}
-  }
-  for (let i = 0; i < 100 && todo.some((p) => alive(p.pid) && cmdline(p.pid) === p.cmd); i++) await new Promise((r) => setTimeout(r, 100))
-  for (const p of todo) {
-    if (alive(p.pid) && cmdline(p.pid) === p.cmd) {
-      try {
-        process.kill(p.pid, 'SIGKILL')
-      } catch {}
-    }
-  }
-}
-
 /**
  * tests/faults/start-signals.fault.ts runs `npm start`, whose data folder is always .runsense/pg:
  * it moves a developer's folder aside and back. Put it back here if the test could not.
@@ -85,7 +40,7 @@ function restoreDevDatabase() {
   try {
     pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0])
   } catch {}
-  if (pid && alive(pid)) return console.error(`cleanup: ${kept} was not put back: a PostgreSQL (pid ${pid}) still runs on ${pgDir}.`)
+  if (pid && stack.isAlive(pid)) return console.error(`cleanup: ${kept} was not put back: a PostgreSQL (pid ${pid}) still runs on ${pgDir}.`)
   fs.rmSync(pgDir, { recursive: true, force: true })
   fs.renameSync(kept, pgDir)
   say(`Put the developer's database folder back at ${pgDir}.`)
@@ -95,18 +50,7 @@ let code = 0
 try {
   await stack.assertPortsFree(ports)
 
-  say('Building both apps (turbo; cached when nothing changed)…')
-  // Others may be building the same checkout right now; Next refuses a second build in one folder.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      console.log(await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build' }))
-      break
-    } catch (err) {
-      if (attempt >= 12 || !/Another next build process is already running/.test(err.message)) throw err
-      say('Another build of this checkout is running; waiting for it to finish…')
-      await new Promise((r) => setTimeout(r, 15_000))
-    }
-  }
+  await stack.buildApps({ say })
 
   fs.mkdirSync(stack.stateDir, { recursive: true })
   fs.writeFileSync(pidsFile, '')
@@ -118,6 +62,7 @@ try {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       FAULT_PG_DIR: path.join(stack.stateDir, 'fault-pg'),
       FAULT_PIDS_FILE: pidsFile,
+      RUNSENSE_RUN: 'test-faults',
       // The tests choose every URL and database themselves: nothing from the caller's shell.
       DATABASE_URL: undefined,
       SMTP_URL: undefined,
@@ -129,7 +74,8 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  await stopLeftovers().catch((e) => console.error(`cleanup: ${e.message}`))
+  // What the tests recorded and is still running (the tests' owner, vitest, has exited by now).
+  await stack.stopOrphans(pidsFile, say).catch((e) => console.error(`cleanup: ${e.message}`))
   try {
     restoreDevDatabase()
   } catch (e) {

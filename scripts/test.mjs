@@ -13,7 +13,6 @@ import { installIfNeeded } from './lib/install.mjs'
 installIfNeeded((m) => console.log(`[test] ${m}`))
 const { PlainError } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
-const { dropDatabase } = await import('./lib/embedded-pg.mjs')
 const { startMailCatcher } = await import('./lib/mail.mjs')
 
 const tiers = process.argv.slice(2).filter((a) => ['unit', 'int', 'e2e'].includes(a))
@@ -21,7 +20,6 @@ const tiers = process.argv.slice(2).filter((a) => ['unit', 'int', 'e2e'].include
 const filters = process.argv.slice(2).filter((a) => !['unit', 'int', 'e2e'].includes(a))
 const want = (t) => tiers.length === 0 || tiers.includes(t)
 const say = (m) => console.log(`\n[test] ${m}`)
-const cleanups = []
 const results = []
 
 async function tier(name, cmd, args, env = {}) {
@@ -36,11 +34,8 @@ async function tier(name, cmd, args, env = {}) {
   }
 }
 
-// Ctrl-C: stop the apps, then the database, then drop the test databases.
-stack.takeOverSignals(async () => {
-  for (const fn of cleanups.reverse()) await fn().catch(() => {})
-  process.exit(130)
-})
+// Ctrl-C: stop the apps, then the database, then drop the test databases (reverse order).
+const cleanups = stack.cleanupsOnExit()
 
 const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
@@ -49,8 +44,7 @@ try {
   if (want('unit')) await tier('unit', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'unit', ...filters])
 
   if (want('int') || want('e2e')) {
-    say('Building both apps (turbo; cached when nothing changed)…')
-    await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+    await stack.buildApps({ say })
 
     const cmsPort = Number(process.env.TEST_CMS_PORT || 3101)
     const sitePort = Number(process.env.TEST_SITE_PORT || 3100)
@@ -63,19 +57,17 @@ try {
     if (!server) {
       say('No TEST_DATABASE_URL or DATABASE_URL: starting an embedded PostgreSQL for the tests…')
       const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'test-pg'), port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339) })
-      cleanups.push(db.stop)
+      cleanups.add(db.stop)
       serverUrl = db.url
     }
     const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
-    cleanups.push(mail.stop)
+    cleanups.add(mail.stop)
 
     /** Each tier gets a fresh database and freshly started apps, so tiers cannot affect each other. */
     const withStack = async (name, fn) => {
-      const u = new URL(serverUrl)
-      u.pathname = `/runsense_test_${name}_${Date.now()}`
-      const databaseUrl = u.toString()
-      await stack.startDatabase({ url: databaseUrl })
-      say(`Fresh database for the ${name} tier: ${u.pathname.slice(1)}; starting the CMS and the site…`)
+      const db = await stack.freshDatabase(serverUrl, `test_${name}`)
+      const databaseUrl = db.url
+      say(`Fresh database for the ${name} tier: ${db.name}; starting the CMS and the site…`)
       const env = stack.appEnv({
         databaseUrl,
         cmsPort,
@@ -97,12 +89,16 @@ try {
           REVIEW_CADENCE_CRON: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *',
         },
       })
+      // On Ctrl-C too: the apps, then the database (cleanups run in reverse order).
+      const drop = () => db.drop().catch((e) => console.error(`drop ${db.name}: ${e.message}`))
+      cleanups.add(drop)
       const apps = await stack.startApps({ env, cmsPort, sitePort })
+      cleanups.add(apps.stop)
       try {
         await fn({ ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
       } finally {
-        await apps.stop()
-        if (!process.env.KEEP_TEST_DB) await dropDatabase(databaseUrl).catch((e) => console.error(`drop ${databaseUrl}: ${e.message}`))
+        await cleanups.now(apps.stop)
+        await cleanups.now(drop)
       }
     }
 
@@ -113,7 +109,7 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(`cleanup: ${e.message}`))
+  await cleanups.runAll()
 }
 console.log('\nTiers:')
 for (const [name, status, ms] of results) console.log(`  ${name.padEnd(5)} ${status.padEnd(7)} ${(ms / 1000).toFixed(1)} s`)

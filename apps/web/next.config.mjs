@@ -24,25 +24,13 @@ const nextConfig = {
   // Next reads itself: give every instance the same one.
   generateBuildId: async () => process.env.NEXT_BUILD_ID || null,
   ...(process.env.NEXT_DEPLOYMENT_ID ? { deploymentId: process.env.NEXT_DEPLOYMENT_ID } : {}),
-  // Next would label a static page "s-maxage=31536000": a year in any shared cache, which would
-  // never hear of a revalidation. Readers' pages instead say what the per-request ones say (see
-  // sameForEveryone in src/lib/pageCache.ts). Not for staff previews, which stay no-store.
+  // Static pages are labeled "check again before each use" instead of Next's year-long s-maxage
+  // (next-server-patches.mjs); per-request pages declare their own Cache-Control.
   async headers() {
     return [
-      ...['/guides/:slug', '/reviewers/:slug', '/topics/:slug', '/newsletter/check-your-inbox'].map((source) => ({
-        source,
-        missing: [{ type: 'cookie', key: '__prerender_bypass' }],
-        headers: [{ key: 'Cache-Control', value: 'public, max-age=0, must-revalidate' }],
-      })),
       // CSP, framing, sniffing, referrer, permissions; HSTS over https (see the file).
       ...securityHeaderRules(),
     ]
-  },
-  async rewrites() {
-    return {
-      // Staff in draft mode (/api/preview) see the draft at the guide's own address.
-      beforeFiles: [{ source: '/guides/:slug', has: [{ type: 'cookie', key: '__prerender_bypass' }], destination: '/preview/guides/:slug' }],
-    }
   },
 }
 

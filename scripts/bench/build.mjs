@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { root } from '../lib/stack.mjs'
+import { buildApps, root } from '../lib/stack.mjs'
 import { say, treeRss } from './util.mjs'
 
 export const turboBin = path.join(root, 'node_modules/turbo/bin/turbo')
@@ -66,38 +66,20 @@ function otherNextBuilds() {
   return pids
 }
 
-const BUSY = /Another next build process is already running/
-const BUSY_WAIT_S = 15
-const BUSY_ATTEMPTS = 8
-
-/**
- * turboBuild, retried while another `next build` runs in this tree (other people's builds in a
- * shared checkout): waits 15 s between attempts, at most 8 attempts. `before` runs before each.
- */
-export async function turboBuildWhenFree(extraArgs, { register, before } = {}) {
-  for (let attempt = 1; ; attempt++) {
-    // Do not pull .next from under someone else's build: wait for it first (bounded).
-    for (let waited = 0; otherNextBuilds().length && waited < BUSY_WAIT_S * BUSY_ATTEMPTS; waited += 5) {
-      if (waited % 15 === 0) say(`build: another next build is running in this checkout (pid ${otherNextBuilds().join(', ')}); waiting for it…`)
-      await new Promise((r) => setTimeout(r, 5000))
-    }
-    before?.()
-    try {
-      return await turboBuild(extraArgs, { register })
-    } catch (err) {
-      if (!BUSY.test(err.message) || attempt >= BUSY_ATTEMPTS) throw err
-      say(`build: another next build is running in this checkout; retrying in ${BUSY_WAIT_S} s (attempt ${attempt + 1}/${BUSY_ATTEMPTS})…`)
-      await new Promise((r) => setTimeout(r, BUSY_WAIT_S * 1000))
-    }
-  }
-}
-
 export async function measureColdBuild({ register }) {
   say('build: removing apps/cms/.next and apps/web/.next, then turbo run build --force…')
   const clean = () => {
     for (const app of ['cms', 'web']) fs.rmSync(path.join(root, 'apps', app, '.next'), { recursive: true, force: true })
   }
-  const r = await turboBuildWhenFree(['--force'], { register, before: clean })
+  // Do not pull .next from under someone else's build: wait for it first (bounded), then clean.
+  const before = async () => {
+    for (let waited = 0; otherNextBuilds().length && waited < 120; waited += 5) {
+      if (waited % 15 === 0) say(`build: another next build is running in this checkout (pid ${otherNextBuilds().join(', ')}); waiting for it…`)
+      await new Promise((r) => setTimeout(r, 5000))
+    }
+    clean()
+  }
+  const r = await buildApps({ say, attempts: 8, before, build: () => turboBuild(['--force'], { register }) })
   return {
     figure: `${r.seconds.toFixed(1)} s, peak ${Math.round(r.peakBytes / 1048576)} MB RSS (whole process tree)`,
     target: 'reported (no target)',

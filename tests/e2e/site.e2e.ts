@@ -71,7 +71,7 @@ test('robots, sitemap and feed are served', async ({ request }) => {
 })
 
 test('every reader page loads no framework JavaScript: at most the signup enhancement', async ({ page }) => {
-  for (const [name, path] of PAGES.filter(([name]) => name !== '404')) {
+  for (const [name, path] of PAGES) {
     const scripts: string[] = []
     const onRequest = (r: import('@playwright/test').Request) => {
       if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname)

@@ -34,7 +34,7 @@ describe('the CMS is SIGKILLed mid-batch', () => {
   /** Every 202 address got exactly one confirmation, except counted resends; nothing left on the queue. */
   async function expectEachOnce(prefix: string, accepted: string[], timeoutMs: number) {
     const t = Date.now()
-    const counts = await until(
+    await until(
       `a confirmation email for each of the ${accepted.length} accepted signups`,
       async () => {
         const c = await mailCountsTo(prefix, SUBJECT.confirm)

@@ -9,7 +9,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import * as stack from '../../scripts/lib/stack.mjs'
-import { dropDatabase, ensureDatabase } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
 import { waitForHttp } from '../../scripts/lib/util.mjs'
 
@@ -32,18 +31,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 // ---------------------------------------------------------------- processes
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) // a zombie is gone
-  } catch {
-    return false
-  }
-}
+/** Whether a process runs (a zombie does not): the toolkit's check (scripts/lib/stack.mjs). */
+export const alive = (pid: number): boolean => stack.isAlive(pid)
 
 export const cmdlineOf = (pid: number): string | null => {
   try {
@@ -55,11 +44,7 @@ export const cmdlineOf = (pid: number): string | null => {
 
 /** Notes a process we started, so scripts/test-faults.mjs stops it if a test could not. */
 export function record(pid: number | undefined, label: string) {
-  if (!pid) return
-  const cmd = cmdlineOf(pid)
-  if (cmd === null) return
-  fs.mkdirSync(path.dirname(config.pidsFile), { recursive: true })
-  fs.appendFileSync(config.pidsFile, JSON.stringify({ pid, label, cmd }) + '\n')
+  if (pid) stack.recordProcess(config.pidsFile, label, pid)
 }
 
 /** Every live process below `pid`, read from /proc (pid, parent, command line). */
@@ -130,6 +115,7 @@ export class FaultStack {
   web?: Proc
   env: Record<string, string | undefined> = {}
   databaseUrl = ''
+  database?: { url: string; name: string; drop: () => Promise<unknown> }
   /** Every line PostgreSQL has logged (warnings and errors) since this stack started it. */
   pgLog: string[] = []
 
@@ -140,10 +126,8 @@ export class FaultStack {
     const s = new FaultStack(name)
     try {
       await s.startPostgres()
-      const u = new URL(s.server!.url)
-      u.pathname = `/runsense_fault_${name.replace(/\W/g, '_')}_${Date.now()}`
-      s.databaseUrl = u.toString()
-      await ensureDatabase(s.databaseUrl)
+      s.database = await stack.freshDatabase(s.server!.url, `fault_${name}`)
+      s.databaseUrl = s.database.url
       await s.startMail()
       s.env = {
         ...stack.appEnv({
@@ -253,7 +237,7 @@ export class FaultStack {
     await this.web?.stop()
     this.web = undefined
     await this.stopCms()
-    if (this.databaseUrl && this.server && !process.env.KEEP_TEST_DB) await dropDatabase(this.databaseUrl).catch(() => {})
+    if (this.database && this.server) await this.database.drop().catch(() => {})
     await this.stopMail()
     await this.stopPostgres()
   }

@@ -2,17 +2,13 @@
  * Helpers for tests that talk to the running CMS and site (started by scripts/test.mjs).
  * One place for logins and requests, so every test asks the same way a real client would.
  */
+import { accounts, request, signIn as signInAt } from './cms-client.mjs'
+
 export const cmsUrl = () => process.env.CMS_URL || 'http://localhost:3101'
 export const siteUrl = () => process.env.SITE_URL || 'http://localhost:3100'
 export const seedPassword = () => process.env.SEED_PASSWORD || 'runsense-demo-2026'
 
-export const accounts = {
-  admin: 'admin@runsense.local',
-  editor: 'editor@runsense.local',
-  editor2: 'editor2@runsense.local',
-  reviewer: 'reviewer@runsense.local',
-  reviewer2: 'reviewer2@runsense.local',
-} as const
+export { accounts }
 export type Who = keyof typeof accounts | 'anonymous'
 
 const tokens = new Map<string, string>()
@@ -32,19 +28,8 @@ export async function loginAs(who: Who): Promise<string | undefined> {
   return res.token
 }
 
-/**
- * One real sign-in (POST /api/users/login), nothing cached. `client` is sent as X-Forwarded-For,
- * the address the CMS counts sign-in attempts under when no trusted proxy is configured.
- */
-export async function signIn(email: string, password: string, { client }: { client?: string } = {}) {
-  const res = await fetch(`${cmsUrl()}/api/users/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(client ? { 'x-forwarded-for': client } : {}) },
-    body: JSON.stringify({ email, password }),
-  })
-  const body = (await res.json().catch(() => null)) as { token?: string; user?: { id: number }; errors?: { message: string }[] } | null
-  return { status: res.status, token: body?.token, body, headers: res.headers }
-}
+/** One real sign-in (POST /api/users/login), nothing cached; `client` is sent as X-Forwarded-For. */
+export const signIn = (email: string, password: string, opts: { client?: string } = {}) => signInAt(cmsUrl(), email, password, opts)
 
 /** The account a token signs in as right now (GET /api/users/me), or null when it no longer does. */
 export async function whoIs(token: string): Promise<{ id: number; email: string } | null> {
@@ -65,26 +50,8 @@ export async function createStaffAccount(role: 'admin' | 'editor' | 'reviewer' =
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers }
 
-export async function rest<T = any>(
-  method: string,
-  path: string,
-  { as = 'anonymous', body }: { as?: Who; body?: unknown } = {},
-): Promise<ApiResult<T>> {
-  const token = await loginAs(as)
-  const res = await fetch(`${cmsUrl()}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `JWT ${token}` } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const text = await res.text()
-  let parsed: unknown = text
-  try {
-    parsed = JSON.parse(text)
-  } catch {}
-  return { status: res.status, body: parsed as T, headers: res.headers }
+export async function rest<T = any>(method: string, path: string, { as = 'anonymous', body }: { as?: Who; body?: unknown } = {}): Promise<ApiResult<T>> {
+  return request(cmsUrl(), method, path, { token: await loginAs(as), body })
 }
 
 export async function graphql<T = any>(query: string, { as = 'anonymous', variables }: { as?: Who; variables?: Record<string, unknown> } = {}) {

@@ -251,14 +251,13 @@ describe('concurrency', () => {
     expect(rows[0].n).toBe(200)
 
     const deadline = Date.now() + 60_000
-    let mails: { to: { address: string }[]; subject: string }[] = []
     while (Date.now() < deadline) {
-      mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
+      const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
       if (mails.length >= 200) break
       await new Promise((r) => setTimeout(r, 500))
     }
     await new Promise((r) => setTimeout(r, 2000))
-    mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
+    const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
     expect(mails).toHaveLength(200)
     expect(new Set(mails.map((m) => m.to[0].address)).size).toBe(200)
   })

@@ -36,6 +36,7 @@ import { startJobLeases, withLease } from './jobs/lease'
 import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
 import { registerReplicas, replicaUrls } from './lib/replicas'
+import { surfaceCommitFailures } from './lib/adapterTransactions'
 import { health } from './endpoints/health'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
@@ -96,7 +97,8 @@ export default buildConfig({
   typescript: {
     outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),
   },
-  db: postgresAdapter({
+  // A failed COMMIT fails the write (lib/adapterTransactions.ts), for every write path.
+  db: surfaceCommitFailures(postgresAdapter({
     pool: { connectionString: process.env.DATABASE_URL || '' },
     // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
     ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
@@ -105,7 +107,7 @@ export default buildConfig({
     push: false,
     migrationDir: path.resolve(dirname, 'migrations'),
     prodMigrations: migrations,
-  }),
+  })),
   email: process.env.SMTP_URL
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',

@@ -120,7 +120,7 @@ const stageAfterUnpublish = (s: GuideState): Stage => (s.stage === 'published' ?
  * Who may take an action, given that it applies to the stage. Returns the refusal sentence,
  * or null when allowed. Admins may do what editors may; nobody signs off for another reviewer.
  */
-function refusal(action: Action, s: GuideState, a: Actor, input: ActionInput): string | null {
+function refusal(action: Action, s: GuideState, a: Actor): string | null {
   switch (action) {
     case 'submit':
       return isEditor(a) ? null : 'Only editors can submit a guide for editorial review.'
@@ -174,7 +174,7 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
   if (!FROM[act](s)) {
     return { ok: false, status: 409, error: `"${act}" does not apply to a guide in the "${s.stage}" stage${act === 'unpublish' ? ' that is not live' : ''}.` }
   }
-  const why = refusal(act, s, a, input)
+  const why = refusal(act, s, a)
   if (why) return { ok: false, status: 403, error: why }
   const from = s.stage
   switch (act) {
@@ -216,7 +216,7 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
 
 /** The actions this user may take now (the gate is checked only when publishing). */
 export function availableActions(s: GuideState, a: Actor): Action[] {
-  return ACTIONS.filter((act) => FROM[act](s) && refusal(act, s, a, {}) === null)
+  return ACTIONS.filter((act) => FROM[act](s) && refusal(act, s, a) === null)
 }
 
 /** What an edit of the reviewed content does to the workflow (see afterContentEdit). */

@@ -1,4 +1,4 @@
-import type { Access, FieldAccess } from 'payload'
+import type { Access } from 'payload'
 import { isAdminUser, roleOf } from './roles'
 
 const ownProfileId = (user: unknown): number | null => {

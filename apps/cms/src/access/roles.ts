@@ -1,4 +1,4 @@
-import type { Access, FieldAccess, PayloadRequest } from 'payload'
+import type { PayloadRequest } from 'payload'
 
 /** The three staff roles. Readers never log in; only staff have accounts. */
 export const ROLES = ['admin', 'editor', 'reviewer'] as const

@@ -2,9 +2,9 @@ import type { Payload, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { commitTransaction, initTransaction, killTransaction } from 'payload'
 
+import type { TransactionInternals as Adapter } from './adapterTransactions'
+
 type SQL = ReturnType<typeof sql>
-type Session = { db: { execute: (q: SQL) => Promise<{ rows: Record<string, unknown>[] }> }; resolve: () => Promise<unknown> }
-type Adapter = { sessions: Record<string, Session>; drizzle: Session['db'] }
 
 const adapterOf = (req: PayloadRequest) => req.payload.db as unknown as Adapter
 
@@ -59,15 +59,8 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
   const owns = await initTransaction(req)
   try {
     const result = await fn()
-    if (owns) {
-      // Payload 3.90's commitTransaction reports success even when COMMIT fails (the error is
-      // swallowed in the adapter's beginTransaction): a signup could be answered 202 and lost
-      // when Postgres goes away. COMMIT explicitly first, so a failed commit fails the request.
-      // AND CHAIN opens an empty transaction at once, which the adapter's own COMMIT then closes
-      // (a bare COMMIT would leave it none: "WARNING: there is no transaction in progress").
-      await execute(req, sql`commit and chain`)
-      await commitTransaction(req)
-    }
+    // A failed COMMIT throws here (the adapter is wrapped: lib/adapterTransactions.ts).
+    if (owns) await commitTransaction(req)
     return result
   } catch (err) {
     if (owns) await killTransaction(req)

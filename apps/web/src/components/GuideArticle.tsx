@@ -15,7 +15,7 @@ import type { SignatureInfo } from '@/lib/signature'
 /**
  * A guide as readers see it: byline, "Last reviewed DATE by NAME, ROLE", disclaimer, contents,
  * body with numbered citations, Safety, Sources, related guides and the signup. The public page
- * (pages/guides/[slug].tsx) and the staff draft preview (app/preview/guides/[slug]) both render it.
+ * (pages/guides/[slug].tsx) renders it, in draft mode with the staff preview banner.
  */
 export function GuideArticle({ guide, related, preview = false, signature = null }: { guide: Guide; related: GuideSummary[]; preview?: boolean; signature?: SignatureInfo | null }) {
   const numbering = numberCitations(guide.body)

@@ -1,6 +1,6 @@
 import Link from 'next/link'
 
-/** The header and footer every page has, in both of Next's routers (see pages/_app.tsx). */
+/** The header and footer every page has (see pages/_app.tsx). */
 export function SiteChrome({ children }: { children: React.ReactNode }) {
   return (
     <>

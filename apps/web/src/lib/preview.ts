@@ -4,13 +4,15 @@
  * Payload's website template once let anonymous visitors into drafts by trusting a secret
  * in the URL; there is no secret here.
  */
-import { cookies } from 'next/headers'
+import { requestCookie } from '../../next-server-patches.mjs'
 import { cmsUrl } from './content'
 
 export type StaffSession = { token: string; user: { id: number; role: string; name: string } }
 
-export async function staffSession(): Promise<StaffSession | null> {
-  const token = (await cookies()).get('payload-token')?.value
+export const STAFF_COOKIE = 'payload-token'
+
+/** The staff session a CMS token belongs to, asked of the CMS now; null for anyone else. */
+export async function staffSession(token: string | undefined): Promise<StaffSession | null> {
   if (!token || token.length > 4096) return null
   try {
     const res = await fetch(`${cmsUrl()}/api/users/me`, { headers: { authorization: `JWT ${token}` }, cache: 'no-store', signal: AbortSignal.timeout(5000) })
@@ -22,3 +24,9 @@ export async function staffSession(): Promise<StaffSession | null> {
     return null
   }
 }
+
+/**
+ * The staff session of the request a draft-mode page is rendered for (getStaticProps gets no
+ * request; server.mjs keeps its cookies for the render, see next-server-patches.mjs).
+ */
+export const previewingStaff = () => staffSession(requestCookie(STAFF_COOKIE))

@@ -6,7 +6,7 @@
 import type { AppProps } from 'next/app'
 import Head from 'next/head'
 import { SiteChrome } from '@/components/SiteChrome'
-import '../app/globals.css'
+import '../styles/globals.css'
 
 export default function App({ Component, pageProps }: AppProps) {
   return (

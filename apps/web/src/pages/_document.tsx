@@ -1,7 +1,7 @@
 import { Head, Html, Main, NextScript } from 'next/document'
 import { THEME_COLORS } from '@/lib/site'
 
-/** The HTML shell of the Pages Router pages; matches what app/layout.tsx gives the others. */
+/** The HTML shell of every page (all HTML pages are Pages Router pages; app/ has route handlers only). */
 export default function Document() {
   return (
     <Html lang="en">

@@ -43,7 +43,7 @@ export async function POST(request: Request) {
   if (guide === null) return answer(400, 'guide')
   if (!fields.website) {
     const secret = process.env.NEWSLETTER_SECRET
-    let res: Response | null = null
+    let res: Response | null
     try {
       res = secret
         ? await fetch(`${cmsUrl()}/api/reader-reports/submit`, {
