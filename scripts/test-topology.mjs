@@ -16,7 +16,7 @@ const say = (m) => console.log(`[topology] ${m}`)
 const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
 const filters = process.argv.slice(2)
-let topology = null
+let topology
 let stopTopology = async () => {}
 stack.killChildrenOnExit()
 stack.takeOverSignals(async () => {

@@ -196,7 +196,7 @@ export function createSharedCache({ url, prefix = 'runsense', buildId, ttlSecond
         await client.rsRevalidate(keys.tags, ...list)
       } catch (err) {
         fail(err)
-        throw new Error(`Shared cache (Redis) unreachable: revalidation of ${list.join(', ')} not recorded.`)
+        throw new Error(`Shared cache (Redis) unreachable: revalidation of ${list.join(', ')} not recorded.`, { cause: err })
       }
     },
     quit: () => {

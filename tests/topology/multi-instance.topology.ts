@@ -147,7 +147,7 @@ describe('job workers', () => {
   it('the worker running a job is killed mid-job: the other worker finishes it', async () => {
     // Freeze the mail server: the SMTP connection is accepted by the kernel, the greeting never comes.
     process.kill(mailPid, 'SIGSTOP')
-    let killed = -1
+    let killed: number
     const email = freshAddress('midjob')
     try {
       expect((await signup({ email })).status).toBe(202)

@@ -112,12 +112,13 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     // awaited before the lane claims again or stops (a failed record fails the job, and the row,
     // still claimed, is sent again after its lease: the documented window).
     const recording: Promise<unknown>[] = []
-    try {
-      await sendClaimed(req, issue, transport, sendable, claimedAt, stats, recording)
-    } finally {
-      const failed = (await Promise.allSettled(recording)).find((r) => r.status === 'rejected')
-      if (failed) throw (failed as PromiseRejectedResult).reason
-    }
+    const sent = await sendClaimed(req, issue, transport, sendable, claimedAt, stats, recording).then(
+      () => null,
+      (err: unknown) => ({ err }),
+    )
+    const failed = (await Promise.allSettled(recording)).find((r) => r.status === 'rejected')
+    if (sent) throw sent.err
+    if (failed) throw (failed as PromiseRejectedResult).reason
     if (stats.smtpDown) return
   }
 }
