@@ -71,7 +71,8 @@ const loadAtStart = os.loadavg()
 // ---- results -------------------------------------------------------------------------------
 const rows = []
 /** Records one row; `n` is the measurement's number in bench/README.md (the table's order). */
-const record = (n, name, r) => rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
+const record = (n, name, r) =>
+  rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
 const failed = (n, name, target, err) => record(n, name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
 
 const wanted = (n) => !cfg.only.length || cfg.only.includes(n)
@@ -149,7 +150,9 @@ function printTable() {
   for (const c of cells) console.log(fmt(c))
   console.log('')
   const m = machine()
-  console.log(`machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`)
+  console.log(
+    `machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`,
+  )
   console.log(`signups ran with TRUST_PROXY=1, SIGNUP_LIMIT_PER_IP=100000000 and SIGNUP_LIMIT_PER_EMAIL=1000 (all load comes from this one machine)`)
 }
 
@@ -244,22 +247,22 @@ try {
   const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
 
   // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
-  const pageRows = !(wanted(1) || wanted(2)) ? [] : await measurePages(
-    [
-      { key: 1, name: 'guide page', path: SEED_GUIDE },
-      { key: 2, name: 'home page', path: '/' },
-      { key: 2, name: 'rss feed', path: '/rss.xml' },
-    ],
-    { ...cfg, register },
-  ).catch((err) => [{ id: '1', row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
+  const pageRows = !(wanted(1) || wanted(2))
+    ? []
+    : await measurePages(
+        [
+          { key: 1, name: 'guide page', path: SEED_GUIDE },
+          { key: 2, name: 'home page', path: '/' },
+          { key: 2, name: 'rss feed', path: '/rss.xml' },
+        ],
+        { ...cfg, register },
+      ).catch((err) => [{ id: '1', row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
   for (const r of pageRows) record(Number(String(r.id).split('.')[0]), r.row, r)
 
   // 3, 5, 6 before 4: the signups leave thousands of emails for the jobs queue to send in the
   // background, which would disturb every later measurement.
-  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () =>
-    measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
-  )
-  await row(13, 'a reviewer\'s role changed → every page that shows it fresh', 'p95 ≤ 1000 ms', () =>
+  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () => measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }))
+  await row(13, "a reviewer's role changed → every page that shows it fresh", 'p95 ≤ 1000 ms', () =>
     measureFreshness({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
   )
   await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>

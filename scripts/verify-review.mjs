@@ -112,7 +112,14 @@ async function main() {
     }
     try {
       const { keys } = await getJson(e.signature.keys ?? `${e.reviewer.url}/keys.json`)
-      checkSignature({ sig: e.signature, guideId: record.id, hash: e.hash.value, version: parseCanonical(e.signature.canonical ?? e.signature.challenge)?.version, reviewerId: e.reviewer.id, keys })
+      checkSignature({
+        sig: e.signature,
+        guideId: record.id,
+        hash: e.hash.value,
+        version: parseCanonical(e.signature.canonical ?? e.signature.challenge)?.version,
+        reviewerId: e.reviewer.id,
+        keys,
+      })
       ok(`history ${i + 1} (${e.date}): signature verified`)
     } catch (err) {
       bad(`history ${i + 1} (${e.date}): ${err.message}`)

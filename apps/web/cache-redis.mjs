@@ -103,7 +103,15 @@ function readBuildId(serverDistDir) {
  * One shared-cache connection (one per process: Next creates handler objects freely).
  * `log` gets one line per change of state (unreachable / back).
  */
-export function createSharedCache({ url, prefix = 'runsense', buildId, ttlSeconds = 86_400, log = (m) => console.warn(m), connectTimeoutMs = 1000, raceWindowMs = RACE_WINDOW_MS } = {}) {
+export function createSharedCache({
+  url,
+  prefix = 'runsense',
+  buildId,
+  ttlSeconds = 86_400,
+  log = (m) => console.warn(m),
+  connectTimeoutMs = 1000,
+  raceWindowMs = RACE_WINDOW_MS,
+} = {}) {
   const client = new Redis(url, {
     // A command while disconnected fails at once (the page renders from the CMS) instead of waiting.
     enableOfflineQueue: false,
@@ -183,7 +191,14 @@ export function createSharedCache({ url, prefix = 'runsense', buildId, ttlSecond
       try {
         // null is a Pages Router "notFound": not kept (see cache-handler.mjs).
         if (!data) return void (await client.del(keys.entry(key)))
-        await client.rsSet(keys.entry(key), keys.epoch, serialize(data), tagsOf(data, ctx).join(','), ctx?.cacheControl ? JSON.stringify(ctx.cacheControl) : '', String(ttlSeconds * 1000))
+        await client.rsSet(
+          keys.entry(key),
+          keys.epoch,
+          serialize(data),
+          tagsOf(data, ctx).join(','),
+          ctx?.cacheControl ? JSON.stringify(ctx.cacheControl) : '',
+          String(ttlSeconds * 1000),
+        )
       } catch (err) {
         fail(err)
       }

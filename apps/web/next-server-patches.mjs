@@ -94,7 +94,11 @@ export function replaceErrorPages(req, res, { notFoundHtml } = {}) {
       return end.call(res, UNAVAILABLE)
     }
     for (const h of res.getHeaderNames()) if (/^(content-(length|type|encoding)|etag|vary|cache-control|x-nextjs-.*)$/.test(h)) res.removeHeader(h)
-    writeHead.call(res, 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate', 'content-length': Buffer.byteLength(notFoundHtml) })
+    writeHead.call(res, 404, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate',
+      'content-length': Buffer.byteLength(notFoundHtml),
+    })
     return end.call(res, notFoundHtml)
   }
 }

@@ -67,7 +67,11 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   const rate = accepted / totalSeconds
   // CPU per email for each part: what bounds the rate on an idle machine, whatever the load now.
   const cpu = meter ? meter.perUnit(accepted) : null
-  const cpuText = cpu ? `; CPU per email: ${Object.entries(cpu).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`).join(', ')}` : ''
+  const cpuText = cpu
+    ? `; CPU per email: ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
+        .join(', ')}`
+    : ''
   const problems = sink.stats().problems
   const figure =
     `${Math.round(rate)} emails/s (${accepted} in ${totalSeconds.toFixed(1)} s); duplicates ${r.duplicated}, missing ${r.missing}` +
@@ -77,5 +81,10 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   // Row 9's target is correctness after the kill (its rate includes the restart and the lease).
   const correct = r.missing === 0 && r.unexpected === 0 && !problems.length
   const met = killHalfWay ? correct && r.duplicated <= reclaimed : correct && r.duplicated === 0 && rate >= NEWSLETTER_TARGET_PER_S
-  return { figure, target: killHalfWay ? '0 missing; duplicates only in the counted window' : `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, met, data: { issue: id, recipients: expected.size, accepted, totalSeconds, rate, ...r, reclaimed, killedAt, problems, cpuMsPerEmail: cpu } }
+  return {
+    figure,
+    target: killHalfWay ? '0 missing; duplicates only in the counted window' : `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`,
+    met,
+    data: { issue: id, recipients: expected.size, accepted, totalSeconds, rate, ...r, reclaimed, killedAt, problems, cpuMsPerEmail: cpu },
+  }
 }

@@ -87,7 +87,14 @@ async function measureEach(fetched, rows, nginx, cfg) {
         rows.push({ id: `${page.key}.cache`, row: `${base} · via nginx proxy_cache`, figure: 'error', target: TARGET_TEXT, met: false, error: err.message })
       }
     } else {
-      rows.push({ id: `${page.key}.nginx`, row: `${base} · nginx static (reference)`, figure: 'not run (nginx unavailable)', target: 'reference', met: null, error: 'nginx did not start' })
+      rows.push({
+        id: `${page.key}.nginx`,
+        row: `${base} · nginx static (reference)`,
+        figure: 'not run (nginx unavailable)',
+        target: 'reference',
+        met: null,
+        error: 'nginx did not start',
+      })
     }
 
     const verdict = (s) => {
@@ -106,7 +113,15 @@ async function measureEach(fetched, rows, nginx, cfg) {
         data: { ...site, ratioToNginx: v.ratio, bytes: page.body.length },
       })
     }
-    if (ref) rows.push({ id: `${page.key}.nginx`, row: `${base} · nginx static (reference)`, figure: loadText(ref), target: 'reference', met: null, data: { ...ref, bytes: page.body.length } })
+    if (ref)
+      rows.push({
+        id: `${page.key}.nginx`,
+        row: `${base} · nginx static (reference)`,
+        figure: loadText(ref),
+        target: 'reference',
+        met: null,
+        data: { ...ref, bytes: page.body.length },
+      })
     if (cached) {
       const v = verdict(cached)
       rows.push({

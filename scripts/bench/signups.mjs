@@ -54,7 +54,11 @@ export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, se
   )
   const ok = result['2xx']
   const cpu = meter ? meter.perUnit(ok) : null
-  const cpuText = cpu ? `; CPU per signup: ${Object.entries(cpu).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`).join(', ')}` : ''
+  const cpuText = cpu
+    ? `; CPU per signup: ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
+        .join(', ')}`
+    : ''
   const rate = ok / result.duration
   say(`signups: ${ok} accepted (${num(rate)}/s), ${result.non2xx} refused, ${result.errors} errors; checking the database and the mail catcher…`)
 
@@ -75,9 +79,7 @@ export async function measureSignups({ sitePort, databaseUrl, mailApi, runId, se
       const res = await fetch(`${mailApi}/api/email`, { signal: AbortSignal.timeout(60_000) })
       if (!res.ok) throw new Error(`MailDev answered ${res.status}`)
       const all = await res.json()
-      return all
-        .map((m) => ({ to: (m.to || []).map((t) => String(t.address).toLowerCase()), text: m.text }))
-        .filter((m) => m.to.some((a) => a.startsWith(prefix)))
+      return all.map((m) => ({ to: (m.to || []).map((t) => String(t.address).toLowerCase()), text: m.text })).filter((m) => m.to.some((a) => a.startsWith(prefix)))
     }
 
     // Wait for the jobs queue to send what the signups queued (bounded).

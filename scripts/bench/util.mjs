@@ -162,7 +162,8 @@ export function cpuSeconds(pids) {
  * returning the part's pids now (processes may come and go, e.g. a restarted CMS).
  */
 export function cpuMeter(parts) {
-  const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pids())]))
+  const read = () =>
+    Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pids())]))
   const before = read()
   return {
     /** CPU milliseconds per unit for each part. */

@@ -60,7 +60,12 @@ export async function measureWeight({ url }) {
     // meaningful weight: say so rather than report a small number.
     const broken = failedRequests.filter((f) => f.url.startsWith('/_next/static/'))
     if (broken.length) {
-      throw new Error(`${broken.length} of the page's assets failed to load (${broken.slice(0, 3).map((f) => `${f.url}: ${f.error}`).join('; ')}); was the build replaced while the site ran?`)
+      throw new Error(
+        `${broken.length} of the page's assets failed to load (${broken
+          .slice(0, 3)
+          .map((f) => `${f.url}: ${f.error}`)
+          .join('; ')}); was the build replaced while the site ran?`,
+      )
     }
     return {
       figure: `JS ${kb(jsGzip)} gzipped (${scripts.length} files: ${method}); total ${kb(total)} transferred (${finished.length} requests)`,

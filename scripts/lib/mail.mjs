@@ -3,7 +3,12 @@ import path from 'node:path'
 import { root, startProcess, supervise } from './stack.mjs'
 import { PlainError, portIsFree, waitForHttp } from './util.mjs'
 
-export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025), webPort = Number(process.env.MAIL_WEB_PORT || 1080), log = () => {}, restartOnCrash = false } = {}) {
+export async function startMailCatcher({
+  smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025),
+  webPort = Number(process.env.MAIL_WEB_PORT || 1080),
+  log = () => {},
+  restartOnCrash = false,
+} = {}) {
   for (const p of [smtpPort, webPort]) {
     if (!(await portIsFree(p))) {
       throw new PlainError(`Port ${p} is taken, so the local mail catcher cannot start. Free it, choose MAIL_SMTP_PORT / MAIL_WEB_PORT, or set SMTP_URL to your own SMTP server.`)
@@ -11,7 +16,8 @@ export async function startMailCatcher({ smtpPort = Number(process.env.MAIL_SMTP
   }
   log('Starting the local mail catcher…')
   const bin = path.join(root, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js')
-  const launch = () => startProcess('mail', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { cwd: root, env: {} })
+  const launch = () =>
+    startProcess('mail', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { cwd: root, env: {} })
   const first = launch()
   await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 30_000, isAlive: first.isAlive, ok: (r) => r.status < 500 })
   // Under `npm start` a crashed catcher comes back; emails queued meanwhile are retried by the CMS.

@@ -13,7 +13,12 @@ import { PlainError } from './util.mjs'
 export function pgBinDir() {
   if (process.env.PG_BIN) return process.env.PG_BIN
   const base = '/usr/lib/postgresql'
-  const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a) : []
+  const versions = fs.existsSync(base)
+    ? fs
+        .readdirSync(base)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => b - a)
+    : []
   for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'pg_ctl'))) return path.join(base, v, 'bin')
   throw new PlainError('No PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN).')
 }
@@ -57,7 +62,10 @@ export async function startPrimaryWithReplica({ primaryPort, replicaPort, log = 
     for (const s of stops) s()
     throw err
   }
-  const url = (port) => (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`
+  const url =
+    (port) =>
+    (db = 'postgres') =>
+      `postgres://postgres@127.0.0.1:${port}/${db}`
   return {
     dir,
     primaryUrl: url(primaryPort),

@@ -128,7 +128,11 @@ export function recordProcess(file, name, pid) {
 export async function stopOrphans(file, log = () => {}) {
   let entries
   try {
-    entries = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    entries = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
   } catch {
     return
   }
@@ -148,9 +152,7 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
     child.stdout?.on('data', (d) => (out += d))
     child.stderr?.on('data', (d) => (out += d))
     child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new PlainError(`${label} failed (exit ${code}).\n${out.split('\n').slice(-40).join('\n')}`)),
-    )
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new PlainError(`${label} failed (exit ${code}).\n${out.split('\n').slice(-40).join('\n')}`))))
   })
 }
 
@@ -376,7 +378,10 @@ export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
   let running = null
   const runAll = () =>
     (running ??= (async () => {
-      for (const fn of fns.splice(0).reverse()) await Promise.resolve().then(fn).catch((e) => console.error(`cleanup: ${e.message}`))
+      for (const fn of fns.splice(0).reverse())
+        await Promise.resolve()
+          .then(fn)
+          .catch((e) => console.error(`cleanup: ${e.message}`))
     })())
   let signalled = false
   takeOverSignals(async (signal) => {

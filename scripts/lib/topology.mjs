@@ -91,7 +91,12 @@ async function startNginx({ ports, dir }) {
 }
 
 async function startRedis({ port, dir }) {
-  const proc = startProcess('topology-redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'], { cwd: dir, env: {} })
+  const proc = startProcess(
+    'topology-redis',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'],
+    { cwd: dir, env: {} },
+  )
   const deadline = Date.now() + 15_000
   for (;;) {
     const ok = await new Promise((resolve) => {

@@ -32,7 +32,12 @@ async function confirmClick(page: Page, name: string): Promise<string> {
 async function open(page: Page, id: number) {
   await openGuide(page, id)
   const locked = page.locator('#document-locked')
-  if (await locked.waitFor({ state: 'visible', timeout: 2_500 }).then(() => true, () => false)) {
+  if (
+    await locked.waitFor({ state: 'visible', timeout: 2_500 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await locked.getByRole('button', { name: /read-only/i }).click()
     await expect(locked).toBeHidden()
   }
@@ -47,8 +52,18 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   test.setTimeout(300_000)
   const run = Date.now().toString(36)
   const { raphael } = await reviewerIds()
-  const a = (await rest('POST', '/api/sources', { as: 'editor', body: { authors: ['Gabbett TJ'], title: `The training-injury prevention paradox ${run}`, container: 'Br J Sports Med', year: 2016, doi: '10.1136/bjsports-2015-095788' } })).body.doc
-  const b = (await rest('POST', '/api/sources', { as: 'editor', body: { authors: ['Nielsen RO', 'Buist I'], title: `Training errors and running related injuries ${run}`, container: 'Int J Sports Phys Ther', year: 2012 } })).body.doc
+  const a = (
+    await rest('POST', '/api/sources', {
+      as: 'editor',
+      body: { authors: ['Gabbett TJ'], title: `The training-injury prevention paradox ${run}`, container: 'Br J Sports Med', year: 2016, doi: '10.1136/bjsports-2015-095788' },
+    })
+  ).body.doc
+  const b = (
+    await rest('POST', '/api/sources', {
+      as: 'editor',
+      body: { authors: ['Nielsen RO', 'Buist I'], title: `Training errors and running related injuries ${run}`, container: 'Int J Sports Phys Ther', year: 2012 },
+    })
+  ).body.doc
   const guide = await createGuide('editor', { title: `Week at the desk ${run}`, body: lexical('Load that rises faster than fitness raises injury risk.', [a.id, b.id, a.id]) })
 
   // Monday, the author: chips with reader numbers, author and year; the full source on hover and focus.
@@ -184,7 +199,9 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await expect(page.getByTestId('workflow-stage')).toContainText('Approved (signed off)')
   await adminLogin(page, 'editor')
   await open(page, guide.id)
-  await panel(page).getByLabel(/Change note for readers/).fill('Punctuation in the title.')
+  await panel(page)
+    .getByLabel(/Change note for readers/)
+    .fill('Punctuation in the title.')
   await panelButton(page, 'Publish').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
 

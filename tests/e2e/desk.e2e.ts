@@ -76,7 +76,6 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
   await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
 })
 
-
 test('admins see failed jobs with their last error on the desk; editors do not see the jobs at all', async ({ page }) => {
   // A job that failed for good (as after its last retry): only an admin may see it (jobs hold email addresses).
   const message = `Desk test: the SMTP server refused the message ${Date.now()}`
@@ -93,7 +92,10 @@ test('admins see failed jobs with their last error on the desk; editors do not s
 
   await adminLogin(page, 'admin')
   await page.goto(`${cmsUrl()}/admin/desk`)
-  const dead = page.getByTestId('desk-jobs-dead').getByRole('listitem').filter({ hasText: `Job ${id} ` })
+  const dead = page
+    .getByTestId('desk-jobs-dead')
+    .getByRole('listitem')
+    .filter({ hasText: `Job ${id} ` })
   await expect(dead).toContainText('desk-dead-job@example.com')
   await expect(dead).toContainText(message)
   await expect(page.getByTestId('desk-jobs')).toContainText('sent again after a crash')

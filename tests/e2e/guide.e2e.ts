@@ -23,7 +23,15 @@ test('the guide page shows everything the published guide has', async ({ page })
   expect((await page.locator('main').innerText()).match(/Reviewed by Raphael Crawford-Marks/g)).toHaveLength(1)
   await expect(review.getByRole('link', { name: 'Raphael Crawford-Marks' })).toHaveAttribute('href', '/reviewers/raphael-crawford-marks')
 
-  for (const h of ['The principle — rebuild gradually', 'Why the first weeks back are the riskiest', 'How to come back — the general playbook', 'Bone injuries need extra patience', 'When to get guidance', 'Safety', 'Sources']) {
+  for (const h of [
+    'The principle — rebuild gradually',
+    'Why the first weeks back are the riskiest',
+    'How to come back — the general playbook',
+    'Bone injuries need extra patience',
+    'When to get guidance',
+    'Safety',
+    'Sources',
+  ]) {
     await expect(page.getByRole('heading', { level: 2, name: h })).toBeVisible()
   }
 
@@ -33,7 +41,9 @@ test('the guide page shows everything the published guide has', async ({ page })
   await expect(cite).toHaveText('1')
   await expect(cite).toHaveAttribute('href', '#source-1')
   const source = page.locator('#source-1')
-  await expect(source).toContainText('Gabbett TJ. The training-injury prevention paradox: should athletes be training smarter and harder? British Journal of Sports Medicine 50(5):273-280 (2016).')
+  await expect(source).toContainText(
+    'Gabbett TJ. The training-injury prevention paradox: should athletes be training smarter and harder? British Journal of Sports Medicine 50(5):273-280 (2016).',
+  )
   await expect(source).toContainText('(Review of training-load and injury research (team-sport origin))')
   await cite.click()
   await expect(page).toHaveURL(/#source-1$/)

@@ -59,7 +59,10 @@ test('an editor composes, previews, tests and sends an issue for the seed guide 
     await page.emulateMedia({ colorScheme })
     await page.reload()
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([])
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      colorScheme,
+    ).toEqual([])
   }
   const issuePath = new URL(page.url()).pathname
   const sitemap = await (await fetch(`${siteUrl()}/sitemap.xml`)).text()

@@ -65,5 +65,8 @@ test('a forged X-Forwarded-For does not dodge the per-IP limit (no TRUST_PROXY)'
   }
   expect(statuses).toContain(429)
   // Once the limit is reached it holds: a new forged address never gets through again.
-  expect(statuses.slice(statuses.indexOf(429)).every((s) => s === 429), statuses.join(' ')).toBe(true)
+  expect(
+    statuses.slice(statuses.indexOf(429)).every((s) => s === 429),
+    statuses.join(' '),
+  ).toBe(true)
 })

@@ -60,7 +60,12 @@ test('a reviewer registers a passkey, signs off with it, and anyone can verify t
   expect((await act(other.id, 'editor', 'submit')).status).toBe(200)
   expect((await act(other.id, 'editor2', 'send_to_medical_review', { reviewer: profile.body.doc.id })).status).toBe(200)
   const bare = await page.evaluate(async (id) => {
-    const res = await fetch(`/api/articles/${id}/workflow`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'sign_off' }) })
+    const res = await fetch(`/api/articles/${id}/workflow`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'sign_off' }),
+    })
     return { status: res.status, body: await res.json() }
   }, other.id)
   expect(bare.status).toBe(403)

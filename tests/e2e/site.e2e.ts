@@ -22,7 +22,10 @@ for (const [name, path] of PAGES) {
       await page.emulateMedia({ colorScheme })
       await page.goto(path)
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([])
+      expect(
+        results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        colorScheme,
+      ).toEqual([])
     }
   })
 }
@@ -83,6 +86,9 @@ test('every reader page loads no framework JavaScript: at most the signup enhanc
     expect(scripts, name).toEqual(hasSignup ? ['/signup.js'] : [])
     // Inline scripts: only the guide's JSON-LD data block, never code.
     const inline = await page.locator('script:not([src])').evaluateAll((els) => els.map((e) => e.getAttribute('type')))
-    expect(inline.every((t) => t === 'application/ld+json'), name).toBe(true)
+    expect(
+      inline.every((t) => t === 'application/ld+json'),
+      name,
+    ).toBe(true)
   }
 })

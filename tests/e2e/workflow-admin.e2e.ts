@@ -100,7 +100,12 @@ test('publishing an edit of a live guide updates the site without a rebuild; unp
 test('a re-review with no changes in the admin: editor starts it, another editor sends it, the reviewer signs, an admin publishes', async ({ page }) => {
   const { raphael } = await reviewerIds()
   const guide = await createGuide('editor', { title: `Re-review ${Date.now()}` })
-  for (const [who, action] of [['editor', 'submit'], ['editor2', 'send_to_medical_review'], ['reviewer', 'sign_off'], ['editor', 'publish']] as const) {
+  for (const [who, action] of [
+    ['editor', 'submit'],
+    ['editor2', 'send_to_medical_review'],
+    ['reviewer', 'sign_off'],
+    ['editor', 'publish'],
+  ] as const) {
     expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
   }
   const before = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
@@ -143,7 +148,12 @@ test('a re-review with no changes in the admin: editor starts it, another editor
 test('the panel follows an edit as it is saved, says the change needs a new review, and shows a request for changes as a banner', async ({ page }) => {
   const { raphael } = await reviewerIds()
   const guide = await createGuide('editor', { title: `Panel ${Date.now()}` })
-  for (const [who, action] of [['editor', 'submit'], ['editor2', 'send_to_medical_review'], ['reviewer', 'sign_off'], ['editor', 'publish']] as const) {
+  for (const [who, action] of [
+    ['editor', 'submit'],
+    ['editor2', 'send_to_medical_review'],
+    ['reviewer', 'sign_off'],
+    ['editor', 'publish'],
+  ] as const) {
     expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
   }
   await adminLogin(page, 'editor2')

@@ -25,7 +25,9 @@ describe('the CMS is SIGKILLed mid-batch', () => {
 
   type Job = { id: number; processing: boolean; total_tried: number; has_error: boolean }
   const jobsTo = (prefix: string) =>
-    s.query<Job>(`select id, processing, total_tried::int, has_error from payload_jobs where task_slug = 'sendEmail' and completed_at is null and input->>'to' like $1`, [`${prefix}%`])
+    s.query<Job>(`select id, processing, total_tried::int, has_error from payload_jobs where task_slug = 'sendEmail' and completed_at is null and input->>'to' like $1`, [
+      `${prefix}%`,
+    ])
   /** Every row, completed ones included (deleteJobOnComplete: a completed job left behind by the dead worker must be cleaned up too). */
   const anyJobRowsTo = (prefix: string) => s.query(`select id from payload_jobs where input->>'to' like $1`, [`${prefix}%`])
   const resendsTo = async (prefix: string) =>
@@ -44,8 +46,11 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     )
     const drainedIn = Date.now() - t
     const left = await until('no email job left for these addresses', async () => (await anyJobRowsTo(prefix)).length === 0, { timeoutMs: 30_000, everyMs: 500 }).catch(async () =>
-      s.query(`select id, input->>'to' as "to", processing, completed_at, total_tried, has_error, wait_until, updated_at, error, (select json_agg(l.error->>'message') from payload_jobs_log l where l._parent_id = j.id) as log
-                 from payload_jobs j where task_slug = 'sendEmail' and input->>'to' like $1`, [`${prefix}%`]),
+      s.query(
+        `select id, input->>'to' as "to", processing, completed_at, total_tried, has_error, wait_until, updated_at, error, (select json_agg(l.error->>'message') from payload_jobs_log l where l._parent_id = j.id) as log
+                 from payload_jobs j where task_slug = 'sendEmail' and input->>'to' like $1`,
+        [`${prefix}%`],
+      ),
     )
     expect(left === true ? [] : left, 'email jobs left on the queue').toEqual([])
     // A late duplicate (a recovered job sending again) would arrive within a lease or two.
@@ -75,10 +80,14 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     expect(s.pgLog.filter((l) => /no transaction in progress/.test(l)).length, 'warnings in the PostgreSQL log').toBe(0)
 
     // The queue runner claims a batch; its sends hang on the frozen SMTP server. Kill it then.
-    const claimed = await until('a batch of sendEmail jobs claimed and hanging', async () => {
-      const n = (await jobsTo(prefix)).filter((j) => j.processing).length
-      return n > 0 ? n : null
-    }, { timeoutMs: 15_000, everyMs: 100 })
+    const claimed = await until(
+      'a batch of sendEmail jobs claimed and hanging',
+      async () => {
+        const n = (await jobsTo(prefix)).filter((j) => j.processing).length
+        return n > 0 ? n : null
+      },
+      { timeoutMs: 15_000, everyMs: 100 },
+    )
     await sleep(300)
     await s.killCms()
     const left = (await jobsTo(prefix)).filter((j) => j.processing)
@@ -114,8 +123,7 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     const workers = Array.from({ length: 10 }, worker)
     // Kill once emails are leaving steadily (watched in Postgres: polling MailDev's whole inbox this
     // often would slow MailDev's answers and so widen the very window being measured).
-    const sentSoFar = async () =>
-      (await s.query<{ n: number }>(`select count(*)::int as n from email_deliveries where state = 'sent' and recipient like $1`, [`${prefix}%`]))[0].n
+    const sentSoFar = async () => (await s.query<{ n: number }>(`select count(*)::int as n from email_deliveries where state = 'sent' and recipient like $1`, [`${prefix}%`]))[0].n
     await until('the first confirmations of this round to be sent', async () => ((await sentSoFar()) >= 60 ? true : null), { timeoutMs: 60_000, everyMs: 50 })
     await s.killCms()
     const killedAt = Date.now()
@@ -142,11 +150,12 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     expect(r.extra, 'every duplicate is counted as a resend after a crash').toBeLessThanOrEqual(r.counted)
     expect(r.counted).toBeLessThanOrEqual(BATCH)
     // A signup cut off by the kill that was in fact stored must not have been told plainly that it failed.
-    const stored = new Set(
-      (await s.query<{ email: string }>('select email from subscribers where email = any($1)', [refused.map((a) => a.email)])).map((r) => r.email),
-    )
+    const stored = new Set((await s.query<{ email: string }>('select email from subscribers where email = any($1)', [refused.map((a) => a.email)])).map((r) => r.email))
     const misled = refused.filter((a) => stored.has(a.email) && !/check your inbox/i.test(a.json?.error ?? ''))
     console.log(`${refused.length} signups were not answered 202; ${stored.size} of them had been stored`)
-    expect(misled.map((a) => `${a.email}: ${a.json?.error}`), 'stored, but told it failed without "check your inbox"').toEqual([])
+    expect(
+      misled.map((a) => `${a.email}: ${a.json?.error}`),
+      'stored, but told it failed without "check your inbox"',
+    ).toEqual([])
   })
 })

@@ -140,7 +140,11 @@ export class FaultStack {
           extra: { TRUST_PROXY: '1', CMS_URL: cmsUrl, SITE_URL: siteUrl, NODE_ENV: 'production', ...env },
         }),
         // The apps run as in production, not as part of a vitest worker.
-        ...Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('VITEST')).map((k) => [k, undefined])),
+        ...Object.fromEntries(
+          Object.keys(process.env)
+            .filter((k) => k.startsWith('VITEST'))
+            .map((k) => [k, undefined]),
+        ),
       }
       const apps = (await stack.startApps({ env: s.env, cmsPort: config.cmsPort, sitePort: config.sitePort })) as { cms: Proc; web: Proc }
       s.cms = apps.cms
@@ -276,7 +280,14 @@ export async function request(url: string, init: RequestInit = {}, timeoutMs = 1
     return { status: res.status, text, json, headers: res.headers, startedAt, endedAt: Date.now() }
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } }
-    return { status: 0, text: '', json: null, error: e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : e.cause?.code || e.message, startedAt, endedAt: Date.now() }
+    return {
+      status: 0,
+      text: '',
+      json: null,
+      error: e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : e.cause?.code || e.message,
+      startedAt,
+      endedAt: Date.now(),
+    }
   }
 }
 

@@ -91,10 +91,7 @@ describe('newsletter sending under faults', () => {
       const p = await progress(id)
       return p?.status === 'sent' ? p : null
     })
-    const [{ reclaimed }] = await s.query<{ reclaimed: number }>(
-      `select count(*)::int as reclaimed from newsletter_deliveries where issue_id = $1 and reclaimed`,
-      [id],
-    )
+    const [{ reclaimed }] = await s.query<{ reclaimed: number }>(`select count(*)::int as reclaimed from newsletter_deliveries where issue_id = $1 and reclaimed`, [id])
     const result = sink.compare(id, expected)
     console.log(
       `[newsletter SIGKILL] ${expected.size} recipients; ${atKill} accepted before the kill, ${claimed.n} rows claimed by the dead process; ` +
@@ -156,7 +153,9 @@ describe('newsletter sending under faults', () => {
     const stillWanted = new Set([...expected].filter((e) => !unsubscribed.has(e)))
     const result = sink.compare(id, stillWanted)
     const toUnsubscribed = waiting.filter((w) => (sink.perAddress.get(`${id}:${w.email}`) ?? 0) > 0).length
-    console.log(`[newsletter SMTP down] ${expected.size} recipients, 25 unsubscribed mid-send: missing ${result.missing}, duplicated ${result.duplicated}, sent to the unsubscribed ${toUnsubscribed}`)
+    console.log(
+      `[newsletter SMTP down] ${expected.size} recipients, 25 unsubscribed mid-send: missing ${result.missing}, duplicated ${result.duplicated}, sent to the unsubscribed ${toUnsubscribed}`,
+    )
     expect(done).toMatchObject({ recipients: expected.size, sent: expected.size - 25, suppressed: 25, failed: 0, remaining: 0 })
     expect(result.missing).toBe(0)
     expect(toUnsubscribed).toBe(0)

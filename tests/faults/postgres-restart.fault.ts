@@ -66,17 +66,24 @@ describe('PostgreSQL restarts under signup load', () => {
       'never a 500, a dropped connection or a hang',
     ).toEqual([])
     const unclear = unavailable.filter((r) => !isSentence(r.json?.error))
-    expect(unclear.slice(0, 3).map((r) => r.text.slice(0, 200)), 'a 503 says what happened in a sentence').toEqual([])
+    expect(
+      unclear.slice(0, 3).map((r) => r.text.slice(0, 200)),
+      'a 503 says what happened in a sentence',
+    ).toEqual([])
     // 503s only while PostgreSQL was away (plus a few seconds to reconnect), none before it stopped.
     const early = unavailable.filter((r) => r.endedAt < outage.stopAt)
-    expect(early.map((r) => `${r.email} at ${r.endedAt - t0} ms`), '503s before the outage').toEqual([])
+    expect(
+      early.map((r) => `${r.email} at ${r.endedAt - t0} ms`),
+      '503s before the outage',
+    ).toEqual([])
     const late = unavailable.filter((r) => r.startedAt > outage.backAt + 5_000)
-    expect(late.map((r) => `${r.email} at ${r.startedAt - t0} ms`), 'still failing 5 s after PostgreSQL came back').toEqual([])
+    expect(
+      late.map((r) => `${r.email} at ${r.startedAt - t0} ms`),
+      'still failing 5 s after PostgreSQL came back',
+    ).toEqual([])
 
     // Nothing acknowledged is lost.
-    const stored = new Set(
-      (await s.query<{ email: string }>('select email from subscribers where email like $1', [`${tag}-%`])).map((r) => r.email),
-    )
+    const stored = new Set((await s.query<{ email: string }>('select email from subscribers where email like $1', [`${tag}-%`])).map((r) => r.email))
     const lost = accepted
       .filter((r) => !stored.has(r.email))
       .map((r) => `${r.email}: 202 after ${r.startedAt - t0}–${r.endedAt - t0} ms (Postgres stopping from ${outage.stopAt - t0} ms, gone at ${outage.stoppedAt - t0} ms)`)

@@ -88,9 +88,7 @@ describe('SMTP down while emails are queued', () => {
     )
     await sleep(Math.max(0, 5_000 - (Date.now() - downAt)))
     const beforeRestart = await pendingJobs()
-    expect(beforeRestart.map((j) => `${j.to} / ${j.subject}`).sort(), 'all still waiting just before the restart').toEqual(
-      expected.map((e) => `${e.to} / ${e.subject}`).sort(),
-    )
+    expect(beforeRestart.map((j) => `${j.to} / ${j.subject}`).sort(), 'all still waiting just before the restart').toEqual(expected.map((e) => `${e.to} / ${e.subject}`).sort())
     console.log(`SMTP down ${((Date.now() - downAt) / 1000).toFixed(1)} s; attempts so far: ${tried.map((j) => j.total_tried).join(', ')}`)
 
     await s.startMail()
@@ -128,7 +126,10 @@ describe('SMTP down while emails are queued', () => {
     s.freezeMail()
     const frozenAt = Date.now()
     const answers = await signupAll(emails)
-    expect(answers.filter((a) => a.status !== 202).map((a) => `${a.email}: ${a.status} ${a.error ?? ''}`), 'signups do not wait on SMTP').toEqual([])
+    expect(
+      answers.filter((a) => a.status !== 202).map((a) => `${a.email}: ${a.status} ${a.error ?? ''}`),
+      'signups do not wait on SMTP',
+    ).toEqual([])
     await sleep(Math.max(0, HUNG_MS - (Date.now() - frozenAt)))
 
     type Attempt = { job: number; ms: number; state: string; at: Date; done: Date }
@@ -156,7 +157,10 @@ describe('SMTP down while emails are queued', () => {
         `${triedJobs} of ${emails.length} jobs tried; longest send ${(longest / 1000).toFixed(1)} s, longest batch ${(longestBatch / 1000).toFixed(1)} s ` +
         `(greeting timeout ${GREETING_TIMEOUT_MS / 1000} s)`,
     )
-    expect(attempts.every((a) => a.state === 'failed'), 'nothing could be sent').toBe(true)
+    expect(
+      attempts.every((a) => a.state === 'failed'),
+      'nothing could be sent',
+    ).toBe(true)
     // A batch lasts as long as its slowest send, and each send is cut at the timeout; so the queue
     // keeps moving (before the timeouts, one batch of 49 took 35 s: two batches a minute).
     expect(longestBatch, 'the longest batch').toBeLessThanOrEqual(GREETING_TIMEOUT_MS + 2500)
@@ -177,7 +181,10 @@ describe('SMTP down while emails are queued', () => {
     console.log(`backlog of ${emails.length} drained ${((Date.now() - thawedAt) / 1000).toFixed(1)} s after SMTP answered again`)
     await sleep(3000)
     const final = await mailCountsTo(prefix, SUBJECT.confirm)
-    expect([...final.entries()].filter(([, n]) => n > 1), 'each exactly once').toEqual([])
+    expect(
+      [...final.entries()].filter(([, n]) => n > 1),
+      'each exactly once',
+    ).toEqual([])
     expect(final.size).toBe(counts.size)
   })
 })

@@ -171,9 +171,7 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
       await again.ready()
     } catch (err) {
       const holders = survivors(orphans).filter((p) => !/postgres/.test(p.cmd))
-      failure =
-        `${(err as Error).message}\n-- orphans of the SIGKILLed start.mjs still running:\n${describeTree(holders)}\n` +
-        `-- ports: ${ports()}`
+      failure = `${(err as Error).message}\n-- orphans of the SIGKILLed start.mjs still running:\n${describeTree(holders)}\n` + `-- ports: ${ports()}`
     }
     expect(failure, 'the start after a SIGKILL').toBe('')
     trees.push(again.tree())
@@ -230,9 +228,14 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
       else if (Date.now() - killedAt > 90_000) break
       else await sleep(200)
     }
-    console.log(`CMS SIGKILLed: back after ${(backAfter / 1000).toFixed(1)} s; the cached guide answered ${guideAnswers.length} times meanwhile: ${[...new Set(guideAnswers)].join(', ')}`)
+    console.log(
+      `CMS SIGKILLed: back after ${(backAfter / 1000).toFixed(1)} s; the cached guide answered ${guideAnswers.length} times meanwhile: ${[...new Set(guideAnswers)].join(', ')}`,
+    )
     expect(backAfter, `the CMS came back by itself:\n${run.tail()}`).toBeGreaterThan(0)
-    expect(guideAnswers.filter((st) => st !== 200), 'the cached guide page answered 200 all along').toEqual([])
+    expect(
+      guideAnswers.filter((st) => st !== 200),
+      'the cached guide page answered 200 all along',
+    ).toEqual([])
     expect(run.out).toMatch(/The CMS stopped unexpectedly \(SIGKILL\); restarting it/)
     await until('start.mjs to say the CMS is back', async () => run!.out.includes('The CMS is back'), { timeoutMs: 10_000 })
     expect(run.exit, 'start.mjs is still running').toBeNull()
@@ -247,10 +250,14 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
 
     // (e) Someone restarts PostgreSQL from outside npm start.
     const before = postmasterPid(defaultPgDir)
-    const restarted = spawnSync('runuser', ['-u', 'postgres', '--', pgCtl, 'restart', '-D', defaultPgDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(os.tmpdir(), `runsense-fault-pg-${process.pid}.log`)], {
-      stdio: 'ignore',
-      timeout: 90_000,
-    })
+    const restarted = spawnSync(
+      'runuser',
+      ['-u', 'postgres', '--', pgCtl, 'restart', '-D', defaultPgDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(os.tmpdir(), `runsense-fault-pg-${process.pid}.log`)],
+      {
+        stdio: 'ignore',
+        timeout: 90_000,
+      },
+    )
     const after = postmasterPid(defaultPgDir)
     record(after, 'postgres (restarted from outside)')
     expect({ status: restarted.status, running: Boolean(after), same: after === before }).toEqual({ status: 0, running: true, same: false })

@@ -20,4 +20,3 @@ export async function openGuide(page: Page, id: number) {
   await page.goto(`${cmsUrl()}/admin/collections/articles/${id}`)
   await expect(page.getByTestId('workflow-panel')).toBeVisible()
 }
-

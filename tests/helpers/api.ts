@@ -103,8 +103,7 @@ export function guideData(overrides: Record<string, unknown> = {}) {
 }
 
 /** POST a workflow action as someone; returns status and body. */
-export const act = (id: number, as: Who, action: string, extra: Record<string, unknown> = {}) =>
-  rest('POST', `/api/articles/${id}/workflow`, { as, body: { action, ...extra } })
+export const act = (id: number, as: Who, action: string, extra: Record<string, unknown> = {}) => rest('POST', `/api/articles/${id}/workflow`, { as, body: { action, ...extra } })
 
 export const workflowOf = (id: number, as: Who = 'editor') => rest('GET', `/api/articles/${id}/workflow`, { as })
 

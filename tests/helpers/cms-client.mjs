@@ -59,7 +59,8 @@ export function cmsClient(baseUrl, { password = process.env.SEED_PASSWORD || 'ru
   /** A request that must answer `expect`, else throws with the answer. */
   async function must(expect, method, path, opts) {
     const res = await rest(method, path, opts)
-    if (res.status !== expect) throw new Error(`${method} ${path}${opts?.as ? ` as ${opts.as}` : ''} answered ${res.status} (expected ${expect}): ${JSON.stringify(res.body).slice(0, 300)}`)
+    if (res.status !== expect)
+      throw new Error(`${method} ${path}${opts?.as ? ` as ${opts.as}` : ''} answered ${res.status} (expected ${expect}): ${JSON.stringify(res.body).slice(0, 300)}`)
     return res.body
   }
   return { login, rest, must }

@@ -14,7 +14,18 @@ export async function signup(body: unknown, { ip = freshIp(), contentType = 'app
     body: typeof body === 'string' ? body : JSON.stringify(body),
   })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text) } catch { return null } })() }
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text)
+      } catch {
+        return null
+      }
+    })(),
+  }
 }
 
 /** The subscriber row as admins see it (or undefined). */

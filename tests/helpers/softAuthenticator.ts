@@ -40,7 +40,13 @@ export function softAuthenticator({ rpId = 'localhost', origin }: { rpId?: strin
       const len = Buffer.alloc(2)
       len.writeUInt16BE(credentialId.length)
       const attested = Buffer.concat([Buffer.alloc(16), len, credentialId, Buffer.from(isoCBOR.encode(cose as never))])
-      const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData(flags, attested)]]) as never)
+      const attestationObject = isoCBOR.encode(
+        new Map<string, unknown>([
+          ['fmt', 'none'],
+          ['attStmt', new Map()],
+          ['authData', authData(flags, attested)],
+        ]) as never,
+      )
       const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: originOverride ?? origin, crossOrigin: false }))
       return {
         id: b64u(credentialId),

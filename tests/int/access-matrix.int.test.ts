@@ -63,7 +63,14 @@ async function target(collection: string): Promise<number> {
   return doc.id as number
 }
 
-const passkeyData = (u: string) => ({ name: `Matrix key ${u}`, credentialId: `matrix-${u}`, publicKey: 'pQECAyYgASFYIA', jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, algorithm: -7, addedAt: new Date().toISOString() })
+const passkeyData = (u: string) => ({
+  name: `Matrix key ${u}`,
+  credentialId: `matrix-${u}`,
+  publicKey: 'pQECAyYgASFYIA',
+  jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' },
+  algorithm: -7,
+  addedAt: new Date().toISOString(),
+})
 let reviewerUser: number | undefined
 async function reviewerUserId() {
   reviewerUser ??= (await payload.find({ collection: 'users', where: { email: { equals: 'reviewer@runsense.local' } }, limit: 1 })).docs[0].id as number
@@ -116,8 +123,7 @@ beforeAll(async () => {
 })
 afterAll(async () => payload?.destroy())
 
-const exists = async (collection: string, id: number) =>
-  (await payload.count({ collection: collection as never, where: { id: { equals: id } } })).totalDocs === 1
+const exists = async (collection: string, id: number) => (await payload.count({ collection: collection as never, where: { id: { equals: id } } })).totalDocs === 1
 const fieldOf = async (collection: string, id: number, field: string) =>
   ((await payload.findByID({ collection: collection as never, id, draft: true, depth: 0 })) as Record<string, unknown>)[field]
 
@@ -177,7 +183,10 @@ describe.each(Object.entries(MATRIX))('%s over GraphQL', (collection, { gql: [on
     const id = await target(collection)
     const field = changedField(collection)
     const before = await fieldOf(collection, id, field)
-    const res = await graphql(`mutation ($data: mutation${one}UpdateInput!) { update${one}(id: ${id}, data: $data) { id } }`, { as: who, variables: { data: updateData[collection] } })
+    const res = await graphql(`mutation ($data: mutation${one}UpdateInput!) { update${one}(id: ${id}, data: $data) { id } }`, {
+      as: who,
+      variables: { data: updateData[collection] },
+    })
     if (allowed.update.includes(who)) {
       expect(res.body.data?.[`update${one}`]?.id, JSON.stringify(res.body)).toBe(id)
       expect(await fieldOf(collection, id, field)).toBe(updateData[collection][field])
@@ -207,7 +216,12 @@ describe('staff may edit their own account but not their role', () => {
 })
 
 /** Each workflow action from the stage it applies to, by each kind of user. */
-const ACTION_MATRIX: { action: string; stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published'; allowed: Who[]; extra?: () => Promise<Record<string, unknown>> }[] = [
+const ACTION_MATRIX: {
+  action: string
+  stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published'
+  allowed: Who[]
+  extra?: () => Promise<Record<string, unknown>>
+}[] = [
   { action: 'submit', stage: 'draft', allowed: editors },
   { action: 'request_changes', stage: 'editorial_review', allowed: editors, extra: async () => ({ note: 'Please fix.' }) },
   { action: 'request_changes', stage: 'medical_review', allowed: ['reviewer'], extra: async () => ({ note: 'Please fix.' }) },
@@ -259,7 +273,24 @@ describe('anonymous readers and the staff-only fields of published guides', () =
   const STAFF_ONLY = ['stage', 'assignedReviewer', 'lastAuthor', 'reviewFlag', 'scheduledPublish', 'overdueNotifiedAt', 'editorialNotes']
   // What the site renders, and what anyone needs to verify the sign-off (review.json): the signed
   // fields, the source snapshot, the review history, and the sign-off's hash, date and reviewer.
-  const RENDERED = ['title', 'slug', 'summary', 'byline', 'body', 'disclaimer', 'safety', 'topics', 'reviewer', 'lastReviewedAt', 'nextReviewDue', 'updatedAt', 'reviewIntervalMonths', 'citedSources', 'reviewHistory', 'signOff']
+  const RENDERED = [
+    'title',
+    'slug',
+    'summary',
+    'byline',
+    'body',
+    'disclaimer',
+    'safety',
+    'topics',
+    'reviewer',
+    'lastReviewedAt',
+    'nextReviewDue',
+    'updatedAt',
+    'reviewIntervalMonths',
+    'citedSources',
+    'reviewHistory',
+    'signOff',
+  ]
   let guide: { id: number; slug: string }
   let editorId: number
   let sessionId: string

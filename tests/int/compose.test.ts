@@ -68,7 +68,9 @@ function envOf(s: Service): Record<string, string> {
 function portsOf(s: Service): Array<[number, number]> {
   return (s.ports ?? []).map((p) => {
     if (typeof p === 'object') return [Number(p.published ?? p.target), Number(p.target)]
-    const parts = String(p).replace(/\/(tcp|udp)$/, '').split(':')
+    const parts = String(p)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':')
     const target = Number(parts[parts.length - 1])
     const published = parts.length > 1 ? Number(parts[parts.length - 2]) : target
     return [published, target]
@@ -84,9 +86,7 @@ function dockerfileOf(s: Service): string {
 }
 
 const exposed = (dockerfile: string) =>
-  [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^\s*EXPOSE\s+(.+)$/gim)].flatMap((m) =>
-    m[1].split(/\s+/).map((p) => Number(p.replace(/\/(tcp|udp)$/, ''))),
-  )
+  [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^\s*EXPOSE\s+(.+)$/gim)].flatMap((m) => m[1].split(/\s+/).map((p) => Number(p.replace(/\/(tcp|udp)$/, ''))))
 
 const cmsEnvRead = envReadBy('apps/cms/src', ['.ts', '.tsx'])
 const webEnvRead = envReadBy('apps/web/src', ['.ts', '.tsx'])
@@ -108,7 +108,11 @@ describe('docker-compose.yml', () => {
     expect(service('worker').build).toEqual(service('cms').build)
     for (const name of ['cms', 'worker']) expect(new URL(envOf(service(name)).DATABASE_REPLICA_URLS).hostname, name).toBe('postgres-replica')
     // The CMS tells every site instance what changed.
-    expect(envOf(service('cms')).SITE_INTERNAL_URL.split(',').map((u) => new URL(u).hostname)).toEqual(['web-1', 'web-2'])
+    expect(
+      envOf(service('cms'))
+        .SITE_INTERNAL_URL.split(',')
+        .map((u) => new URL(u).hostname),
+    ).toEqual(['web-1', 'web-2'])
   })
 
   it('gives both site instances the same settings: the shared cache, one trusted proxy hop', () => {
@@ -153,9 +157,7 @@ describe('docker-compose.yml', () => {
   }
 
   it('mounts an nginx cache config that exists and proxies to the site', () => {
-    const mounts = (service('cache').volumes ?? []).map((v) =>
-      typeof v === 'string' ? v.split(':')[0] : (v.source ?? ''),
-    )
+    const mounts = (service('cache').volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0] : (v.source ?? '')))
     const conf = mounts.find((m) => m.endsWith('.conf'))
     expect(conf, 'the cache service mounts no .conf file').toBeDefined()
     const file = path.resolve(root, conf!)

@@ -94,7 +94,10 @@ describe('the source picker', () => {
     // What the admin's relationship picker asks: a `like` on the collection's title field (useAsTitle).
     for (const q of [`Zyzzyva${n}`, `Paradox ${n}`, `bjsports-${n}`, pmid, `${n} 2016`.replace(`${n} `, `Zyzzyva${n} `)]) {
       const found = await rest('GET', `/api/sources?where[label][like]=${encodeURIComponent(q)}&depth=0`, { as: 'editor' })
-      expect(found.body.docs.map((d: { id: number }) => d.id), q).toContain(doc.id)
+      expect(
+        found.body.docs.map((d: { id: number }) => d.id),
+        q,
+      ).toContain(doc.id)
     }
     // A label sent by a client is ignored: it always follows the source.
     const patched = await rest('PATCH', `/api/sources/${doc.id}`, { as: 'editor', body: { label: 'spoofed', year: 2017 } })

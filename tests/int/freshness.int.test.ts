@@ -65,11 +65,51 @@ const patchPolicy = async (data: Record<string, unknown>) => {
 const GUIDE_PAGES: Page[] = ['guide', 'home', 'list', 'topic', 'reviewer', 'feed', 'reviewJson']
 
 const rows: Row[] = [
-  { field: 'reviewers.name', pages: GUIDE_PAGES, change: async () => { const v = `Dana Demo ${stamp()}`; await patchReviewer({ name: v }); return v } },
-  { field: 'reviewers.role', pages: GUIDE_PAGES, change: async () => { const v = `Sports physio ${stamp()}`; await patchReviewer({ role: v }); return v } },
-  { field: 'reviewers.credentials', pages: ['reviewer'], change: async () => { const v = `PT, DPT ${stamp()}`; await patchReviewer({ credentials: v }); return v } },
-  { field: 'reviewers.registrationBody', pages: ['reviewer'], change: async () => { const v = `HCPC${stamp()}`; await patchReviewer({ registrationBody: v, registrationNumber: 'PH123' }); return v } },
-  { field: 'reviewers.registrationNumber', pages: ['reviewer'], change: async () => { const v = `PH${stamp()}`; await patchReviewer({ registrationNumber: v }); return v } },
+  {
+    field: 'reviewers.name',
+    pages: GUIDE_PAGES,
+    change: async () => {
+      const v = `Dana Demo ${stamp()}`
+      await patchReviewer({ name: v })
+      return v
+    },
+  },
+  {
+    field: 'reviewers.role',
+    pages: GUIDE_PAGES,
+    change: async () => {
+      const v = `Sports physio ${stamp()}`
+      await patchReviewer({ role: v })
+      return v
+    },
+  },
+  {
+    field: 'reviewers.credentials',
+    pages: ['reviewer'],
+    change: async () => {
+      const v = `PT, DPT ${stamp()}`
+      await patchReviewer({ credentials: v })
+      return v
+    },
+  },
+  {
+    field: 'reviewers.registrationBody',
+    pages: ['reviewer'],
+    change: async () => {
+      const v = `HCPC${stamp()}`
+      await patchReviewer({ registrationBody: v, registrationNumber: 'PH123' })
+      return v
+    },
+  },
+  {
+    field: 'reviewers.registrationNumber',
+    pages: ['reviewer'],
+    change: async () => {
+      const v = `PH${stamp()}`
+      await patchReviewer({ registrationNumber: v })
+      return v
+    },
+  },
   {
     field: 'reviewers.verification',
     pages: ['reviewer'],
@@ -78,7 +118,15 @@ const rows: Row[] = [
       return 'March 4, 2026'
     },
   },
-  { field: 'reviewers.bio', pages: ['reviewer'], change: async () => { const v = `Runs trails at dawn ${stamp()}.`; await patchReviewer({ bio: v }); return v } },
+  {
+    field: 'reviewers.bio',
+    pages: ['reviewer'],
+    change: async () => {
+      const v = `Runs trails at dawn ${stamp()}.`
+      await patchReviewer({ bio: v })
+      return v
+    },
+  },
   {
     field: 'reviewers.slug',
     pages: ['guide', 'reviewJson', 'reviewer'],
@@ -87,13 +135,32 @@ const rows: Row[] = [
       c.reviewerSlug = `demo-reviewer-${stamp()}`
       await patchReviewer({ slug: c.reviewerSlug })
       // The old address no longer shows the profile.
-      const gone = await eventually(() => read(`/reviewers/${old}`), (r) => r.status === 404)
+      const gone = await eventually(
+        () => read(`/reviewers/${old}`),
+        (r) => r.status === 404,
+      )
       expect(gone.status, `/reviewers/${old} after the slug changed`).toBe(404)
       return `/reviewers/${c.reviewerSlug}`
     },
   },
-  { field: 'topics.name', pages: ['topic', 'list'], change: async () => { const v = `Hill running ${stamp()}`; await patchTopic({ name: v }); return v } },
-  { field: 'topics.description', pages: ['topic'], change: async () => { const v = `Guides about hills ${stamp()}.`; await patchTopic({ description: v }); return v } },
+  {
+    field: 'topics.name',
+    pages: ['topic', 'list'],
+    change: async () => {
+      const v = `Hill running ${stamp()}`
+      await patchTopic({ name: v })
+      return v
+    },
+  },
+  {
+    field: 'topics.description',
+    pages: ['topic'],
+    change: async () => {
+      const v = `Guides about hills ${stamp()}.`
+      await patchTopic({ description: v })
+      return v
+    },
+  },
   {
     field: 'topics.slug',
     pages: ['topic', 'list'],
@@ -101,14 +168,41 @@ const rows: Row[] = [
       const old = c.topicSlug
       c.topicSlug = `hills-${stamp()}`
       await patchTopic({ slug: c.topicSlug })
-      const gone = await eventually(() => read(`/topics/${old}`), (r) => r.status === 404)
+      const gone = await eventually(
+        () => read(`/topics/${old}`),
+        (r) => r.status === 404,
+      )
       expect(gone.status, `/topics/${old} after the slug changed`).toBe(404)
       return c.topicSlug
     },
   },
-  { field: 'editorial-policy.title', pages: ['policy'], change: async () => { const v = `How we review ${stamp()}`; await patchPolicy({ title: v }); return v } },
-  { field: 'editorial-policy.summary', pages: ['policy'], change: async () => { const v = `Every guide is checked ${stamp()}.`; await patchPolicy({ summary: v }); return v } },
-  { field: 'editorial-policy.body', pages: ['policy'], change: async () => { const v = `A clinician reads every word ${stamp()}.`; await patchPolicy({ body: lexical(v) }); return v } },
+  {
+    field: 'editorial-policy.title',
+    pages: ['policy'],
+    change: async () => {
+      const v = `How we review ${stamp()}`
+      await patchPolicy({ title: v })
+      return v
+    },
+  },
+  {
+    field: 'editorial-policy.summary',
+    pages: ['policy'],
+    change: async () => {
+      const v = `Every guide is checked ${stamp()}.`
+      await patchPolicy({ summary: v })
+      return v
+    },
+  },
+  {
+    field: 'editorial-policy.body',
+    pages: ['policy'],
+    change: async () => {
+      const v = `A clinician reads every word ${stamp()}.`
+      await patchPolicy({ body: lexical(v) })
+      return v
+    },
+  },
 ]
 
 /** Fields that are listed as reader-visible but shown only through another row (or not on a page of their own). */
@@ -141,7 +235,10 @@ describe('every page that shows a record follows a change to it', () => {
       const res = await act(guideId, who, action, extra)
       expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200)
     }
-    await eventually(() => read(`/guides/${c.guideSlug}`), (r) => r.status === 200)
+    await eventually(
+      () => read(`/guides/${c.guideSlug}`),
+      (r) => r.status === 200,
+    )
   })
 
   afterAll(async () => {
@@ -153,7 +250,11 @@ describe('every page that shows a record follows a change to it', () => {
   it('has a row for every displayed field of reviewers, topics and the editorial policy', () => {
     const displayed = Object.entries(OTHER_READER_CONTENT)
       .filter(([slug]) => slug !== 'newsletter-issues') // frozen when sent: an issue's words never change after
-      .flatMap(([slug, fields]) => Object.entries(fields).filter(([, f]) => f.class === 'exempt').map(([name]) => `${slug}.${name}`))
+      .flatMap(([slug, fields]) =>
+        Object.entries(fields)
+          .filter(([, f]) => f.class === 'exempt')
+          .map(([name]) => `${slug}.${name}`),
+      )
     const covered = new Set([...rows.map((r) => r.field), ...Object.keys(COVERED_ELSEWHERE)])
     expect(displayed.filter((f) => !covered.has(f))).toEqual([])
   })
@@ -165,7 +266,10 @@ describe('every page that shows a record follows a change to it', () => {
       const value = await row.change(c)
       for (const page of row.pages) {
         const path = pathOf(page, c)
-        const now = await eventually(() => read(path), (r) => shows(r.text, value))
+        const now = await eventually(
+          () => read(path),
+          (r) => shows(r.text, value),
+        )
         expect(shows(now.text, value), `${path} shows "${value}" after ${row.field} changed`).toBe(true)
       }
     })
@@ -188,7 +292,10 @@ describe('every page that shows a record follows a change to it', () => {
     }
     for (const page of pages.filter((p) => p !== 'sitemap')) {
       const path = pathOf(page, c)
-      const now = await eventually(() => read(path), (r) => shows(r.text, title))
+      const now = await eventually(
+        () => read(path),
+        (r) => shows(r.text, title),
+      )
       expect(shows(now.text, title), `${path} shows the new title`).toBe(true)
     }
     for (const page of ['guide', 'home', 'list', 'topic', 'feed'] as Page[]) {
@@ -196,7 +303,10 @@ describe('every page that shows a record follows a change to it', () => {
       expect(shows((await read(path)).text, summary), `${path} shows the new summary`).toBe(true)
     }
     // The sitemap lists the guide's address and when it last changed.
-    const sitemap = await eventually(() => read('/sitemap.xml'), (r) => r.text.includes(`/guides/${c.guideSlug}`))
+    const sitemap = await eventually(
+      () => read('/sitemap.xml'),
+      (r) => r.text.includes(`/guides/${c.guideSlug}`),
+    )
     expect(sitemap.text).toContain(`/guides/${c.guideSlug}`)
   })
 })

@@ -28,7 +28,15 @@ async function send(base: string, method: string, path: string, { auth = 'none' 
 /** A request and its answer, for the failure message. */
 const noServerError = (what: string, res: { status: number; text: string }) => expect(res.status, `${what} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500)
 
-const CONTENT_TYPES = [undefined, 'text/plain', 'application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16']
+const CONTENT_TYPES = [
+  undefined,
+  'text/plain',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=utf-16',
+]
 const BODIES = [
   undefined,
   '',
@@ -83,21 +91,27 @@ describe('CMS /api/articles/:id/workflow', () => {
       for (const body of BODIES) noServerError(`${auth} ${contentType} ${JSON.stringify(body)?.slice(0, 60)}`, await send(cmsUrl(), 'POST', path(), { auth, contentType, body }))
     }
   })
-  it.each([
-    { action: 42 },
-    { action: 'no_such_action' },
-    { action: ['submit'] },
-    { action: 'submit', note: { text: 'x' } },
-    { action: 'submit', note: 'n'.repeat(200_000) },
-    { action: 'schedule_publish', at: 'not a date' },
-    { action: 'schedule_publish', at: 1e20 },
-    { action: 'schedule_publish', at: { $gt: 0 } },
-  ].map((body) => [JSON.stringify(body).slice(0, 60), body] as const))('action fields of the wrong type: %s', async (_title, body) => {
+  it.each(
+    [
+      { action: 42 },
+      { action: 'no_such_action' },
+      { action: ['submit'] },
+      { action: 'submit', note: { text: 'x' } },
+      { action: 'submit', note: 'n'.repeat(200_000) },
+      { action: 'schedule_publish', at: 'not a date' },
+      { action: 'schedule_publish', at: 1e20 },
+      { action: 'schedule_publish', at: { $gt: 0 } },
+    ].map((body) => [JSON.stringify(body).slice(0, 60), body] as const),
+  )('action fields of the wrong type: %s', async (_title, body) => {
     noServerError(JSON.stringify(body).slice(0, 80), await send(cmsUrl(), 'POST', path(), { auth: 'jwt', contentType: 'application/json', body: JSON.stringify(body) }))
   })
   it.each(['0', '-1', 'abc', '1e3', '%00', '..%2F..%2Fusers'])('a malformed article id (%s)', async (id) => {
     for (const method of ['GET', 'POST']) {
-      const res = await send(cmsUrl(), method, `/api/articles/${id}/workflow`, { auth: 'jwt', contentType: 'application/json', body: method === 'POST' ? '{"action":"submit"}' : undefined })
+      const res = await send(cmsUrl(), method, `/api/articles/${id}/workflow`, {
+        auth: 'jwt',
+        contentType: 'application/json',
+        body: method === 'POST' ? '{"action":"submit"}' : undefined,
+      })
       noServerError(`${method} ${id}`, res)
     }
   })
@@ -123,7 +137,12 @@ describe('CMS /api/articles/:id/workflow', () => {
 
 describe("Payload's own REST writes and GraphQL, with bodies Payload cannot read", () => {
   it.each<Auth>(['cookie', 'jwt'])('create and update by %s with text/plain and other types: a 4xx, nothing created', async (auth) => {
-    for (const [method, path] of [['POST', '/api/articles'], ['PATCH', `/api/articles/${guideId}`], ['POST', '/api/editorial-notes'], ['PUT', `/api/articles/${guideId}`]]) {
+    for (const [method, path] of [
+      ['POST', '/api/articles'],
+      ['PATCH', `/api/articles/${guideId}`],
+      ['POST', '/api/editorial-notes'],
+      ['PUT', `/api/articles/${guideId}`],
+    ]) {
       for (const contentType of ['text/plain', 'text/plain;charset=UTF-8', 'application/xml', 'application/octet-stream']) {
         for (const body of ['hello', '{"title":"x","summary":"y"}', '']) {
           const res = await send(cmsUrl(), method, path, { auth, contentType, body })
@@ -134,7 +153,12 @@ describe("Payload's own REST writes and GraphQL, with bodies Payload cannot read
     }
   })
   it('GraphQL with malformed JSON or other types', async () => {
-    for (const [contentType, body] of [['application/json', 'hello'], ['application/json', '{'], ['text/plain', '{"query":"{ Articles { totalDocs } }"}'], ['application/json', '[]']]) {
+    for (const [contentType, body] of [
+      ['application/json', 'hello'],
+      ['application/json', '{'],
+      ['text/plain', '{"query":"{ Articles { totalDocs } }"}'],
+      ['application/json', '[]'],
+    ]) {
       noServerError(`${contentType} ${body}`, await send(cmsUrl(), 'POST', '/api/graphql', { auth: 'cookie', contentType, body }))
     }
   })
@@ -157,7 +181,10 @@ describe('the site', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (token) => {
         const q = encodeURIComponent(token)
-        noServerError(`unsubscribe ${q.slice(0, 80)}`, await send(siteUrl(), 'POST', `/newsletter/unsubscribe?token=${q}`, { contentType: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=One-Click' }))
+        noServerError(
+          `unsubscribe ${q.slice(0, 80)}`,
+          await send(siteUrl(), 'POST', `/newsletter/unsubscribe?token=${q}`, { contentType: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=One-Click' }),
+        )
         noServerError(`confirm ${q.slice(0, 80)}`, await send(siteUrl(), 'GET', `/newsletter/confirm?token=${q}`))
       }),
       { numRuns: 25 },
@@ -181,7 +208,11 @@ describe('the site', () => {
 describe('CMS passkey endpoints (registration, sign-off options and assertions, published keys)', () => {
   let reviewerToken = ''
   const asReviewer = async (method: string, path: string, body?: string) => {
-    const res = await fetch(`${cmsUrl()}${path}`, { method, headers: { authorization: `JWT ${reviewerToken}`, 'content-type': 'application/json', 'x-forwarded-for': freshIp() }, body })
+    const res = await fetch(`${cmsUrl()}${path}`, {
+      method,
+      headers: { authorization: `JWT ${reviewerToken}`, 'content-type': 'application/json', 'x-forwarded-for': freshIp() },
+      body,
+    })
     return { status: res.status, text: await res.text() }
   }
   const b64 = (s: string) => Buffer.from(s).toString('base64url')

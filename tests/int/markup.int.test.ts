@@ -9,7 +9,19 @@ import { describe, expect, it } from 'vitest'
 import { siteUrl } from '../helpers/api'
 
 const run = promisify(execFile)
-const PAGES = ['/', '/guides/returning-to-running-after-an-injury', '/guides', '/topics/injury-and-comebacks', '/reviewers/raphael-crawford-marks', '/about/editorial-policy', '/newsletter', '/newsletter/check-your-inbox', '/newsletter/confirm?token=nope', '/newsletter/unsubscribe?token=x.y', '/guides/no-such-guide']
+const PAGES = [
+  '/',
+  '/guides/returning-to-running-after-an-injury',
+  '/guides',
+  '/topics/injury-and-comebacks',
+  '/reviewers/raphael-crawford-marks',
+  '/about/editorial-policy',
+  '/newsletter',
+  '/newsletter/check-your-inbox',
+  '/newsletter/confirm?token=nope',
+  '/newsletter/unsubscribe?token=x.y',
+  '/guides/no-such-guide',
+]
 
 describe('markup', () => {
   it('every page type is valid HTML', async () => {

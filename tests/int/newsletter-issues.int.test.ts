@@ -187,7 +187,10 @@ describe('the bounce and complaint webhook', () => {
   it('refuses a missing or wrong secret (401) and bad input (400, with a sentence)', async () => {
     expect((await mailEvents({ email: 'a@example.com', type: 'hard_bounce' }, null)).status).toBe(401)
     expect((await mailEvents({ email: 'a@example.com', type: 'hard_bounce' }, 'wrong')).status).toBe(401)
-    const bad = await mailEvents([{ email: 'a@example.com', type: 'hard_bounce' }, { email: 'b@example.com', type: 'opened' }])
+    const bad = await mailEvents([
+      { email: 'a@example.com', type: 'hard_bounce' },
+      { email: 'b@example.com', type: 'opened' },
+    ])
     expect(bad.status).toBe(400)
     expect(bad.body.error).toMatch(/^Event 2: "type" must be one of/)
     expect((await mailEvents('not json')).status).toBe(400)

@@ -30,7 +30,10 @@ describe('double opt-in with a real SMTP peer', () => {
     const sub = await subscriber(email)
     expect(sub).toMatchObject({ email, status: 'pending' })
     expect(JSON.stringify(sub)).not.toContain('203.0.113.7')
-    expect(sub!.consent).toMatchObject({ sourcePage: 'returning-to-running-after-an-injury', wording: 'One running guide a week. Calm, useful, no spam. Plain-English coaching from the Runsense team, once a week.' })
+    expect(sub!.consent).toMatchObject({
+      sourcePage: 'returning-to-running-after-an-injury',
+      wording: 'One running guide a week. Calm, useful, no spam. Plain-English coaching from the Runsense team, once a week.',
+    })
     expect(sub!.consent.ipHash).toMatch(/^[0-9a-f]{64}$/)
     // Only the token's hash is stored.
     const token = new URL(linkIn(mail, '/newsletter/confirm?token=')).searchParams.get('token')!
@@ -114,7 +117,11 @@ describe('double opt-in with a real SMTP peer', () => {
       expect(post.location).toContain('/newsletter/unsubscribe?done=1')
       expect((await subscriber(email))!.status).toBe('unsubscribed')
     }
-    const forged = await page(`${siteUrl()}/newsletter/unsubscribe?token=MQ.forged`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    const forged = await page(`${siteUrl()}/newsletter/unsubscribe?token=MQ.forged`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    })
     expect(forged.location).toContain('done=invalid')
 
     await signup({ email })
@@ -166,7 +173,12 @@ describe('abuse', () => {
     await signup({ email: unsubscribed })
     await confirmVia(unsubscribed)
     const [welcome] = await waitForMail(unsubscribed, isWelcome)
-    await fetch(linkIn(welcome, '/newsletter/unsubscribe?token='), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    await fetch(linkIn(welcome, '/newsletter/unsubscribe?token='), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    })
     expect((await subscriber(unsubscribed))!.status).toBe('unsubscribed')
 
     const answers = await Promise.all([freshAddress(), pending, confirmed, unsubscribed].map((email) => signup({ email })))
@@ -198,20 +210,50 @@ describe('fuzz: hostile bodies', () => {
     const invalidEmail = fc.oneof(
       fc.string({ maxLength: 80 }).filter((s) => !s.includes('@')),
       fc.string({ minLength: 300, maxLength: 5000 }).map((s) => `${s}@example.com`),
-      fc.constantFrom('a@b.c\r\nBcc: x@y.z', 'victim@example.com\nBcc: all@example.com', 'a@b.c%0d%0aBcc:x@y.z', '<script>@x.y', '@example.com', 'a@', 'a@@b.com', 'a b@c.com', 'someone@mailinator.com', '"; drop table subscribers; --@x.com', 'ü@ü', '\u0000@x.com', 'a@localhost', 'a@-b.com'),
+      fc.constantFrom(
+        'a@b.c\r\nBcc: x@y.z',
+        'victim@example.com\nBcc: all@example.com',
+        'a@b.c%0d%0aBcc:x@y.z',
+        '<script>@x.y',
+        '@example.com',
+        'a@',
+        'a@@b.com',
+        'a b@c.com',
+        'someone@mailinator.com',
+        '"; drop table subscribers; --@x.com',
+        'ü@ü',
+        '\u0000@x.com',
+        'a@localhost',
+        'a@-b.com',
+      ),
       fc.string({ maxLength: 20 }).map((s) => `${s}\r\n@example.com`),
     )
-    const badValue = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }), invalidEmail)
+    const badValue = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+      invalidEmail,
+    )
     const body = fc.oneof(
       badValue.map((email) => ({ contentType: 'application/json', body: JSON.stringify({ email, source: 'home' }) })),
-      fc.record({ email: badValue, source: fc.oneof(fc.integer(), fc.string({ minLength: 201, maxLength: 400 }), fc.array(fc.string())) }).map((b) => ({ contentType: 'application/json', body: JSON.stringify({ ...b, email: 'valid.looking@example.com'.replace('valid', typeof b.email === 'string' ? 'x' : 'y') }) })),
-      fc.jsonValue({ maxDepth: 6 }).filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && 'email' in v)).map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) })),
+      fc.record({ email: badValue, source: fc.oneof(fc.integer(), fc.string({ minLength: 201, maxLength: 400 }), fc.array(fc.string())) }).map((b) => ({
+        contentType: 'application/json',
+        body: JSON.stringify({ ...b, email: 'valid.looking@example.com'.replace('valid', typeof b.email === 'string' ? 'x' : 'y') }),
+      })),
+      fc
+        .jsonValue({ maxDepth: 6 })
+        .filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && 'email' in v))
+        .map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) })),
       fc.string({ maxLength: 200 }).map((s) => ({ contentType: 'application/json', body: `{${s}` })),
       fc.string({ minLength: 5000, maxLength: 9000 }).map((s) => ({ contentType: 'application/json', body: JSON.stringify({ email: 'a@example.com', pad: s }) })),
       invalidEmail.map((e) => ({ contentType: 'application/x-www-form-urlencoded', body: `email=${encodeURIComponent(e)}` })),
-      fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data', '', 'application/json; charset=utf-7', 'image/png').chain((ct) =>
-        fc.constant({ contentType: ct, body: JSON.stringify({ email: 'ok@example.com' }) }).map((b) => (ct.startsWith('application/json') ? { ...b, body: '\u0000' } : b)),
-      ),
+      fc
+        .constantFrom('text/plain', 'application/xml', 'multipart/form-data', '', 'application/json; charset=utf-7', 'image/png')
+        .chain((ct) =>
+          fc.constant({ contentType: ct, body: JSON.stringify({ email: 'ok@example.com' }) }).map((b) => (ct.startsWith('application/json') ? { ...b, body: '\u0000' } : b)),
+        ),
     )
     const samples = fc.sample(body, { numRuns: 10_000, seed: 4 })
     let fourxx = 0
@@ -252,12 +294,16 @@ describe('concurrency', () => {
 
     const deadline = Date.now() + 60_000
     while (Date.now() < deadline) {
-      const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
+      const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter(
+        (m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m),
+      )
       if (mails.length >= 200) break
       await new Promise((r) => setTimeout(r, 500))
     }
     await new Promise((r) => setTimeout(r, 2000))
-    const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter((m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m))
+    const mails = (await (await fetch(`${process.env.MAIL_API_URL}/api/email`)).json()).filter(
+      (m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m),
+    )
     expect(mails).toHaveLength(200)
     expect(new Set(mails.map((m) => m.to[0].address)).size).toBe(200)
   })

@@ -53,7 +53,7 @@ describe('REQUIRE_PASSKEY_SIGNOFF', () => {
   })
 })
 
-describe('a passkey is a reviewer\'s second factor at sign-off', () => {
+describe("a passkey is a reviewer's second factor at sign-off", () => {
   it('with two-factor sign-in required, a reviewer with a passkey may sign off (with it) without a code; one without is asked for the code', async () => {
     const { secondFactorRefusal } = await import('../../apps/cms/src/access/secondFactor')
     process.env.STAFF_2FA = 'on'
@@ -61,7 +61,15 @@ describe('a passkey is a reviewer\'s second factor at sign-off', () => {
     const without = await createStaffAccount('reviewer')
     await payload.create({
       collection: 'reviewer-passkeys',
-      data: { name: 'laptop', credentialId: `settings-${Date.now().toString(36)}`, publicKey: 'pQECAyYgASFYIA', jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, algorithm: -7, user: withKey.id, addedAt: new Date().toISOString() },
+      data: {
+        name: 'laptop',
+        credentialId: `settings-${Date.now().toString(36)}`,
+        publicKey: 'pQECAyYgASFYIA',
+        jwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' },
+        algorithm: -7,
+        user: withKey.id,
+        addedAt: new Date().toISOString(),
+      },
     })
     const reqFor = async (id: number) => createLocalReq({ user: { ...(await payload.findByID({ collection: 'users', id, depth: 0 })), collection: 'users' } as never }, payload)
     expect(await secondFactorRefusal(await reqFor(withKey.id), 'sign_off')).toBeNull()

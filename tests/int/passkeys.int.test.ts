@@ -74,7 +74,8 @@ const signOffOptions = async (s: Signer, guideId: number) => {
   expect(res.body.passkey).toBe(true)
   return res.body as { canonical: string; options: { challenge: string } }
 }
-const signOff = (s: Signer, guideId: number, assertion?: unknown) => as(s.token, 'POST', `/api/articles/${guideId}/workflow`, { action: 'sign_off', ...(assertion ? { assertion } : {}) })
+const signOff = (s: Signer, guideId: number, assertion?: unknown) =>
+  as(s.token, 'POST', `/api/articles/${guideId}/workflow`, { action: 'sign_off', ...(assertion ? { assertion } : {}) })
 const stageOf = async (guideId: number) => (await rest('GET', `/api/articles/${guideId}/workflow`, { as: 'editor' })).body.stage
 
 let a: Signer
@@ -93,7 +94,9 @@ afterAll(async () => db?.end())
 describe('registering a passkey', () => {
   it('publishes the public key as a JWK; a registration without user verification, or from another origin, is refused', async () => {
     const keys = await rest('GET', `/api/reviewer-passkeys/published/${a.profileId}`)
-    expect(keys.body.keys).toEqual([expect.objectContaining({ credentialId: a.auth.credentialId, alg: -7, jwk: { kty: 'EC', crv: 'P-256', x: a.auth.jwk.x, y: a.auth.jwk.y }, retiredAt: null })])
+    expect(keys.body.keys).toEqual([
+      expect.objectContaining({ credentialId: a.auth.credentialId, alg: -7, jwk: { kty: 'EC', crv: 'P-256', x: a.auth.jwk.x, y: a.auth.jwk.y }, retiredAt: null }),
+    ])
 
     const other = softAuthenticator({ origin })
     const o1 = await as(a.token, 'POST', '/api/reviewer-passkeys/register/options')
@@ -121,7 +124,7 @@ describe('registering a passkey', () => {
   })
 })
 
-describe('a passkey as the second factor of a reviewer\'s session', () => {
+describe("a passkey as the second factor of a reviewer's session", () => {
   it('a user-verified assertion over a session challenge passes this session; replays, other keys and people without a passkey are refused', async () => {
     expect((await as(a.token, 'GET', '/api/users/second-factor')).body).toMatchObject({ passkey: true, passed: false })
     const options = await as(a.token, 'POST', '/api/users/second-factor/passkey/options')
@@ -151,7 +154,14 @@ describe('who may see and change a passkey', () => {
     const s = await signingReviewer()
     const before = (await as(s.token, 'GET', `/api/reviewer-passkeys/${s.keyId}`)).body
     expect(before.publicKey).toBeTruthy()
-    const renamed = await as(s.token, 'PATCH', `/api/reviewer-passkeys/${s.keyId}`, { name: 'YubiKey', publicKey: 'pQECAyYgASFYIAAA', jwk: { kty: 'EC' }, credentialId: 'forged', user: 1, algorithm: -8 })
+    const renamed = await as(s.token, 'PATCH', `/api/reviewer-passkeys/${s.keyId}`, {
+      name: 'YubiKey',
+      publicKey: 'pQECAyYgASFYIAAA',
+      jwk: { kty: 'EC' },
+      credentialId: 'forged',
+      user: 1,
+      algorithm: -8,
+    })
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200)
     const after = (await as(s.token, 'GET', `/api/reviewer-passkeys/${s.keyId}`)).body
     expect(after.name).toBe('YubiKey')
@@ -178,7 +188,19 @@ describe('who may see and change a passkey', () => {
     await as(s.token, 'PATCH', `/api/reviewer-passkeys/${s.keyId}`, { retiredAt: null })
     expect((await as(s.token, 'GET', `/api/reviewer-passkeys/${s.keyId}`)).body.retiredAt).toBe(retired)
     // A created key never comes through the collection's API.
-    expect([401, 403]).toContain((await as(s.token, 'POST', '/api/reviewer-passkeys', { name: 'forged', credentialId: 'x', publicKey: 'x', jwk: {}, algorithm: -7, user: s.userId, addedAt: new Date().toISOString() })).status)
+    expect([401, 403]).toContain(
+      (
+        await as(s.token, 'POST', '/api/reviewer-passkeys', {
+          name: 'forged',
+          credentialId: 'x',
+          publicKey: 'x',
+          jwk: {},
+          algorithm: -7,
+          user: s.userId,
+          addedAt: new Date().toISOString(),
+        })
+      ).status,
+    )
   })
 })
 

@@ -17,7 +17,8 @@ const send = (body: unknown, { ip = freshIp(), form = false }: { ip?: string; fo
     headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'x-forwarded-for': ip },
     body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
   })
-const openReports = async (articleId: number) => (await rest('GET', `/api/reader-reports?where[article][equals]=${articleId}&where[status][equals]=open&depth=0`, { as: 'editor' })).body.docs
+const openReports = async (articleId: number) =>
+  (await rest('GET', `/api/reader-reports?where[article][equals]=${articleId}&where[status][equals]=open&depth=0`, { as: 'editor' })).body.docs
 
 describe('the report form and endpoint', () => {
   it('accepts a report as JSON (202) and as the plain form (303 to a thank-you page), and stores it for staff only', async () => {

@@ -47,7 +47,8 @@ function readerItems(html: string): Item[] {
         continue
       }
       if (el.name === 'style') continue
-      if (el.name === 'meta' && (el.attribs.name || el.attribs.property) && el.attribs.name !== 'viewport') add(el.attribs.content, `<meta ${el.attribs.name ?? el.attribs.property}>`)
+      if (el.name === 'meta' && (el.attribs.name || el.attribs.property) && el.attribs.name !== 'viewport')
+        add(el.attribs.content, `<meta ${el.attribs.name ?? el.attribs.property}>`)
       for (const attr of ['aria-label', 'alt', 'title', 'placeholder']) if (el.attribs[attr]) add(el.attribs[attr], `${el.name}[${attr}]`)
       walk(el.children, el.name === 'title' ? '<title>' : where)
     }
@@ -82,9 +83,18 @@ function explainers(guide: Guide) {
     safety: lexicalPieces(guide.safety),
     citedSources: sources.flatMap((s) => {
       const p = formatSourceParts(s)
-      return [formatSource(s), formatSource({ ...s, doi: null, url: null }), p.title, p.authors, p.container, p.doi, p.doiUrl, p.url, p.note && `(${p.note})`, p.year ? String(p.year) : null].filter(
-        (x): x is string => Boolean(x),
-      )
+      return [
+        formatSource(s),
+        formatSource({ ...s, doi: null, url: null }),
+        p.title,
+        p.authors,
+        p.container,
+        p.doi,
+        p.doiUrl,
+        p.url,
+        p.note && `(${p.note})`,
+        p.year ? String(p.year) : null,
+      ].filter((x): x is string => Boolean(x))
     }),
   }
   const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso))
@@ -120,7 +130,14 @@ describe('the words on a live guide page', () => {
     const stamp = Date.now().toString(36)
     const src = await rest('POST', '/api/sources', {
       as: 'editor',
-      body: { title: `Walker study ${stamp}`, authors: ['Quill Q', 'Rook R'], container: `Journal of walking ${stamp}`, year: 2017, doi: `10.5555/walk.${stamp}`, note: `Walker note ${stamp}` },
+      body: {
+        title: `Walker study ${stamp}`,
+        authors: ['Quill Q', 'Rook R'],
+        container: `Journal of walking ${stamp}`,
+        year: 2017,
+        doi: `10.5555/walk.${stamp}`,
+        note: `Walker note ${stamp}`,
+      },
     })
     const guide = await guideAt('published', {
       title: `Walker title ${stamp}`,
@@ -148,7 +165,12 @@ describe('the words on a live guide page', () => {
     expect(items.length).toBeGreaterThan(20)
 
     for (const field of Object.keys(signed)) {
-      const without = [...Object.entries(signed).filter(([f]) => f !== field).flatMap(([, v]) => v), ...Object.values(unsigned).flat()]
+      const without = [
+        ...Object.entries(signed)
+          .filter(([f]) => f !== field)
+          .flatMap(([, v]) => v),
+        ...Object.values(unsigned).flat(),
+      ]
       const shown = unexplained(items, template, without)
       expect(shown.length, `the page shows words of "${field}"`).toBeGreaterThan(0)
     }
@@ -183,7 +205,10 @@ describe('the list of signed and deliberately unsigned fields', () => {
   it("marks the editors' and reviewers' own words as not medically reviewed, next to them, where readers see them", async () => {
     const { EXEMPT_NOTICES } = await import('@runsense/domain/signed-content')
     const text = async (path: string) =>
-      (await (await fetch(`${siteUrl()}${path}`)).text()).replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+      (await (await fetch(`${siteUrl()}${path}`)).text())
+        .replace(/&#x27;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
     expect(await text('/about/editorial-policy')).toContain(EXEMPT_NOTICES.editorialPolicy)
     expect(await text('/topics/injury-and-comebacks')).toContain(EXEMPT_NOTICES.topicDescription)
     expect(await text('/reviewers/raphael-crawford-marks')).toContain(EXEMPT_NOTICES.reviewerBio)

@@ -42,7 +42,8 @@ function independentCanonical(doc: Record<string, any>): string {
         const f: Record<string, any> = {}
         for (const [fk, fv] of Object.entries(v as object)) {
           if (fk === 'id') continue
-          f[fk] = fk === 'source' && (v as any).blockType === 'citation' ? (fv === null || fv === undefined ? null : String(typeof fv === 'object' ? (fv as any).id : fv)) : norm(fv)
+          f[fk] =
+            fk === 'source' && (v as any).blockType === 'citation' ? (fv === null || fv === undefined ? null : String(typeof fv === 'object' ? (fv as any).id : fv)) : norm(fv)
         }
         out[k] = f
       } else out[k] = norm(v)
@@ -84,7 +85,10 @@ function independentCanonical(doc: Record<string, any>): string {
 
 describe('the public review history', () => {
   it('records the first publication, an update with its change note, and a review with no changes; internal notes never leak', async () => {
-    const src = await rest('POST', '/api/sources', { as: 'editor', body: { title: `History study ${Date.now()}`, authors: ['Vale V'], container: 'Journal', year: 2021, doi: '10.5555/history' } })
+    const src = await rest('POST', '/api/sources', {
+      as: 'editor',
+      body: { title: `History study ${Date.now()}`, authors: ['Vale V'], container: 'Journal', year: 2021, doi: '10.5555/history' },
+    })
     const guide = await guideAt('published', { body: lexical('A claim.', [src.body.doc.id]) })
     let live = await publicGuide(guide.id)
     expect(live.reviewHistory).toHaveLength(1)
@@ -115,7 +119,12 @@ describe('the public review history', () => {
     expect(live.reviewHistory.map((e: { kind: string }) => e.kind)).toEqual(['first_published', 'updated', 'reviewed'])
     expect(live.reviewHistory[1].note).toBe('Clarified the summary.')
 
-    const html = (await eventually(() => fetch(`${siteUrl()}/guides/${guide.slug}`).then((r) => r.text()), (h) => h.includes('Reviewed with no changes'))).replace(/<!-- -->/g, '')
+    const html = (
+      await eventually(
+        () => fetch(`${siteUrl()}/guides/${guide.slug}`).then((r) => r.text()),
+        (h) => h.includes('Reviewed with no changes'),
+      )
+    ).replace(/<!-- -->/g, '')
     const text = html.replace(/<[^>]+>/g, '')
     expect(text).toContain('Review history')
     expect(text).toContain('Updated and reviewed, reviewed by Raphael Crawford-Marks, Founder. Editor’s note: Clarified the summary.')
@@ -124,7 +133,10 @@ describe('the public review history', () => {
     expect(html).toContain(`href="/guides/${guide.slug}/review.json"`)
     expect(html).not.toContain(secret)
 
-    const record = await eventually(() => reviewJson(guide.slug), (r) => r.body?.history?.length === 3)
+    const record = await eventually(
+      () => reviewJson(guide.slug),
+      (r) => r.body?.history?.length === 3,
+    )
     expect(record.body.history.map((e: { event: string }) => e.event)).toEqual(['First published', 'Updated and reviewed', 'Reviewed with no changes'])
     expect(JSON.stringify(record.body)).not.toContain(secret)
   })
@@ -133,7 +145,10 @@ describe('the public review history', () => {
 describe('review.json', () => {
   it('publishes the signed hash with the exact canonical content, which an independent implementation recomputes', async () => {
     for (const slug of ['returning-to-running-after-an-injury', (await guideAt('published', { meta: { title: 'Search title', description: 'Search description' } })).slug]) {
-      const { status, body } = await eventually(() => reviewJson(slug), (r) => r.status === 200)
+      const { status, body } = await eventually(
+        () => reviewJson(slug),
+        (r) => r.status === 200,
+      )
       expect(status, slug).toBe(200)
       expect(body).toMatchObject({ slug, url: `${siteUrl()}/guides/${slug}`, hash: { algorithm: 'sha256', version: 2 } })
       expect(body.signOff.reviewer).toMatchObject({ name: 'Raphael Crawford-Marks', role: 'Founder', url: `${siteUrl()}/reviewers/raphael-crawford-marks` })
@@ -159,7 +174,10 @@ describe('review.json', () => {
 describe("reviewers' credentials", () => {
   it('a reviewer whose verification lapsed cannot sign off, and is told who can fix it; only admins verify', async () => {
     const stamp = Date.now()
-    const profile = await rest('POST', '/api/reviewers', { as: 'admin', body: { name: `Lapsed Reviewer ${stamp}`, role: 'Physiotherapist', credentials: 'PT', verification: { verifiedAt: '2020-01-15T00:00:00.000Z' } } })
+    const profile = await rest('POST', '/api/reviewers', {
+      as: 'admin',
+      body: { name: `Lapsed Reviewer ${stamp}`, role: 'Physiotherapist', credentials: 'PT', verification: { verifiedAt: '2020-01-15T00:00:00.000Z' } },
+    })
     expect(profile.status, JSON.stringify(profile.body)).toBe(201)
     const reviewerId = profile.body.doc.id
     expect(profile.body.doc.verification.expiresAt.slice(0, 10)).toBe('2022-01-15')
@@ -169,7 +187,11 @@ describe("reviewers' credentials", () => {
     const login = await fetch(`${cmsUrl()}/api/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
     const { token } = (await login.json()) as { token: string }
     const asLapsed = (path: string, body?: unknown) =>
-      fetch(`${cmsUrl()}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then(async (r) => ({ status: r.status, body: await r.json() }))
+      fetch(`${cmsUrl()}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(async (r) => ({ status: r.status, body: await r.json() }))
 
     const guide = await guideAt('editorial_review')
     expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: reviewerId })).status).toBe(200)
@@ -179,12 +201,19 @@ describe("reviewers' credentials", () => {
     expect(refused.body.error).toMatch(/lapsed on 2022-01-15.*admin/)
 
     // The reviewer cannot verify themselves; an admin can.
-    const self = await fetch(`${cmsUrl()}/api/reviewers/${reviewerId}`, { method: 'PATCH', headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ verification: { verifiedAt: new Date().toISOString() } }) })
+    const self = await fetch(`${cmsUrl()}/api/reviewers/${reviewerId}`, {
+      method: 'PATCH',
+      headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ verification: { verifiedAt: new Date().toISOString() } }),
+    })
     expect(self.status).toBe(403)
     expect((await rest('PATCH', `/api/reviewers/${reviewerId}`, { as: 'admin', body: { verification: { verifiedAt: new Date().toISOString() } } })).status).toBe(200)
     expect((await asLapsed(`/api/articles/${guide.id}/workflow`, { action: 'sign_off' })).status).toBe(200)
 
-    const page = await eventually(() => fetch(`${siteUrl()}/reviewers/${profile.body.doc.slug}`).then((r) => r.text()), (h) => h.includes('Credentials verified on'))
+    const page = await eventually(
+      () => fetch(`${siteUrl()}/reviewers/${profile.body.doc.slug}`).then((r) => r.text()),
+      (h) => h.includes('Credentials verified on'),
+    )
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
     expect(page.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')).toContain(`Credentials verified on ${day}`)
     // Who verified is for staff only.
@@ -201,12 +230,18 @@ describe('every page that shows a reviewer follows a change to the profile', () 
     expect((await act(guide.id, 'reviewer2', 'sign_off')).status).toBe(200)
     expect((await act(guide.id, 'editor', 'publish')).status).toBe(200)
     const url = `${siteUrl()}/guides/${guide.slug}`
-    await eventually(() => fetch(url).then((r) => r.status), (s) => s === 200)
+    await eventually(
+      () => fetch(url).then((r) => r.status),
+      (s) => s === 200,
+    )
     await fetch(url) // rendered and cached with the old role
 
     const role = `Sports physiotherapist ${Date.now()}`
     expect((await rest('PATCH', `/api/reviewers/${demo}`, { as: 'admin', body: { role } })).status).toBe(200)
-    const html = await eventually(() => fetch(url).then((r) => r.text()), (h) => h.includes(role))
+    const html = await eventually(
+      () => fetch(url).then((r) => r.text()),
+      (h) => h.includes(role),
+    )
     const ld = JSON.parse(html.match(/<script type="application\/ld\+json">(.*?)<\/script>/s)![1])
     expect(ld.reviewedBy.jobTitle).toBe(role)
     expect(html.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')).toContain(`Demo Reviewer, ${role} · Last reviewed`)

@@ -37,7 +37,10 @@ describe('every reader-visible field of a guide is signed', () => {
     const republish = await act(guide.id, 'editor2', 'publish')
     expect(republish.status).toBe(409)
     expect((await workflowOf(guide.id)).body.stage).toBe('draft')
-    const after = await eventually(() => page(guide.slug), (p) => p.status === 404)
+    const after = await eventually(
+      () => page(guide.slug),
+      (p) => p.status === 404,
+    )
     expect(after.status).toBe(404)
     expect(after.html).not.toContain('Dr. Evil')
   })
@@ -71,14 +74,20 @@ describe('shared records do not change live pages before a review', () => {
     })
     const sourceId = src.body.doc.id
     const guide = await guideAt('published', { body: lexical('A cited claim.', [sourceId]) })
-    const first = await eventually(() => page(guide.slug), (p) => p.status === 200)
+    const first = await eventually(
+      () => page(guide.slug),
+      (p) => p.status === 200,
+    )
     expect(first.html).toContain(`Signed note ${stamp}`)
 
     expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { note: 'Running through a stress fracture is safe' } })).status).toBe(200)
     expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { retracted: true, retractionNote: `Withdrawn ${stamp}` } })).status).toBe(200)
     // The page is re-rendered (the retraction notice proves it), and still shows the signed note.
     // The notice is the site's own sentence: the editor's free-text note is not signed, so never shown.
-    const later = await eventually(() => page(guide.slug), (p) => p.html.includes('This source has been retracted.'))
+    const later = await eventually(
+      () => page(guide.slug),
+      (p) => p.html.includes('This source has been retracted.'),
+    )
     expect(later.html).toContain('This source has been retracted.')
     expect(later.html).not.toContain(`Withdrawn ${stamp}`)
     expect(later.html).toContain(`Signed note ${stamp}`)
@@ -179,23 +188,46 @@ describe('rich text holds only what our editor offers', () => {
       expect(res.status, JSON.stringify(node)).toBe(400)
       expect(JSON.stringify(res.body)).toMatch(message)
     }
-    const safety = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { safety: { root: { type: 'root', children: [{ type: 'heading', tag: 'h2', children: [] }] } } } })
+    const safety = await rest('PATCH', `/api/articles/${guide.id}`, {
+      as: 'editor',
+      body: { safety: { root: { type: 'root', children: [{ type: 'heading', tag: 'h2', children: [] }] } } },
+    })
     expect(safety.status).toBe(400)
     const created = await rest('POST', '/api/articles', { as: 'editor', body: { title: 'x', summary: 'y', body: withNode({ type: 'upload', value: 1 }) } })
     expect(created.status).toBe(400)
-    const ok = await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { body: withNode({ type: 'link', fields: { linkType: 'custom', url: 'https://bjsm.bmj.com/' }, children: [{ type: 'text', text: 'BJSM' }] }) } })
+    const ok = await rest('PATCH', `/api/articles/${guide.id}`, {
+      as: 'editor',
+      body: { body: withNode({ type: 'link', fields: { linkType: 'custom', url: 'https://bjsm.bmj.com/' }, children: [{ type: 'text', text: 'BJSM' }] }) },
+    })
     expect(ok.status).toBe(200)
   })
 
   it("shows the reviewer a link target change in 'changes since the sign-off'", async () => {
-    const link = (url: string) => ({ root: { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'text', text: 'Read ', format: 0 }, { type: 'link', fields: { linkType: 'custom', url }, children: [{ type: 'text', text: 'the study', format: 0 }] }] }] } })
+    const link = (url: string) => ({
+      root: {
+        type: 'root',
+        children: [
+          {
+            type: 'paragraph',
+            children: [
+              { type: 'text', text: 'Read ', format: 0 },
+              { type: 'link', fields: { linkType: 'custom', url }, children: [{ type: 'text', text: 'the study', format: 0 }] },
+            ],
+          },
+        ],
+      },
+    })
     const guide = await guideAt('published', { body: link('https://bjsm.bmj.com/a') })
     expect((await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor', body: { body: link('https://evil.example/b') } })).status).toBe(200)
     const wf = (await workflowOf(guide.id)).body
     expect(wf.signOff.matches).toBe(false)
     const body = wf.changesSinceSignOff.find((d: { section: string }) => d.section === 'Body')
     type Part = { change: string; text: string }
-    const side = (skip: string) => body.parts.filter((p: Part) => p.change !== skip).map((p: Part) => p.text).join('')
+    const side = (skip: string) =>
+      body.parts
+        .filter((p: Part) => p.change !== skip)
+        .map((p: Part) => p.text)
+        .join('')
     expect(side('added')).toContain('<https://bjsm.bmj.com/a>')
     expect(side('removed')).toContain('<https://evil.example/b>')
     expect(body.parts.some((p: Part) => p.change === 'removed' && /bjsm/.test(p.text))).toBe(true)

@@ -17,7 +17,10 @@ describe('sessions', () => {
       const tokens = logins.map((l) => l.token as string)
       expect(new Set(tokens).size).toBe(6)
       const users = await Promise.all(tokens.map(whoIs))
-      expect(users.map((u) => u?.id ?? null), `round ${round}`).toEqual(Array(6).fill(staff.id))
+      expect(
+        users.map((u) => u?.id ?? null),
+        `round ${round}`,
+      ).toEqual(Array(6).fill(staff.id))
     }
   })
 

@@ -53,7 +53,16 @@ describe('random action sequences through the API', () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            { weight: 3, arbitrary: fc.record({ kind: fc.constant('action' as const), who: fc.constantFrom(...WHO), action: fc.constantFrom(...ACTIONS), reviewer: fc.constantFrom(raphael, demo), note: fc.boolean() }) },
+            {
+              weight: 3,
+              arbitrary: fc.record({
+                kind: fc.constant('action' as const),
+                who: fc.constantFrom(...WHO),
+                action: fc.constantFrom(...ACTIONS),
+                reviewer: fc.constantFrom(raphael, demo),
+                note: fc.boolean(),
+              }),
+            },
             // Steps a real team would take, so sequences reach sign-off and publishing often.
             {
               weight: 6,
@@ -69,7 +78,14 @@ describe('random action sequences through the API', () => {
                 )
                 .map(([who, action]) => ({ kind: 'action' as const, who, action, reviewer: raphael, note: true })),
             },
-            { weight: 1, arbitrary: fc.record({ kind: fc.constant('edit' as const), who: fc.constantFrom('editor' as const, 'editor2' as const), text: fc.string({ minLength: 1, maxLength: 30 }) }) },
+            {
+              weight: 1,
+              arbitrary: fc.record({
+                kind: fc.constant('edit' as const),
+                who: fc.constantFrom('editor' as const, 'editor2' as const),
+                text: fc.string({ minLength: 1, maxLength: 30 }),
+              }),
+            },
           ),
           { minLength: 15, maxLength: 30 },
         ),

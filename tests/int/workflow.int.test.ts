@@ -14,8 +14,8 @@ describe('the review cycle through the API', () => {
     expect(own.status).toBe(403)
     expect(own.body.error).toMatch(/Four eyes/)
 
-    const sent = await act(guide.id, "editor2", "send_to_medical_review", { reviewer: raphael })
-    expect(sent.body.stage, JSON.stringify(sent.body)).toBe("medical_review")
+    const sent = await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })
+    expect(sent.body.stage, JSON.stringify(sent.body)).toBe('medical_review')
     for (const who of ['reviewer2', 'admin', 'editor'] as const) {
       const refused = await act(guide.id, who, 'sign_off')
       expect(refused.status, who).toBe(403)
@@ -131,7 +131,12 @@ describe('the sign-off covers exactly the published text', () => {
     expect(JSON.stringify(published.body)).toMatch(/review workflow/)
     const sneaky = await rest('PATCH', `/api/articles/${guide.id}`, {
       as: 'admin',
-      body: { stage: 'approved', signOff: { hash: 'x'.repeat(64), at: '2026-01-01T00:00:00.000Z' }, lastReviewedAt: '2020-01-01T00:00:00.000Z', nextReviewDue: '2099-01-01T00:00:00.000Z' },
+      body: {
+        stage: 'approved',
+        signOff: { hash: 'x'.repeat(64), at: '2026-01-01T00:00:00.000Z' },
+        lastReviewedAt: '2020-01-01T00:00:00.000Z',
+        nextReviewDue: '2099-01-01T00:00:00.000Z',
+      },
     })
     expect(sneaky.status).toBe(200)
     const gql = await graphql(`mutation { updateArticle(id: ${guide.id}, data: { stage: approved, _status: published }) { stage } }`, { as: 'admin' })

@@ -46,7 +46,11 @@ const page = async (base: string, path: string) => {
 }
 /** Polls every address until each satisfies `ok`; returns the last reads. */
 const onAll = async (path: string, ok: (p: { status: number; html: string }) => boolean, bases = everywhere, timeoutMs = 20_000) => {
-  const reads = await eventually(() => Promise.all(bases.map((b) => page(b, path))), (ps) => ps.every(ok), timeoutMs)
+  const reads = await eventually(
+    () => Promise.all(bases.map((b) => page(b, path))),
+    (ps) => ps.every(ok),
+    timeoutMs,
+  )
   return Object.fromEntries(bases.map((b, i) => [b, reads[i].status === 200 && ok(reads[i]) ? 'ok' : `${reads[i].status}`]))
 }
 const allOk = (bases = everywhere) => Object.fromEntries(bases.map((b) => [b, 'ok']))
@@ -118,7 +122,10 @@ describe('several site instances behind the cache', () => {
     const path = `/guides/${guide.slug}`
     expect(await onAll(path, (p) => p.html.includes(guide.title))).toEqual(allOk())
     process.kill(Number(env('SITE_2_PID')), 'SIGKILL')
-    await eventually(() => page(sites[1], '/'), (p) => p.status === 0)
+    await eventually(
+      () => page(sites[1], '/'),
+      (p) => p.status === 0,
+    )
     // Every request through the front is answered, none fails, pages and their updates alike.
     const statuses: number[] = []
     for (let i = 0; i < 20; i++) statuses.push((await page(front, i % 2 ? path : `/?n=${i}`)).status)
@@ -137,7 +144,11 @@ describe('job workers', () => {
     const addresses = Array.from({ length: 30 }, () => freshAddress('topology'))
     for (const email of addresses) expect((await signup({ email })).status).toBe(202)
     const mails = await eventually(allMail, (all) => addresses.every((a) => all.some((m) => m.to.some((t) => t.address === a))), 60_000)
-    for (const a of addresses) expect(mails.filter((m) => m.to.some((t) => t.address === a)), a).toHaveLength(1)
+    for (const a of addresses)
+      expect(
+        mails.filter((m) => m.to.some((t) => t.address === a)),
+        a,
+      ).toHaveLength(1)
     // Each email's delivery record was claimed once: no second worker ever ran the same job.
     const { rows } = await primary.query(`select recipient, attempts from email_deliveries where recipient = any($1)`, [addresses])
     expect(rows).toHaveLength(addresses.length)
@@ -152,7 +163,14 @@ describe('job workers', () => {
     try {
       expect((await signup({ email })).status).toBe(202)
       const running = await eventually(
-        () => Promise.all(healthUrls.map((u) => fetch(u).then((r) => r.json() as Promise<{ running: number }>).catch(() => ({ running: 0 })))),
+        () =>
+          Promise.all(
+            healthUrls.map((u) =>
+              fetch(u)
+                .then((r) => r.json() as Promise<{ running: number }>)
+                .catch(() => ({ running: 0 })),
+            ),
+          ),
         (hs) => hs.some((h) => h.running > 0),
         20_000,
       )

@@ -21,7 +21,14 @@ import { eventually } from '../helpers/poll'
 // The topology runner passes its own Redis; alone, the machine's default one.
 const SHARED_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
 const page = (tags: string[], html = '<p>page</p>') => ({ kind: 'PAGES', html, pageData: { pageProps: { cacheTags: tags } }, headers: {}, status: 200 })
-const appPage = () => ({ kind: 'APP_PAGE', html: '<p>app</p>', rscData: Buffer.from([1, 2, 3, 250]), segmentData: new Map([['/seg', Buffer.from('x')]]), headers: { 'x-next-cache-tags': 'guides,guide:a' }, status: 200 })
+const appPage = () => ({
+  kind: 'APP_PAGE',
+  html: '<p>app</p>',
+  rscData: Buffer.from([1, 2, 3, 250]),
+  segmentData: new Map([['/seg', Buffer.from('x')]]),
+  headers: { 'x-next-cache-tags': 'guides,guide:a' },
+  status: 200,
+})
 
 type Shared = ReturnType<typeof createSharedCache>
 const opened: Shared[] = []
@@ -123,7 +130,10 @@ describe('the shared cache while Redis is away', () => {
     expect((await a.get('/guides/kept', {}))?.value.html).toBe('<p>before</p>')
 
     await stopRedis()
-    await eventually(async () => a.trusted, (t) => !t)
+    await eventually(
+      async () => a.trusted,
+      (t) => !t,
+    )
     expect(a.trusted).toBe(false)
     expect(await a.get('/guides/kept', {})).toBeNull()
     await a.set('/guides/new', page(['guide:new']), {})

@@ -91,9 +91,12 @@ describe('the cache handler under memory pressure', () => {
   }
 
   it('keeps at most SITE_CACHE_MAX_ENTRIES entries, dropping the least recently used first', async () => {
-    const cache = await cacheWith('10', () =>
-      // @ts-expect-error plain JS module loaded by Next at run time
-      import('../../apps/web/cache-handler.mjs?small'))
+    const cache = await cacheWith(
+      '10',
+      () =>
+        // @ts-expect-error plain JS module loaded by Next at run time
+        import('../../apps/web/cache-handler.mjs?small'),
+    )
     const keys = Array.from({ length: 30 }, (_, i) => `/p${i}`)
     for (const k of keys.slice(0, 8)) {
       await request(cache, k, page(['t']))
@@ -107,9 +110,12 @@ describe('the cache handler under memory pressure', () => {
   })
 
   it('5,400 requests for random slugs do not evict the pages readers come back to', async () => {
-    const cache = await cacheWith('5000', () =>
-      // @ts-expect-error plain JS module loaded by Next at run time
-      import('../../apps/web/cache-handler.mjs?flood'))
+    const cache = await cacheWith(
+      '5000',
+      () =>
+        // @ts-expect-error plain JS module loaded by Next at run time
+        import('../../apps/web/cache-handler.mjs?flood'),
+    )
     const real = Array.from({ length: 50 }, (_, i) => `/guides/real-${i}`)
     for (const k of real) await request(cache, k, page([`guide:${k}`]))
     for (const k of real) await request(cache, k, page([`guide:${k}`])) // readers came back
@@ -124,9 +130,12 @@ describe('the cache handler under memory pressure', () => {
   })
 
   it('a page asked for once can be pushed out by a flood; one asked for twice cannot', async () => {
-    const cache = await cacheWith('100', () =>
-      // @ts-expect-error plain JS module loaded by Next at run time
-      import('../../apps/web/cache-handler.mjs?once'))
+    const cache = await cacheWith(
+      '100',
+      () =>
+        // @ts-expect-error plain JS module loaded by Next at run time
+        import('../../apps/web/cache-handler.mjs?once'),
+    )
     await request(cache, '/once', page(['t']))
     await request(cache, '/twice', page(['t']))
     await request(cache, '/twice', page(['t']))

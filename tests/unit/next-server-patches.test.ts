@@ -90,10 +90,13 @@ describe('the patches on a real HTTP response', () => {
   })
 
   it('an API route keeps its own 500', async () => {
-    const res = await serve((_req, res) => {
-      res.statusCode = 500
-      res.end('{"error":"x"}')
-    }, { path: '/api/x' })
+    const res = await serve(
+      (_req, res) => {
+        res.statusCode = 500
+        res.end('{"error":"x"}')
+      },
+      { path: '/api/x' },
+    )
     expect(res.status).toBe(500)
   })
 

@@ -1,11 +1,6 @@
 import type { Block } from 'payload'
 import type { RichTextPolicy } from '@runsense/domain/rich-text-policy'
-import {
-  BlocksFeature,
-  FixedToolbarFeature,
-  HeadingFeature,
-  lexicalEditor,
-} from '@payloadcms/richtext-lexical'
+import { BlocksFeature, FixedToolbarFeature, HeadingFeature, lexicalEditor } from '@payloadcms/richtext-lexical'
 
 /** An inline citation: a node in the text pointing at a Source. The site numbers them. */
 export const CitationBlock: Block = {
@@ -25,8 +20,7 @@ export const NeedsContentBlock: Block = {
   fields: [{ name: 'note', type: 'textarea', required: true }],
 }
 
-const withoutMediaOrLinksToDocs = <F extends { key: string }>(features: F[]): F[] =>
-  features.filter((f) => !['upload', 'relationship', 'heading'].includes(f.key))
+const withoutMediaOrLinksToDocs = <F extends { key: string }>(features: F[]): F[] => features.filter((f) => !['upload', 'relationship', 'heading'].includes(f.key))
 
 /**
  * What each editor below can make, checked on the server for every save (REST and GraphQL take

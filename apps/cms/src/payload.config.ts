@@ -64,12 +64,37 @@ export default buildConfig({
       },
     },
   },
-  collections: [Articles, Topics, Reviewers, Sources, Users, Subscribers, NewsletterIssues, NewsletterSuppressions, WorkflowEvents, EditorialNotes, AuditLog, ReaderReports, StaffSignIns, ReviewerPasskeys],
+  collections: [
+    Articles,
+    Topics,
+    Reviewers,
+    Sources,
+    Users,
+    Subscribers,
+    NewsletterIssues,
+    NewsletterSuppressions,
+    WorkflowEvents,
+    EditorialNotes,
+    AuditLog,
+    ReaderReports,
+    StaffSignIns,
+    ReviewerPasskeys,
+  ],
   globals: [EditorialPolicy, NewsletterStats],
   editor: bodyEditor,
   jobs: {
     // Every task runs under a lease (jobs/lease.ts): a job whose worker died is taken up again.
-    tasks: [sendEmailTask, revalidateSiteTask, reviewCadenceTask, emptyDraftsTask, scheduledPublishTask, newsletterBatchTask, newsletterWatchTask, newsletterTestTask, pruneRateLimitsTask].map(withLease),
+    tasks: [
+      sendEmailTask,
+      revalidateSiteTask,
+      reviewCadenceTask,
+      emptyDraftsTask,
+      scheduledPublishTask,
+      newsletterBatchTask,
+      newsletterWatchTask,
+      newsletterTestTask,
+      pruneRateLimitsTask,
+    ].map(withLease),
     deleteJobOnComplete: true,
     // Jobs hold email addresses: only staff who can see subscribers may look at the queue.
     access: { run: () => false, queue: () => false, cancel: ({ req }) => isAdminUser(req.user) },
@@ -98,16 +123,18 @@ export default buildConfig({
     outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),
   },
   // A failed COMMIT fails the write (lib/adapterTransactions.ts), for every write path.
-  db: surfaceCommitFailures(postgresAdapter({
-    pool: { connectionString: process.env.DATABASE_URL || '' },
-    // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
-    ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
-    // Schema changes go through committed migrations only, never dev "push" (a database push
-    // mode touched makes a later `payload migrate` stop at an interactive prompt).
-    push: false,
-    migrationDir: path.resolve(dirname, 'migrations'),
-    prodMigrations: migrations,
-  })),
+  db: surfaceCommitFailures(
+    postgresAdapter({
+      pool: { connectionString: process.env.DATABASE_URL || '' },
+      // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
+      ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
+      // Schema changes go through committed migrations only, never dev "push" (a database push
+      // mode touched makes a later `payload migrate` stop at an interactive prompt).
+      push: false,
+      migrationDir: path.resolve(dirname, 'migrations'),
+      prodMigrations: migrations,
+    }),
+  ),
   email: process.env.SMTP_URL
     ? nodemailerAdapter({
         defaultFromAddress: process.env.EMAIL_FROM || 'guides@runsense.local',

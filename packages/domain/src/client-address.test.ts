@@ -12,9 +12,7 @@ describe('clientAddress', () => {
   })
 
   it('a client rotating forged entries stays one address', () => {
-    const seen = new Set(
-      Array.from({ length: 60 }, (_, i) => clientAddress({ forwardedFor: `10.9.${i}.1, 203.0.113.5`, peer: '10.0.0.2', trustedHops: 1 })),
-    )
+    const seen = new Set(Array.from({ length: 60 }, (_, i) => clientAddress({ forwardedFor: `10.9.${i}.1, 203.0.113.5`, peer: '10.0.0.2', trustedHops: 1 })))
     expect([...seen]).toEqual(['203.0.113.5'])
   })
 

@@ -46,7 +46,12 @@ describe('parseMailEvents', () => {
     expect(batch.ok && batch.events.map((e) => e.type)).toEqual(['complaint', 'soft_bounce'])
   })
   it('refuses the whole batch when one event is bad, naming it', () => {
-    expect(parseMailEvents([{ email: 'a@example.com', type: 'hard_bounce' }, { email: 'nope', type: 'hard_bounce' }])).toEqual({ ok: false, error: 'Event 2: "email" must be an email address.' })
+    expect(
+      parseMailEvents([
+        { email: 'a@example.com', type: 'hard_bounce' },
+        { email: 'nope', type: 'hard_bounce' },
+      ]),
+    ).toEqual({ ok: false, error: 'Event 2: "email" must be an email address.' })
     expect(parseMailEvents({ email: 'a@example.com', type: 'opened' })).toMatchObject({ ok: false, error: expect.stringMatching(/"type" must be one of/) })
     expect(parseMailEvents([])).toMatchObject({ ok: false })
     expect(parseMailEvents('x')).toMatchObject({ ok: false })
@@ -56,7 +61,12 @@ describe('parseMailEvents', () => {
 describe('progress and retries', () => {
   it('counts recipients as every row and remaining as queued plus claimed', () => {
     expect(progressOf('sending', { sent: 5, queued: 3, claimed: 2, failed: 1, suppressed: 1, cancelled: 0 })).toEqual({
-      status: 'sending', recipients: 12, sent: 5, failed: 1, suppressed: 1, remaining: 5,
+      status: 'sending',
+      recipients: 12,
+      sent: 5,
+      failed: 1,
+      suppressed: 1,
+      remaining: 5,
     })
   })
   it('backs off exponentially, capped at an hour', () => {

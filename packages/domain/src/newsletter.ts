@@ -94,14 +94,11 @@ export type IssueContent = {
 }
 
 /** "November 30, 2026", the site's date format, the same wherever the server runs. */
-export const formatDay = (iso: string | Date | null | undefined) =>
-  iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)) : ''
+export const formatDay = (iso: string | Date | null | undefined) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)) : '')
 
 /** "Reviewed by NAME, ROLE · Last reviewed DATE", as the email and its web version say it. */
 export const reviewedLine = (f: IssueContent['featured']) =>
-  [f.reviewer ? `Reviewed by ${f.reviewer.name}, ${f.reviewer.role}` : null, f.lastReviewedAt ? `Last reviewed ${formatDay(f.lastReviewedAt)}` : null]
-    .filter(Boolean)
-    .join(' · ')
+  [f.reviewer ? `Reviewed by ${f.reviewer.name}, ${f.reviewer.role}` : null, f.lastReviewedAt ? `Last reviewed ${formatDay(f.lastReviewedAt)}` : null].filter(Boolean).join(' · ')
 
 /** The intro's paragraphs (blank lines separate them). */
 export const paragraphsOf = (text: string) =>

@@ -12,7 +12,13 @@ describe('richTextProblems', () => {
   it('accepts what our editor makes', () => {
     const ok = doc(
       { type: 'heading', tag: 'h2', children: [t('Why')] },
-      p(t('Load '), { type: 'inlineBlock', fields: { id: 'x', blockType: 'citation', source: 1 } }, link('https://bjsm.bmj.com/x'), link('/guides/a'), link('mailto:hi@runsense.local')),
+      p(
+        t('Load '),
+        { type: 'inlineBlock', fields: { id: 'x', blockType: 'citation', source: 1 } },
+        link('https://bjsm.bmj.com/x'),
+        link('/guides/a'),
+        link('mailto:hi@runsense.local'),
+      ),
       { type: 'list', listType: 'bullet', tag: 'ul', children: [{ type: 'listitem', children: [t('a')] }] },
       { type: 'block', fields: { id: 'y', blockType: 'needsContent', note: 'later' } },
     )

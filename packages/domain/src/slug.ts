@@ -1,8 +1,8 @@
 /** URL slugs for guides and heading anchors. Pure: no runtime imports. */
 
-export const MAX_SLUG_LENGTH = 96;
+export const MAX_SLUG_LENGTH = 96
 
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
 /** Letters that NFKD does not decompose into an ASCII base letter. */
 const TRANSLITERATIONS: Record<string, string> = {
@@ -23,7 +23,7 @@ const TRANSLITERATIONS: Record<string, string> = {
   þ: 'th',
   Þ: 'th',
   ı: 'i',
-};
+}
 
 /**
  * Turns a title into a URL slug: lowercase ASCII letters and digits separated
@@ -31,7 +31,7 @@ const TRANSLITERATIONS: Record<string, string> = {
  * Returns '' when the title has no letters or digits at all.
  */
 export function slugify(title: string | null | undefined): string {
-  if (typeof title !== 'string') return '';
+  if (typeof title !== 'string') return ''
   let s = title
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -41,21 +41,16 @@ export function slugify(title: string | null | undefined): string {
     // "Runner's knee" -> "runners-knee", not "runner-s-knee".
     .replace(/([a-z0-9])['’]+(?=[a-z0-9])/g, '$1')
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
   if (s.length > MAX_SLUG_LENGTH) {
-    const head = s.slice(0, MAX_SLUG_LENGTH + 1);
-    const cut = head.endsWith('-') ? MAX_SLUG_LENGTH : head.lastIndexOf('-');
-    s = (cut > 0 ? s.slice(0, cut) : s.slice(0, MAX_SLUG_LENGTH)).replace(/-+$/, '');
+    const head = s.slice(0, MAX_SLUG_LENGTH + 1)
+    const cut = head.endsWith('-') ? MAX_SLUG_LENGTH : head.lastIndexOf('-')
+    s = (cut > 0 ? s.slice(0, cut) : s.slice(0, MAX_SLUG_LENGTH)).replace(/-+$/, '')
   }
-  return s;
+  return s
 }
 
 /** True for a non-empty slug of the form slugify produces. */
 export function isValidSlug(slug: unknown): slug is string {
-  return (
-    typeof slug === 'string' &&
-    slug.length > 0 &&
-    slug.length <= MAX_SLUG_LENGTH &&
-    SLUG_PATTERN.test(slug)
-  );
+  return typeof slug === 'string' && slug.length > 0 && slug.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(slug)
 }

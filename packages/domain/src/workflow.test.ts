@@ -41,7 +41,11 @@ describe('workflow rules', () => {
 
   it('refuses a sign-off from a reviewer whose credentials were never verified or have lapsed, and says who can fix it', () => {
     const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
-    expect(decide(s, { ...reviewer, credentialsVerifiedUntil: null }, 'sign_off')).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/not been verified.*admin/) })
+    expect(decide(s, { ...reviewer, credentialsVerifiedUntil: null }, 'sign_off')).toMatchObject({
+      ok: false,
+      status: 403,
+      error: expect.stringMatching(/not been verified.*admin/),
+    })
     const lapsed = decide(s, { ...reviewer, credentialsVerifiedUntil: '2026-01-31T00:00:00.000Z' }, 'sign_off')
     expect(lapsed).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/lapsed on 2026-01-31.*admin/) })
     expect(availableActions(s, { ...reviewer, credentialsVerifiedUntil: null })).not.toContain('sign_off')
@@ -168,7 +172,16 @@ describe('workflow properties', () => {
     | { kind: 'edit'; actor: number; backToSigned: boolean }
     | { kind: 'sourceChange' }
   const step: fc.Arbitrary<Step> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('action' as const), actor: fc.nat(actors.length - 1), action: fc.constantFrom(...ACTIONS), note: fc.boolean(), reviewer: fc.constantFrom('R1' as const, 'R2' as const, undefined) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('action' as const),
+        actor: fc.nat(actors.length - 1),
+        action: fc.constantFrom(...ACTIONS),
+        note: fc.boolean(),
+        reviewer: fc.constantFrom('R1' as const, 'R2' as const, undefined),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), actor: fc.nat(2), backToSigned: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('sourceChange' as const) }) },
   )

@@ -8,7 +8,19 @@
 export const STAGES = ['draft', 'editorial_review', 'medical_review', 'approved', 'published', 'changes_requested', 'archived'] as const
 export type Stage = (typeof STAGES)[number]
 
-export const ACTIONS = ['submit', 'request_changes', 'send_to_medical_review', 'sign_off', 'publish', 'schedule_publish', 'unpublish', 'archive', 'start_review', 'restore', 'discard_changes'] as const
+export const ACTIONS = [
+  'submit',
+  'request_changes',
+  'send_to_medical_review',
+  'sign_off',
+  'publish',
+  'schedule_publish',
+  'unpublish',
+  'archive',
+  'start_review',
+  'restore',
+  'discard_changes',
+] as const
 export type Action = (typeof ACTIONS)[number]
 
 export type Role = 'admin' | 'editor' | 'reviewer'
@@ -126,19 +138,15 @@ function refusal(action: Action, s: GuideState, a: Actor): string | null {
       return isEditor(a) ? null : 'Only editors can submit a guide for editorial review.'
     case 'request_changes':
       if (s.stage === 'editorial_review') return isEditor(a) ? null : 'Only editors can request changes during editorial review.'
-      return a.reviewerId !== null && a.reviewerId === s.assignedReviewerId
-        ? null
-        : 'Only the assigned medical reviewer can request changes during medical review.'
+      return a.reviewerId !== null && a.reviewerId === s.assignedReviewerId ? null : 'Only the assigned medical reviewer can request changes during medical review.'
     case 'send_to_medical_review':
       if (!isEditor(a)) return 'Only editors can send a guide to medical review.'
-      if (s.lastAuthorId !== null && s.lastAuthorId === a.id)
-        return 'Four eyes: the editor who last changed the text cannot also send it to medical review; another editor must.'
+      if (s.lastAuthorId !== null && s.lastAuthorId === a.id) return 'Four eyes: the editor who last changed the text cannot also send it to medical review; another editor must.'
       return null
     case 'sign_off':
       if (a.reviewerId === null || a.reviewerId !== s.assignedReviewerId)
         return 'Only the assigned medical reviewer can sign off this guide; nobody can sign off for another reviewer.'
-      if (a.credentialsVerifiedUntil === null)
-        return 'Your credentials have not been verified yet, so you cannot sign off. An admin verifies them on your reviewer profile.'
+      if (a.credentialsVerifiedUntil === null) return 'Your credentials have not been verified yet, so you cannot sign off. An admin verifies them on your reviewer profile.'
       if (Date.parse(a.credentialsVerifiedUntil) <= Date.now())
         return `Your credentials verification lapsed on ${a.credentialsVerifiedUntil.slice(0, 10)}, so you cannot sign off until an admin verifies them again on your reviewer profile.`
       return null
@@ -192,7 +200,12 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       const missing = publishGate(s, contentProblems)
       if (missing.length) return { ok: false, status: 422, error: 'This guide cannot be published yet.', missing }
       if (historyKind(s.lastPublishedHash ?? null, s.currentHash) === 'updated' && !input.note?.trim())
-        return { ok: false, status: 400, error: 'Say what changed for readers: publishing a changed text needs a public change note, shown in the guide\'s review history.', missing: ['note'] }
+        return {
+          ok: false,
+          status: 400,
+          error: "Say what changed for readers: publishing a changed text needs a public change note, shown in the guide's review history.",
+          missing: ['note'],
+        }
       return { ok: true, from, to: 'published', goesLive: true }
     }
     case 'schedule_publish': {

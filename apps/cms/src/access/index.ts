@@ -18,8 +18,7 @@ export const staffField: FieldAccess = ({ req }) => isStaffUser(req.user)
 export const staffOnlyField: FieldAccess = staffField
 
 /** Staff see every article; everyone else sees only what is published. */
-export const publishedOrStaff: Access = ({ req }) =>
-  isStaffUser(req.user) ? true : { _status: { equals: 'published' } }
+export const publishedOrStaff: Access = ({ req }) => (isStaffUser(req.user) ? true : { _status: { equals: 'published' } })
 
 /** Admins see every account; other staff only their own. */
 export const adminsOrSelf: Access = ({ req }) => {

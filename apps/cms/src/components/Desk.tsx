@@ -22,7 +22,21 @@ const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { d
 
 type Moved = Map<number, { by: string | null; at: string; action: string }>
 
-function Section({ id, title, empty, guides, extra, moved }: { id: string; title: string; empty: string; guides: Article[]; extra?: (g: Article) => React.ReactNode; moved: Moved }) {
+function Section({
+  id,
+  title,
+  empty,
+  guides,
+  extra,
+  moved,
+}: {
+  id: string
+  title: string
+  empty: string
+  guides: Article[]
+  extra?: (g: Article) => React.ReactNode
+  moved: Moved
+}) {
   return (
     <section aria-labelledby={id} data-testid={id} style={{ marginBottom: '2rem' }}>
       <h2 id={id}>
@@ -39,7 +53,8 @@ function Section({ id, title, empty, guides, extra, moved }: { id: string; title
               {moved.get(g.id) ? (
                 <span className="desk__moved" data-testid="desk-moved">
                   {' '}
-                  · {ACTION_LABELS[moved.get(g.id)!.action as Action] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'}, {when(moved.get(g.id)!.at)}
+                  · {ACTION_LABELS[moved.get(g.id)!.action as Action] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'},{' '}
+                  {when(moved.get(g.id)!.at)}
                 </span>
               ) : null}
             </li>
@@ -56,7 +71,8 @@ export async function Desk(props: AdminViewServerProps) {
   const user = req.user as (typeof req.user & { role?: string; reviewer?: number | { id: number } | null }) | null
   const payload = req.payload
   const find = async (where: Where, draft = true) =>
-    (await payload.find({ collection: 'articles', where, draft, depth: 0, joins: false, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user })).docs as Article[]
+    (await payload.find({ collection: 'articles', where, draft, depth: 0, joins: false, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user }))
+      .docs as Article[]
 
   const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
   const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
@@ -76,19 +92,41 @@ export async function Desk(props: AdminViewServerProps) {
   const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed].flatMap((l) => (l ?? []).map((g) => g.id)))]
   const moved: Moved = new Map()
   if (listed.length) {
-    const { docs: events } = await payload.find({ collection: 'workflow-events', where: { article: { in: listed } }, sort: '-createdAt', limit: 1000, depth: 0, overrideAccess: false, user: req.user })
+    const { docs: events } = await payload.find({
+      collection: 'workflow-events',
+      where: { article: { in: listed } },
+      sort: '-createdAt',
+      limit: 1000,
+      depth: 0,
+      overrideAccess: false,
+      user: req.user,
+    })
     for (const e of events) if (!moved.has(e.article)) moved.set(e.article, { by: e.actorName ?? null, at: e.createdAt, action: e.action })
   }
   // The reviewer each guide in medical review waits for.
-  const reviewerIdsInReview = [...new Set((inMedical ?? []).map((g) => (typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer)).filter((r): r is number => typeof r === 'number'))]
+  const reviewerIdsInReview = [
+    ...new Set(
+      (inMedical ?? []).map((g) => (typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer)).filter((r): r is number => typeof r === 'number'),
+    ),
+  ]
   const reviewerNames = new Map(
     reviewerIdsInReview.length
-      ? (await payload.find({ collection: 'reviewers', where: { id: { in: reviewerIdsInReview } }, depth: 0, limit: reviewerIdsInReview.length, overrideAccess: false, user: req.user })).docs.map((r) => [r.id, r.name] as const)
+      ? (
+          await payload.find({
+            collection: 'reviewers',
+            where: { id: { in: reviewerIdsInReview } },
+            depth: 0,
+            limit: reviewerIdsInReview.length,
+            overrideAccess: false,
+            user: req.user,
+          })
+        ).docs.map((r) => [r.id, r.name] as const)
       : [],
   )
   // Readers' reports about live guides, for editors to close with an outcome.
   const reports = isEditorUser(user)
-    ? (await payload.find({ collection: 'reader-reports', where: { status: { equals: 'open' } }, sort: 'createdAt', depth: 1, limit: 100, overrideAccess: false, user: req.user })).docs
+    ? (await payload.find({ collection: 'reader-reports', where: { status: { equals: 'open' } }, sort: 'createdAt', depth: 1, limit: 100, overrideAccess: false, user: req.user }))
+        .docs
     : null
   // Admins keep reviewers verified: a lapsed verification stops that reviewer's sign-offs.
   const expiring = isAdminUser(user)
@@ -135,7 +173,9 @@ export async function Desk(props: AdminViewServerProps) {
             }}
           />
         ) : null}
-        {signedOff ? <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} /> : null}
+        {signedOff ? (
+          <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} />
+        ) : null}
         {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
         <Section
           id="desk-due"
@@ -150,9 +190,23 @@ export async function Desk(props: AdminViewServerProps) {
             </span>
           )}
         />
-        <Section id="desk-schedule-failed" title="Scheduled publishing failed" empty="No scheduled publish has failed." guides={scheduleFailed} moved={moved} extra={(g) => <strong>{g.scheduledPublish?.error}</strong>} />
-        <Section id="desk-scheduled" title="Scheduled to publish" empty="Nothing is scheduled." guides={scheduled} moved={moved} extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>} />
- {reports ? (
+        <Section
+          id="desk-schedule-failed"
+          title="Scheduled publishing failed"
+          empty="No scheduled publish has failed."
+          guides={scheduleFailed}
+          moved={moved}
+          extra={(g) => <strong>{g.scheduledPublish?.error}</strong>}
+        />
+        <Section
+          id="desk-scheduled"
+          title="Scheduled to publish"
+          empty="Nothing is scheduled."
+          guides={scheduled}
+          moved={moved}
+          extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>}
+        />
+        {reports ? (
           <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
             <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
             {reports.length === 0 ? (

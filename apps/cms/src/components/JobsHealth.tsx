@@ -26,8 +26,7 @@ function JobList({ id, title, empty, jobs }: { id: string; title: string; empty:
           {jobs.map((j) => (
             <li key={j.id}>
               Job {j.id} ({j.task_slug}
-              {j.recipient ? ` to ${j.recipient}` : ''}){' '}
-              — tried {j.total_tried} time{Number(j.total_tried) === 1 ? '' : 's'}, last change {when(j.updated_at)}
+              {j.recipient ? ` to ${j.recipient}` : ''}) — tried {j.total_tried} time{Number(j.total_tried) === 1 ? '' : 's'}, last change {when(j.updated_at)}
               {j.wait_until ? `, next try ${when(j.wait_until)}` : ''}
               {j.error ? (
                 <>
@@ -50,16 +49,22 @@ export async function JobsHealth({ payload }: { payload: Payload }) {
     from payload_jobs j`
   const [stuck, failing, dead, resends] = (await Promise.all([
     executeNow(payload, sql`${select} where processing and completed_at is null and updated_at < now() - make_interval(secs => ${lease}) order by updated_at limit 50`),
-    executeNow(payload, sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and (total_tried > 0 or error is not null) order by updated_at desc limit 50`),
+    executeNow(
+      payload,
+      sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and (total_tried > 0 or error is not null) order by updated_at desc limit 50`,
+    ),
     executeNow(payload, sql`${select} where has_error order by updated_at desc limit 50`),
-    executeNow(payload, sql`select coalesce(sum(resends_after_crash), 0)::int as n, count(*) filter (where state = 'sent')::int as sent from email_deliveries where created_at > now() - interval '7 days'`),
+    executeNow(
+      payload,
+      sql`select coalesce(sum(resends_after_crash), 0)::int as n, count(*) filter (where state = 'sent')::int as sent from email_deliveries where created_at > now() - interval '7 days'`,
+    ),
   ])) as [JobRow[], JobRow[], JobRow[], { n: number; sent: number }[]]
   return (
     <section aria-labelledby="desk-jobs" data-testid="desk-jobs" style={{ marginBottom: '2rem' }}>
       <h2 id="desk-jobs">Background jobs</h2>
       <p>
-        Emails sent in the last 7 days: {resends[0]?.sent ?? 0}; sent again after a crash cut off their first send: {resends[0]?.n ?? 0}. A job whose
-        worker stopped is handed back after {lease} s.
+        Emails sent in the last 7 days: {resends[0]?.sent ?? 0}; sent again after a crash cut off their first send: {resends[0]?.n ?? 0}. A job whose worker stopped is handed back
+        after {lease} s.
       </p>
       <JobList id="desk-jobs-stuck" title="Worker stopped, waiting to be handed back" empty="No job is stuck." jobs={stuck} />
       <JobList id="desk-jobs-failing" title="Failing, will be retried" empty="No job is failing." jobs={failing} />

@@ -143,7 +143,13 @@ export function NewsletterIssuePanel() {
       ) : null}
       {preview !== null ? (
         format === 'html' ? (
-          <iframe title="Email preview (HTML)" data-testid="newsletter-preview" sandbox="" srcDoc={preview} style={{ width: '100%', height: 600, border: '1px solid var(--theme-elevation-150)', background: '#fff' }} />
+          <iframe
+            title="Email preview (HTML)"
+            data-testid="newsletter-preview"
+            sandbox=""
+            srcDoc={preview}
+            style={{ width: '100%', height: 600, border: '1px solid var(--theme-elevation-150)', background: '#fff' }}
+          />
         ) : (
           <pre data-testid="newsletter-preview-text" style={{ whiteSpace: 'pre-wrap', border: '1px solid var(--theme-elevation-150)', padding: 12 }}>
             {preview}

@@ -33,8 +33,8 @@ export async function NewsletterOnDesk({ req }: { req: PayloadRequest }) {
               {p ? (
                 <>
                   {' — sending: '}
-                  <progress max={p.recipients || 1} value={p.sent + p.failed + p.suppressed} aria-label={`${d.subject}: sent so far`} /> sent {p.sent} of{' '}
-                  {p.recipients} · failed {p.failed} · suppressed {p.suppressed} · remaining {p.remaining}
+                  <progress max={p.recipients || 1} value={p.sent + p.failed + p.suppressed} aria-label={`${d.subject}: sent so far`} /> sent {p.sent} of {p.recipients} · failed{' '}
+                  {p.failed} · suppressed {p.suppressed} · remaining {p.remaining}
                 </>
               ) : (
                 <> — scheduled for {d.scheduledFor ? new Date(d.scheduledFor).toUTCString() : '—'}</>

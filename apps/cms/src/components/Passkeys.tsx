@@ -66,7 +66,12 @@ export function Passkeys() {
   }
 
   const patch = async (key: Key, data: Record<string, unknown>, done: string) => {
-    const res = await fetch(`/api/reviewer-passkeys/${key.id}`, { method: 'PATCH', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) })
+    const res = await fetch(`/api/reviewer-passkeys/${key.id}`, {
+      method: 'PATCH',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(data),
+    })
     const body = await res.json().catch(() => ({}))
     setMessage(res.ok ? { kind: 'ok', text: done } : { kind: 'error', text: body.errors?.[0]?.message ?? `The server answered ${res.status}.` })
     await load()
@@ -86,8 +91,8 @@ export function Passkeys() {
     <section data-testid="passkeys" style={{ margin: '1.5rem 0', padding: '1rem', border: '1px solid var(--theme-elevation-150)', borderRadius: 4 }}>
       <h3 style={{ marginTop: 0 }}>Passkeys for signing off</h3>
       <p style={{ marginTop: 0 }}>
-        Your sign-offs are signed with your passkey, and anyone can check the signature with its public key (published on your reviewer page). With a passkey,
-        signing off always asks for it.
+        Your sign-offs are signed with your passkey, and anyone can check the signature with its public key (published on your reviewer page). With a passkey, signing off always
+        asks for it.
       </p>
       {keys === null ? (
         <p>Loading…</p>
@@ -117,8 +122,7 @@ export function Passkeys() {
       {me ? (
         <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' }}>
           <label>
-            Name{' '}
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. YubiKey, laptop" data-testid="passkey-name" maxLength={80} />
+            Name <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. YubiKey, laptop" data-testid="passkey-name" maxLength={80} />
           </label>
           <button type="button" className="btn btn--style-primary" onClick={add} disabled={busy}>
             Add a passkey

@@ -17,7 +17,9 @@ export function SecondFactorReset() {
     if (!window.confirm('Reset this person’s second factor? They set it up again at their next sign-in.')) return
     const res = await fetch(`/api/users/${id}/second-factor/reset`, { method: 'POST', credentials: 'include' })
     const body = (await res.json().catch(() => ({}))) as { reset?: boolean; error?: string }
-    setMessage(res.ok ? (body.reset ? 'Second factor reset: they set it up again at their next sign-in.' : 'This person had no second factor.') : (body.error ?? 'Could not reset.'))
+    setMessage(
+      res.ok ? (body.reset ? 'Second factor reset: they set it up again at their next sign-in.' : 'This person had no second factor.') : (body.error ?? 'Could not reset.'),
+    )
   }
 
   return (

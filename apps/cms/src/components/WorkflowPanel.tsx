@@ -93,7 +93,13 @@ export function WorkflowPanel() {
     // Archiving takes a live guide offline: ask first, in words.
     // Discarding replaces the working text by the signed one: say which, and where the edits stay.
     if (action === 'discard_changes' && wf?.signOff && !window.confirm(discardText(wf))) return
-    if (action === 'archive' && !window.confirm(wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.')) return
+    if (
+      action === 'archive' &&
+      !window.confirm(
+        wf?.live ? 'Archive this guide? It goes offline for readers at once. It can be restored to a draft later.' : 'Archive this guide? It can be restored to a draft later.',
+      )
+    )
+      return
     setBusy(true)
     setMessage(null)
     try {
@@ -155,7 +161,10 @@ export function WorkflowPanel() {
       <h3 id="workflow-panel-title">Review workflow</h3>
       <dl>
         <dt>Stage</dt>
-        <dd data-testid="workflow-stage">{STAGE_NAMES[wf.stage] ?? wf.stage}{wf.live && wf.stage !== 'published' ? ' · readers see the signed version' : ''}</dd>
+        <dd data-testid="workflow-stage">
+          {STAGE_NAMES[wf.stage] ?? wf.stage}
+          {wf.live && wf.stage !== 'published' ? ' · readers see the signed version' : ''}
+        </dd>
         <dt>Assigned reviewer</dt>
         <dd>{wf.assignee ? `${wf.assignee.name}, ${wf.assignee.role}` : 'None yet'}</dd>
         <dt>Sign-off</dt>
@@ -197,9 +206,7 @@ export function WorkflowPanel() {
             <div key={s.section}>
               <h4>{s.section}</h4>
               <p style={{ whiteSpace: 'pre-wrap' }}>
-                {s.parts.map((p, i) =>
-                  p.change === 'added' ? <ins key={i}>{p.text}</ins> : p.change === 'removed' ? <del key={i}>{p.text}</del> : <span key={i}>{p.text}</span>,
-                )}
+                {s.parts.map((p, i) => (p.change === 'added' ? <ins key={i}>{p.text}</ins> : p.change === 'removed' ? <del key={i}>{p.text}</del> : <span key={i}>{p.text}</span>))}
               </p>
             </div>
           ))}
@@ -232,9 +239,7 @@ export function WorkflowPanel() {
       ) : null}
       {takesNote ? (
         <label className="workflow-panel__field">
-          {wf.actions.includes('publish')
-            ? 'Change note for readers (shown in the public review history; required when the text changed)'
-            : 'Note (required to request changes)'}
+          {wf.actions.includes('publish') ? 'Change note for readers (shown in the public review history; required when the text changed)' : 'Note (required to request changes)'}
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
         </label>
       ) : null}
@@ -243,11 +248,7 @@ export function WorkflowPanel() {
           <legend>This publication corrects (closes the report, tells the reader, and the history says “Corrected”)</legend>
           {reports.map((r) => (
             <label key={r.id} style={{ display: 'block' }}>
-              <input
-                type="checkbox"
-                checked={corrects.includes(r.id)}
-                onChange={(e) => setCorrects(e.target.checked ? [...corrects, r.id] : corrects.filter((x) => x !== r.id))}
-              />{' '}
+              <input type="checkbox" checked={corrects.includes(r.id)} onChange={(e) => setCorrects(e.target.checked ? [...corrects, r.id] : corrects.filter((x) => x !== r.id))} />{' '}
               Report of {day(r.createdAt)}: “{r.message.slice(0, 120)}”
             </label>
           ))}
@@ -298,7 +299,9 @@ export function WorkflowPanel() {
 const discardText = (w: Workflow) =>
   [
     `Discard the changes made since the sign-off? The guide's text goes back to exactly what ${w.signOff?.reviewer?.name ?? w.signOff?.by?.name ?? 'the reviewer'} signed off on ${day(w.signOff!.at)}.`,
-    w.live ? 'Readers keep seeing the signed version; the guide is published with it again, with no new review.' : 'The sign-off holds again: the guide can be published without a new review.',
+    w.live
+      ? 'Readers keep seeing the signed version; the guide is published with it again, with no new review.'
+      : 'The sign-off holds again: the guide can be published without a new review.',
     'Your edits stay in the Versions tab.',
   ].join('\n\n')
 

@@ -21,8 +21,5 @@ export const slugField = (from: string): TextField => ({
       },
     ],
   },
-  validate: (value: unknown) =>
-    typeof value === 'string' && isValidSlug(value)
-      ? true
-      : 'Use lowercase letters, digits and single dashes (e.g. "returning-to-running").',
+  validate: (value: unknown) => (typeof value === 'string' && isValidSlug(value) ? true : 'Use lowercase letters, digits and single dashes (e.g. "returning-to-running").'),
 })

@@ -42,7 +42,9 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
         headers: (input.headers as Record<string, string> | undefined) ?? undefined,
       })
     } catch (err) {
-      await record(req.payload, 'done', `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(() => {})
+      await record(req.payload, 'done', `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(
+        () => {},
+      )
       throw err
     }
     await record(req.payload, 'done', `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])

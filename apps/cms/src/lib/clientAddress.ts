@@ -19,5 +19,8 @@ export function clientAddress(headers: Headers): string {
 
 /** A client address as the sign-in record keeps it: keyed hash, never the address itself. */
 export function hashClientAddress(address: string): string {
-  return createHmac('sha256', process.env.PAYLOAD_SECRET || 'runsense').update(`client:${address}`).digest('hex').slice(0, 32)
+  return createHmac('sha256', process.env.PAYLOAD_SECRET || 'runsense')
+    .update(`client:${address}`)
+    .digest('hex')
+    .slice(0, 32)
 }

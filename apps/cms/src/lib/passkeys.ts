@@ -52,7 +52,14 @@ export async function activePasskeys(req: PayloadRequest, userId: number): Promi
   return docs as ReviewerPasskey[]
 }
 
-async function storeChallenge(req: PayloadRequest, challenge: string, userId: number, purpose: 'register' | 'sign_off' | 'session', guideId: number | null, canonical: string | null) {
+async function storeChallenge(
+  req: PayloadRequest,
+  challenge: string,
+  userId: number,
+  purpose: 'register' | 'sign_off' | 'session',
+  guideId: number | null,
+  canonical: string | null,
+) {
   await execute(
     req,
     sql`insert into webauthn_challenges (challenge, user_id, purpose, guide_id, canonical, expires_at)
@@ -129,7 +136,11 @@ export async function registrationOptions(req: PayloadRequest) {
 }
 
 /** Checks a new passkey (user verification required) and records it; the error is a sentence. */
-export async function registerPasskey(req: PayloadRequest, name: string, response: RegistrationResponseJSON): Promise<{ ok: true; doc: ReviewerPasskey } | { ok: false; error: string }> {
+export async function registerPasskey(
+  req: PayloadRequest,
+  name: string,
+  response: RegistrationResponseJSON,
+): Promise<{ ok: true; doc: ReviewerPasskey } | { ok: false; error: string }> {
   const user = req.user as User
   const challenge = clientChallenge(response?.response?.clientDataJSON)
   const row = challenge ? await takeChallenge(req, challenge, 'register') : null
@@ -194,8 +205,15 @@ export async function signOffOptions(req: PayloadRequest, guideId: number, revie
 export function isAssertion(v: unknown): v is AuthenticationResponseJSON {
   const a = v as AuthenticationResponseJSON
   return Boolean(
-    a && typeof a === 'object' && typeof a.id === 'string' && typeof a.rawId === 'string' && a.type === 'public-key' &&
-      a.response && typeof a.response.authenticatorData === 'string' && typeof a.response.clientDataJSON === 'string' && typeof a.response.signature === 'string',
+    a &&
+    typeof a === 'object' &&
+    typeof a.id === 'string' &&
+    typeof a.rawId === 'string' &&
+    a.type === 'public-key' &&
+    a.response &&
+    typeof a.response.authenticatorData === 'string' &&
+    typeof a.response.clientDataJSON === 'string' &&
+    typeof a.response.signature === 'string',
   )
 }
 
@@ -222,7 +240,8 @@ export async function checkSignOff(
   if (!key) return { ok: false, error: 'That passkey is not one of yours (or it was retired): sign with your own passkey.' }
   const challenge = clientChallenge(assertion.response.clientDataJSON)
   const row = challenge ? await takeChallenge(req, challenge, 'sign_off') : null
-  if (!row || row.user_id !== userId || !row.canonical) return { ok: false, error: 'This signature answers no open sign-off request of yours (it was already used, or never issued): sign again.' }
+  if (!row || row.user_id !== userId || !row.canonical)
+    return { ok: false, error: 'This signature answers no open sign-off request of yours (it was already used, or never issued): sign again.' }
   if (row.expired) return { ok: false, error: 'This sign-off request expired: sign again.' }
   const parts = parseSignOffChallengeString(row.canonical)
   if (!parts || challengeOf(row.canonical) !== row.challenge) return { ok: false, error: 'This signature answers no open sign-off request of yours: sign again.' }
@@ -246,7 +265,14 @@ export async function checkSignOff(
 /** Reviewer accounts with no passkey in use (for admins: the desk and /api/reviewer-passkeys/missing). */
 export async function reviewersWithoutPasskey(payload: Payload): Promise<{ id: number; name: string; email: string }[]> {
   const { docs: reviewers } = await payload.find({ collection: 'users', where: { role: { equals: 'reviewer' } }, sort: 'name', limit: 500, depth: 0, overrideAccess: true })
-  const { docs: keys } = await payload.find({ collection: 'reviewer-passkeys', where: { retiredAt: { exists: false } }, limit: 5000, depth: 0, overrideAccess: true, select: { user: true } })
+  const { docs: keys } = await payload.find({
+    collection: 'reviewer-passkeys',
+    where: { retiredAt: { exists: false } },
+    limit: 5000,
+    depth: 0,
+    overrideAccess: true,
+    select: { user: true },
+  })
   const withKey = new Set(keys.map((k) => String(idOf(k.user))))
   return reviewers.filter((u) => !withKey.has(String(u.id))).map((u) => ({ id: Number(u.id), name: u.name, email: u.email }))
 }

@@ -39,7 +39,10 @@ const caughtUp = async (lsn: string) => {
  * Resolves true once every replica has replayed everything committed on the primary so far,
  * false after `timeoutMs` (then `onLate` runs once they have, within a minute). No replicas: true.
  */
-export async function replicasCaughtUp({ timeoutMs = Number(process.env.DATABASE_REPLICA_WAIT_MS) || 5000, onLate }: { timeoutMs?: number; onLate?: () => void } = {}): Promise<boolean> {
+export async function replicasCaughtUp({
+  timeoutMs = Number(process.env.DATABASE_REPLICA_WAIT_MS) || 5000,
+  onLate,
+}: { timeoutMs?: number; onLate?: () => void } = {}): Promise<boolean> {
   if (!adapter) return true
   const { rows } = await adapter.$primary.execute(sql`select pg_current_wal_lsn()::text as lsn`)
   const lsn = rows[0].lsn as string

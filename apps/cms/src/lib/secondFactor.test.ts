@@ -3,8 +3,9 @@ import { secondFactorRequiredByRole } from './secondFactor'
 
 const saved = { STAFF_2FA: process.env.STAFF_2FA, STAFF_2FA_EDITORS: process.env.STAFF_2FA_EDITORS }
 afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]
-  else process.env[k] = v
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
 })
 
 const required = (env: { STAFF_2FA?: string; STAFF_2FA_EDITORS?: string }) => {

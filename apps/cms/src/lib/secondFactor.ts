@@ -89,7 +89,11 @@ export async function confirmEnrolment(req: PayloadRequest, code: string): Promi
   if (!row?.pending_secret) return null
   const step = await stepOf(row.pending_secret, code)
   if (step === null) return null
-  const recoveryCodes = Array.from({ length: 10 }, () => randomBytes(5).toString('hex').replace(/(.{5})/, '$1-'))
+  const recoveryCodes = Array.from({ length: 10 }, () =>
+    randomBytes(5)
+      .toString('hex')
+      .replace(/(.{5})/, '$1-'),
+  )
   await execute(
     req,
     sql`update staff_second_factors set secret = pending_secret, pending_secret = null, enabled_at = now(), last_step = ${step},

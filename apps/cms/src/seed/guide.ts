@@ -40,8 +40,7 @@ export const guide = {
   title: 'Returning to Running After an Injury',
   slug: 'returning-to-running-after-an-injury',
   byline: 'Runsense',
-  summary:
-    'The comeback is where a lot of runners get hurt a second time — almost always by doing too much, too soon. A patient, graduated return is what protects it.',
+  summary: 'The comeback is where a lot of runners get hurt a second time — almost always by doing too much, too soon. A patient, graduated return is what protects it.',
   lastReviewed: '2026-06-09',
   disclaimer:
     'This is general education, not medical advice, and not a substitute for the specific return-to-run plan a clinician gives you for a diagnosed injury — especially a bone injury.',

@@ -35,7 +35,8 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
     // sign off; a real publication's admin verifies each reviewer's credentials themselves.
     const verification = { verifiedAt: new Date().toISOString() }
     reviewerIds[key] = existing?.id ?? (await payload.create({ collection: 'reviewers', data: { ...data, verification } })).id
-    if (existing && !(existing as { verification?: { verifiedAt?: string | null } }).verification?.verifiedAt) await payload.update({ collection: 'reviewers', id: existing.id, data: { verification } })
+    if (existing && !(existing as { verification?: { verifiedAt?: string | null } }).verification?.verifiedAt)
+      await payload.update({ collection: 'reviewers', id: existing.id, data: { verification } })
   }
 
   const sourceIds: Record<string, number> = {}
@@ -69,16 +70,18 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
       userIds[account.email] = existing.id
       continue
     }
-    userIds[account.email] = (await payload.create({
-      collection: 'users',
-      data: {
-        email: account.email,
-        name: account.name,
-        role: account.role,
-        password,
-        reviewer: 'reviewer' in account ? reviewerIds[account.reviewer] : undefined,
-      },
-    })).id
+    userIds[account.email] = (
+      await payload.create({
+        collection: 'users',
+        data: {
+          email: account.email,
+          name: account.name,
+          role: account.role,
+          password,
+          reviewer: 'reviewer' in account ? reviewerIds[account.reviewer] : undefined,
+        },
+      })
+    ).id
   }
 
   let article = await findOne(payload, 'articles', { slug: { equals: guide.slug } })

@@ -15,9 +15,7 @@ export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
     { url: `${base}/newsletter` },
     { url: `${base}/about/editorial-policy` },
     ...guides.map((g) => ({ url: `${base}/guides/${g.slug}`, lastModified: g.updatedAt })),
-    ...reviewers
-      .filter((r) => guides.some((g) => g.reviewer?.id === r.id))
-      .map((r) => ({ url: `${base}/reviewers/${r.slug}`, lastModified: r.updatedAt })),
+    ...reviewers.filter((r) => guides.some((g) => g.reviewer?.id === r.id)).map((r) => ({ url: `${base}/reviewers/${r.slug}`, lastModified: r.updatedAt })),
     ...topics.map((t) => ({ url: `${base}/topics/${t.slug}`, lastModified: t.updatedAt })),
     ...issues.map((i) => ({ url: `${base}/newsletter/issues/${i.slug}`, lastModified: i.sentAt ?? undefined })),
   ]

@@ -17,7 +17,17 @@ import type { SignatureInfo } from '@/lib/signature'
  * body with numbered citations, Safety, Sources, related guides and the signup. The public page
  * (pages/guides/[slug].tsx) renders it, in draft mode with the staff preview banner.
  */
-export function GuideArticle({ guide, related, preview = false, signature = null }: { guide: Guide; related: GuideSummary[]; preview?: boolean; signature?: SignatureInfo | null }) {
+export function GuideArticle({
+  guide,
+  related,
+  preview = false,
+  signature = null,
+}: {
+  guide: Guide
+  related: GuideSummary[]
+  preview?: boolean
+  signature?: SignatureInfo | null
+}) {
   const numbering = numberCitations(guide.body)
   const byId = new Map(guide.sources.map((s) => [String(s.id), s]))
   const sources = numbering.order.map((id) => byId.get(id)).filter((s) => s !== undefined)
@@ -58,8 +68,7 @@ export function GuideArticle({ guide, related, preview = false, signature = null
                 </a>
               </>
             ) : null}
-            .
-            {overdue ? <strong className="overdue"> This guide is due for its scheduled re-review.</strong> : null}
+            .{overdue ? <strong className="overdue"> This guide is due for its scheduled re-review.</strong> : null}
           </p>
         ) : null}
       </header>

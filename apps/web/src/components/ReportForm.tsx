@@ -13,7 +13,16 @@ export function ReportForm({ guide, error, message, email }: { guide: string; er
       <form method="post" action="/api/feedback" className="report-form">
         <input type="hidden" name="guide" value={guide} />
         <label htmlFor="report-message">What is wrong? (up to {MAX_REPORT_MESSAGE.toLocaleString('en-US')} characters)</label>
-        <textarea id="report-message" name="message" required maxLength={MAX_REPORT_MESSAGE} rows={4} defaultValue={message} aria-invalid={error ? true : undefined} aria-describedby={error ? 'report-error' : undefined} />
+        <textarea
+          id="report-message"
+          name="message"
+          required
+          maxLength={MAX_REPORT_MESSAGE}
+          rows={4}
+          defaultValue={message}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'report-error' : undefined}
+        />
         <label htmlFor="report-email">Your email, if you would like a reply (optional)</label>
         <input id="report-email" name="email" type="email" autoComplete="email" maxLength={254} defaultValue={email} />
         {error ? (

@@ -20,8 +20,7 @@ export function SiteChrome({ children }: { children: React.ReactNode }) {
       <main id="main">{children}</main>
       <footer className="site-footer">
         <p>
-          Runsense guides are general education, not medical advice. <Link href="/about/editorial-policy">How we review guides</Link> ·{' '}
-          <a href="/rss.xml">RSS</a>
+          Runsense guides are general education, not medical advice. <Link href="/about/editorial-policy">How we review guides</Link> · <a href="/rss.xml">RSS</a>
         </p>
       </footer>
     </>

@@ -25,12 +25,7 @@ export function SourcesList({ sources }: { sources: CitedSource[] }) {
                 </>
               ) : null}
               {s.note ? ` (${s.note})` : null}
-              {s.retracted ? (
-                <strong className="retracted">
-                  {' '}
-                  This source has been retracted. The guide is being reviewed again.
-                </strong>
-              ) : null}
+              {s.retracted ? <strong className="retracted"> This source has been retracted. The guide is being reviewed again.</strong> : null}
             </li>
           )
         })}

@@ -58,9 +58,7 @@ const published = 'where[_status][equals]=published&joins=false'
 
 export type GuideSummary = Pick<Article, 'id' | 'title' | 'slug' | 'summary' | 'lastReviewedAt' | 'updatedAt'> & { reviewer: Reviewer | null }
 
-const SUMMARY_FIELDS = ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'reviewer']
-  .map((f) => `&select[${f}]=true`)
-  .join('')
+const SUMMARY_FIELDS = ['title', 'slug', 'summary', 'lastReviewedAt', 'updatedAt', 'reviewer'].map((f) => `&select[${f}]=true`).join('')
 
 const asReviewer = (r: Article['reviewer']): Reviewer | null => (r && typeof r === 'object' ? r : null)
 
@@ -70,10 +68,9 @@ export async function listGuides({ limit = 20, page = 1, topicId }: { limit?: nu
   totalPages: number
 }> {
   const topicFilter = topicId ? `&where[topics][in]=${topicId}` : ''
-  const res = await getJson<ListResponse<Article>>(
-    `/api/articles?${published}${topicFilter}&depth=1&limit=${limit}&page=${page}&sort=-lastReviewedAt${SUMMARY_FIELDS}`,
-    [tags.guides],
-  )
+  const res = await getJson<ListResponse<Article>>(`/api/articles?${published}${topicFilter}&depth=1&limit=${limit}&page=${page}&sort=-lastReviewedAt${SUMMARY_FIELDS}`, [
+    tags.guides,
+  ])
   return {
     guides: res.docs.map((d) => ({ ...d, reviewer: asReviewer(d.reviewer) })),
     totalPages: res.totalPages,
@@ -156,16 +153,13 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
 }
 
 export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; guides: GuideSummary[] } | null> {
-  const res = await getJson<ListResponse<Reviewer>>(
-    `/api/reviewers?where[slug][equals]=${encodeURIComponent(slug)}&depth=0&limit=1`,
-    [tags.reviewers, tags.reviewer(slug)],
-  )
+  const res = await getJson<ListResponse<Reviewer>>(`/api/reviewers?where[slug][equals]=${encodeURIComponent(slug)}&depth=0&limit=1`, [tags.reviewers, tags.reviewer(slug)])
   const reviewer = res.docs[0]
   if (!reviewer) return null
-  const list = await getJson<ListResponse<Article>>(
-    `/api/articles?${published}&where[reviewer][equals]=${reviewer.id}&depth=0&limit=100&sort=-lastReviewedAt${SUMMARY_FIELDS}`,
-    [tags.guides, tags.reviewer(slug)],
-  )
+  const list = await getJson<ListResponse<Article>>(`/api/articles?${published}&where[reviewer][equals]=${reviewer.id}&depth=0&limit=100&sort=-lastReviewedAt${SUMMARY_FIELDS}`, [
+    tags.guides,
+    tags.reviewer(slug),
+  ])
   return { reviewer, guides: list.docs.map((d) => ({ ...d, reviewer })) }
 }
 
@@ -173,7 +167,10 @@ export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; g
 export type PublishedKeyRecord = { credentialId: string; alg: number; jwk: Record<string, unknown>; name: string; addedAt: string; retiredAt: string | null }
 
 export async function getReviewerKeys(reviewer: { id: number; slug?: string | null }): Promise<PublishedKeyRecord[]> {
-  const res = await getJson<{ keys: PublishedKeyRecord[] }>(`/api/reviewer-passkeys/published/${reviewer.id}`, [tags.reviewers, ...(reviewer.slug ? [tags.reviewer(reviewer.slug)] : [])])
+  const res = await getJson<{ keys: PublishedKeyRecord[] }>(`/api/reviewer-passkeys/published/${reviewer.id}`, [
+    tags.reviewers,
+    ...(reviewer.slug ? [tags.reviewer(reviewer.slug)] : []),
+  ])
   return res.keys
 }
 
@@ -183,10 +180,9 @@ const ISSUE_FIELDS = ['slug', 'subject', 'preheader', 'sentAt'].map((f) => `&sel
 
 /** Past issues for /newsletter, newest first. */
 export async function listSentIssues(limit = 52): Promise<SentIssue[]> {
-  const res = await getJson<ListResponse<SentIssue>>(
-    `/api/newsletter-issues?where[status][equals]=sent&sort=-sentAt&depth=0&limit=${limit}${ISSUE_FIELDS}`,
-    [tags.newsletterIssues],
-  )
+  const res = await getJson<ListResponse<SentIssue>>(`/api/newsletter-issues?where[status][equals]=sent&sort=-sentAt&depth=0&limit=${limit}${ISSUE_FIELDS}`, [
+    tags.newsletterIssues,
+  ])
   return res.docs
 }
 

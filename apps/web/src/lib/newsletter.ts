@@ -35,8 +35,7 @@ export const SIGNUP_ERRORS = {
 export type SignupErrorCode = keyof typeof SIGNUP_ERRORS
 
 /** Our sentence for a code from a URL, or null when it is not one of ours. */
-export const signupErrorMessage = (code: unknown): string | null =>
-  typeof code === 'string' && Object.hasOwn(SIGNUP_ERRORS, code) ? SIGNUP_ERRORS[code as SignupErrorCode] : null
+export const signupErrorMessage = (code: unknown): string | null => (typeof code === 'string' && Object.hasOwn(SIGNUP_ERRORS, code) ? SIGNUP_ERRORS[code as SignupErrorCode] : null)
 
 /** The code of an email-validation sentence (from the domain package, here or via the CMS). */
 export const emailErrorCode = (sentence: unknown): SignupErrorCode =>
@@ -111,7 +110,6 @@ export function clientIp(headers: Headers): string {
     trustedHops: trustedHops(process.env.TRUST_PROXY),
   })
 }
-
 
 /** How long the site waits for the CMS's answer to a signup (SIGNUP_CMS_TIMEOUT_MS, default 8000). */
 const signupTimeoutMs = () => {

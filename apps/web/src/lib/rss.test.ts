@@ -18,7 +18,15 @@ const readable = (s: string) => s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{
 
 function feedOf(title: string, summary: string) {
   return rss2(
-    { title: 'Runsense', link: 'https://example.test/', description: 'Guides', language: 'en', copyright: '© Runsense', selfLink: 'https://example.test/rss.xml', lastBuildDate: new Date('2026-11-01T00:00:00Z') },
+    {
+      title: 'Runsense',
+      link: 'https://example.test/',
+      description: 'Guides',
+      language: 'en',
+      copyright: '© Runsense',
+      selfLink: 'https://example.test/rss.xml',
+      lastBuildDate: new Date('2026-11-01T00:00:00Z'),
+    },
     [{ title, link: 'https://example.test/guides/x', guid: 'https://example.test/guides/x', description: summary, pubDate: new Date('2026-11-01T00:00:00Z') }],
   )
 }

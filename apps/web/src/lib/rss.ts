@@ -23,15 +23,17 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 /** Text as XML character data: forbidden characters dropped, markup characters escaped. */
 export function xmlText(value: unknown): string {
-  return String(value ?? '')
-    .replace(NOT_XML_CHAR, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // A parser turns a raw CR into LF (XML end-of-line handling); as a reference it stays a CR.
-    .replace(/\r/g, '&#13;')
+  return (
+    String(value ?? '')
+      .replace(NOT_XML_CHAR, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // A parser turns a raw CR into LF (XML end-of-line handling); as a reference it stays a CR.
+      .replace(/\r/g, '&#13;')
+  )
 }
 
 const el = (name: string, value: unknown) => `<${name}>${xmlText(value)}</${name}>`

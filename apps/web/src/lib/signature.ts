@@ -11,7 +11,11 @@ export type SignatureInfo = { status: SignatureStatus; label: string }
 const idOf = (v: unknown): number | null => (v && typeof v === 'object' ? Number((v as { id: unknown }).id) : v === null || v === undefined ? null : Number(v))
 
 /** The status of a sign-off (the current one, or one of the history) of this guide. */
-export async function signatureOf(guideId: number, signOff: { reviewer?: unknown; at?: string | null; hash?: string | null; signature?: unknown } | null | undefined, reviewer?: { id: number; slug?: string | null } | null): Promise<SignatureInfo | null> {
+export async function signatureOf(
+  guideId: number,
+  signOff: { reviewer?: unknown; at?: string | null; hash?: string | null; signature?: unknown } | null | undefined,
+  reviewer?: { id: number; slug?: string | null } | null,
+): Promise<SignatureInfo | null> {
   if (!signOff?.at) return null
   const signerId = reviewer?.id ?? idOf(signOff.reviewer)
   if (!signerId) return null

@@ -61,7 +61,10 @@ export function contentProblems(doc: Partial<Content>, sources: Source[]): strin
   if (!plainTextOf(doc.body).trim()) problems.push('A body.')
   if (!doc.disclaimer?.trim()) problems.push('The medical disclaimer.')
   if (!plainTextOf(doc.safety).trim()) problems.push('The Safety section.')
-  const numbering = numberCitations(doc.body, sources.map((s) => s.id))
+  const numbering = numberCitations(
+    doc.body,
+    sources.map((s) => s.id),
+  )
   if (numbering.dangling > 0) problems.push(`Every citation must point to a source: ${numbering.dangling} point nowhere.`)
   for (const s of sources) {
     if ((s as { retracted?: boolean }).retracted) problems.push(`Source "${s.title}" has been retracted: remove or replace the citation.`)

@@ -98,8 +98,7 @@ export const Articles: CollectionConfig = {
       label: 'Medical disclaimer',
       type: 'textarea',
       required: true,
-      defaultValue:
-        'This is general education, not medical advice, and not a substitute for the plan a clinician gives you for a diagnosed injury.',
+      defaultValue: 'This is general education, not medical advice, and not a substitute for the plan a clinician gives you for a diagnosed injury.',
     },
     {
       name: 'safety',

@@ -47,10 +47,7 @@ export async function notifyForAction(
       link,
     ])
   } else if (action === 'sign_off') {
-    await queueNotice(req, await editorUsers(req), 'signed-off', `Signed off: ${guide.title}`, [
-      `${actor.name} signed off "${guide.title}". It can be published now.`,
-      link,
-    ])
+    await queueNotice(req, await editorUsers(req), 'signed-off', `Signed off: ${guide.title}`, [`${actor.name} signed off "${guide.title}". It can be published now.`, link])
   }
 }
 

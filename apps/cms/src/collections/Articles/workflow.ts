@@ -7,7 +7,18 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
-import { type ActionInput, type Actor, type GuideState, type HistoryEntry, type Stage, availableActions, decide, historyEntries, historyKind, signOffMatches } from '@runsense/domain/workflow'
+import {
+  type ActionInput,
+  type Actor,
+  type GuideState,
+  type HistoryEntry,
+  type Stage,
+  availableActions,
+  decide,
+  historyEntries,
+  historyKind,
+  signOffMatches,
+} from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
@@ -20,9 +31,7 @@ import { notifyForAction } from './notifications'
 import { secondFactorRefusal } from '../../access/secondFactor'
 import { checkSignOff, signOffOptions } from '../../lib/passkeys'
 
-const idOf = (v: unknown): string | null =>
-  v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v)
-
+const idOf = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v))
 
 /** Who is acting (with their reviewer profile's verification), or the refusal for someone who may not use the workflow. */
 async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User | null): Promise<Actor | Refused> {
@@ -30,9 +39,7 @@ async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User 
   const role = roleOf(user as never)
   if (!role) return { ok: false, status: 403, error: 'Only staff accounts can use the review workflow.' }
   const reviewerId = idOf((user as User).reviewer)
-  const profile = reviewerId
-    ? await req.payload.findByID({ collection: 'reviewers', id: Number(reviewerId), depth: 0, overrideAccess: true, req }).catch(() => null)
-    : null
+  const profile = reviewerId ? await req.payload.findByID({ collection: 'reviewers', id: Number(reviewerId), depth: 0, overrideAccess: true, req }).catch(() => null) : null
   return { id: String(user.id), role, reviewerId, credentialsVerifiedUntil: profile?.verification?.expiresAt ?? null }
 }
 
@@ -104,7 +111,8 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       const { working, state, sources } = loaded
       const problems = action === 'publish' ? contentProblems(working, sources) : []
       const decision = decide(state, actor, action, input, problems)
-      if (!decision.ok) throw new Refusal({ ok: false, status: decision.status, error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage })
+      if (!decision.ok)
+        throw new Refusal({ ok: false, status: decision.status, error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage })
 
       if (decision.assignReviewerId) {
         const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
@@ -133,14 +141,25 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         const signed = state.signOff?.version
           ? await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true, req }).catch(() => null)
           : null
-        if (!signed) throw new Refusal({ ok: false, status: 409, error: 'The signed text is no longer in the guide\'s versions, so it cannot be brought back; edit the text instead.', stage: state.stage })
+        if (!signed)
+          throw new Refusal({
+            ok: false,
+            status: 409,
+            error: "The signed text is no longer in the guide's versions, so it cannot be brought back; edit the text instead.",
+            stage: state.stage,
+          })
         const version = signed.version as Article
         for (const field of SIGNED_CONTENT_FIELDS) data[field] = version[field] ?? null
         data.lastAuthor = Number(actor.id)
       }
       if (decision.scheduleAt) {
         data.scheduledPublish = { at: decision.scheduleAt, by: Number(actor.id), error: null }
-        await req.payload.jobs.queue({ task: 'scheduledPublish', input: { article: id, by: Number(actor.id), at: decision.scheduleAt }, waitUntil: new Date(decision.scheduleAt), req })
+        await req.payload.jobs.queue({
+          task: 'scheduledPublish',
+          input: { article: id, by: Number(actor.id), at: decision.scheduleAt },
+          waitUntil: new Date(decision.scheduleAt),
+          req,
+        })
       }
       if (decision.goesLive) {
         const so = state.signOff!
@@ -157,9 +176,23 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         const kind = historyKind(state.lastPublishedHash ?? null, state.currentHash)
         const corrects = input.corrects ?? []
         if (corrects.length) {
-          if (kind !== 'updated') throw new Refusal({ ok: false, status: 400, error: 'A correction changes the published text; this publication does not, so it cannot close a report as corrected.', missing: ['corrects'] })
-          const { docs: open } = await req.payload.find({ collection: 'reader-reports', where: { and: [{ id: { in: corrects } }, { article: { equals: id } }, { status: { equals: 'open' } }] }, limit: corrects.length, depth: 0, overrideAccess: true, req })
-          if (open.length !== corrects.length) throw new Refusal({ ok: false, status: 400, error: 'Each report this publication corrects must be an open report about this guide.', missing: ['corrects'] })
+          if (kind !== 'updated')
+            throw new Refusal({
+              ok: false,
+              status: 400,
+              error: 'A correction changes the published text; this publication does not, so it cannot close a report as corrected.',
+              missing: ['corrects'],
+            })
+          const { docs: open } = await req.payload.find({
+            collection: 'reader-reports',
+            where: { and: [{ id: { in: corrects } }, { article: { equals: id } }, { status: { equals: 'open' } }] },
+            limit: corrects.length,
+            depth: 0,
+            overrideAccess: true,
+            req,
+          })
+          if (open.length !== corrects.length)
+            throw new Refusal({ ok: false, status: 400, error: 'Each report this publication corrects must be an open report about this guide.', missing: ['corrects'] })
         }
         const entry: HistoryEntry = {
           kind: corrects.length ? 'corrected' : kind,
@@ -193,7 +226,12 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         // the sign-off changes the hash): otherwise nothing is changed and the editor is told why.
         const written = hashOf(updated, await citedSources(req, [updated]))
         if (written !== state.signOff!.hash)
-          throw new Refusal({ ok: false, status: 409, error: 'The signed text cannot be brought back exactly: a source it cites changed since the sign-off. The guide needs a new review.', stage: state.stage })
+          throw new Refusal({
+            ok: false,
+            status: 409,
+            error: 'The signed text cannot be brought back exactly: a source it cites changed since the sign-off. The guide needs a new review.',
+            stage: state.stage,
+          })
       }
       if (decision.goesLive) {
         // Belt and braces: what was written must be exactly what was signed, sources as snapshotted.
@@ -211,7 +249,13 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           toStage: decision.to,
           actor: Number(actor.id),
           actorName: actorUser.name,
-          note: note || (decision.scheduleAt ? `Scheduled to publish at ${decision.scheduleAt}.` : decision.restoreSigned ? 'Changes discarded: the working copy is the signed text again.' : null),
+          note:
+            note ||
+            (decision.scheduleAt
+              ? `Scheduled to publish at ${decision.scheduleAt}.`
+              : decision.restoreSigned
+                ? 'Changes discarded: the working copy is the signed text again.'
+                : null),
           contentHash: decision.restoreSigned ? state.signOff!.hash : state.currentHash,
           reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
         },
@@ -263,14 +307,22 @@ function parseActionBody(body: Record<string, unknown>): { action: string; input
   }
   let corrects: number[] | undefined
   if (body.corrects !== undefined && body.corrects !== null) {
-    const ok = Array.isArray(body.corrects) && body.corrects.length <= 50 && body.corrects.every((r) => Number.isSafeInteger(r) && (r as number) > 0 && (r as number) <= 2_147_483_647)
+    const ok =
+      Array.isArray(body.corrects) && body.corrects.length <= 50 && body.corrects.every((r) => Number.isSafeInteger(r) && (r as number) > 0 && (r as number) <= 2_147_483_647)
     if (!ok) return '"corrects" must be a list of reader report ids (whole numbers).'
     corrects = [...new Set(body.corrects as number[])]
   }
-  if (body.assertion !== undefined && body.assertion !== null && (typeof body.assertion !== 'object' || Array.isArray(body.assertion))) return '"assertion" must be the passkey\'s answer (an object).'
+  if (body.assertion !== undefined && body.assertion !== null && (typeof body.assertion !== 'object' || Array.isArray(body.assertion)))
+    return '"assertion" must be the passkey\'s answer (an object).'
   return {
     action: body.action,
-    input: { note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined, reviewer, at: typeof body.at === 'string' ? body.at : undefined, corrects, assertion: body.assertion ?? undefined },
+    input: {
+      note: typeof body.note === 'string' ? body.note.trim().slice(0, 5000) : undefined,
+      reviewer,
+      at: typeof body.at === 'string' ? body.at : undefined,
+      corrects,
+      assertion: body.assertion ?? undefined,
+    },
   }
 }
 
@@ -322,9 +374,7 @@ export const workflowGet: Endpoint = {
     // For the reviewer: what changed in the reviewed text since the last sign-off.
     let changesSinceSignOff: ReturnType<typeof contentDiff> | null = null
     if (state.signOff?.version && !signOffMatches(state)) {
-      const signed = await req.payload
-        .findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true })
-        .catch(() => null)
+      const signed = await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true }).catch(() => null)
       if (signed) changesSinceSignOff = contentDiff(signed.version as never, working as never)
     }
     // What a sign-off now would sign, in words the reviewer can check before confirming.
@@ -362,7 +412,8 @@ export const workflowGet: Endpoint = {
         : null,
       lastReviewedAt: working.lastReviewedAt ?? null,
       nextReviewDue: working.nextReviewDue ?? null,
-      scheduledPublish: working.scheduledPublish?.at || working.scheduledPublish?.error ? { at: working.scheduledPublish.at ?? null, error: working.scheduledPublish.error ?? null } : null,
+      scheduledPublish:
+        working.scheduledPublish?.at || working.scheduledPublish?.error ? { at: working.scheduledPublish.at ?? null, error: working.scheduledPublish.error ?? null } : null,
       history: history.docs.map((e) => ({
         at: e.createdAt,
         action: e.action,

@@ -69,7 +69,10 @@ async function claim(req: PayloadRequest, issueId: number): Promise<Claimed[]> {
 }
 
 const recordSent = (req: PayloadRequest, id: number, response: string, messageId: string) =>
-  execute(direct(req), sql`update newsletter_deliveries set status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 500)}, message_id = ${messageId}, lease_until = null where id = ${id}`)
+  execute(
+    direct(req),
+    sql`update newsletter_deliveries set status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 500)}, message_id = ${messageId}, lease_until = null where id = ${id}`,
+  )
 
 /** Back to the queue without counting an attempt: the message never reached the server. */
 const release = (req: PayloadRequest, ids: number[], why: string, afterSeconds: number) =>
@@ -78,7 +81,10 @@ const release = (req: PayloadRequest, ids: number[], why: string, afterSeconds: 
         direct(req),
         sql`update newsletter_deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), lease_until = null, smtp_response = ${why},
               next_attempt_at = now() + make_interval(secs => ${afterSeconds})
-            where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) and status = 'claimed'`,
+            where id in (${sql.join(
+              ids.map((i) => sql`${i}`),
+              sql`, `,
+            )}) and status = 'claimed'`,
       )
     : Promise.resolve([])
 
@@ -136,7 +142,12 @@ async function sendClaimed(
   for (let i = 0; i < sendable.length; i++) {
     const row = sendable[i]
     if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
-      await release(req, sendable.slice(i).map((r) => r.id), 'released unsent: lease ending or SMTP unavailable', stats.smtpDown ? 10 : 0)
+      await release(
+        req,
+        sendable.slice(i).map((r) => r.id),
+        'released unsent: lease ending or SMTP unavailable',
+        stats.smtpDown ? 10 : 0,
+      )
       break
     }
     const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
@@ -159,7 +170,12 @@ async function sendClaimed(
         // job; the watcher queues a new one and the rows wait 10 s.
         stats.smtpDown = true
         req.payload.logger.warn(`Newsletter ${issue.id}: SMTP unavailable (${err.code ?? err.message}); pausing.`)
-        await release(req, sendable.slice(i).map((r) => r.id), `SMTP unavailable: ${(err.code ?? err.message).slice(0, 200)}`, 10)
+        await release(
+          req,
+          sendable.slice(i).map((r) => r.id),
+          `SMTP unavailable: ${(err.code ?? err.message).slice(0, 200)}`,
+          10,
+        )
         return
       }
     }

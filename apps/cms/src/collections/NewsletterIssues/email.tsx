@@ -71,8 +71,7 @@ export function IssueEmail({ c }: { c: IssueContent }) {
           ) : null}
           <Hr style={{ borderColor: '#d9e2ec', margin: '24px 0' }} />
           <Text style={small}>
-            You get this email because you subscribed to the Runsense weekly guide and confirmed on {CONFIRMED_ON}. One running guide a week. Calm, useful,
-            no spam.
+            You get this email because you subscribed to the Runsense weekly guide and confirmed on {CONFIRMED_ON}. One running guide a week. Calm, useful, no spam.
           </Text>
           <Text style={small}>
             <Link href={UNSUBSCRIBE_URL} style={link}>

@@ -51,7 +51,13 @@ export function issueMessage(issue: { id: number; subject: string }, rendered: R
  * would cap a process far below 500 messages a second. Addresses that are not plain ASCII take
  * the ordinary path (issueMessage).
  */
-const PH = { to: 'recipient@placeholder.invalid', mid: 'runsense-message-id@placeholder.invalid', lu: 'runsense-list-unsubscribe', html: 'RUNSENSEHTMLBODY=C2=B7', text: 'RUNSENSETEXTBODY=C2=B7' }
+const PH = {
+  to: 'recipient@placeholder.invalid',
+  mid: 'runsense-message-id@placeholder.invalid',
+  lu: 'runsense-list-unsubscribe',
+  html: 'RUNSENSEHTMLBODY=C2=B7',
+  text: 'RUNSENSETEXTBODY=C2=B7',
+}
 // The bodies' placeholders carry one non-ASCII character, so MailComposer declares the parts
 // quoted-printable (plain ASCII would be sent as 7bit); PH holds them as they come out encoded.
 const BODY = { html: 'RUNSENSEHTMLBODY\u00b7', text: 'RUNSENSETEXTBODY\u00b7' }

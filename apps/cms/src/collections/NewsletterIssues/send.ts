@@ -199,7 +199,12 @@ export async function cancelSending(req: PayloadRequest, id: number, actor: User
       req,
       sql`with c as (update newsletter_deliveries set status = 'cancelled' where issue_id = ${id} and status = 'queued' returning 1) select count(*)::int as n from c`,
     )) as { n: number }[]
-    await writeIssue(req, issue, { status: 'cancelled', scheduledFor: null }, logEntry('cancel', actor, issue.status === 'sending' ? `${n} deliveries not sent` : 'schedule cancelled'))
+    await writeIssue(
+      req,
+      issue,
+      { status: 'cancelled', scheduledFor: null },
+      logEntry('cancel', actor, issue.status === 'sending' ? `${n} deliveries not sent` : 'schedule cancelled'),
+    )
     return { status: 200, body: { status: 'cancelled' } }
   })
 }

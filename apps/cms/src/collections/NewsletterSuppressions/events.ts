@@ -13,7 +13,6 @@ import { json } from '../../lib/http'
 import { fromMailProvider } from '../../lib/sharedSecret'
 import { suppress, suppressionHash } from './suppression'
 
-
 export const newsletterEvents: Endpoint = {
   path: '/newsletter-events',
   method: 'post',

@@ -10,7 +10,10 @@ import { execute } from '../../lib/db'
  * The key is PAYLOAD_SECRET: rotating it forgets the list (as it voids unsubscribe links).
  */
 const key = () => `suppression:${process.env.PAYLOAD_SECRET ?? ''}:`
-export const suppressionHash = (email: string) => createHash('sha256').update(key() + email.trim().toLowerCase()).digest('hex')
+export const suppressionHash = (email: string) =>
+  createHash('sha256')
+    .update(key() + email.trim().toLowerCase())
+    .digest('hex')
 
 /** SQL that is true when the address in `emailColumn` is on the suppression list. */
 export const suppressedSql = (emailColumn: ReturnType<typeof sql.raw>) =>

@@ -68,8 +68,14 @@ export const ReaderReports: CollectionConfig = {
         if (!byWorkflow) data.correctionNote = originalDoc?.correctionNote ?? null
         if (data.status === 'closed') {
           if (data.outcome === 'corrected' && !byWorkflow)
-            throw new APIError('Close a report as "corrected" by publishing the correction: choose the report in the guide\'s workflow panel when you publish.', 400, undefined, true)
-          if (data.outcome !== 'no_change' && data.outcome !== 'corrected') throw new APIError('Choose an outcome to close the report: "no change needed", or publish a correction.', 400, undefined, true)
+            throw new APIError(
+              'Close a report as "corrected" by publishing the correction: choose the report in the guide\'s workflow panel when you publish.',
+              400,
+              undefined,
+              true,
+            )
+          if (data.outcome !== 'no_change' && data.outcome !== 'corrected')
+            throw new APIError('Choose an outcome to close the report: "no change needed", or publish a correction.', 400, undefined, true)
           data.closedAt = new Date().toISOString()
           data.closedBy = typeof req.user?.id === 'number' ? req.user.id : null
         } else if (data.outcome) {

@@ -20,7 +20,11 @@ const ownerOrAdminField: FieldAccess = ({ req, doc }) =>
 const FIXED = ['credentialId', 'publicKey', 'jwk', 'algorithm', 'user', 'reviewer', 'addedAt', 'transports'] as const
 
 const signedInReviewer = (req: PayloadRequest) =>
-  !isStaffUser(req.user) ? json(401, { error: 'Sign in first.' }) : reviewerProfileOf(req.user) === null ? json(403, { error: 'Only reviewer accounts with a public reviewer profile add passkeys.' }) : null
+  !isStaffUser(req.user)
+    ? json(401, { error: 'Sign in first.' })
+    : reviewerProfileOf(req.user) === null
+      ? json(403, { error: 'Only reviewer accounts with a public reviewer profile add passkeys.' })
+      : null
 
 /** POST /api/reviewer-passkeys/register/options: options for navigator.credentials.create(). */
 const registerOptionsEndpoint: Endpoint = {
@@ -59,7 +63,14 @@ const publishedEndpoint: Endpoint = {
   handler: async (req) => {
     const reviewerId = Number(req.routeParams?.reviewerId)
     if (!Number.isSafeInteger(reviewerId) || reviewerId <= 0 || reviewerId > 2_147_483_647) return json(404, { error: 'No such reviewer.' })
-    const { docs } = await req.payload.find({ collection: 'reviewer-passkeys', where: { reviewer: { equals: reviewerId } }, sort: 'addedAt', limit: 100, depth: 0, overrideAccess: true })
+    const { docs } = await req.payload.find({
+      collection: 'reviewer-passkeys',
+      where: { reviewer: { equals: reviewerId } },
+      sort: 'addedAt',
+      limit: 100,
+      depth: 0,
+      overrideAccess: true,
+    })
     return json(200, {
       keys: docs.map((k) => ({ credentialId: k.credentialId, alg: k.algorithm, jwk: k.jwk, name: k.name, addedAt: k.addedAt, retiredAt: k.retiredAt ?? null })),
     })
@@ -111,7 +122,13 @@ export const ReviewerPasskeys: CollectionConfig = {
     { name: 'credentialId', type: 'text', required: true, unique: true, index: true, admin: { readOnly: true }, access: { update: nobodyField } },
     { name: 'publicKey', label: 'Public key (COSE, base64url)', type: 'textarea', required: true, admin: { readOnly: true }, access: { update: nobodyField } },
     { name: 'jwk', label: 'Public key (JWK)', type: 'json', required: true, admin: { readOnly: true }, access: { update: nobodyField } },
-    { name: 'algorithm', type: 'number', required: true, admin: { readOnly: true, description: 'COSE algorithm: -7 ES256, -8 EdDSA, -257 RS256.' }, access: { update: nobodyField } },
+    {
+      name: 'algorithm',
+      type: 'number',
+      required: true,
+      admin: { readOnly: true, description: 'COSE algorithm: -7 ES256, -8 EdDSA, -257 RS256.' },
+      access: { update: nobodyField },
+    },
     { name: 'counter', type: 'number', defaultValue: 0, admin: { readOnly: true }, access: { update: nobodyField } },
     { name: 'transports', type: 'json', admin: { hidden: true }, access: { update: nobodyField } },
     { name: 'user', type: 'relationship', relationTo: 'users', index: true, admin: { readOnly: true }, access: { update: nobodyField } },

@@ -19,10 +19,7 @@ import { CONFIRM_TOKEN_TTL_MS, hashToken, newConfirmToken, verifyUnsubscribeToke
 
 const RESEND_AFTER_MS = 10 * 60 * 1000
 
-
-
-const queueEmail = (req: PayloadRequest, email: Email) =>
-  req.payload.jobs.queue({ task: 'sendEmail', input: { ...email, headers: email.headers ?? {} }, req })
+const queueEmail = (req: PayloadRequest, email: Email) => req.payload.jobs.queue({ task: 'sendEmail', input: { ...email, headers: email.headers ?? {} }, req })
 
 type Subscriber = { id: number; status: string; confirm_sent_at: Date | null }
 
@@ -160,7 +157,14 @@ export const exportCsv: Endpoint = {
       sql`select email, status, created_at, consent_signed_up_at, consent_confirmed_at, unsubscribed_at, consent_source_page from subscribers order by id`,
     )
     const header = ['email', 'status', 'created_at', 'signed_up_at', 'confirmed_at', 'unsubscribed_at', 'source_page']
-    const lines = [header.join(','), ...rows.map((r) => Object.values(r).map((v) => csvCell(v instanceof Date ? v.toISOString() : v)).join(','))]
+    const lines = [
+      header.join(','),
+      ...rows.map((r) =>
+        Object.values(r)
+          .map((v) => csvCell(v instanceof Date ? v.toISOString() : v))
+          .join(','),
+      ),
+    ]
     return new Response(lines.join('\r\n') + '\r\n', {
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="runsense-subscribers.csv"', 'cache-control': 'no-store' },
     })

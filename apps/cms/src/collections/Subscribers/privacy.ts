@@ -26,10 +26,7 @@ export const exportSubscriber: Endpoint = {
       sql`select i.subject as issue, i.slug as issue_slug, d.status, d.attempts, d.sent_at, d.smtp_response, d.message_id, d.created_at
           from newsletter_deliveries d join newsletter_issues i on i.id = d.issue_id where d.subscriber_id = ${id} order by d.id`,
     )
-    const suppression = await execute(
-      req,
-      sql`select reason, at from newsletter_suppressions where email_hash = ${suppressionHash(String(subscriber.email))}`,
-    )
+    const suppression = await execute(req, sql`select reason, at from newsletter_suppressions where email_hash = ${suppressionHash(String(subscriber.email))}`)
     const body = { exportedAt: new Date().toISOString(), subscriber, newsletterDeliveries: deliveries, suppression: suppression[0] ?? null }
     return new Response(JSON.stringify(body, null, 2), {
       headers: {

@@ -13,9 +13,5 @@ export const Topics: CollectionConfig = {
     afterChange: [revalidateOnChange((doc, prev) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string, prev?.slug as string] }))],
     afterDelete: [revalidateOnDelete((doc) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string] }))],
   },
-  fields: [
-    { name: 'name', type: 'text', required: true },
-    slugField('name'),
-    { name: 'description', type: 'textarea', maxLength: 600 },
-  ],
+  fields: [{ name: 'name', type: 'text', required: true }, slugField('name'), { name: 'description', type: 'textarea', maxLength: 600 }],
 }

@@ -53,10 +53,7 @@ export const Users: CollectionConfig = {
       async ({ req, user }) => {
         const id = Number(user.id)
         await execute(req, sql`delete from users_sessions where _parent_id = ${id} and expires_at < now()`)
-        await execute(
-          req,
-          sql`delete from second_factor_sessions s where s.user_id = ${id} and not exists (select 1 from users_sessions u where u.id = s.sid)`,
-        )
+        await execute(req, sql`delete from second_factor_sessions s where s.user_id = ${id} and not exists (select 1 from users_sessions u where u.id = s.sid)`)
       },
     ],
   },

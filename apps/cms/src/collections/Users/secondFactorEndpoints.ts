@@ -110,9 +110,23 @@ export const secondFactorReset: Endpoint = {
     const person = await req.payload.findByID({ collection: 'users', id, disableErrors: true, depth: 0 })
     if (!person) return json(404, { error: 'No such account.' })
     const removed = await resetSecondFactor(req, id)
-    await recordAudit(req, { entity: 'users', entityId: id, action: 'update', summary: `Second factor reset for ${person.email}`, changes: { secondFactor: { from: removed ? 'set up' : 'none', to: 'none' } } })
+    await recordAudit(req, {
+      entity: 'users',
+      entityId: id,
+      action: 'update',
+      summary: `Second factor reset for ${person.email}`,
+      changes: { secondFactor: { from: removed ? 'set up' : 'none', to: 'none' } },
+    })
     return json(200, { reset: removed })
   },
 }
 
-export const secondFactorEndpoints = [secondFactorGet, secondFactorEnrol, secondFactorConfirm, secondFactorVerify, secondFactorPasskeyOptions, secondFactorPasskey, secondFactorReset]
+export const secondFactorEndpoints = [
+  secondFactorGet,
+  secondFactorEnrol,
+  secondFactorConfirm,
+  secondFactorVerify,
+  secondFactorPasskeyOptions,
+  secondFactorPasskey,
+  secondFactorReset,
+]

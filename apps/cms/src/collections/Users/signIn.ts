@@ -117,9 +117,7 @@ export const passwordResetEndpoint: Endpoint = {
     const { payload } = req
     // Run once the answer has gone (Next's after()), so it cannot slow the answer (see above).
     // Payload's operation sends the email when the address is an account, and does nothing otherwise.
-    after(() =>
-      payload.forgotPassword({ collection: 'users', data: { email } }).catch((err) => payload.logger.error({ err, msg: 'password reset request failed' })),
-    )
+    after(() => payload.forgotPassword({ collection: 'users', data: { email } }).catch((err) => payload.logger.error({ err, msg: 'password reset request failed' })))
     return json(200, { message: req.t('general:success') })
   },
 }

@@ -26,7 +26,12 @@ export const WorkflowEvents: CollectionConfig = {
     // A plain id, not a relationship: the history outlives a deleted guide.
     { name: 'article', type: 'number', required: true, index: true },
     { name: 'articleTitle', type: 'text' },
-    { name: 'action', type: 'select', required: true, options: [...ACTIONS, 'sign_off_voided', 'returned_to_editorial_review', 'signed_text_restored', 'import', 'note', 'delete'].map((a) => ({ label: a, value: a })) },
+    {
+      name: 'action',
+      type: 'select',
+      required: true,
+      options: [...ACTIONS, 'sign_off_voided', 'returned_to_editorial_review', 'signed_text_restored', 'import', 'note', 'delete'].map((a) => ({ label: a, value: a })),
+    },
     { name: 'fromStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
     { name: 'toStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
     { name: 'actor', type: 'number', admin: { description: 'User id (null for the system).' } },

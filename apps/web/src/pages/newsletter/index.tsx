@@ -36,8 +36,8 @@ export default function NewsletterPage({ error, email, issues }: Props) {
       <PageHead title="The weekly guide" description="One running guide a week from Runsense. Calm, useful, no spam." path="/newsletter" />
       <h1 className="page-title">The weekly guide</h1>
       <p>
-        Once a week we send one running guide by email. Every guide is reviewed before it is published, and says who reviewed it and when. You confirm
-        your address once, and every email has a one-click unsubscribe link.
+        Once a week we send one running guide by email. Every guide is reviewed before it is published, and says who reviewed it and when. You confirm your address once, and every
+        email has a one-click unsubscribe link.
       </p>
       <SignupBlock source="newsletter" error={error ?? undefined} value={email ?? undefined} />
       {issues.length ? (

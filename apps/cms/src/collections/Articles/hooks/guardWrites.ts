@@ -97,9 +97,16 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
     const next = { ...originalDoc, ...data }
     const sources = await citedSources(req, [current, next])
     const stage = (current.stage ?? 'draft') as Stage
-    const signOff = current.signOff?.hash && current.signOff.reviewer && current.signOff.at
-      ? { userId: idOf(current.signOff.user) ?? '', reviewerId: idOf(current.signOff.reviewer)!, at: current.signOff.at, hash: current.signOff.hash, version: current.signOff.version ?? null }
-      : null
+    const signOff =
+      current.signOff?.hash && current.signOff.reviewer && current.signOff.at
+        ? {
+            userId: idOf(current.signOff.user) ?? '',
+            reviewerId: idOf(current.signOff.reviewer)!,
+            at: current.signOff.at,
+            hash: current.signOff.hash,
+            version: current.signOff.version ?? null,
+          }
+        : null
     const live = row?.liveStatus === 'published'
     const newHash = hashOf(next, sources)
     const edit = afterContentEdit(

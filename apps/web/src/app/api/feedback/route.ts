@@ -18,7 +18,12 @@ export async function POST(request: Request) {
   const answer = (status: number, code: ReportErrorCode, extra: Record<string, string> = {}) => {
     if (form) {
       // The form page shows the sentence for this code; what the reader typed comes back to them.
-      const q = new URLSearchParams({ guide: String(fields.guide ?? '').slice(0, 200), error: code, message: String(fields.message ?? '').slice(0, 2000), email: String(fields.email ?? '').slice(0, 254) })
+      const q = new URLSearchParams({
+        guide: String(fields.guide ?? '').slice(0, 200),
+        error: code,
+        message: String(fields.message ?? '').slice(0, 2000),
+        email: String(fields.email ?? '').slice(0, 254),
+      })
       return redirect(`/feedback?${q}#report`)
     }
     return Response.json({ error: REPORT_ERRORS[code] }, { status, headers: { 'cache-control': 'no-store', ...extra } })
@@ -63,7 +68,9 @@ export async function POST(request: Request) {
     if (res?.status === 400) return answer(400, 'guide')
     if (!res || res.status !== 202) return answer(503, 'busy')
   }
-  return form ? redirect(`/feedback/thanks?guide=${encodeURIComponent(report.report.guide)}`) : Response.json({ ok: true, message: THANKS }, { status: 202, headers: { 'cache-control': 'no-store' } })
+  return form
+    ? redirect(`/feedback/thanks?guide=${encodeURIComponent(report.report.guide)}`)
+    : Response.json({ ok: true, message: THANKS }, { status: 202, headers: { 'cache-control': 'no-store' } })
 }
 
 const redirect = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } })

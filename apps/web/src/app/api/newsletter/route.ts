@@ -9,8 +9,7 @@ import { ACCEPTED_MESSAGE, SignupError, callCms, clientIp, emailErrorCode, parse
  */
 export async function POST(request: Request) {
   // A browser submitting the plain form (no JavaScript) gets pages; every other client gets JSON.
-  const browserForm = () =>
-    (request.headers.get('content-type') || '').includes('application/x-www-form-urlencoded') && (request.headers.get('accept') || '').includes('text/html')
+  const browserForm = () => (request.headers.get('content-type') || '').includes('application/x-www-form-urlencoded') && (request.headers.get('accept') || '').includes('text/html')
   const form = browserForm()
   let typed = ''
   try {
@@ -38,10 +37,7 @@ export async function POST(request: Request) {
       const q = new URLSearchParams({ error: e.code, ...(typed ? { email: typed } : {}) })
       return redirect(`/newsletter?${q}#signup`)
     }
-    return Response.json(
-      { error: e.message },
-      { status: e.status, headers: { 'cache-control': 'no-store', ...(e.retryAfter ? { 'Retry-After': String(e.retryAfter) } : {}) } },
-    )
+    return Response.json({ error: e.message }, { status: e.status, headers: { 'cache-control': 'no-store', ...(e.retryAfter ? { 'Retry-After': String(e.retryAfter) } : {}) } })
   }
 }
 

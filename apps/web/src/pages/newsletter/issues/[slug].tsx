@@ -33,7 +33,13 @@ export default function IssuePage({ issue }: Props) {
     <>
       <PageHead title={issue.subject} description={issue.preheader || c.featured.summary} path={`/newsletter/issues/${issue.slug}`} />
       <p className="meta">
-        The weekly guide{issue.sentAt ? <> · <time dateTime={issue.sentAt.slice(0, 10)}>{formatDay(issue.sentAt)}</time></> : null}
+        The weekly guide
+        {issue.sentAt ? (
+          <>
+            {' '}
+            · <time dateTime={issue.sentAt.slice(0, 10)}>{formatDay(issue.sentAt)}</time>
+          </>
+        ) : null}
       </p>
       <h1 className="page-title">{issue.subject}</h1>
       {paragraphsOf(c.intro).map((p, i) => (

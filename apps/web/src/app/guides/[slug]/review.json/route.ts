@@ -25,7 +25,12 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
   // string its challenge was derived from, and what the site's own check of it says.
   const signatureRecord = async (sig: unknown, check: Awaited<ReturnType<typeof signatureOf>>, reviewerSlug: string | null) =>
     sig && typeof sig === 'object'
-      ? { ...(sig as Record<string, unknown>), canonical: (sig as { challenge?: string }).challenge, keys: reviewerSlug ? keysOf(reviewerSlug) : null, status: check?.label ?? null }
+      ? {
+          ...(sig as Record<string, unknown>),
+          canonical: (sig as { challenge?: string }).challenge,
+          keys: reviewerSlug ? keysOf(reviewerSlug) : null,
+          status: check?.label ?? null,
+        }
       : { status: check?.label ?? null }
   const current = guide.reviewer && signOff?.at ? await signatureOf(guide.id, signOff, guide.reviewer) : null
   const history = historyOf(guide)
@@ -53,7 +58,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
         hash: { algorithm: 'sha256', value: e.hash },
         signature: await signatureRecord(
           e.signature,
-          e.reviewer ? await signatureOf(guide.id, { at: e.at, hash: e.hash, signature: e.signature, reviewer: e.reviewer.id }, { id: e.reviewer.id, slug: e.reviewer.slug }) : null,
+          e.reviewer
+            ? await signatureOf(guide.id, { at: e.at, hash: e.hash, signature: e.signature, reviewer: e.reviewer.id }, { id: e.reviewer.id, slug: e.reviewer.slug })
+            : null,
           e.reviewer?.slug ?? null,
         ),
       })),
