@@ -114,7 +114,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await adminLogin(page, 'editor2')
   await desk(page)
   const editorial = page.getByTestId('desk-editorial').getByRole('listitem').filter({ hasText: guide.title })
-  await expect(editorial).toContainText('Submit for editorial review by Demo Editor,')
+  await expect(editorial).toContainText('Submitted for editorial review by Demo Editor,')
   await expect(editorial).toContainText('UTC')
   for (const id of ['desk-medical', 'desk-signed-off', 'desk-changes', 'desk-scheduled', 'desk-flagged', 'desk-due']) await expect(page.getByTestId(id)).toBeVisible()
   await screen(page, 'desk-editorial')
@@ -166,7 +166,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   // Friday: signed off, ready to publish on the editor's desk; published.
   await adminLogin(page, 'editor')
   await desk(page)
-  await expect(page.getByTestId('desk-signed-off').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Sign off by Raphael Crawford-Marks')
+  await expect(page.getByTestId('desk-signed-off').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Signed off by Raphael Crawford-Marks')
   await screen(page, 'desk-signed-off')
   await open(page, guide.id)
   await panelButton(page, 'Publish').click()

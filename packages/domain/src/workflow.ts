@@ -49,6 +49,27 @@ export const ACTION_LABELS: Record<Action, string> = {
   discard_changes: 'Discard my changes (back to the signed text)',
 }
 
+/** What a recorded workflow event did, in the past tense (the desk's "who moved it last"). */
+export const EVENT_LABELS: Record<Action | 'sign_off_voided' | 'returned_to_editorial_review' | 'signed_text_restored' | 'import' | 'note' | 'delete', string> = {
+  submit: 'Submitted for editorial review',
+  request_changes: 'Changes requested',
+  send_to_medical_review: 'Sent to medical review',
+  sign_off: 'Signed off',
+  publish: 'Published',
+  schedule_publish: 'Scheduled to publish',
+  unpublish: 'Unpublished',
+  archive: 'Archived',
+  start_review: 'Re-review started',
+  restore: 'Restored to draft',
+  discard_changes: 'Changes discarded (back to the signed text)',
+  sign_off_voided: 'Edited after the sign-off (sign-off void)',
+  returned_to_editorial_review: 'Edited in medical review (back to editorial review)',
+  signed_text_restored: 'Edited back to the signed text',
+  import: 'Imported',
+  note: 'Note added',
+  delete: 'Deleted',
+}
+
 export type Actor = {
   id: string
   role: Role

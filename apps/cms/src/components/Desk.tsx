@@ -11,7 +11,7 @@ import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
-import { ACTION_LABELS, type Action } from '@runsense/domain/workflow'
+import { EVENT_LABELS } from '@runsense/domain/workflow'
 import { isAdminUser, isEditorUser } from '../access/roles'
 import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
@@ -53,7 +53,7 @@ function Section({
               {moved.get(g.id) ? (
                 <span className="desk__moved" data-testid="desk-moved">
                   {' '}
-                  · {ACTION_LABELS[moved.get(g.id)!.action as Action] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'},{' '}
+                  · {EVENT_LABELS[moved.get(g.id)!.action as keyof typeof EVENT_LABELS] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'},{' '}
                   {when(moved.get(g.id)!.at)}
                 </span>
               ) : null}
