@@ -149,7 +149,7 @@ describe('four eyes hold for the text that is finally signed', () => {
 })
 
 describe('version restore is an ordinary draft edit, or refused', () => {
-  it('a restore that would overwrite the live version is refused; a restore as draft leaves the live guide up and voids the sign-off', async () => {
+  it('a restore that would overwrite the live version is refused; a restore as draft leaves the live guide up, and voids the sign-off unless it brings back the signed text', async () => {
     const guide = await guideAt('published', { summary: 'The signed summary.' })
     const versions = await rest('GET', `/api/articles/versions?where[parent][equals]=${guide.id}&sort=createdAt&limit=1&depth=0`, { as: 'editor' })
     const oldest = versions.body.docs[0]
@@ -166,9 +166,23 @@ describe('version restore is an ordinary draft edit, or refused', () => {
     const live = await publicGuide(guide.id)
     expect(live).toMatchObject({ _status: 'published', summary: 'The signed summary.' })
     expect((await page(guide.slug)).status).toBe(200)
+    // The oldest version holds exactly the signed text: restoring it is an edit back to the signed
+    // text, so the sign-off holds again (no new cycle) and the live guide stays as it was.
+    const back = (await workflowOf(guide.id)).body
+    expect(back.live).toBe(true)
+    expect(back.stage).toBe('published')
+    expect(back.signOff.matches).toBe(true)
+
+    // Restoring the unsigned edit, as a draft, is an edit away from the signed text: it voids the sign-off.
+    const all = await rest('GET', `/api/articles/versions?where[parent][equals]=${guide.id}&sort=-createdAt&limit=50&depth=0`, { as: 'editor' })
+    const unsigned = all.body.docs.find((v: { version: { summary: string } }) => v.version.summary === 'An unsigned summary.')
+    expect(unsigned).toBeTruthy()
+    expect((await rest('POST', `/api/articles/versions/${unsigned.id}?draft=true`, { as: 'editor' })).status).toBe(200)
+    expect(await publicGuide(guide.id)).toMatchObject({ _status: 'published', summary: 'The signed summary.' })
     const wf = (await workflowOf(guide.id)).body
     expect(wf.live).toBe(true)
     expect(wf.stage).toBe('draft')
+    expect(wf.signOff.matches).toBe(false)
   })
 })
 

@@ -13,6 +13,7 @@ import * as migration_20261130_184207_revalidate_outbox from './20261130_184207_
 import * as migration_20261130_184315_desk_sources_label from './20261130_184315_desk_sources_label';
 import * as migration_20261130_184445_passkeys from './20261130_184445_passkeys';
 import * as migration_20261130_184541_jobs_prune_rate_limits from './20261130_184541_jobs_prune_rate_limits';
+import * as migration_20261130_195500_content_generation from './20261130_195500_content_generation';
 
 export const migrations = [
   {
@@ -89,5 +90,10 @@ export const migrations = [
     up: migration_20261130_184541_jobs_prune_rate_limits.up,
     down: migration_20261130_184541_jobs_prune_rate_limits.down,
     name: '20261130_184541_jobs_prune_rate_limits'
+  },
+  {
+    up: migration_20261130_195500_content_generation.up,
+    down: migration_20261130_195500_content_generation.down,
+    name: '20261130_195500_content_generation'
   },
 ];
