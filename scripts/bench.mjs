@@ -43,7 +43,7 @@ const cfg = {
   restGuides: int('BENCH_GUIDES', 100),
   newsletterSmtpPort: int('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
-  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 25),
+  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 50),
   // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
   topologyPorts: {
     front: int('BENCH_TOPOLOGY_FRONT_PORT', 3240),
@@ -286,8 +286,9 @@ try {
   // CPU per email of each part (the bench process is the counting SMTP peer): bounds the rate on
   // an idle machine whatever else runs now. Postgres is the bench's embedded server (its postmaster's tree).
   const pgPidFile = path.join(stack.stateDir, 'bench-pg', 'postmaster.pid')
+  let cmsNow = apps.cms // row 9 starts another one
   const cpuParts = {
-    cms: () => processTree(apps.cms.child.pid),
+    cms: () => processTree(cmsNow.child.pid),
     ...(fs.existsSync(pgPidFile) ? { postgres: () => processTree(Number(fs.readFileSync(pgPidFile, 'utf8').split('\n')[0])) } : {}),
     bench: () => [],
   }
@@ -300,13 +301,14 @@ try {
       databaseUrl,
       sink,
       killHalfWay: async () => {
-        for (const pid of processTree(apps.cms.child.pid)) {
+        for (const pid of processTree(cmsNow.child.pid)) {
           try {
             process.kill(pid, 'SIGKILL')
           } catch {}
         }
         await sleep(500)
         const restarted = stack.startCms({ env: appEnv, cmsPort: cfg.cmsPort })
+        cmsNow = restarted
         register(restarted.stop)
         await waitForHttp(`http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: restarted.isAlive })
       },
