@@ -16,7 +16,7 @@
 //
 // Anything else goes straight through: a request with credentials (an Authorization header or any
 // cookie), another method, another path, or when the counter cannot be read. Only 200 answers
-// without Set-Cookie are kept. CMS_READ_CACHE=off turns it off; CMS_READ_CACHE_ENTRIES bounds it.
+// without Set-Cookie are kept. CMS_READ_CACHE=off turns it off; CMS_READ_CACHE_ENTRIES (2000) and CMS_READ_CACHE_MB (64) bound it.
 import pg from 'pg'
 
 /** The anonymous, public reads worth keeping (the site's reads; see apps/web/src/lib/content.ts). */
@@ -45,11 +45,16 @@ function urlsOf(value) {
 }
 
 /**
- * `handle(req, res, next)`: answers from memory, or calls next() and keeps what it answers.
- * `stats()` counts hits and misses (tests and the bench read it through the response header).
+ * `handle(req, res, next)`: answers from memory, or calls next() and keeps what it answers (the
+ * response header x-runsense-read-cache says which). `readGeneration` replaces the database read
+ * of the counter (unit tests).
  */
-export function createReadCache({ databaseUrl, replicaUrls = [], maxEntries = 2000, log = console } = {}) {
-  const pools = (replicaUrls.length ? replicaUrls : [databaseUrl]).map((connectionString) => {
+export function createReadCache({ databaseUrl, replicaUrls = [], maxEntries = 2000, maxBytes = 64 * 1024 * 1024, log = console, readGeneration = null } = {}) {
+  // Bounded in count and in bytes (anyone can ask for many different addresses); an answer larger
+  // than a sixteenth of the budget is never kept.
+  const maxEntryBytes = Math.floor(maxBytes / 16)
+  let bytes = 0
+  const pools = (readGeneration ? [] : replicaUrls.length ? replicaUrls : [databaseUrl]).map((connectionString) => {
     const pool = new pg.Pool({ connectionString, max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 1000 })
     pool.on('error', () => {}) // a dropped idle connection (Postgres restarted): the next query reconnects
     return pool
@@ -57,7 +62,15 @@ export function createReadCache({ databaseUrl, replicaUrls = [], maxEntries = 20
   const entries = new Map()
   let warned = false
 
+  function drop(key) {
+    const old = entries.get(key)
+    if (!old) return
+    bytes -= old.body.length
+    entries.delete(key)
+  }
+
   async function generation() {
+    if (readGeneration) return readGeneration()
     const values = await Promise.all(pools.map((p) => p.query('select gen from runsense_content_generation where id = 1').then((r) => BigInt(r.rows[0].gen))))
     return values.reduce((a, b) => (b < a ? b : a))
   }
@@ -103,16 +116,20 @@ export function createReadCache({ databaseUrl, replicaUrls = [], maxEntries = 20
         for (const [name, value] of Object.entries(res.getHeaders())) {
           if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'x-runsense-read-cache'].includes(name)) headers[name] = value
         }
-        entries.delete(key)
-        entries.set(key, { gen, headers, body: Buffer.concat(chunks) })
-        while (entries.size > maxEntries) entries.delete(entries.keys().next().value)
+        const body = Buffer.concat(chunks)
+        if (body.length <= maxEntryBytes) {
+          drop(key)
+          entries.set(key, { gen, headers, body })
+          bytes += body.length
+          while (entries.size > maxEntries || bytes > maxBytes) drop(entries.keys().next().value)
+        }
       }
       return end(chunk, ...rest)
     }
     return next()
   }
 
-  return { handle, size: () => entries.size, close: () => Promise.all(pools.map((p) => p.end())) }
+  return { handle, size: () => ({ entries: entries.size, bytes }), close: () => Promise.all(pools.map((p) => p.end())) }
 }
 
 /** The cache server.mjs uses, from env; null when it is off or there is no database URL. */
@@ -122,5 +139,6 @@ export function readCacheFromEnv(env = process.env) {
     databaseUrl: env.DATABASE_URL,
     replicaUrls: urlsOf(env.DATABASE_REPLICA_URLS),
     maxEntries: Number(env.CMS_READ_CACHE_ENTRIES) || 2000,
+    maxBytes: (Number(env.CMS_READ_CACHE_MB) || 64) * 1024 * 1024,
   })
 }
