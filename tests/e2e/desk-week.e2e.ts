@@ -126,7 +126,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   // The author sees the request as a banner: who, when, what.
   await adminLogin(page, 'editor')
   await desk(page)
-  await expect(page.getByTestId('desk-changes').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Request changes by Demo Editor Two')
+  await expect(page.getByTestId('desk-changes').getByRole('listitem').filter({ hasText: guide.title })).toContainText('Changes requested by Demo Editor Two')
   await open(page, guide.id)
   await expect(page.getByTestId('workflow-changes-requested')).toContainText('Changes requested by Demo Editor Two on')
   await expect(page.getByTestId('workflow-changes-requested')).toContainText('Say what "load" means before the first claim.')
@@ -145,7 +145,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await desk(page)
   const inReview = page.getByTestId('desk-medical').getByRole('listitem').filter({ hasText: guide.title })
   await expect(inReview).toContainText('with Raphael Crawford-Marks')
-  await expect(inReview).toContainText('Send to medical review by Demo Editor Two')
+  await expect(inReview).toContainText('Sent to medical review by Demo Editor Two')
 
   // Thursday, the reviewer: read-only chips still open the full source on focus; the sign-off says what it signs.
   await adminLogin(page, 'reviewer')
