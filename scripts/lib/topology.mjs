@@ -155,8 +155,10 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     }
     const common = { NEXT_TELEMETRY_DISABLED: '1', NEWSLETTER_EVENTS_SECRET: base.NEWSLETTER_EVENTS_SECRET }
     // What cannot carry over from the containers: the demo accounts have no authenticator app
-    // (as in every local run with demo content), and the ports.
-    const cmsEnv = { ...common, ...composeEnv('cms', { vars, hosts }), STAFF_2FA: 'off', ...overrides.cms }
+    // and their reviewers no passkey (as in every local run with demo content; passkey-signed
+    // sign-offs are tested on their own, tests/int/passkeys.int.test.ts and tests/e2e/passkeys.e2e.ts),
+    // and the ports.
+    const cmsEnv = { ...common, ...composeEnv('cms', { vars, hosts }), STAFF_2FA: 'off', REQUIRE_PASSKEY_SIGNOFF: 'false', ...overrides.cms }
     const workerEnv = { ...common, ...composeEnv('worker', { vars, hosts }), ...overrides.worker }
     const siteEnv = (name) => ({ ...common, ...composeEnv(name, { vars, hosts }), ...overrides.web })
 

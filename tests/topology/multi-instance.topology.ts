@@ -14,7 +14,7 @@
 import Redis from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { act, guideAt, rest, reviewerIds } from '../helpers/api'
+import { act, cmsUrl, guideAt, rest, reviewerIds } from '../helpers/api'
 import { allMail } from '../helpers/mail'
 import { freshAddress, signup } from '../helpers/newsletter'
 import { eventually } from '../helpers/poll'
@@ -94,7 +94,12 @@ describe('several site instances behind the cache', () => {
   it('CMS reads come from the replica; a workflow action still reads its own writes, and the site waits for the replica', async () => {
     const guide = await guideAt('approved', { title: `Replica guide ${Date.now()}` })
     const path = `/guides/${guide.slug}`
-    const publicRead = async () => (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs?.length ?? -1
+    // Anonymous, but with a cookie so the CMS's read cache (apps/cms/read-cache.mjs) is not used:
+    // this shows where Payload itself reads from.
+    const publicRead = async () => {
+      const res = await fetch(`${cmsUrl()}/api/articles?where[id][equals]=${guide.id}&depth=0`, { headers: { cookie: 'runsense-test=uncached' } })
+      return ((await res.json()) as { docs?: unknown[] }).docs?.length ?? -1
+    }
 
     await replica.query('select pg_wal_replay_pause()')
     try {
