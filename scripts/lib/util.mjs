@@ -11,6 +11,20 @@ export const portIsFree = (port, host = '127.0.0.1') =>
     srv.listen(port, host)
   })
 
+/**
+ * Whether the port can be listened on, asking again for up to `timeoutMs`: a port in the kernel's
+ * ephemeral range (32768–60999 here) can be held for a moment as the local end of one of the
+ * many outgoing connections the tests make, which is not a server in the way.
+ */
+export async function portFreeSoon(port, { host = '127.0.0.1', timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await portIsFree(port, host)) return true
+    if (Date.now() > deadline) return false
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
 export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.ok, isAlive = () => true } = {}) {
   const deadline = Date.now() + timeoutMs
   let last = ''

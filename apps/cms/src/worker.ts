@@ -13,6 +13,12 @@ import http from 'node:http'
 import { getPayload } from 'payload'
 import { jobsRunningHere } from './jobs/lease'
 
+// `payload run` imports this module and exits when the import settles, or as soon as the event loop
+// is empty: a moment with nothing pending while Payload loads (seen now and then on a loaded
+// machine, as a worker that exits 0 without a word) would end the worker. This timer keeps the
+// loop alive from the first line; stop() exits explicitly.
+const keepAlive = setInterval(() => {}, 1 << 30)
+
 if (process.env.JOBS_AUTORUN === 'false') {
   console.error('This is a job worker: JOBS_AUTORUN=false (meant for the API instances) makes no sense here.')
   process.exit(2)
@@ -45,6 +51,7 @@ async function stop(signal: string) {
   const deadline = Date.now() + grace
   while (jobsRunningHere() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
   server?.close()
+  clearInterval(keepAlive)
   process.exit(0)
 }
 process.on('SIGTERM', () => void stop('SIGTERM'))
