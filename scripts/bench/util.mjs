@@ -156,14 +156,19 @@ export function cpuSeconds(pids) {
   return ticks / clockTicks
 }
 
+/** CPU seconds (user + system) this process has used so far. */
+const ownCpuSeconds = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
+}
+
 /**
  * CPU used per unit of work by each part, between start() and stop(): a figure that does not
  * depend on what else the machine is doing, unlike a rate. `parts` maps a name to a function
  * returning the part's pids now (processes may come and go, e.g. a restarted CMS).
  */
 export function cpuMeter(parts) {
-  const read = () =>
-    Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pids())]))
+  const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? ownCpuSeconds() : cpuSeconds(pids())]))
   const before = read()
   return {
     /** CPU milliseconds per unit for each part. */

@@ -49,8 +49,12 @@ export const ACTION_LABELS: Record<Action, string> = {
   discard_changes: 'Discard my changes (back to the signed text)',
 }
 
+/** Every kind of recorded workflow event: the actions, and what the workflow records on its own. */
+export const WORKFLOW_EVENTS = [...ACTIONS, 'sign_off_voided', 'returned_to_editorial_review', 'signed_text_restored', 'import', 'note', 'delete'] as const
+export type WorkflowEvent = (typeof WORKFLOW_EVENTS)[number]
+
 /** What a recorded workflow event did, in the past tense (the desk's "who moved it last"). */
-export const EVENT_LABELS: Record<Action | 'sign_off_voided' | 'returned_to_editorial_review' | 'signed_text_restored' | 'import' | 'note' | 'delete', string> = {
+export const EVENT_LABELS: Record<WorkflowEvent, string> = {
   submit: 'Submitted for editorial review',
   request_changes: 'Changes requested',
   send_to_medical_review: 'Sent to medical review',

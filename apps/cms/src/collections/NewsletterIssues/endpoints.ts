@@ -46,14 +46,25 @@ const withService = async (req: PayloadRequest, fn: () => Promise<Response>) => 
   }
 }
 
+/** The issue a sender (editor or admin, see gate) acts on, or the refusal to answer instead. */
+function sendersIssue(req: PayloadRequest): number | Response {
+  const refused = gate(req)
+  if (refused) return refused
+  return issueId(req) ?? json(404, { error: 'No such issue.' })
+}
+
+/** The issue a member of staff looks at, or the refusal to answer instead. */
+function staffsIssue(req: PayloadRequest, refusal: string): number | Response {
+  if (!isStaffUser(req.user)) return json(req.user ? 403 : 401, { error: refusal })
+  return issueId(req) ?? json(404, { error: 'No such issue.' })
+}
+
 export const sendEndpoint: Endpoint = {
   path: '/:id/send',
   method: 'post',
   handler: async (req) => {
-    const refused = gate(req)
-    if (refused) return refused
-    const id = issueId(req)
-    if (!id) return json(404, { error: 'No such issue.' })
+    const id = sendersIssue(req)
+    if (id instanceof Response) return id
     const body = await readBody(req)
     if (!body.ok) return json(400, { error: 'The body must be JSON: {} to send now, or {"at": "<ISO time>"} to schedule.' })
     const parsed = parseSendBody(body.value)
@@ -68,10 +79,8 @@ export const cancelEndpoint: Endpoint = {
   path: '/:id/cancel',
   method: 'post',
   handler: async (req) => {
-    const refused = gate(req)
-    if (refused) return refused
-    const id = issueId(req)
-    if (!id) return json(404, { error: 'No such issue.' })
+    const id = sendersIssue(req)
+    if (id instanceof Response) return id
     return withService(req, async () => answer(await cancelSending(req, id, req.user as unknown as User)))
   },
 }
@@ -84,10 +93,9 @@ export const testEndpoint: Endpoint = {
   path: '/:id/test',
   method: 'post',
   handler: async (req) => {
-    const refused = gate(req)
-    if (refused) return refused
-    const id = issueId(req)
-    const issue = id ? await loadIssue(req, id) : null
+    const id = sendersIssue(req)
+    if (id instanceof Response) return id
+    const issue = await loadIssue(req, id)
     if (!issue) return json(404, { error: 'No such issue.' })
     return withService(req, async () => {
       const { content, missing } = await issueContent(req, issue)
@@ -104,9 +112,9 @@ export const progressEndpoint: Endpoint = {
   path: '/:id/progress',
   method: 'get',
   handler: async (req) => {
-    if (!isStaffUser(req.user)) return json(req.user ? 403 : 401, { error: 'Only staff can see a send’s progress.' })
-    const id = issueId(req)
-    const p = id ? await progressOfIssue(req, id) : null
+    const id = staffsIssue(req, 'Only staff can see a send’s progress.')
+    if (id instanceof Response) return id
+    const p = await progressOfIssue(req, id)
     if (!p) return json(404, { error: 'No such issue.' })
     // Before sending: how many would get it now (the admin's "Send now" names this number).
     if (p.status === 'draft' || p.status === 'scheduled') p.recipients = await eligibleCount(req)
@@ -118,9 +126,9 @@ export const previewEndpoint: Endpoint = {
   path: '/:id/preview',
   method: 'get',
   handler: async (req) => {
-    if (!isStaffUser(req.user)) return json(req.user ? 403 : 401, { error: 'Only staff can preview issues.' })
-    const id = issueId(req)
-    const issue = id ? await loadIssue(req, id) : null
+    const id = staffsIssue(req, 'Only staff can preview issues.')
+    if (id instanceof Response) return id
+    const issue = await loadIssue(req, id)
     if (!issue) return json(404, { error: 'No such issue.' })
     // A sent issue previews what was sent; an unsent one what would be sent now.
     let rendered = issue.rendered ?? null

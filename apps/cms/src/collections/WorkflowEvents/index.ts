@@ -1,5 +1,5 @@
 import type { CollectionConfig } from 'payload'
-import { ACTIONS, STAGES } from '@runsense/domain/workflow'
+import { STAGES, WORKFLOW_EVENTS } from '@runsense/domain/workflow'
 import { nobody, staff } from '../../access'
 
 /**
@@ -30,7 +30,7 @@ export const WorkflowEvents: CollectionConfig = {
       name: 'action',
       type: 'select',
       required: true,
-      options: [...ACTIONS, 'sign_off_voided', 'returned_to_editorial_review', 'signed_text_restored', 'import', 'note', 'delete'].map((a) => ({ label: a, value: a })),
+      options: WORKFLOW_EVENTS.map((a) => ({ label: a, value: a })),
     },
     { name: 'fromStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
     { name: 'toStage', type: 'select', required: true, options: STAGES.map((s) => ({ label: s, value: s })) },
