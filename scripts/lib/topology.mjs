@@ -11,7 +11,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { appEnv, localSecrets, payloadBin, root, startCms, startDatabase, startProcess, tail } from './stack.mjs'
+import { appEnv, localSecrets, root, startCms, startDatabase, startProcess, tail } from './stack.mjs'
 import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 const num = (name, fallback) => Number(process.env[name] || fallback)
@@ -171,7 +171,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     })
 
     const startWorker = (i) =>
-      startProcess(`topology-worker-${i}`, process.execPath, [payloadBin, 'run', 'src/worker.ts'], {
+      startProcess(`topology-worker-${i}`, process.execPath, ['--enable-source-maps', 'dist/worker.mjs'], {
         cwd: path.join(root, 'apps/cms'),
         env: { ...workerEnv, NODE_ENV: 'production', NODE_OPTIONS: '--no-deprecation', WORKER_HEALTH_PORT: String(i === 1 ? ports.worker1 : ports.worker2) },
       })
@@ -195,22 +195,10 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
         throw new PlainError(`${err.message}\n${tail(s.logFile)}`)
       })
     }
-    for (let i = 0; i < workerProcs.length; i++) {
-      const health = `http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`
-      for (let attempt = 1; ; attempt++) {
-        const w = workerProcs[i]
-        try {
-          await waitForHttp(health, { timeoutMs: 90_000, isAlive: w.isAlive })
-          break
-        } catch (err) {
-          // Seen on a loaded machine: a worker started beside others now and then exits while
-          // loading, silently. Once more, then give up with its log.
-          if (attempt >= 2 || w.isAlive()) throw new PlainError(`${err.message} (${w.exitedWith ?? 'still running'})\n${tail(w.logFile)}`)
-          log(`Worker ${i + 1} exited while starting (${w.exitedWith}); starting it again.`)
-          workerProcs[i] = startWorker(i + 1)
-          workerProcs[i].child.once('exit', (code, signal) => (workerProcs[i].exitedWith = signal ?? `exit code ${code}`))
-        }
-      }
+    for (const [i, w] of workerProcs.entries()) {
+      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, isAlive: w.isAlive }).catch((err) => {
+        throw new PlainError(`${err.message} (${w.exitedWith ?? 'still running'})\n${tail(w.logFile)}`)
+      })
     }
     log(`nginx in front on ${ports.front}…`)
     const nginx = await startNginx({ ports, dir })

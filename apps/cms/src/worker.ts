@@ -13,10 +13,8 @@ import http from 'node:http'
 import { getPayload } from 'payload'
 import { jobsRunningHere } from './jobs/lease'
 
-// `payload run` imports this module and exits when the import settles, or as soon as the event loop
-// is empty: a moment with nothing pending while Payload loads (seen now and then on a loaded
-// machine, as a worker that exits 0 without a word) would end the worker. This timer keeps the
-// loop alive from the first line; stop() exits explicitly.
+// Run as a bundle (scripts/build-worker.mjs says why not through `payload run`). The worker runs
+// until a signal stops it (below): this timer keeps the event loop alive whatever else is pending.
 const keepAlive = setInterval(() => {}, 1 << 30)
 
 if (process.env.JOBS_AUTORUN === 'false') {
@@ -56,7 +54,3 @@ async function stop(signal: string) {
 }
 process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
-
-// `payload run` exits once this module has finished loading: it never finishes, the worker runs
-// until a signal stops it (above).
-await new Promise<never>(() => {})
