@@ -49,6 +49,8 @@ export function benchCacheConf({ tmp, cachePort, sitePort }) {
   const swaps = [
     [/proxy_cache_path\s+\S+/, `proxy_cache_path ${tmp}/cache`],
     [/listen\s+8080\s*;/, `listen 127.0.0.1:${cachePort};`],
+    // Nobody refreshes pages here: the bench's CMS has no FRONT_REFRESH_URLS.
+    [/\n\s*listen\s+8081\s*;/, ''],
     // The production upstream names two site instances; the bench runs one.
     [/server\s+web-1:3000[^;]*;/, `server 127.0.0.1:${sitePort};`],
     [/\n\s*server\s+web-2:3000[^;]*;/, ''],

@@ -42,12 +42,13 @@ export async function measureTopology({ ports, runs, duration, warmup, register 
     }
     const show = (v) => (v === Infinity ? '> 10 s' : ms(v))
     const p95 = percentile(both, 95)
+    const frontP95 = percentile(viaFront, 95)
     rows.push({
       n: 10,
       row: 'topology: publish → live on both site instances (and through the front)',
-      figure: `both instances p50 ${show(percentile(both, 50))}, p95 ${show(p95)}; through the front (1 s micro-cache) p50 ${show(percentile(viaFront, 50))}, p95 ${show(percentile(viaFront, 95))} (n=${both.length})`,
-      target: `p95 ≤ ${PUBLISH_TARGET_P95_MS} ms on both instances`,
-      met: p95 <= PUBLISH_TARGET_P95_MS,
+      figure: `both instances p50 ${show(percentile(both, 50))}, p95 ${show(p95)}; through the front (1 s micro-cache, refreshed by the CMS) p50 ${show(percentile(viaFront, 50))}, p95 ${show(frontP95)} (n=${both.length})`,
+      target: `p95 ≤ ${PUBLISH_TARGET_P95_MS} ms on both instances and through the front`,
+      met: p95 <= PUBLISH_TARGET_P95_MS && frontP95 <= PUBLISH_TARGET_P95_MS,
       data: { bothMs: both, frontMs: viaFront },
     })
 

@@ -19,6 +19,7 @@ const num = (name, fallback) => Number(process.env[name] || fallback)
 /** Ports (env names in parentheses), all on 127.0.0.1. */
 export const topologyPorts = () => ({
   front: num('TOPOLOGY_FRONT_PORT', 6400),
+  frontRefresh: num('TOPOLOGY_FRONT_REFRESH_PORT', 6407),
   site1: num('TOPOLOGY_SITE1_PORT', 6401),
   site2: num('TOPOLOGY_SITE2_PORT', 6402),
   cms: num('TOPOLOGY_CMS_PORT', 6403),
@@ -73,9 +74,12 @@ async function startNginx({ ports, dir }) {
     .readFileSync(path.join(root, 'deploy/nginx/cache.conf'), 'utf8')
     .replace('/var/cache/nginx/runsense', path.join(dir, 'cache'))
     .replace(/listen\s+8080;/, `listen 127.0.0.1:${ports.front};`)
+    .replace(/listen\s+8081;/, `listen 127.0.0.1:${ports.frontRefresh};`)
+    .replace(/^(\s+)8081 1;/m, `$1${ports.frontRefresh} 1;`)
     .replace('server web-1:3000', `server 127.0.0.1:${ports.site1}`)
     .replace('server web-2:3000', `server 127.0.0.1:${ports.site2}`)
-  if (conf.includes('web-1:') || conf.includes('web-2:')) throw new PlainError('deploy/nginx/cache.conf: an upstream server was not mapped')
+  if (conf.includes('web-1:') || conf.includes('web-2:') || /^[^#]*\b8081\b/m.test(conf))
+    throw new PlainError('deploy/nginx/cache.conf: an upstream server or the refresh port was not mapped')
   fs.writeFileSync(path.join(dir, 'cache.conf'), conf)
   const temp = ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t === 'body' ? 'client_body' : t}_temp_path ${path.join(dir, `tmp-${t}`)};`).join('\n  ')
   fs.writeFileSync(
@@ -150,6 +154,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
       'cms:3001': { host: '127.0.0.1', port: ports.cms },
       'web-1:3000': { host: '127.0.0.1', port: ports.site1 },
       'web-2:3000': { host: '127.0.0.1', port: ports.site2 },
+      'cache:8081': { host: '127.0.0.1', port: ports.frontRefresh },
       'maildev:1025': { host: '127.0.0.1', port: ports.mailSmtp },
       'localhost:8080': { host: 'localhost', port: ports.front },
       'localhost:3001': { host: 'localhost', port: ports.cms },

@@ -113,6 +113,9 @@ describe('docker-compose.yml', () => {
         .SITE_INTERNAL_URL.split(',')
         .map((u) => new URL(u).hostname),
     ).toEqual(['web-1', 'web-2'])
+    // …and has the cache fetch the pages it names again, on the refresh port nobody outside reaches.
+    for (const name of ['cms', 'worker']) expect(envOf(service(name)).FRONT_REFRESH_URLS, name).toBe('http://cache:8081')
+    expect(portsOf(service('cache')).map(([, inside]) => inside)).not.toContain(8081)
   })
 
   it('gives both site instances the same settings: the shared cache, one trusted proxy hop', () => {

@@ -65,3 +65,28 @@ export function tagsForChange(change: Change): string[] {
 
 /** What to revalidate when a guide changes: its old and new addresses and every list. */
 export const tagsForGuideChange = (slugs: Slugs): string[] => tagsForChange({ kind: 'guide', slugs })
+
+/**
+ * The public addresses that show what a set of tags names directly: what the caching front
+ * (deploy/nginx/cache.conf) is asked to fetch again after a revalidation, so readers there see a
+ * change at once instead of after its micro-cache's second. Pages that show a change only through
+ * a list they belong to (a topic page listing a changed guide, a guide showing a changed reviewer)
+ * are not named by any slug here: the front refreshes them by itself within its one second.
+ */
+export function frontPathsForTags(changed: string[]): string[] {
+  const out = new Set<string>()
+  const bySlug: Record<string, (slug: string) => string[]> = {
+    'guide:': (s) => [`/guides/${s}`, `/guides/${s}/review.json`],
+    'reviewer:': (s) => [`/reviewers/${s}`, `/reviewers/${s}/keys.json`],
+    'topic:': (s) => [`/topics/${s}`],
+  }
+  for (const tag of changed) {
+    if (tag === tags.guides) for (const p of ['/', '/guides', '/rss.xml', '/sitemap.xml']) out.add(p)
+    else if (tag === tags.editorialPolicy) out.add('/about/editorial-policy')
+    else
+      for (const [prefix, paths] of Object.entries(bySlug)) {
+        if (tag.startsWith(prefix) && tag.length > prefix.length) for (const p of paths(encodeURIComponent(tag.slice(prefix.length)))) out.add(p)
+      }
+  }
+  return [...out]
+}

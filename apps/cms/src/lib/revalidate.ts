@@ -1,5 +1,7 @@
+import http from 'node:http'
 import type { PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
+import { frontPathsForTags } from '@runsense/domain/cache-tags'
 import { afterCommit, executeNow } from './db'
 import { replicasCaughtUp } from './replicas'
 
@@ -28,7 +30,50 @@ export async function revalidateSite(tags: string[], log: Log = console, attempt
   // With read replicas: not before they have the change the site is about to read (lib/replicas.ts).
   const ready = await replicasCaughtUp({ onLate: () => void tell() }).catch(() => true)
   if (!ready) log.warn(`A read replica lags: the site is told of ${tags.join(', ')} now and again once it has caught up.`)
-  return tell()
+  const told = await tell()
+  if (told) {
+    // Twice: a refresh the front began by itself just before the change (its micro-cache entry
+    // expired) can finish after ours and store the old page for another second.
+    const paths = frontPathsForTags(tags)
+    void refreshFronts(paths, log)
+    setTimeout(() => void refreshFronts(paths, log), FRONT_REFRESH_AGAIN_MS).unref()
+  }
+  return told
+}
+
+/** Longer than the site takes to render a page, so a front refresh begun before the change has ended. */
+const FRONT_REFRESH_AGAIN_MS = 500
+
+/**
+ * FRONT_REFRESH_URLS (comma-separated): the caching fronts' refresh ports (deploy/nginx/cache.conf).
+ * Once the site has the change, each front fetches the pages it names again, under the public
+ * host readers use (SITE_URL), so its cached copy is the new page at once. Best effort, never
+ * retried: a page missed here is refreshed by the front's own micro-cache within a second.
+ */
+async function refreshFronts(paths: string[], log: Log) {
+  const fronts = (process.env.FRONT_REFRESH_URLS || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (!fronts.length || !paths.length) return
+  const host = new URL(process.env.SITE_URL || 'http://localhost').host
+  // The front keeps one copy per page for gzip clients and one for the rest (deploy/nginx/cache.conf).
+  const requests = fronts.flatMap((front) => paths.flatMap((p) => ['gzip', ''].map((encoding) => ({ url: new URL(p, front), encoding }))))
+  const failed = (await Promise.all(requests.map(({ url, encoding }) => refreshOne(url, host, encoding)))).filter((f): f is string => !!f)
+  if (failed.length) log.warn(`Refreshing the front failed for ${[...new Set(failed)].join(', ')}; its micro-cache catches up within a second.`)
+}
+
+/** One GET on a front's refresh port: undefined when done, else what went wrong. */
+function refreshOne(url: URL, host: string, encoding: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    // node:http, not fetch: fetch does not let a request name its Host.
+    const req = http.get(url, { headers: { host, 'accept-encoding': encoding }, timeout: 5000 }, (res) => {
+      const status = res.statusCode ?? 500
+      res.resume().on('end', () => resolve(status >= 500 ? `${url} (${status})` : undefined))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', (err) => resolve(`${url} (${err.message})`))
+  })
 }
 
 async function revalidateOne(site: string, secret: string, tags: string[], log: Log, attempts: number): Promise<boolean> {
