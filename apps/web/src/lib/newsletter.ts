@@ -4,7 +4,7 @@
  */
 import { EMAIL_ERRORS } from '@runsense/domain/email'
 import { clientAddress, trustedHops } from '@runsense/domain/client-address'
-import { cmsUrl } from './content'
+import { cmsFetch } from './content'
 
 export const MAX_BODY_BYTES = 4096
 export const ACCEPTED_MESSAGE = 'Thanks! Check your inbox: we sent you a link to confirm your subscription.'
@@ -129,11 +129,10 @@ export async function callCms(path: 'signup' | 'confirm' | 'unsubscribe', body: 
   let res: Response
   let json: Record<string, unknown>
   try {
-    res = await fetch(`${cmsUrl()}/api/subscribers/${path}`, {
+    res = await cmsFetch(`/api/subscribers/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
       body: JSON.stringify(body),
-      cache: 'no-store',
       signal: AbortSignal.timeout(signupTimeoutMs()),
     })
     json = (await res.json().catch(() => null)) as Record<string, unknown>

@@ -5,7 +5,7 @@
  * in the URL; there is no secret here.
  */
 import { requestCookie } from '../../next-server-patches.mjs'
-import { cmsUrl } from './content'
+import { cmsFetch } from './content'
 
 export type StaffSession = { token: string; user: { id: number; role: string; name: string } }
 
@@ -15,7 +15,7 @@ export const STAFF_COOKIE = 'payload-token'
 export async function staffSession(token: string | undefined): Promise<StaffSession | null> {
   if (!token || token.length > 4096) return null
   try {
-    const res = await fetch(`${cmsUrl()}/api/users/me`, { headers: { authorization: `JWT ${token}` }, cache: 'no-store', signal: AbortSignal.timeout(5000) })
+    const res = await cmsFetch('/api/users/me', { headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(5000) })
     if (!res.ok) return null
     const body = (await res.json()) as { user?: { id: number; role?: string; name: string } | null }
     const role = body.user?.role

@@ -1,5 +1,5 @@
 import { REPORT_ERRORS, type ReportErrorCode, parseReaderReport } from '@runsense/domain/reader-report'
-import { cmsUrl, getGuide } from '@/lib/content'
+import { cmsFetch, getGuide } from '@/lib/content'
 import { clientIp } from '@/lib/newsletter'
 
 const MAX_BODY_BYTES = 16_384
@@ -51,11 +51,10 @@ export async function POST(request: Request) {
     let res: Response | null
     try {
       res = secret
-        ? await fetch(`${cmsUrl()}/api/reader-reports/submit`, {
+        ? await cmsFetch('/api/reader-reports/submit', {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
             body: JSON.stringify({ ...report.report, ip: clientIp(request.headers) }),
-            cache: 'no-store',
             signal: AbortSignal.timeout(10_000),
           })
         : null
