@@ -47,8 +47,11 @@ test('the desk lists what needs each person, including an overdue guide', async 
   // Staff land on their desk after login.
   await page.goto(`${cmsUrl()}/admin`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
+  // In the admin's frame once: one header, one navigation (the dashboard was framed twice).
+  await expect(page.locator('.app-header')).toHaveCount(1)
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
+  await expect(page.locator('.app-header')).toHaveCount(1)
   await expect(page.getByTestId('desk-editorial').getByRole('link', { name: waiting.title })).toBeVisible()
   await expect(page.getByTestId('desk-due').getByRole('listitem').filter({ hasText: overdue.title })).toContainText('Overdue since')
   await expect(page.getByTestId('desk-assigned')).toHaveCount(0)

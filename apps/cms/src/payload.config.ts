@@ -58,7 +58,7 @@ export default buildConfig({
       // Sends a session that still needs its second factor to /second-factor (lib/secondFactor.ts).
       providers: ['/components/SecondFactorForm#SecondFactorGate'],
       views: {
-        dashboard: { Component: '/components/Desk#Desk' },
+        dashboard: { Component: '/components/Desk#DeskDashboard' },
         desk: { Component: '/components/Desk#Desk', path: '/desk' },
         secondFactor: { Component: '/components/SecondFactor#SecondFactorView', path: '/second-factor' },
       },

@@ -65,9 +65,29 @@ function Section({
   )
 }
 
-export async function Desk(props: AdminViewServerProps) {
+/** /admin/desk: a view of its own, so it brings the admin's frame (header, navigation). */
+export function Desk(props: AdminViewServerProps) {
   const { initPageResult, params, searchParams } = props
   const { req, permissions, visibleEntities, locale } = initPageResult
+  return (
+    <DefaultTemplate
+      i18n={req.i18n}
+      locale={locale}
+      params={params}
+      payload={req.payload}
+      permissions={permissions}
+      searchParams={searchParams}
+      user={req.user ?? undefined}
+      visibleEntities={visibleEntities}
+    >
+      <DeskDashboard {...props} />
+    </DefaultTemplate>
+  )
+}
+
+/** /admin itself: Payload frames the dashboard view already (a second frame showed two headers). */
+export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
+  const { req } = initPageResult
   const user = req.user as (typeof req.user & { role?: string; reviewer?: number | { id: number } | null }) | null
   const payload = req.payload
   const find = async (where: Where, draft = true) =>
@@ -146,130 +166,119 @@ export async function Desk(props: AdminViewServerProps) {
   const keyless = isAdminUser(user) ? await reviewersWithoutPasskey(payload) : null
 
   return (
-    <DefaultTemplate
-      i18n={req.i18n}
-      locale={locale}
-      params={params}
-      payload={payload}
-      permissions={permissions}
-      searchParams={searchParams}
-      user={req.user ?? undefined}
-      visibleEntities={visibleEntities}
-    >
-      <Gutter>
-        <h1 style={{ margin: '1.5rem 0' }}>My desk</h1>
-        {editorial ? <Section id="desk-editorial" title="Waiting for editorial review" empty="Nothing is waiting for editorial review." guides={editorial} moved={moved} /> : null}
-        {assigned ? <Section id="desk-assigned" title="Assigned to you for medical review" empty="Nothing is assigned to you." guides={assigned} moved={moved} /> : null}
-        {inMedical ? (
-          <Section
-            id="desk-medical"
-            title="In medical review"
-            empty="No guide is in medical review."
-            guides={inMedical}
-            moved={moved}
-            extra={(g) => {
-              const r = typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer
-              return <span>with {(r && reviewerNames.get(r)) || 'no reviewer'}</span>
-            }}
-          />
-        ) : null}
-        {signedOff ? (
-          <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} />
-        ) : null}
-        {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
+    <Gutter>
+      <h1 style={{ margin: '1.5rem 0' }}>My desk</h1>
+      {editorial ? <Section id="desk-editorial" title="Waiting for editorial review" empty="Nothing is waiting for editorial review." guides={editorial} moved={moved} /> : null}
+      {assigned ? <Section id="desk-assigned" title="Assigned to you for medical review" empty="Nothing is assigned to you." guides={assigned} moved={moved} /> : null}
+      {inMedical ? (
         <Section
-          id="desk-due"
-          title="Reviews overdue or due within 30 days"
-          empty="No review is due in the next 30 days."
-          guides={due}
+          id="desk-medical"
+          title="In medical review"
+          empty="No guide is in medical review."
+          guides={inMedical}
           moved={moved}
-          extra={(g) => (
-            <span>
-              {g.nextReviewDue && new Date(g.nextReviewDue).getTime() < now ? <strong>Overdue since {day(g.nextReviewDue)}</strong> : <>due {day(g.nextReviewDue)}</>}
-              {' · '}last reviewed {day(g.lastReviewedAt)}
-            </span>
-          )}
+          extra={(g) => {
+            const r = typeof g.assignedReviewer === 'object' ? g.assignedReviewer?.id : g.assignedReviewer
+            return <span>with {(r && reviewerNames.get(r)) || 'no reviewer'}</span>
+          }}
         />
-        <Section
-          id="desk-schedule-failed"
-          title="Scheduled publishing failed"
-          empty="No scheduled publish has failed."
-          guides={scheduleFailed}
-          moved={moved}
-          extra={(g) => <strong>{g.scheduledPublish?.error}</strong>}
-        />
-        <Section
-          id="desk-scheduled"
-          title="Scheduled to publish"
-          empty="Nothing is scheduled."
-          guides={scheduled}
-          moved={moved}
-          extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>}
-        />
-        {reports ? (
-          <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
-            <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
-            {reports.length === 0 ? (
-              <p>No open report from readers.</p>
-            ) : (
-              <ul>
-                {reports.map((r) => {
-                  const guide = typeof r.article === 'object' ? r.article : null
-                  return (
-                    <li key={r.id}>
-                      <Link href={`/admin/collections/reader-reports/${r.id}`}>{day(r.createdAt)}</Link> on{' '}
-                      {guide ? <Link href={`/admin/collections/articles/${guide.id}`}>{guide.title}</Link> : r.guideSlug}: “{r.message.slice(0, 160)}”
-                    </li>
-                  )
-                })}
-              </ul>
-            )}
-          </section>
-        ) : null}
-        <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} moved={moved} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
-        <NewsletterOnDesk req={req} />
-        {expiring ? (
-          <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>
-            <h2 id="desk-verification">Reviewer verifications lapsing within 60 days ({expiring.length})</h2>
-            {expiring.length === 0 ? (
-              <p>Every reviewer's credentials are verified for the next 60 days.</p>
-            ) : (
-              <ul>
-                {expiring.map((r) => (
+      ) : null}
+      {signedOff ? (
+        <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} />
+      ) : null}
+      {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
+      <Section
+        id="desk-due"
+        title="Reviews overdue or due within 30 days"
+        empty="No review is due in the next 30 days."
+        guides={due}
+        moved={moved}
+        extra={(g) => (
+          <span>
+            {g.nextReviewDue && new Date(g.nextReviewDue).getTime() < now ? <strong>Overdue since {day(g.nextReviewDue)}</strong> : <>due {day(g.nextReviewDue)}</>}
+            {' · '}last reviewed {day(g.lastReviewedAt)}
+          </span>
+        )}
+      />
+      <Section
+        id="desk-schedule-failed"
+        title="Scheduled publishing failed"
+        empty="No scheduled publish has failed."
+        guides={scheduleFailed}
+        moved={moved}
+        extra={(g) => <strong>{g.scheduledPublish?.error}</strong>}
+      />
+      <Section
+        id="desk-scheduled"
+        title="Scheduled to publish"
+        empty="Nothing is scheduled."
+        guides={scheduled}
+        moved={moved}
+        extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>}
+      />
+      {reports ? (
+        <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
+          <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
+          {reports.length === 0 ? (
+            <p>No open report from readers.</p>
+          ) : (
+            <ul>
+              {reports.map((r) => {
+                const guide = typeof r.article === 'object' ? r.article : null
+                return (
                   <li key={r.id}>
-                    <Link href={`/admin/collections/reviewers/${r.id}`}>{r.name}</Link> —{' '}
-                    {!r.verification?.expiresAt ? (
-                      <strong>never verified: cannot sign off</strong>
-                    ) : new Date(r.verification.expiresAt).getTime() < now ? (
-                      <strong>lapsed on {day(r.verification.expiresAt)}: cannot sign off</strong>
-                    ) : (
-                      <>lapses on {day(r.verification.expiresAt)}</>
-                    )}
+                    <Link href={`/admin/collections/reader-reports/${r.id}`}>{day(r.createdAt)}</Link> on{' '}
+                    {guide ? <Link href={`/admin/collections/articles/${guide.id}`}>{guide.title}</Link> : r.guideSlug}: “{r.message.slice(0, 160)}”
                   </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        ) : null}
-        {keyless ? (
-          <section aria-labelledby="desk-passkeys" data-testid="desk-passkeys" style={{ marginBottom: '2rem' }}>
-            <h2 id="desk-passkeys">Reviewers without a passkey ({keyless.length})</h2>
-            {keyless.length === 0 ? (
-              <p>Every reviewer signs off with a passkey.</p>
-            ) : (
-              <ul>
-                {keyless.map((u) => (
-                  <li key={u.id}>
-                    <Link href={`/admin/collections/users/${u.id}`}>{u.name}</Link> — their sign-offs are not signed
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        ) : null}
-        {isAdminUser(user) ? <JobsHealth payload={payload} /> : null}
-      </Gutter>
-    </DefaultTemplate>
+                )
+              })}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} moved={moved} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
+      <NewsletterOnDesk req={req} />
+      {expiring ? (
+        <section aria-labelledby="desk-verification" data-testid="desk-verification" style={{ marginBottom: '2rem' }}>
+          <h2 id="desk-verification">Reviewer verifications lapsing within 60 days ({expiring.length})</h2>
+          {expiring.length === 0 ? (
+            <p>Every reviewer's credentials are verified for the next 60 days.</p>
+          ) : (
+            <ul>
+              {expiring.map((r) => (
+                <li key={r.id}>
+                  <Link href={`/admin/collections/reviewers/${r.id}`}>{r.name}</Link> —{' '}
+                  {!r.verification?.expiresAt ? (
+                    <strong>never verified: cannot sign off</strong>
+                  ) : new Date(r.verification.expiresAt).getTime() < now ? (
+                    <strong>lapsed on {day(r.verification.expiresAt)}: cannot sign off</strong>
+                  ) : (
+                    <>lapses on {day(r.verification.expiresAt)}</>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      {keyless ? (
+        <section aria-labelledby="desk-passkeys" data-testid="desk-passkeys" style={{ marginBottom: '2rem' }}>
+          <h2 id="desk-passkeys">Reviewers without a passkey ({keyless.length})</h2>
+          {keyless.length === 0 ? (
+            <p>Every reviewer signs off with a passkey.</p>
+          ) : (
+            <ul>
+              {keyless.map((u) => (
+                <li key={u.id}>
+                  <Link href={`/admin/collections/users/${u.id}`}>{u.name}</Link> — their sign-offs are not signed
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      {isAdminUser(user) ? <JobsHealth payload={payload} /> : null}
+    </Gutter>
   )
 }
 

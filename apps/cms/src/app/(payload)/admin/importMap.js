@@ -35,6 +35,7 @@ import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 }
 import { NewsletterIssuePanel as NewsletterIssuePanel_919eb3be600812bec43900314f24b83a } from '../../../components/NewsletterIssuePanel'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { SecondFactorGate as SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e } from '../../../components/SecondFactorForm'
+import { DeskDashboard as DeskDashboard_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { Desk as Desk_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { SecondFactorView as SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29 } from '../../../components/SecondFactor'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -78,6 +79,7 @@ export const importMap = {
   "/components/NewsletterIssuePanel#NewsletterIssuePanel": NewsletterIssuePanel_919eb3be600812bec43900314f24b83a,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
   "/components/SecondFactorForm#SecondFactorGate": SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e,
+  "/components/Desk#DeskDashboard": DeskDashboard_2027a875d27415c94a27967d3be57ed4,
   "/components/Desk#Desk": Desk_2027a875d27415c94a27967d3be57ed4,
   "/components/SecondFactor#SecondFactorView": SecondFactorView_d850421d8bb12eb19bd4cda9d3bcec29,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
