@@ -123,6 +123,12 @@ describe('double opt-in with a real SMTP peer', () => {
       body: 'List-Unsubscribe=One-Click',
     })
     expect(forged.location).toContain('done=invalid')
+    // A client that asks for JSON gets the result as JSON, the same POST.
+    const json = (u: string) =>
+      fetch(u, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    const again = await json(url)
+    expect([again.status, await again.json()]).toEqual([200, { ok: true, result: 'unsubscribed' }])
+    expect((await json(`${siteUrl()}/newsletter/unsubscribe?token=MQ.forged`)).status).toBe(400)
 
     await signup({ email })
     await waitForMail(email, isConfirm, { count: 2 })
