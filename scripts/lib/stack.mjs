@@ -76,10 +76,85 @@ export async function buildApps({ say = () => {}, attempts = 12, waitMs = 15_000
 }
 
 /**
- * Where this run's app logs go: .runsense/logs/<runner> (RUNSENSE_RUN names it; else the script
- * that was started), so two different runners at once never write one log file.
+ * This run's name: RUNSENSE_RUN, else the script that was started (start, test, lighthouse…);
+ * `<name>-<pid>` while another live process holds that name (the same runner started twice). It
+ * names the run's log folder and the copy of the build its apps serve, so two runs at once never
+ * share either. Claimed on first use in .runsense/runs/ (a process that starts no app claims
+ * nothing) and given back when the process exits.
  */
-export const logDir = path.join(stateDir, 'logs', process.env.RUNSENSE_RUN || path.basename(process.argv[1] || 'run').replace(/\.m?[jt]s$/, ''))
+let claimedName = null
+export function runName() {
+  if (claimedName) return claimedName
+  const base = process.env.RUNSENSE_RUN || path.basename(process.argv[1] || 'run').replace(/\.m?[jt]s$/, '')
+  const dir = path.join(stateDir, 'runs')
+  fs.mkdirSync(dir, { recursive: true })
+  for (const name of [base, `${base}-${process.pid}`]) {
+    const file = path.join(dir, `${name}.json`)
+    if (claimHolder(name)) continue
+    fs.rmSync(file, { force: true })
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTimeOf(process.pid) }), { flag: 'wx' })
+    } catch {
+      continue // another run took it this very moment
+    }
+    process.on('exit', () => fs.rmSync(file, { force: true }))
+    return (claimedName = name)
+  }
+  throw new PlainError(`Could not claim a run name in ${dir}`)
+}
+
+/** The live process (not this one) that holds run name `name`, or null. */
+function claimHolder(name) {
+  try {
+    const { pid, started } = JSON.parse(fs.readFileSync(path.join(stateDir, 'runs', `${name}.json`), 'utf8'))
+    return pid !== process.pid && alive(pid) && startTimeOf(pid) === started ? pid : null
+  } catch {
+    return null
+  }
+}
+
+/** Where this run's app logs go: .runsense/logs/<run name>/. */
+export const logDir = () => path.join(stateDir, 'logs', runName())
+
+/**
+ * The build this run's apps serve: a copy of apps/<app>/.next (its cache left out) made once per
+ * run, in apps/<app>/.next-<run name>. One build serves every runner; a copy each means another
+ * runner's build, or the bench's cold build (which deletes .next), never changes a file under a
+ * running server. Beside .next, so Turbopack's relative links into node_modules still resolve.
+ * Copies of runs that are gone are removed first. Returns the environment that points the app's
+ * server at its copy (NEXT_DIST_DIR, read by both next.config.mjs).
+ */
+const copies = new Map()
+export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
+  if (copies.has(appDir)) return copies.get(appDir)
+  const name = runName()
+  for (const entry of fs.readdirSync(appDir)) {
+    const m = entry.match(/^\.next-(.+)$/)
+    if (m && m[1] !== name && !claimHolder(m[1])) fs.rmSync(path.join(appDir, entry), { recursive: true, force: true })
+  }
+  const src = path.join(appDir, '.next')
+  const dst = path.join(appDir, `.next-${name}`)
+  const buildId = () => fs.readFileSync(path.join(src, 'BUILD_ID'), 'utf8')
+  for (let attempt = 1; ; attempt++) {
+    fs.rmSync(dst, { recursive: true, force: true })
+    let problem
+    try {
+      const id = buildId()
+      fs.cpSync(src, dst, { recursive: true, verbatimSymlinks: true, filter: (f) => !/^(cache|dev|lock)$/.test(path.relative(src, f)) })
+      if (buildId() === id) break
+      problem = 'it changed while it was copied'
+    } catch (err) {
+      problem = err.message
+    }
+    // Another build of this checkout may be writing .next: copy again once it is done.
+    if (attempt >= 3) throw new PlainError(`${path.relative(root, src)} is not a complete build (${problem}). Build it: npx turbo run build`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000)
+  }
+  process.on('exit', () => fs.rmSync(dst, { recursive: true, force: true }))
+  const env = { NEXT_DIST_DIR: path.basename(dst) }
+  copies.set(appDir, env)
+  return env
+}
 
 const children = new Set()
 let trackFile = null
@@ -156,10 +231,10 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir). */
+/** Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir()). */
 export function startProcess(name, cmd, args, { cwd, env }) {
-  fs.mkdirSync(logDir, { recursive: true })
-  const logFile = path.join(logDir, `${name}.log`)
+  fs.mkdirSync(logDir(), { recursive: true })
+  const logFile = path.join(logDir(), `${name}.log`)
   const out = fs.openSync(logFile, 'a')
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
   children.add(child)
@@ -291,27 +366,34 @@ export async function assertPortsFree(ports) {
 }
 
 /**
- * Starts the CMS then the site (production builds unless dev), waits until both answer, and
- * returns a handle that stops them in the right order: apps first, then the database.
- */
-/**
  * The CMS process: apps/cms/server.mjs (Next behind node:http, so requests carry the socket's
- * address for sign-in throttling). Used by startApps, the fault tests and the bench.
+ * address for sign-in throttling), serving this run's copy of the build (servedBuild). Used by
+ * startApps, the fault tests, the topology and the bench.
  */
-export function startCms({ env, cmsPort, dev = false }) {
-  return startProcess('cms', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
+export function startCms({ env, cmsPort, dev = false, name = 'cms' }) {
+  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
     cwd: path.join(root, 'apps/cms'),
-    env: { ...env, NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
+    env: { ...env, ...(dev ? {} : servedBuild('cms')), NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
   })
 }
 
+/** The site process: apps/web/server.mjs, serving this run's copy of the build (servedBuild). */
+export function startWeb({ env, sitePort, dev = false, name = 'web' }) {
+  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
+    cwd: path.join(root, 'apps/web'),
+    env: { ...env, ...(dev ? {} : servedBuild('web')), NODE_ENV: dev ? 'development' : 'production' },
+  })
+}
+
+/**
+ * Starts the CMS then the site (production builds unless dev), waits until both answer, and
+ * returns a handle that stops them in the right order: apps first, then the database.
+ */
 export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {}, restartOnCrash = false }) {
+  // Both copies now, so the CMS and the site serve one build even if another build starts meanwhile.
+  if (!dev) for (const app of ['cms', 'web']) servedBuild(app)
   const launchCms = () => startCms({ env, cmsPort, dev })
-  const launchWeb = () =>
-    startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
-      cwd: path.join(root, 'apps/web'),
-      env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
-    })
+  const launchWeb = () => startWeb({ env, sitePort, dev })
   const cms = launchCms()
   log(`Starting the CMS on port ${cmsPort}…`)
   try {

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { appEnv, localSecrets, root, startCms, startDatabase, startProcess, tail } from './stack.mjs'
+import { appEnv, localSecrets, root, servedBuild, startCms, startDatabase, startProcess, startWeb, tail } from './stack.mjs'
 import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 const num = (name, fallback) => Number(process.env[name] || fallback)
@@ -163,6 +163,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     const workerEnv = { ...common, ...composeEnv('worker', { vars, hosts }), ...overrides.worker }
     const siteEnv = (name) => ({ ...common, ...composeEnv(name, { vars, hosts }), ...overrides.web })
 
+    for (const app of ['cms', 'web']) servedBuild(app) // one build for every process of the topology
     log(`CMS API on ${ports.cms} (JOBS_AUTORUN=${cmsEnv.JOBS_AUTORUN})…`)
     const cms = startCms({ env: cmsEnv, cmsPort: ports.cms })
     stops.push(cms.stop)
@@ -182,11 +183,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
       workerProcs.push(w)
       stops.push(() => workerProcs[i - 1].stop())
     }
-    const startSite = (i) =>
-      startProcess(`topology-web-${i}`, process.execPath, ['server.mjs', '-p', String(i === 1 ? ports.site1 : ports.site2)], {
-        cwd: path.join(root, 'apps/web'),
-        env: { ...siteEnv(`web-${i}`), NODE_ENV: 'production' },
-      })
+    const startSite = (i) => startWeb({ name: `topology-web-${i}`, env: siteEnv(`web-${i}`), sitePort: i === 1 ? ports.site1 : ports.site2 })
     log('Two site instances…')
     const sites = [startSite(1), startSite(2)]
     for (const s of sites) stops.push(s.stop)
