@@ -26,8 +26,7 @@ stack.takeOverSignals(async () => {
 
 let code = 0
 try {
-  say('Building both apps (turbo; cached when nothing changed)…')
-  await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+  await stack.buildApps({ say })
   const started = Date.now()
   topology = await startTopology({
     log: say,

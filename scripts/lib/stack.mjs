@@ -231,12 +231,15 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir()). */
-export function startProcess(name, cmd, args, { cwd, env }) {
+/**
+ * Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir()).
+ * `detached`: in a process group of its own, to be signalled as a terminal would (ci-smoke).
+ */
+export function startProcess(name, cmd, args, { cwd, env, detached = false }) {
   fs.mkdirSync(logDir(), { recursive: true })
   const logFile = path.join(logDir(), `${name}.log`)
   const out = fs.openSync(logFile, 'a')
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached })
   children.add(child)
   if (trackFile) recordProcess(trackFile, name, child.pid)
   let exited = false
