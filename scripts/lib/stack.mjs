@@ -216,7 +216,10 @@ export async function stopOrphans(file, log = () => {}) {
   for (const o of orphans) process.kill(o.pid, /postgres/.test(o.name) ? 'SIGINT' : 'SIGTERM')
   for (let i = 0; i < 50 && orphans.some((o) => alive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
   for (const o of orphans) if (alive(o.pid)) process.kill(o.pid, 'SIGKILL')
-  fs.rmSync(file, { force: true })
+  // What live runs recorded stays (another `npm start` of this checkout, on other ports).
+  const kept = entries.filter((e) => alive(e.owner) && e.owner !== process.pid)
+  if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
+  else fs.rmSync(file, { force: true })
 }
 
 /** Runs a command to completion (inheriting nothing but what we pass), rejecting with its output. */
