@@ -6,14 +6,12 @@ const monorepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // `next build` writes .next; each local runner serves its own copy of it (NEXT_DIST_DIR, set by
-  // scripts/lib/stack.mjs servedBuild), so a build never changes files under a running server.
-  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Both must point at the monorepo root, or Turbopack cannot find next/package.json in a monorepo.
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,
   transpilePackages: ['@runsense/domain', '@runsense/types'],
   poweredByHeader: false,
+  distDir: process.env.NEXT_DIST_DIR || '.next', // a local run's own copy of the build: see apps/web/next.config.mjs
   // Payload turns errors into API answers by their class name; minified names ('') would turn
   // every refusal into "An unknown error occurred." Server code size does not matter here.
   experimental: { serverMinification: false },
