@@ -44,6 +44,18 @@ export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = 
 }
 
 /**
+ * The PostgreSQL server a run makes its fresh databases on: `url`'s when given (by default
+ * TEST_DATABASE_URL, else DATABASE_URL), else an embedded one in .runsense/<dataDir> on `port`, stopped by `cleanups`.
+ */
+export async function databaseServer({ url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL, dataDir, port, cleanups, log = () => {} }) {
+  if (url) return url
+  log(`Starting an embedded PostgreSQL for this run (.runsense/${dataDir}, port ${port})…`)
+  const db = await startDatabase({ url: '', dataDir: path.join(stateDir, dataDir), port, log })
+  cleanups.add(db.stop)
+  return db.url
+}
+
+/**
  * A fresh database for one run on `serverUrl`'s server, named runsense_<profile>_<pid>_<time> (so
  * two runs never share one), created now; `drop()` removes it (kept with KEEP_TEST_DB=1).
  */
@@ -107,7 +119,7 @@ export function runName() {
 function claimHolder(name) {
   try {
     const { pid, started } = JSON.parse(fs.readFileSync(path.join(stateDir, 'runs', `${name}.json`), 'utf8'))
-    return pid !== process.pid && alive(pid) && startTimeOf(pid) === started ? pid : null
+    return pid !== process.pid && isAlive(pid) && startTimeOf(pid) === started ? pid : null
   } catch {
     return null
   }
@@ -134,21 +146,20 @@ export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
   }
   const src = path.join(appDir, '.next')
   const dst = path.join(appDir, `.next-${name}`)
-  const buildId = () => fs.readFileSync(path.join(src, 'BUILD_ID'), 'utf8')
-  for (let attempt = 1; ; attempt++) {
-    fs.rmSync(dst, { recursive: true, force: true })
-    let problem
+  // A build holds .next/lock while it runs and writes BUILD_ID midway: copy a finished build, unchanged by the copy.
+  const finished = () => {
     try {
-      const id = buildId()
-      fs.cpSync(src, dst, { recursive: true, verbatimSymlinks: true, filter: (f) => !/^(cache|dev|lock)$/.test(path.relative(src, f)) })
-      if (buildId() === id) break
-      problem = 'it changed while it was copied'
-    } catch (err) {
-      problem = err.message
+      return fs.existsSync(path.join(src, 'lock')) ? null : fs.readFileSync(path.join(src, 'BUILD_ID'), 'utf8')
+    } catch {
+      return null
     }
-    // Another build of this checkout may be writing .next: copy again once it is done.
-    if (attempt >= 3) throw new PlainError(`${path.relative(root, src)} is not a complete build (${problem}). Build it: npx turbo run build`)
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000)
+  }
+  fs.rmSync(dst, { recursive: true, force: true })
+  const id = finished()
+  if (id) fs.cpSync(src, dst, { recursive: true, verbatimSymlinks: true, filter: (f) => !/^(cache|dev|lock)$/.test(path.relative(src, f)) })
+  if (!id || finished() !== id) {
+    fs.rmSync(dst, { recursive: true, force: true })
+    throw new PlainError(`${path.relative(root, src)} is not a complete build (is another build of this checkout running?). Build it, then start again.`)
   }
   process.on('exit', () => fs.rmSync(dst, { recursive: true, force: true }))
   const env = { NEXT_DIST_DIR: path.basename(dst) }
@@ -176,7 +187,6 @@ export const isAlive = (pid) => {
     return false
   }
 }
-const alive = isAlive
 /** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
 const startTimeOf = (pid) => {
   try {
@@ -211,13 +221,13 @@ export async function stopOrphans(file, log = () => {}) {
   } catch {
     return
   }
-  const orphans = entries.filter((e) => !alive(e.owner) && alive(e.pid) && startTimeOf(e.pid) === e.started)
+  const orphans = entries.filter((e) => !isAlive(e.owner) && isAlive(e.pid) && startTimeOf(e.pid) === e.started)
   if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
   for (const o of orphans) process.kill(o.pid, /postgres/.test(o.name) ? 'SIGINT' : 'SIGTERM')
-  for (let i = 0; i < 50 && orphans.some((o) => alive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
-  for (const o of orphans) if (alive(o.pid)) process.kill(o.pid, 'SIGKILL')
+  for (let i = 0; i < 50 && orphans.some((o) => isAlive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
+  for (const o of orphans) if (isAlive(o.pid)) process.kill(o.pid, 'SIGKILL')
   // What live runs recorded stays (another `npm start` of this checkout, on other ports).
-  const kept = entries.filter((e) => alive(e.owner) && e.owner !== process.pid)
+  const kept = entries.filter((e) => isAlive(e.owner) && e.owner !== process.pid)
   if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
   else fs.rmSync(file, { force: true })
 }
@@ -330,7 +340,6 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
   }
 }
 
-export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
 /** Environment both apps read; names are the contract documented in the README. */
@@ -402,23 +411,19 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
   const launchWeb = () => startWeb({ env, sitePort, dev })
   const cms = launchCms()
   log(`Starting the CMS on port ${cmsPort}…`)
-  try {
-    // The first request initialises Payload (production: runs pending migrations, then seeds).
-    await waitForHttp(`http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000, isAlive: cms.isAlive })
-  } catch (err) {
+  // The first request initialises Payload (production: runs pending migrations, then seeds).
+  await answering(cms, `http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000 }).catch(async (err) => {
     await cms.stop()
-    throw new PlainError(`${err.message}\nThe CMS log is at ${cms.logFile}:\n${tail(cms.logFile)}`)
-  }
+    throw err
+  })
   log(`Starting the site on port ${sitePort}…`)
   // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
   // is empty, so nothing rendered from another database or before a restart is served.
   const web = launchWeb()
-  try {
-    await waitForHttp(`http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, isAlive: web.isAlive, ok: (r) => r.status < 500 })
-  } catch (err) {
+  await answering(web, `http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, ok: (r) => r.status < 500 }).catch(async (err) => {
     await Promise.all([web.stop(), cms.stop()])
-    throw new PlainError(`${err.message}\nThe site log is at ${web.logFile}:\n${tail(web.logFile)}`)
-  }
+    throw err
+  })
   // Under `npm start` a crashed app comes back by itself; the site keeps serving its cache meanwhile.
   const apps = restartOnCrash
     ? {
@@ -434,6 +439,12 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
     },
   }
 }
+
+/** Waits until a started process answers at `url` (waitForHttp's options); else says why, with the end of its log. */
+export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
+  waitForHttp(url, { timeoutMs, ok, isAlive: proc.isAlive }).catch((err) => {
+    throw new PlainError(`${err.message}${why()}\nIts log, ${proc.logFile}:\n${tail(proc.logFile)}`)
+  })
 
 export const tail = (file, n = 25) => {
   try {

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { appEnv, localSecrets, root, servedBuild, startCms, startDatabase, startProcess, startWeb, tail } from './stack.mjs'
+import { answering, appEnv, localSecrets, root, servedBuild, startCms, startDatabase, startProcess, startWeb, tail } from './stack.mjs'
 import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 const num = (name, fallback) => Number(process.env[name] || fallback)
@@ -167,9 +167,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     log(`CMS API on ${ports.cms} (JOBS_AUTORUN=${cmsEnv.JOBS_AUTORUN})…`)
     const cms = startCms({ env: cmsEnv, cmsPort: ports.cms })
     stops.push(cms.stop)
-    await waitForHttp(`http://127.0.0.1:${ports.cms}/api/health`, { timeoutMs: 120_000, isAlive: cms.isAlive }).catch((err) => {
-      throw new PlainError(`${err.message}\n${tail(cms.logFile)}`)
-    })
+    await answering(cms, `http://127.0.0.1:${ports.cms}/api/health`, { timeoutMs: 120_000 })
 
     const startWorker = (i) =>
       startProcess(`topology-worker-${i}`, process.execPath, ['--enable-source-maps', 'dist/worker.mjs'], {
@@ -188,14 +186,10 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     const sites = [startSite(1), startSite(2)]
     for (const s of sites) stops.push(s.stop)
     for (const [i, s] of sites.entries()) {
-      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.site1 : ports.site2}/`, { timeoutMs: 90_000, isAlive: s.isAlive, ok: (r) => r.status < 500 }).catch((err) => {
-        throw new PlainError(`${err.message}\n${tail(s.logFile)}`)
-      })
+      await answering(s, `http://127.0.0.1:${i === 0 ? ports.site1 : ports.site2}/`, { timeoutMs: 90_000, ok: (r) => r.status < 500 })
     }
     for (const [i, w] of workerProcs.entries()) {
-      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, isAlive: w.isAlive }).catch((err) => {
-        throw new PlainError(`${err.message} (${w.exitedWith ?? 'still running'})\n${tail(w.logFile)}`)
-      })
+      await answering(w, `http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, why: () => ` (${w.exitedWith ?? 'still running'})` })
     }
     log(`nginx in front on ${ports.front}…`)
     const nginx = await startNginx({ ports, dir })

@@ -65,4 +65,18 @@ describe('servedBuild', () => {
     // Gone with its run.
     expect(fs.existsSync(path.join(app, `.next-${base}`))).toBe(false)
   })
+
+  it('refuses a build that is still being written (its lock held, or no BUILD_ID yet)', () => {
+    const app = path.join(tmp, 'building')
+    fs.mkdirSync(path.join(app, '.next'), { recursive: true })
+    fs.writeFileSync(path.join(app, '.next/lock'), '')
+    fs.writeFileSync(path.join(app, '.next/BUILD_ID'), 'half')
+    const tryCopy = () => inChild(`try { stack.servedBuild('app', ${JSON.stringify(app)}); console.log('copied') } catch (err) { console.log(err.message) }`)
+    expect(tryCopy()).toMatch(/not a complete build/)
+    fs.rmSync(path.join(app, '.next/lock'))
+    fs.rmSync(path.join(app, '.next/BUILD_ID'))
+    expect(tryCopy()).toMatch(/not a complete build/)
+    fs.writeFileSync(path.join(app, '.next/BUILD_ID'), 'done')
+    expect(tryCopy()).toBe('copied')
+  })
 })
