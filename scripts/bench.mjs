@@ -10,7 +10,7 @@ import path from 'node:path'
 import * as stack from './lib/stack.mjs'
 import { dropDatabase } from './lib/embedded-pg.mjs'
 import { startMailCatcher } from './lib/mail.mjs'
-import { PlainError, waitForHttp } from './lib/util.mjs'
+import { PlainError } from './lib/util.mjs'
 import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
 import { measurePages } from './bench/pages.mjs'
@@ -192,14 +192,8 @@ try {
   // A fresh database: on BENCH_DATABASE_URL / DATABASE_URL's server, else the bench's own
   // embedded PostgreSQL. Dropped at the end either way.
   const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
-  let serverUrl = server
-  if (!server) {
-    say(`Starting the bench's embedded PostgreSQL on port ${cfg.pgPort} (.runsense/bench-pg)…`)
-    const db = await stack.startDatabase({ url: '', dataDir: path.join(stack.stateDir, 'bench-pg'), port: cfg.pgPort, log: say })
-    register(db.stop)
-    serverUrl = db.url
-    await dropLeftovers(serverUrl)
-  }
+  const serverUrl = await stack.databaseServer({ url: server || '', dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
+  if (!server) await dropLeftovers(serverUrl)
   const db = await stack.freshDatabase(serverUrl, 'bench')
   const databaseUrl = db.url
   register(() =>
@@ -240,9 +234,7 @@ try {
   })
   const apps = await stack.startApps({ env: appEnv, cmsPort: cfg.cmsPort, sitePort: cfg.sitePort, log: say })
   register(apps.stop)
-  await waitForHttp(`http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}`, { timeoutMs: 90_000, isAlive: apps.web.isAlive }).catch((err) => {
-    throw new PlainError(`The seeded guide never appeared on the site: ${err.message}\nCMS log: ${apps.cms.logFile}`)
-  })
+  await stack.answering(apps.web, `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}`, { timeoutMs: 90_000, why: () => ' (the seeded guide never appeared)' })
   say(`Both apps are up with the demo content (${elapsedSeconds().toFixed(0)} s in).`)
   const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
 
@@ -310,7 +302,7 @@ try {
         const restarted = stack.startCms({ env: appEnv, cmsPort: cfg.cmsPort })
         cmsNow = restarted
         register(restarted.stop)
-        await waitForHttp(`http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: restarted.isAlive })
+        await stack.answering(restarted, `http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000 })
       },
     }),
   )

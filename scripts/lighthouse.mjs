@@ -4,7 +4,6 @@
 // median, as Lighthouse CI does: one run's performance score moves with whatever else the
 // machine is doing. Prints the four scores per page and fails if any is below 95.
 // Uses LIGHTHOUSE_SITE_URL when given (a running site); otherwise starts the stack on a fresh database.
-import path from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'
@@ -21,13 +20,7 @@ let site = process.env.LIGHTHOUSE_SITE_URL
 try {
   if (!site) {
     await stack.buildApps()
-    const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
-    let serverUrl = server
-    if (!server) {
-      const pgServer = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'lighthouse-pg'), port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369) })
-      cleanups.add(pgServer.stop)
-      serverUrl = pgServer.url
-    }
+    const serverUrl = await stack.databaseServer({ dataDir: 'lighthouse-pg', port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369), cleanups })
     const db = await stack.freshDatabase(serverUrl, 'lighthouse')
     cleanups.add(db.drop)
     const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]

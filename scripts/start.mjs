@@ -82,7 +82,7 @@ try {
     reviewer@runsense.local   reviewer (Raphael Crawford-Marks)
     reviewer2@runsense.local  reviewer (Demo Reviewer)
 
-  Logs in ${path.relative(root, stack.logDir)}/. Press Ctrl-C to stop.
+  Logs in ${path.relative(root, stack.logDir())}/. Press Ctrl-C to stop.
 `)
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)

@@ -28,24 +28,6 @@ const say = (m) => console.log(`\n[faults] ${m}`)
 const filters = process.argv.slice(2)
 const t0 = Date.now()
 
-/**
- * tests/faults/start-signals.fault.ts runs `npm start`, whose data folder is always .runsense/pg:
- * it moves a developer's folder aside and back. Put it back here if the test could not.
- */
-function restoreDevDatabase() {
-  const pgDir = path.join(stack.stateDir, 'pg')
-  const kept = path.join(stack.stateDir, 'pg.kept-during-fault-tests')
-  if (!fs.existsSync(kept)) return
-  let pid = 0
-  try {
-    pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-  } catch {}
-  if (pid && stack.isAlive(pid)) return console.error(`cleanup: ${kept} was not put back: a PostgreSQL (pid ${pid}) still runs on ${pgDir}.`)
-  fs.rmSync(pgDir, { recursive: true, force: true })
-  fs.renameSync(kept, pgDir)
-  say(`Put the developer's database folder back at ${pgDir}.`)
-}
-
 let code = 0
 try {
   await stack.assertPortsFree(ports)
@@ -76,11 +58,6 @@ try {
 } finally {
   // What the tests recorded and is still running (the tests' owner, vitest, has exited by now).
   await stack.stopOrphans(pidsFile, say).catch((e) => console.error(`cleanup: ${e.message}`))
-  try {
-    restoreDevDatabase()
-  } catch (e) {
-    console.error(`cleanup: ${e.message}`)
-  }
 }
 say(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 process.exit(code)

@@ -16,22 +16,17 @@ const say = (m) => console.log(`[topology] ${m}`)
 const node = process.execPath
 const bin = (p) => path.join(stack.root, 'node_modules', p)
 const filters = process.argv.slice(2)
-let topology
-let stopTopology = async () => {}
+// Ctrl-C: the topology stops (whatever of it has started), then exit 130, as in every runner.
+const cleanups = stack.cleanupsOnExit()
 stack.killChildrenOnExit()
-stack.takeOverSignals(async () => {
-  await stopTopology()
-  process.exit(130)
-})
 
 let code = 0
 try {
-  say('Building both apps (turbo; cached when nothing changed)…')
-  await stack.run(node, [bin('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { label: 'The build', quiet: false })
+  await stack.buildApps({ say })
   const started = Date.now()
-  topology = await startTopology({
+  const topology = await startTopology({
     log: say,
-    onStop: (stop) => (stopTopology = stop),
+    onStop: (stop) => cleanups.add(stop),
     // Test-only: a job's lease passes in 3 s (not 30) so a killed worker's job is taken up quickly,
     // and SMTP waits long for a greeting so a job can be caught mid-send.
     // All signups arrive through the front from this one machine: the per-address limit is lifted.
@@ -49,6 +44,6 @@ try {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  await stopTopology()
+  await cleanups.runAll()
 }
 process.exit(code)

@@ -52,14 +52,7 @@ try {
     const mailWeb = Number(process.env.TEST_MAIL_WEB_PORT || 1180)
     await stack.assertPortsFree({ TEST_CMS_PORT: cmsPort, TEST_SITE_PORT: sitePort })
 
-    const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL
-    let serverUrl = server
-    if (!server) {
-      say('No TEST_DATABASE_URL or DATABASE_URL: starting an embedded PostgreSQL for the tests…')
-      const db = await stack.startDatabase({ dataDir: path.join(stack.stateDir, 'test-pg'), port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339) })
-      cleanups.add(db.stop)
-      serverUrl = db.url
-    }
+    const serverUrl = await stack.databaseServer({ dataDir: 'test-pg', port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339), cleanups, log: say })
     const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
     cleanups.add(mail.stop)
 

@@ -11,6 +11,7 @@ const nextConfig = {
   outputFileTracingRoot: monorepoRoot,
   transpilePackages: ['@runsense/domain', '@runsense/types'],
   poweredByHeader: false,
+  distDir: process.env.NEXT_DIST_DIR || '.next', // a local run's own copy of the build: see apps/web/next.config.mjs
   // Payload turns errors into API answers by their class name; minified names ('') would turn
   // every refusal into "An unknown error occurred." Server code size does not matter here.
   experimental: { serverMinification: false },

@@ -105,7 +105,7 @@ export function replaceErrorPages(req, res, { notFoundHtml } = {}) {
 
 /** Our 404 page (src/pages/not-found.tsx) and where `next build` writes it, prerendered. */
 export const NOT_FOUND_PATH = '/not-found'
-export const notFoundHtmlFile = (appDir) => path.join(appDir, '.next', 'server', 'pages', 'not-found.html')
+export const notFoundHtmlFile = (appDir, distDir = process.env.NEXT_DIST_DIR || '.next') => path.join(appDir, distDir, 'server', 'pages', 'not-found.html')
 
 /** All of the above, for one request; then `handle` runs inside the request's cookie store. */
 export function patchedHandler(handle, { notFoundHtml } = {}) {

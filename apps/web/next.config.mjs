@@ -7,6 +7,9 @@ const monorepoRoot = path.resolve(here, '../..')
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // `next build` writes .next; each local runner serves its own copy of it (NEXT_DIST_DIR, set by
+  // scripts/lib/stack.mjs servedBuild), so a build never changes files under a running server.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,
   transpilePackages: ['@runsense/domain', '@runsense/types'],

@@ -51,20 +51,8 @@ export function turboBuild(extraArgs = [], { register } = {}) {
   })
 }
 
-/** `next build` processes running in this checkout's apps (someone else's build). */
-function otherNextBuilds() {
-  const pids = []
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')
-      const isNext = args.some((a) => /(^|\/)next$/.test(a) || a.endsWith('next/dist/bin/next'))
-      if (!isNext || !args.includes('build')) continue
-      if (fs.readlinkSync(`/proc/${name}/cwd`).startsWith(path.join(root, 'apps'))) pids.push(Number(name))
-    } catch {}
-  }
-  return pids
-}
+/** The apps a `next build` is writing now (someone else's build: it holds .next/lock while it runs). */
+const building = () => ['cms', 'web'].filter((app) => fs.existsSync(path.join(root, 'apps', app, '.next', 'lock')))
 
 export async function measureColdBuild({ register }) {
   say('build: removing apps/cms/.next and apps/web/.next, then turbo run build --force…')
@@ -73,8 +61,8 @@ export async function measureColdBuild({ register }) {
   }
   // Do not pull .next from under someone else's build: wait for it first (bounded), then clean.
   const before = async () => {
-    for (let waited = 0; otherNextBuilds().length && waited < 120; waited += 5) {
-      if (waited % 15 === 0) say(`build: another next build is running in this checkout (pid ${otherNextBuilds().join(', ')}); waiting for it…`)
+    for (let waited = 0; building().length && waited < 120; waited += 5) {
+      if (waited % 15 === 0) say(`build: another build of this checkout is writing apps/${building().join(', apps/')}/.next; waiting for it…`)
       await new Promise((r) => setTimeout(r, 5000))
     }
     clean()

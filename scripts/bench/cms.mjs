@@ -3,38 +3,7 @@
 // POST /api/articles/:id/workflow { action }).
 import { cmsClient as sharedClient } from '../../tests/helpers/cms-client.mjs'
 
-/** A minimal valid Lexical state with one paragraph. */
-export const lexical = (text) => ({
-  root: {
-    type: 'root',
-    format: '',
-    indent: 0,
-    version: 1,
-    direction: 'ltr',
-    children: [
-      {
-        type: 'paragraph',
-        format: '',
-        indent: 0,
-        version: 1,
-        direction: 'ltr',
-        textFormat: 0,
-        children: [{ type: 'text', text, format: 0, detail: 0, mode: 'normal', style: '', version: 1 }],
-      },
-    ],
-  },
-})
-
-/** A guide like the tests' guideData(): every field the publish gate asks for. */
-export const guideData = (slug, title) => ({
-  title,
-  slug,
-  summary: 'A guide created by the bench.',
-  byline: 'Runsense',
-  body: lexical('Body text written by the bench.'),
-  disclaimer: 'General education, not medical advice.',
-  safety: lexical('Stop if it hurts.'),
-})
+export { guideData } from '../../tests/helpers/cms-client.mjs'
 
 export function cmsClient(baseUrl) {
   const { login, rest, must } = sharedClient(baseUrl, { timeoutMs: 30_000 })

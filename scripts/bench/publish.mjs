@@ -28,7 +28,7 @@ export async function measurePublishToLive({ cms, sitePort, runId, runs }) {
   const { guideData } = await import('./cms.mjs')
 
   say(`publish-to-live: first publish of /guides/${slug}…`)
-  const first = await cms.createAndPublish(guideData(slug, titleOf(0)), reviewer)
+  const first = await cms.createAndPublish(guideData({ slug, title: titleOf(0) }), reviewer)
   samples.push({ kind: 'first publish', ...(await waitForTitle(url, titleOf(0), first.publishedAt)) })
   for (let i = 1; i <= runs; i++) {
     const { publishedAt } = await cms.editAndRepublish(first.id, titleOf(i), reviewer)

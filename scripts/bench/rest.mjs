@@ -20,7 +20,7 @@ export async function seedGuides({ cms, runId, count, concurrency = 10 }) {
     while (next < count && errors.length < 5) {
       const i = next++
       try {
-        await cms.createAndPublish(guideData(`bench-${runId}-${i}`, `Bench guide ${runId} number ${i}`), reviewer)
+        await cms.createAndPublish(guideData({ slug: `bench-${runId}-${i}`, title: `Bench guide ${runId} number ${i}` }), reviewer)
         done++
         if (done % 25 === 0) say(`cms rest: ${done}/${count} guides published`)
       } catch (err) {

@@ -32,7 +32,7 @@ export async function measureTopology({ ports, runs, duration, warmup, register 
     const titleOf = (i) => `Topology guide edition ${String(i).padStart(3, '0')} end`
     const both = []
     const viaFront = []
-    const first = await cms.createAndPublish(guideData(slug, titleOf(0)), reviewer)
+    const first = await cms.createAndPublish(guideData({ slug, title: titleOf(0) }), reviewer)
     await Promise.all([topo.urls.site1, topo.urls.site2, topo.urls.front].map((b) => firstSeen(`${b}/guides/${slug}`, titleOf(0), first.publishedAt)))
     for (let i = 1; i <= runs; i++) {
       const { publishedAt } = await cms.editAndRepublish(first.id, titleOf(i), reviewer)

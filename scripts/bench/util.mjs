@@ -113,17 +113,19 @@ export function processTree(rootPid) {
   return inTree
 }
 
+/** A `getconf` value (PAGESIZE, CLK_TCK), or `fallback` where getconf is missing. */
+const getconf = (name, fallback) => {
+  try {
+    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback
+  } catch {
+    return fallback
+  }
+}
 let pageSize
 /** Total resident memory (bytes) of a process and all its descendants, read from /proc. */
 export function treeRss(rootPid) {
   const inTree = processTree(rootPid)
-  pageSize ??= (() => {
-    try {
-      return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096
-    } catch {
-      return 4096
-    }
-  })()
+  pageSize ??= getconf('PAGESIZE', 4096)
   let total = 0
   for (const pid of inTree) {
     try {
@@ -137,13 +139,7 @@ export function treeRss(rootPid) {
 let clockTicks
 /** CPU seconds (user + system) used so far by the given processes, read from /proc. */
 export function cpuSeconds(pids) {
-  clockTicks ??= (() => {
-    try {
-      return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-    } catch {
-      return 100
-    }
-  })()
+  clockTicks ??= getconf('CLK_TCK', 100)
   let ticks = 0
   for (const pid of pids) {
     try {

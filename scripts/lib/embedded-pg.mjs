@@ -140,8 +140,8 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   }
 }
 
-/** Creates the database named in the URL when it does not exist yet. */
-export async function ensureDatabase(url) {
+/** Runs `fn(client, quotedName)` on the server's "postgres" database for the database named in `url`. */
+async function onServerOf(url, fn) {
   const { default: pg } = await import('pg')
   const u = new URL(url)
   const name = decodeURIComponent(u.pathname.slice(1))
@@ -154,24 +154,18 @@ export async function ensureDatabase(url) {
     throw new PlainError(`Cannot reach the database at ${u.host}: ${err.message}. Is PostgreSQL running, and is DATABASE_URL right?`)
   }
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
-    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`)
+    return await fn(client, name, `"${name.replace(/"/g, '""')}"`)
   } finally {
     await client.end()
   }
 }
 
-export async function dropDatabase(url) {
-  const { default: pg } = await import('pg')
-  const u = new URL(url)
-  const name = decodeURIComponent(u.pathname.slice(1))
-  u.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: u.toString() })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    await client.query(`drop database if exists "${name.replace(/"/g, '""')}" with (force)`)
-  } finally {
-    await client.end()
-  }
-}
+/** Creates the database named in the URL when it does not exist yet. */
+export const ensureDatabase = (url) =>
+  onServerOf(url, async (client, name, quoted) => {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
+    if (!rowCount) await client.query(`create database ${quoted}`)
+  })
+
+/** Drops the database named in the URL, if it exists (its connections closed first). */
+export const dropDatabase = (url) => onServerOf(url, (client, _name, quoted) => client.query(`drop database if exists ${quoted} with (force)`))

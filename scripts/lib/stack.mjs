@@ -44,6 +44,18 @@ export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = 
 }
 
 /**
+ * The PostgreSQL server a run makes its fresh databases on: `url`'s when given (by default
+ * TEST_DATABASE_URL, else DATABASE_URL), else an embedded one in .runsense/<dataDir> on `port`, stopped by `cleanups`.
+ */
+export async function databaseServer({ url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL, dataDir, port, cleanups, log = () => {} }) {
+  if (url) return url
+  log(`Starting an embedded PostgreSQL for this run (.runsense/${dataDir}, port ${port})…`)
+  const db = await startDatabase({ url: '', dataDir: path.join(stateDir, dataDir), port, log })
+  cleanups.add(db.stop)
+  return db.url
+}
+
+/**
  * A fresh database for one run on `serverUrl`'s server, named runsense_<profile>_<pid>_<time> (so
  * two runs never share one), created now; `drop()` removes it (kept with KEEP_TEST_DB=1).
  */
@@ -76,10 +88,84 @@ export async function buildApps({ say = () => {}, attempts = 12, waitMs = 15_000
 }
 
 /**
- * Where this run's app logs go: .runsense/logs/<runner> (RUNSENSE_RUN names it; else the script
- * that was started), so two different runners at once never write one log file.
+ * This run's name: RUNSENSE_RUN, else the script that was started (start, test, lighthouse…);
+ * `<name>-<pid>` while another live process holds that name (the same runner started twice). It
+ * names the run's log folder and the copy of the build its apps serve, so two runs at once never
+ * share either. Claimed on first use in .runsense/runs/ (a process that starts no app claims
+ * nothing) and given back when the process exits.
  */
-export const logDir = path.join(stateDir, 'logs', process.env.RUNSENSE_RUN || path.basename(process.argv[1] || 'run').replace(/\.m?[jt]s$/, ''))
+let claimedName = null
+export function runName() {
+  if (claimedName) return claimedName
+  const base = process.env.RUNSENSE_RUN || path.basename(process.argv[1] || 'run').replace(/\.m?[jt]s$/, '')
+  const dir = path.join(stateDir, 'runs')
+  fs.mkdirSync(dir, { recursive: true })
+  for (const name of [base, `${base}-${process.pid}`]) {
+    const file = path.join(dir, `${name}.json`)
+    if (claimHolder(name)) continue
+    fs.rmSync(file, { force: true })
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTimeOf(process.pid) }), { flag: 'wx' })
+    } catch {
+      continue // another run took it this very moment
+    }
+    process.on('exit', () => fs.rmSync(file, { force: true }))
+    return (claimedName = name)
+  }
+  throw new PlainError(`Could not claim a run name in ${dir}`)
+}
+
+/** The live process (not this one) that holds run name `name`, or null. */
+function claimHolder(name) {
+  try {
+    const { pid, started } = JSON.parse(fs.readFileSync(path.join(stateDir, 'runs', `${name}.json`), 'utf8'))
+    return pid !== process.pid && isAlive(pid) && startTimeOf(pid) === started ? pid : null
+  } catch {
+    return null
+  }
+}
+
+/** Where this run's app logs go: .runsense/logs/<run name>/. */
+export const logDir = () => path.join(stateDir, 'logs', runName())
+
+/**
+ * The build this run's apps serve: a copy of apps/<app>/.next (its cache left out) made once per
+ * run, in apps/<app>/.next-<run name>. One build serves every runner; a copy each means another
+ * runner's build, or the bench's cold build (which deletes .next), never changes a file under a
+ * running server. Beside .next, so Turbopack's relative links into node_modules still resolve.
+ * Copies of runs that are gone are removed first. Returns the environment that points the app's
+ * server at its copy (NEXT_DIST_DIR, read by both next.config.mjs).
+ */
+const copies = new Map()
+export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
+  if (copies.has(appDir)) return copies.get(appDir)
+  const name = runName()
+  for (const entry of fs.readdirSync(appDir)) {
+    const m = entry.match(/^\.next-(.+)$/)
+    if (m && m[1] !== name && !claimHolder(m[1])) fs.rmSync(path.join(appDir, entry), { recursive: true, force: true })
+  }
+  const src = path.join(appDir, '.next')
+  const dst = path.join(appDir, `.next-${name}`)
+  // A build holds .next/lock while it runs and writes BUILD_ID midway: copy a finished build, unchanged by the copy.
+  const finished = () => {
+    try {
+      return fs.existsSync(path.join(src, 'lock')) ? null : fs.readFileSync(path.join(src, 'BUILD_ID'), 'utf8')
+    } catch {
+      return null
+    }
+  }
+  fs.rmSync(dst, { recursive: true, force: true })
+  const id = finished()
+  if (id) fs.cpSync(src, dst, { recursive: true, verbatimSymlinks: true, filter: (f) => !/^(cache|dev|lock)$/.test(path.relative(src, f)) })
+  if (!id || finished() !== id) {
+    fs.rmSync(dst, { recursive: true, force: true })
+    throw new PlainError(`${path.relative(root, src)} is not a complete build (is another build of this checkout running?). Build it, then start again.`)
+  }
+  process.on('exit', () => fs.rmSync(dst, { recursive: true, force: true }))
+  const env = { NEXT_DIST_DIR: path.basename(dst) }
+  copies.set(appDir, env)
+  return env
+}
 
 const children = new Set()
 let trackFile = null
@@ -101,7 +187,6 @@ export const isAlive = (pid) => {
     return false
   }
 }
-const alive = isAlive
 /** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
 const startTimeOf = (pid) => {
   try {
@@ -136,12 +221,15 @@ export async function stopOrphans(file, log = () => {}) {
   } catch {
     return
   }
-  const orphans = entries.filter((e) => !alive(e.owner) && alive(e.pid) && startTimeOf(e.pid) === e.started)
+  const orphans = entries.filter((e) => !isAlive(e.owner) && isAlive(e.pid) && startTimeOf(e.pid) === e.started)
   if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
   for (const o of orphans) process.kill(o.pid, /postgres/.test(o.name) ? 'SIGINT' : 'SIGTERM')
-  for (let i = 0; i < 50 && orphans.some((o) => alive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
-  for (const o of orphans) if (alive(o.pid)) process.kill(o.pid, 'SIGKILL')
-  fs.rmSync(file, { force: true })
+  for (let i = 0; i < 50 && orphans.some((o) => isAlive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
+  for (const o of orphans) if (isAlive(o.pid)) process.kill(o.pid, 'SIGKILL')
+  // What live runs recorded stays (another `npm start` of this checkout, on other ports).
+  const kept = entries.filter((e) => isAlive(e.owner) && e.owner !== process.pid)
+  if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
+  else fs.rmSync(file, { force: true })
 }
 
 /** Runs a command to completion (inheriting nothing but what we pass), rejecting with its output. */
@@ -156,12 +244,15 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir). */
-export function startProcess(name, cmd, args, { cwd, env }) {
-  fs.mkdirSync(logDir, { recursive: true })
-  const logFile = path.join(logDir, `${name}.log`)
+/**
+ * Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir()).
+ * `detached`: in a process group of its own, to be signalled as a terminal would (ci-smoke).
+ */
+export function startProcess(name, cmd, args, { cwd, env, detached = false }) {
+  fs.mkdirSync(logDir(), { recursive: true })
+  const logFile = path.join(logDir(), `${name}.log`)
   const out = fs.openSync(logFile, 'a')
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: false })
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached })
   children.add(child)
   if (trackFile) recordProcess(trackFile, name, child.pid)
   let exited = false
@@ -249,7 +340,6 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
   }
 }
 
-export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
 /** Environment both apps read; names are the contract documented in the README. */
@@ -291,46 +381,49 @@ export async function assertPortsFree(ports) {
 }
 
 /**
- * Starts the CMS then the site (production builds unless dev), waits until both answer, and
- * returns a handle that stops them in the right order: apps first, then the database.
- */
-/**
  * The CMS process: apps/cms/server.mjs (Next behind node:http, so requests carry the socket's
- * address for sign-in throttling). Used by startApps, the fault tests and the bench.
+ * address for sign-in throttling), serving this run's copy of the build (servedBuild). Used by
+ * startApps, the fault tests, the topology and the bench.
  */
-export function startCms({ env, cmsPort, dev = false }) {
-  return startProcess('cms', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
+export function startCms({ env, cmsPort, dev = false, name = 'cms' }) {
+  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
     cwd: path.join(root, 'apps/cms'),
-    env: { ...env, NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
+    env: { ...env, ...(dev ? {} : servedBuild('cms')), NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
   })
 }
 
+/** The site process: apps/web/server.mjs, serving this run's copy of the build (servedBuild). */
+export function startWeb({ env, sitePort, dev = false, name = 'web' }) {
+  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
+    cwd: path.join(root, 'apps/web'),
+    env: { ...env, ...(dev ? {} : servedBuild('web')), NODE_ENV: dev ? 'development' : 'production' },
+  })
+}
+
+/**
+ * Starts the CMS then the site (production builds unless dev), waits until both answer, and
+ * returns a handle that stops them in the right order: apps first, then the database.
+ */
 export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {}, restartOnCrash = false }) {
+  // Both copies now, so the CMS and the site serve one build even if another build starts meanwhile.
+  if (!dev) for (const app of ['cms', 'web']) servedBuild(app)
   const launchCms = () => startCms({ env, cmsPort, dev })
-  const launchWeb = () =>
-    startProcess('web', process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
-      cwd: path.join(root, 'apps/web'),
-      env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
-    })
+  const launchWeb = () => startWeb({ env, sitePort, dev })
   const cms = launchCms()
   log(`Starting the CMS on port ${cmsPort}…`)
-  try {
-    // The first request initialises Payload (production: runs pending migrations, then seeds).
-    await waitForHttp(`http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000, isAlive: cms.isAlive })
-  } catch (err) {
+  // The first request initialises Payload (production: runs pending migrations, then seeds).
+  await answering(cms, `http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000 }).catch(async (err) => {
     await cms.stop()
-    throw new PlainError(`${err.message}\nThe CMS log is at ${cms.logFile}:\n${tail(cms.logFile)}`)
-  }
+    throw err
+  })
   log(`Starting the site on port ${sitePort}…`)
   // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
   // is empty, so nothing rendered from another database or before a restart is served.
   const web = launchWeb()
-  try {
-    await waitForHttp(`http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, isAlive: web.isAlive, ok: (r) => r.status < 500 })
-  } catch (err) {
+  await answering(web, `http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, ok: (r) => r.status < 500 }).catch(async (err) => {
     await Promise.all([web.stop(), cms.stop()])
-    throw new PlainError(`${err.message}\nThe site log is at ${web.logFile}:\n${tail(web.logFile)}`)
-  }
+    throw err
+  })
   // Under `npm start` a crashed app comes back by itself; the site keeps serving its cache meanwhile.
   const apps = restartOnCrash
     ? {
@@ -346,6 +439,12 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
     },
   }
 }
+
+/** Waits until a started process answers at `url` (waitForHttp's options); else says why, with the end of its log. */
+export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
+  waitForHttp(url, { timeoutMs, ok, isAlive: proc.isAlive }).catch((err) => {
+    throw new PlainError(`${err.message}${why()}\nIts log, ${proc.logFile}:\n${tail(proc.logFile)}`)
+  })
 
 export const tail = (file, n = 25) => {
   try {

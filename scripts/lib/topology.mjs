@@ -11,7 +11,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { appEnv, localSecrets, root, startCms, startDatabase, startProcess, tail } from './stack.mjs'
+import { answering, appEnv, localSecrets, root, servedBuild, startCms, startDatabase, startProcess, startWeb, tail } from './stack.mjs'
 import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
 
 const num = (name, fallback) => Number(process.env[name] || fallback)
@@ -168,12 +168,11 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     const workerEnv = { ...common, ...composeEnv('worker', { vars, hosts }), ...overrides.worker }
     const siteEnv = (name) => ({ ...common, ...composeEnv(name, { vars, hosts }), ...overrides.web })
 
+    for (const app of ['cms', 'web']) servedBuild(app) // one build for every process of the topology
     log(`CMS API on ${ports.cms} (JOBS_AUTORUN=${cmsEnv.JOBS_AUTORUN})…`)
     const cms = startCms({ env: cmsEnv, cmsPort: ports.cms })
     stops.push(cms.stop)
-    await waitForHttp(`http://127.0.0.1:${ports.cms}/api/health`, { timeoutMs: 120_000, isAlive: cms.isAlive }).catch((err) => {
-      throw new PlainError(`${err.message}\n${tail(cms.logFile)}`)
-    })
+    await answering(cms, `http://127.0.0.1:${ports.cms}/api/health`, { timeoutMs: 120_000 })
 
     const startWorker = (i) =>
       startProcess(`topology-worker-${i}`, process.execPath, ['--enable-source-maps', 'dist/worker.mjs'], {
@@ -187,23 +186,15 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
       workerProcs.push(w)
       stops.push(() => workerProcs[i - 1].stop())
     }
-    const startSite = (i) =>
-      startProcess(`topology-web-${i}`, process.execPath, ['server.mjs', '-p', String(i === 1 ? ports.site1 : ports.site2)], {
-        cwd: path.join(root, 'apps/web'),
-        env: { ...siteEnv(`web-${i}`), NODE_ENV: 'production' },
-      })
+    const startSite = (i) => startWeb({ name: `topology-web-${i}`, env: siteEnv(`web-${i}`), sitePort: i === 1 ? ports.site1 : ports.site2 })
     log('Two site instances…')
     const sites = [startSite(1), startSite(2)]
     for (const s of sites) stops.push(s.stop)
     for (const [i, s] of sites.entries()) {
-      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.site1 : ports.site2}/`, { timeoutMs: 90_000, isAlive: s.isAlive, ok: (r) => r.status < 500 }).catch((err) => {
-        throw new PlainError(`${err.message}\n${tail(s.logFile)}`)
-      })
+      await answering(s, `http://127.0.0.1:${i === 0 ? ports.site1 : ports.site2}/`, { timeoutMs: 90_000, ok: (r) => r.status < 500 })
     }
     for (const [i, w] of workerProcs.entries()) {
-      await waitForHttp(`http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, isAlive: w.isAlive }).catch((err) => {
-        throw new PlainError(`${err.message} (${w.exitedWith ?? 'still running'})\n${tail(w.logFile)}`)
-      })
+      await answering(w, `http://127.0.0.1:${i === 0 ? ports.worker1 : ports.worker2}/health`, { timeoutMs: 90_000, why: () => ` (${w.exitedWith ?? 'still running'})` })
     }
     log(`nginx in front on ${ports.front}…`)
     const nginx = await startNginx({ ports, dir })

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
-import pg from 'pg'
 import { act, createGuide, guideAt, rest, reviewerIds } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 import { cmsUrl } from '../helpers/api'
+import { sql } from '../helpers/db'
 
 const panel = (page: import('@playwright/test').Page) => page.getByTestId('workflow-panel')
 const buttons = async (page: import('@playwright/test').Page) => (await panel(page).getByRole('button').allTextContents()).sort()
@@ -38,10 +38,7 @@ test('the desk lists what needs each person, including an overdue guide', async 
   const waiting = await guideAt('editorial_review', { title: `Desk waiting ${Date.now()}` })
   const assigned = await guideAt('medical_review', { title: `Desk assigned ${Date.now()}` })
   const overdue = await guideAt('published', { title: `Desk overdue ${Date.now()}` })
-  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await db.connect()
-  await db.query(`update articles set next_review_due = now() - interval '3 days' where id = $1`, [overdue.id])
-  await db.end()
+  await sql(`update articles set next_review_due = now() - interval '3 days' where id = $1`, [overdue.id])
 
   await adminLogin(page, 'editor2')
   // Staff land on their desk after login.
@@ -82,16 +79,11 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
 test('admins see failed jobs with their last error on the desk; editors do not see the jobs at all', async ({ page }) => {
   // A job that failed for good (as after its last retry): only an admin may see it (jobs hold email addresses).
   const message = `Desk test: the SMTP server refused the message ${Date.now()}`
-  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await db.connect()
-  const [{ id }] = (
-    await db.query(
-      `insert into payload_jobs (input, task_slug, queue, has_error, error, total_tried, processing)
-       values ($1, 'sendEmail', 'default', true, $2, 12, false) returning id`,
-      [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent' }, { message }],
-    )
-  ).rows
-  await db.end()
+  const [{ id }] = await sql(
+    `insert into payload_jobs (input, task_slug, queue, has_error, error, total_tried, processing)
+     values ($1, 'sendEmail', 'default', true, $2, 12, false) returning id`,
+    [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent' }, { message }],
+  )
 
   await adminLogin(page, 'admin')
   await page.goto(`${cmsUrl()}/admin/desk`)

@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test'
-import { act, createGuide, reviewerIds, rest } from '../helpers/api'
+import { act, createGuide, guideAt, reviewerIds, rest } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 
 const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name, exact: true })
@@ -98,16 +98,7 @@ test('publishing an edit of a live guide updates the site without a rebuild; unp
 })
 
 test('a re-review with no changes in the admin: editor starts it, another editor sends it, the reviewer signs, an admin publishes', async ({ page }) => {
-  const { raphael } = await reviewerIds()
-  const guide = await createGuide('editor', { title: `Re-review ${Date.now()}` })
-  for (const [who, action] of [
-    ['editor', 'submit'],
-    ['editor2', 'send_to_medical_review'],
-    ['reviewer', 'sign_off'],
-    ['editor', 'publish'],
-  ] as const) {
-    expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
-  }
+  const guide = await guideAt('published', { title: `Re-review ${Date.now()}` })
   const before = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
 
   await adminLogin(page, 'editor2')
@@ -146,16 +137,7 @@ test('a re-review with no changes in the admin: editor starts it, another editor
 })
 
 test('the panel follows an edit as it is saved, says the change needs a new review, and shows a request for changes as a banner', async ({ page }) => {
-  const { raphael } = await reviewerIds()
-  const guide = await createGuide('editor', { title: `Panel ${Date.now()}` })
-  for (const [who, action] of [
-    ['editor', 'submit'],
-    ['editor2', 'send_to_medical_review'],
-    ['reviewer', 'sign_off'],
-    ['editor', 'publish'],
-  ] as const) {
-    expect((await act(guide.id, who, action, { reviewer: raphael })).status).toBe(200)
-  }
+  const guide = await guideAt('published', { title: `Panel ${Date.now()}` })
   await adminLogin(page, 'editor2')
   await openGuide(page, guide.id)
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')

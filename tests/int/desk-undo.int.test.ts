@@ -1,17 +1,8 @@
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { sql } from '../helpers/db'
 import { act, createGuide, guideAt, lexical, rest, workflowOf } from '../helpers/api'
 import { eventually } from '../helpers/poll'
 
-const sql = async (text: string, values: unknown[] = []) => {
-  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await db.connect()
-  try {
-    return (await db.query(text, values)).rows
-  } finally {
-    await db.end()
-  }
-}
 const working = async (id: number) => (await rest('GET', `/api/articles/${id}?draft=true&depth=0`, { as: 'editor' })).body
 
 describe('discarding changes: back to the signed text, publishable again without a new review', () => {

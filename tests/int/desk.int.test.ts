@@ -1,17 +1,7 @@
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { sql } from '../helpers/db'
 import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
 import { waitForMail } from '../helpers/mail'
-
-const sql = async (text: string, values: unknown[] = []) => {
-  const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-  await db.connect()
-  try {
-    return (await db.query(text, values)).rows
-  } finally {
-    await db.end()
-  }
-}
 
 describe('notifications (real SMTP peer, through the jobs queue)', () => {
   it('emails the reviewer when sent for review, the author when changes are requested, editors when signed off', async () => {

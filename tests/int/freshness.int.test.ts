@@ -62,36 +62,25 @@ const patchPolicy = async (data: Record<string, unknown>) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200)
 }
 
+const patchers: Record<string, (data: Record<string, unknown>) => Promise<void>> = { reviewers: patchReviewer, topics: patchTopic, 'editorial-policy': patchPolicy }
+/** A row whose change sets one field (collection.field) to a fresh value, which the pages must then show. */
+const setField = (field: string, pages: Page[], value: () => string): Row => ({
+  field,
+  pages,
+  change: async () => {
+    const [collection, key] = field.split('.')
+    const v = value()
+    await patchers[collection]({ [key]: v })
+    return v
+  },
+})
+
 const GUIDE_PAGES: Page[] = ['guide', 'home', 'list', 'topic', 'reviewer', 'feed', 'reviewJson']
 
 const rows: Row[] = [
-  {
-    field: 'reviewers.name',
-    pages: GUIDE_PAGES,
-    change: async () => {
-      const v = `Dana Demo ${stamp()}`
-      await patchReviewer({ name: v })
-      return v
-    },
-  },
-  {
-    field: 'reviewers.role',
-    pages: GUIDE_PAGES,
-    change: async () => {
-      const v = `Sports physio ${stamp()}`
-      await patchReviewer({ role: v })
-      return v
-    },
-  },
-  {
-    field: 'reviewers.credentials',
-    pages: ['reviewer'],
-    change: async () => {
-      const v = `PT, DPT ${stamp()}`
-      await patchReviewer({ credentials: v })
-      return v
-    },
-  },
+  setField('reviewers.name', GUIDE_PAGES, () => `Dana Demo ${stamp()}`),
+  setField('reviewers.role', GUIDE_PAGES, () => `Sports physio ${stamp()}`),
+  setField('reviewers.credentials', ['reviewer'], () => `PT, DPT ${stamp()}`),
   {
     field: 'reviewers.registrationBody',
     pages: ['reviewer'],
@@ -101,15 +90,7 @@ const rows: Row[] = [
       return v
     },
   },
-  {
-    field: 'reviewers.registrationNumber',
-    pages: ['reviewer'],
-    change: async () => {
-      const v = `PH${stamp()}`
-      await patchReviewer({ registrationNumber: v })
-      return v
-    },
-  },
+  setField('reviewers.registrationNumber', ['reviewer'], () => `PH${stamp()}`),
   {
     field: 'reviewers.verification',
     pages: ['reviewer'],
@@ -118,15 +99,7 @@ const rows: Row[] = [
       return 'March 4, 2026'
     },
   },
-  {
-    field: 'reviewers.bio',
-    pages: ['reviewer'],
-    change: async () => {
-      const v = `Runs trails at dawn ${stamp()}.`
-      await patchReviewer({ bio: v })
-      return v
-    },
-  },
+  setField('reviewers.bio', ['reviewer'], () => `Runs trails at dawn ${stamp()}.`),
   {
     field: 'reviewers.slug',
     pages: ['guide', 'reviewJson', 'reviewer'],
@@ -143,24 +116,8 @@ const rows: Row[] = [
       return `/reviewers/${c.reviewerSlug}`
     },
   },
-  {
-    field: 'topics.name',
-    pages: ['topic', 'list'],
-    change: async () => {
-      const v = `Hill running ${stamp()}`
-      await patchTopic({ name: v })
-      return v
-    },
-  },
-  {
-    field: 'topics.description',
-    pages: ['topic'],
-    change: async () => {
-      const v = `Guides about hills ${stamp()}.`
-      await patchTopic({ description: v })
-      return v
-    },
-  },
+  setField('topics.name', ['topic', 'list'], () => `Hill running ${stamp()}`),
+  setField('topics.description', ['topic'], () => `Guides about hills ${stamp()}.`),
   {
     field: 'topics.slug',
     pages: ['topic', 'list'],
@@ -176,24 +133,8 @@ const rows: Row[] = [
       return c.topicSlug
     },
   },
-  {
-    field: 'editorial-policy.title',
-    pages: ['policy'],
-    change: async () => {
-      const v = `How we review ${stamp()}`
-      await patchPolicy({ title: v })
-      return v
-    },
-  },
-  {
-    field: 'editorial-policy.summary',
-    pages: ['policy'],
-    change: async () => {
-      const v = `Every guide is checked ${stamp()}.`
-      await patchPolicy({ summary: v })
-      return v
-    },
-  },
+  setField('editorial-policy.title', ['policy'], () => `How we review ${stamp()}`),
+  setField('editorial-policy.summary', ['policy'], () => `Every guide is checked ${stamp()}.`),
   {
     field: 'editorial-policy.body',
     pages: ['policy'],

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { siteUrl } from '../helpers/api'
+import { sql } from '../helpers/db'
 import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { freshAddress, freshIp, pressConfirm, signup, subscriber, subscriberCount } from '../helpers/newsletter'
 
@@ -37,10 +37,7 @@ describe('double opt-in with a real SMTP peer', () => {
     expect(sub!.consent.ipHash).toMatch(/^[0-9a-f]{64}$/)
     // Only the token's hash is stored.
     const token = new URL(linkIn(mail, '/newsletter/confirm?token=')).searchParams.get('token')!
-    const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await db.connect()
-    const { rows } = await db.query('select confirm_token_hash from subscribers where email = $1', [email])
-    await db.end()
+    const rows = await sql('select confirm_token_hash from subscribers where email = $1', [email])
     expect(rows[0].confirm_token_hash).not.toContain(token)
     expect(rows[0].confirm_token_hash).toBe(createHash('sha256').update(token).digest('hex'))
 
@@ -71,10 +68,7 @@ describe('double opt-in with a real SMTP peer', () => {
     const email = freshAddress()
     await signup({ email })
     const [mail] = await waitForMail(email, isConfirm)
-    const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await db.connect()
-    await db.query(`update subscribers set confirm_token_expires_at = now() - interval '1 minute' where email = $1`, [email])
-    await db.end()
+    await sql(`update subscribers set confirm_token_expires_at = now() - interval '1 minute' where email = $1`, [email])
     const res = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
     expect(res.html).toContain('This link has expired')
     expect((await subscriber(email))!.status).toBe('pending')
@@ -123,6 +117,12 @@ describe('double opt-in with a real SMTP peer', () => {
       body: 'List-Unsubscribe=One-Click',
     })
     expect(forged.location).toContain('done=invalid')
+    // A client that asks for JSON gets the result as JSON, the same POST.
+    const json = (u: string) =>
+      fetch(u, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    const again = await json(url)
+    expect([again.status, await again.json()]).toEqual([200, { ok: true, result: 'unsubscribed' }])
+    expect((await json(`${siteUrl()}/newsletter/unsubscribe?token=MQ.forged`)).status).toBe(400)
 
     await signup({ email })
     await waitForMail(email, isConfirm, { count: 2 })
@@ -286,10 +286,7 @@ describe('concurrency', () => {
     const statuses = await Promise.all(requests.map((r) => r().then((x) => x.status)))
     expect(statuses.filter((s) => s !== 202)).toEqual([])
 
-    const db = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await db.connect()
-    const { rows } = await db.query('select count(*)::int as n from subscribers where email like $1', [`${tag}-%`])
-    await db.end()
+    const rows = await sql('select count(*)::int as n from subscribers where email like $1', [`${tag}-%`])
     expect(rows[0].n).toBe(200)
 
     const deadline = Date.now() + 60_000

@@ -4,8 +4,8 @@
  * review, version restore, raw rich text), reproduced as the attacker would try it, now refused
  * or harmless; and re-review without a text change.
  */
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { sql } from '../helpers/db'
 import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
 import { waitForMail } from '../helpers/mail'
 import { eventually } from '../helpers/poll'
@@ -122,13 +122,7 @@ describe('shared records do not change live pages before a review', () => {
     expect(log.body.docs[1]).toMatchObject({ action: 'update', changes: { bio: { to: bio } } })
     expect((await rest('GET', '/api/audit-log', { as: 'editor' })).status).toBe(403)
     expect((await rest('DELETE', `/api/audit-log/${log.body.docs[0].id}`, { as: 'admin' })).status).toBe(403)
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await client.connect()
-    try {
-      await expect(client.query('update audit_log set summary = $1 where id = $2', ['x', log.body.docs[0].id])).rejects.toThrow(/append-only/)
-    } finally {
-      await client.end()
-    }
+    await expect(sql('update audit_log set summary = $1 where id = $2', ['x', log.body.docs[0].id])).rejects.toThrow(/append-only/)
   })
 })
 

@@ -1,5 +1,5 @@
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { sql } from '../helpers/db'
 import { act, createGuide, graphql, guideAt, lexical, loginAs, rest, reviewerIds, workflowOf } from '../helpers/api'
 
 const publicGuide = async (id: number) => (await rest('GET', `/api/articles?where[id][equals]=${id}&depth=1`)).body.docs[0]
@@ -168,14 +168,8 @@ describe('the audit log', () => {
     expect(gql.body.errors?.length ?? 0).toBeGreaterThan(0)
     expect((await rest('GET', '/api/workflow-events')).status).toBe(403)
 
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await client.connect()
-    try {
-      await expect(client.query('update workflow_events set note = $1 where id = $2', ['x', id])).rejects.toThrow(/append-only/)
-      await expect(client.query('delete from workflow_events where id = $1', [id])).rejects.toThrow(/append-only/)
-    } finally {
-      await client.end()
-    }
+    await expect(sql('update workflow_events set note = $1 where id = $2', ['x', id])).rejects.toThrow(/append-only/)
+    await expect(sql('delete from workflow_events where id = $1', [id])).rejects.toThrow(/append-only/)
     expect((await rest('GET', `/api/workflow-events/${id}`, { as: 'admin' })).body.note ?? null).toBeNull()
   })
 })

@@ -7,16 +7,16 @@
  */
 import { useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
+import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
 type Progress = { status: string; recipients: number; sent: number; failed: number; suppressed: number; remaining: number }
-type Message = { kind: 'ok' | 'error'; text: string; missing?: string[] }
 
 export function NewsletterIssuePanel() {
   const { id } = useDocumentInfo()
   const [progress, setProgress] = useState<Progress | null>(null)
   const [format, setFormat] = useState<'html' | 'text'>('html')
   const [preview, setPreview] = useState<string | null>(null)
-  const [message, setMessage] = useState<Message | null>(null)
+  const [message, setMessage] = useState<PanelMessageValue | null>(null)
   const [at, setAt] = useState('')
   const [busy, setBusy] = useState(false)
 
@@ -129,18 +129,7 @@ export function NewsletterIssuePanel() {
           </button>
         </p>
       ) : null}
-      {message ? (
-        <div role={message.kind === 'error' ? 'alert' : 'status'} data-testid="newsletter-message">
-          <p>{message.text}</p>
-          {message.missing?.length ? (
-            <ul>
-              {message.missing.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <PanelMessage message={message} testId="newsletter-message" />
       {preview !== null ? (
         format === 'html' ? (
           <iframe

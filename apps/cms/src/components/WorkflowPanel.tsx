@@ -8,6 +8,7 @@ import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { startAuthentication } from '@simplewebauthn/browser'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
+import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
 type Workflow = {
   stage: string
@@ -41,7 +42,7 @@ export function WorkflowPanel() {
   const [note, setNote] = useState('')
   const [reviewer, setReviewer] = useState('')
   const [at, setAt] = useState('')
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; missing?: string[] } | null>(null)
+  const [message, setMessage] = useState<PanelMessageValue | null>(null)
   const [busy, setBusy] = useState(false)
 
   // Only the newest answer is shown: a slow answer to an older save never overwrites a newer one.
@@ -267,18 +268,7 @@ export function WorkflowPanel() {
           </button>
         ))}
       </div>
-      {message ? (
-        <div role={message.kind === 'error' ? 'alert' : 'status'} className={`workflow-panel__message workflow-panel__message--${message.kind}`}>
-          <p>{message.text}</p>
-          {message.missing?.length ? (
-            <ul>
-              {message.missing.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <PanelMessage message={message} className={`workflow-panel__message workflow-panel__message--${message?.kind}`} />
       {wf.history.length ? (
         <details className="workflow-panel__history">
           <summary>History ({wf.history.length})</summary>

@@ -5,19 +5,11 @@
  */
 import { diffWords } from 'diff'
 import { numberCitations } from '@runsense/domain/citations'
+import type { ContentHashInput } from '@runsense/domain/content-hash'
 import { sourceIdOf, walkLexical } from '@runsense/domain/lexical'
 
-type Content = {
-  title?: string | null
-  slug?: string | null
-  summary?: string | null
-  byline?: string | null
-  meta?: { title?: string | null; description?: string | null } | null
-  reviewIntervalMonths?: number | null
-  body?: unknown
-  disclaimer?: string | null
-  safety?: unknown
-}
+/** The signed fields, as the content hash reads them. */
+type Content = ContentHashInput
 export type SectionDiff = { section: string; parts: { text: string; change: 'added' | 'removed' | 'same' }[] }
 
 type Node = { type?: string; text?: unknown; children?: Node[]; fields?: Record<string, unknown> }

@@ -46,104 +46,81 @@ const withService = async (req: PayloadRequest, fn: () => Promise<Response>) => 
   }
 }
 
-/** The issue a sender (editor or admin, see gate) acts on, or the refusal to answer instead. */
-function sendersIssue(req: PayloadRequest): number | Response {
-  const refused = gate(req)
-  if (refused) return refused
-  return issueId(req) ?? json(404, { error: 'No such issue.' })
-}
+const noSuchIssue = () => json(404, { error: 'No such issue.' })
 
-/** The issue a member of staff looks at, or the refusal to answer instead. */
-function staffsIssue(req: PayloadRequest, refusal: string): number | Response {
-  if (!isStaffUser(req.user)) return json(req.user ? 403 : 401, { error: refusal })
-  return issueId(req) ?? json(404, { error: 'No such issue.' })
-}
+/** Only staff (editors, reviewers, admins) go on; anyone else gets `refusal`. */
+const staffOnly = (refusal: string) => (req: PayloadRequest) => (isStaffUser(req.user) ? null : json(req.user ? 403 : 401, { error: refusal }))
 
-export const sendEndpoint: Endpoint = {
-  path: '/:id/send',
-  method: 'post',
+/** POST|GET /:id/<action>: `refuse` answers instead when the caller may not act; then `handle` gets the issue's id. */
+const issueEndpoint = (
+  method: 'get' | 'post',
+  action: string,
+  refuse: (req: PayloadRequest) => Response | null,
+  handle: (req: PayloadRequest, id: number) => Promise<Response>,
+): Endpoint => ({
+  path: `/:id/${action}`,
+  method,
   handler: async (req) => {
-    const id = sendersIssue(req)
-    if (id instanceof Response) return id
-    const body = await readBody(req)
-    if (!body.ok) return json(400, { error: 'The body must be JSON: {} to send now, or {"at": "<ISO time>"} to schedule.' })
-    const parsed = parseSendBody(body.value)
-    if (!parsed.ok) return json(400, { error: parsed.error })
-    return withService(req, async () =>
-      answer(parsed.at ? await scheduleSending(req, id, req.user as unknown as User, parsed.at) : await startSending(req, id, req.user as unknown as User)),
-    )
+    const refused = refuse(req)
+    if (refused) return refused
+    const id = issueId(req)
+    return id === null ? noSuchIssue() : handle(req, id)
   },
-}
+})
 
-export const cancelEndpoint: Endpoint = {
-  path: '/:id/cancel',
-  method: 'post',
-  handler: async (req) => {
-    const id = sendersIssue(req)
-    if (id instanceof Response) return id
-    return withService(req, async () => answer(await cancelSending(req, id, req.user as unknown as User)))
-  },
-}
+export const sendEndpoint = issueEndpoint('post', 'send', gate, async (req, id) => {
+  const body = await readBody(req)
+  if (!body.ok) return json(400, { error: 'The body must be JSON: {} to send now, or {"at": "<ISO time>"} to schedule.' })
+  const parsed = parseSendBody(body.value)
+  if (!parsed.ok) return json(400, { error: parsed.error })
+  return withService(req, async () =>
+    answer(parsed.at ? await scheduleSending(req, id, req.user as unknown as User, parsed.at) : await startSending(req, id, req.user as unknown as User)),
+  )
+})
+
+export const cancelEndpoint = issueEndpoint('post', 'cancel', gate, (req, id) => withService(req, async () => answer(await cancelSending(req, id, req.user as unknown as User))))
 
 async function loadIssue(req: PayloadRequest, id: number) {
   return (await req.payload.findByID({ collection: 'newsletter-issues', id, depth: 0, overrideAccess: true, req }).catch(() => null)) as IssueRow | null
 }
 
-export const testEndpoint: Endpoint = {
-  path: '/:id/test',
-  method: 'post',
-  handler: async (req) => {
-    const id = sendersIssue(req)
-    if (id instanceof Response) return id
-    const issue = await loadIssue(req, id)
-    if (!issue) return json(404, { error: 'No such issue.' })
-    return withService(req, async () => {
-      const { content, missing } = await issueContent(req, issue)
-      if (!content) return json(422, { error: 'This issue cannot be sent yet.', missing })
-      const to = (req.user as unknown as User).email
-      // Through the jobs queue: retried while SMTP is down, and the request never waits on SMTP.
-      await req.payload.jobs.queue({ task: 'newsletterTest', input: { issue: issue.id, to }, req })
-      return json(202, { status: 'queued', to })
-    })
-  },
-}
+export const testEndpoint = issueEndpoint('post', 'test', gate, async (req, id) => {
+  const issue = await loadIssue(req, id)
+  if (!issue) return noSuchIssue()
+  return withService(req, async () => {
+    const { content, missing } = await issueContent(req, issue)
+    if (!content) return json(422, { error: 'This issue cannot be sent yet.', missing })
+    const to = (req.user as unknown as User).email
+    // Through the jobs queue: retried while SMTP is down, and the request never waits on SMTP.
+    await req.payload.jobs.queue({ task: 'newsletterTest', input: { issue: issue.id, to }, req })
+    return json(202, { status: 'queued', to })
+  })
+})
 
-export const progressEndpoint: Endpoint = {
-  path: '/:id/progress',
-  method: 'get',
-  handler: async (req) => {
-    const id = staffsIssue(req, 'Only staff can see a send’s progress.')
-    if (id instanceof Response) return id
-    const p = await progressOfIssue(req, id)
-    if (!p) return json(404, { error: 'No such issue.' })
-    // Before sending: how many would get it now (the admin's "Send now" names this number).
-    if (p.status === 'draft' || p.status === 'scheduled') p.recipients = await eligibleCount(req)
-    return json(200, p, { 'cache-control': 'no-store' })
-  },
-}
+export const progressEndpoint = issueEndpoint('get', 'progress', staffOnly('Only staff can see a send’s progress.'), async (req, id) => {
+  const p = await progressOfIssue(req, id)
+  if (!p) return noSuchIssue()
+  // Before sending: how many would get it now (the admin's "Send now" names this number).
+  if (p.status === 'draft' || p.status === 'scheduled') p.recipients = await eligibleCount(req)
+  return json(200, p, { 'cache-control': 'no-store' })
+})
 
-export const previewEndpoint: Endpoint = {
-  path: '/:id/preview',
-  method: 'get',
-  handler: async (req) => {
-    const id = staffsIssue(req, 'Only staff can preview issues.')
-    if (id instanceof Response) return id
-    const issue = await loadIssue(req, id)
-    if (!issue) return json(404, { error: 'No such issue.' })
-    // A sent issue previews what was sent; an unsent one what would be sent now.
-    let rendered = issue.rendered ?? null
-    if (!rendered) {
-      const { content, missing } = await issueContent(req, issue)
-      if (!content) return json(422, { error: 'This issue cannot be sent yet.', missing })
-      rendered = await renderIssue(content)
-    }
-    const message = issueMessage(issue, rendered, { to: (req.user as unknown as User).email, subscriberId: null, confirmedAt: new Date(), deliveryId: null })
-    const format = new URL(req.url ?? 'http://x').searchParams.get('format')
-    return format === 'text'
-      ? new Response(String(message.text), { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
-      : new Response(String(message.html), {
-          // The preview is shown in a sandboxed iframe; it must never run anything.
-          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" },
-        })
-  },
-}
+export const previewEndpoint = issueEndpoint('get', 'preview', staffOnly('Only staff can preview issues.'), async (req, id) => {
+  const issue = await loadIssue(req, id)
+  if (!issue) return noSuchIssue()
+  // A sent issue previews what was sent; an unsent one what would be sent now.
+  let rendered = issue.rendered ?? null
+  if (!rendered) {
+    const { content, missing } = await issueContent(req, issue)
+    if (!content) return json(422, { error: 'This issue cannot be sent yet.', missing })
+    rendered = await renderIssue(content)
+  }
+  const message = issueMessage(issue, rendered, { to: (req.user as unknown as User).email, subscriberId: null, confirmedAt: new Date(), deliveryId: null })
+  const format = new URL(req.url ?? 'http://x').searchParams.get('format')
+  return format === 'text'
+    ? new Response(String(message.text), { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
+    : new Response(String(message.html), {
+        // The preview is shown in a sandboxed iframe; it must never run anything.
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" },
+      })
+})

@@ -2,6 +2,7 @@ import type { GetServerSideProps } from 'next'
 import Link from 'next/link'
 import { PageHead } from '@/components/PageHead'
 import { SignupBlock } from '@/components/SignupBlock'
+import { callCms } from '@/lib/newsletter'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
@@ -10,15 +11,27 @@ type State = 'ask' | 'confirmed' | 'expired' | 'invalid' | 'unavailable'
 type Props = { state: State; token: string }
 
 /**
- * The emailed link shows one button and changes nothing: mail scanners prefetch links, and a
- * GET that confirmed would subscribe people who never clicked. The button POSTs to this same
- * address (proxy.ts → app/api/newsletter/confirm), which confirms and comes back with ?done=.
+ * The emailed link (GET) shows one button and changes nothing: mail scanners prefetch links, and
+ * a GET that confirmed would subscribe people who never clicked. The button POSTs to this same
+ * address, which confirms and answers with a 303 back here with ?done= (the result to show).
  */
-export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
+export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query, res }) => {
+  res.setHeader('Cache-Control', 'private, no-store')
+  if (req.method === 'POST') {
+    const token = typeof query.token === 'string' ? query.token : ''
+    let result: Exclude<State, 'ask'>
+    try {
+      const answer = String((await callCms('confirm', { token })).result)
+      result = answer === 'confirmed' || answer === 'expired' ? answer : 'invalid'
+    } catch {
+      result = 'unavailable'
+    }
+    const destination = result === 'unavailable' ? `/newsletter/confirm?token=${encodeURIComponent(token)}&done=unavailable` : `/newsletter/confirm?done=${result}`
+    return { redirect: { destination, statusCode: 303 } }
+  }
   const token = typeof query.token === 'string' ? query.token.slice(0, 200) : ''
   const done = typeof query.done === 'string' ? query.done : ''
   const state: State = (['confirmed', 'expired', 'invalid', 'unavailable'] as const).find((s) => s === done) ?? (token ? 'ask' : 'invalid')
-  res.setHeader('Cache-Control', 'private, no-store')
   return { props: { state, token } }
 }
 

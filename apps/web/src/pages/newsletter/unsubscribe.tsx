@@ -1,17 +1,38 @@
 import type { GetServerSideProps } from 'next'
 import Link from 'next/link'
 import { PageHead } from '@/components/PageHead'
+import { SignupError, callCms } from '@/lib/newsletter'
 
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
 type Props = { state: 'ask' | 'done' | 'invalid'; token: string }
 
-/** GET shows one button; the POST (this same address, see proxy.ts) unsubscribes at once. */
-export const getServerSideProps: GetServerSideProps<Props> = async ({ query, res }) => {
+/**
+ * GET shows one button and changes nothing (mail scanners prefetch links). A POST to this same
+ * address unsubscribes at once: mail clients send it for RFC 8058 one-click (body
+ * "List-Unsubscribe=One-Click"), the button sends the same form. The token in the address is all
+ * it needs (no login); idempotent. The answer: a 303 back here with ?done=, or JSON when asked for.
+ */
+export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query, res }) => {
   const token = typeof query.token === 'string' ? query.token : ''
-  const done = query.done
   res.setHeader('Cache-Control', 'private, no-store')
+  if (req.method === 'POST') {
+    const wantsJson = (req.headers.accept || '').includes('application/json')
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+      return { props: { state: 'invalid', token: '' } } as const
+    }
+    try {
+      const { result } = await callCms('unsubscribe', { token })
+      const ok = result === 'unsubscribed'
+      if (wantsJson) return answer(ok ? 200 : 400, { ok, result })
+      return { redirect: { destination: `/newsletter/unsubscribe?done=${ok ? '1' : 'invalid'}`, statusCode: 303 } }
+    } catch (err) {
+      return answer(503, { error: err instanceof SignupError ? err.message : 'Unsubscribing is unavailable for a moment.' })
+    }
+  }
+  const done = query.done
   const state = done === '1' ? 'done' : done === 'invalid' || !token ? 'invalid' : 'ask'
   return { props: { state, token } }
 }
