@@ -48,6 +48,7 @@ function urlsOf(value) {
  * `handle(req, res, next)`: answers from memory, or calls next() and keeps what it answers (the
  * response header x-runsense-read-cache says which). `readGeneration` replaces the database read
  * of the counter (unit tests).
+ * @param {{ databaseUrl?: string, replicaUrls?: string[], maxEntries?: number, maxBytes?: number, log?: Pick<Console, 'warn'>, readGeneration?: (() => Promise<bigint>) | null }} [options]
  */
 export function createReadCache({ databaseUrl, replicaUrls = [], maxEntries = 2000, maxBytes = 64 * 1024 * 1024, log = console, readGeneration = null } = {}) {
   // Bounded in count and in bytes (anyone can ask for many different addresses); an answer larger

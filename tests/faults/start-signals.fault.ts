@@ -33,7 +33,7 @@ class Start {
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
 
   constructor() {
-    const env: Record<string, string | undefined> = { ...process.env }
+    const env: NodeJS.ProcessEnv = { ...process.env }
     for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('FAULT_')) delete env[k]
     for (const k of ['DATABASE_URL', 'SMTP_URL', 'CMS_URL', 'SITE_URL', 'NODE_ENV']) delete env[k]
     Object.assign(env, {

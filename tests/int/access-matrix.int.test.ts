@@ -59,8 +59,14 @@ async function target(collection: string): Promise<number> {
     const { docs } = await payload.find({ collection: 'workflow-events', where: { article: { equals: guide.id } }, limit: 1 })
     return docs[0].id as number
   }
-  const doc = await payload.create({ collection: collection as never, data: data[collection] as never, draft: collection === 'articles', context: { workflow: 'test-fixture' } })
-  return doc.id as number
+  // Any collection of the matrix: typed loosely, each row's data is that collection's.
+  const doc = (await payload.create({
+    collection: collection as never,
+    data: data[collection] as never,
+    draft: collection === 'articles',
+    context: { workflow: 'test-fixture' },
+  })) as { id: number }
+  return doc.id
 }
 
 const passkeyData = (u: string) => ({

@@ -36,6 +36,7 @@ describe('markup', () => {
         return file
       }),
     )
+    // @ts-expect-error vnu-jar has no type declarations: its default export is the path of the jar
     const jar = String(((await import('vnu-jar')) as unknown as { default: string }).default)
     const result = await run('java', ['-jar', String(jar), '--format', 'json', '--exit-zero-always', ...files], { maxBuffer: 10 * 1024 * 1024 })
     // Errors, and files the checker could not read ("non-document-error"); not "info" (warnings).

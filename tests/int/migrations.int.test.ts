@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Payload } from 'payload'
+import type { Reviewer } from '@runsense/types'
 import { dropDatabase, ensureDatabase } from '../../scripts/lib/embedded-pg.mjs'
 import { localPayload } from '../helpers/payload'
 
@@ -21,7 +22,7 @@ describe('migrations', () => {
     await payload.db.migrate({ migrations: migrations as never })
     const { docs } = await payload.find({ collection: 'payload-migrations', limit: 100 })
     expect(docs.map((d) => d.name).sort()).toEqual(migrations.map((m) => m.name).sort())
-    const reviewer = await payload.create({ collection: 'reviewers', data: { name: 'Migration Check', role: 'Test' } })
+    const reviewer = await payload.create({ collection: 'reviewers', data: { name: 'Migration Check', role: 'Test' } as Reviewer /* the slug comes from the collection's hook */ })
     expect(reviewer.slug).toBe('migration-check')
   })
 })

@@ -302,7 +302,7 @@ describe('concurrency', () => {
       (m: { to: { address: string }[]; subject: string }) => m.to[0]?.address.startsWith(tag) && isConfirm(m),
     )
     expect(mails).toHaveLength(200)
-    expect(new Set(mails.map((m) => m.to[0].address)).size).toBe(200)
+    expect(new Set(mails.map((m: { to: { address: string }[] }) => m.to[0].address)).size).toBe(200)
   })
 })
 

@@ -14,7 +14,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain JS module loaded by Next at run time
 import { createSharedCache } from '../../apps/web/cache-redis.mjs'
 import { eventually } from '../helpers/poll'
 

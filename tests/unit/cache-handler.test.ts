@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-// @ts-expect-error plain JS module loaded by Next at run time
 import Cache from '../../apps/web/cache-handler.mjs'
 
 const page = (cacheTags?: unknown) => ({ kind: 'PAGES', html: '<p>page</p>', pageData: { pageProps: { cacheTags } }, headers: {}, status: 200 })

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-// @ts-expect-error plain JS module loaded by server.mjs
 import * as patches from '../../apps/web/next-server-patches.mjs'
 
 const require = createRequire(import.meta.url)

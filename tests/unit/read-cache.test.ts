@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-// @ts-expect-error plain .mjs module of the CMS server, without type declarations
 import { createReadCache } from '../../apps/cms/read-cache.mjs'
 
 type Behind = (req: IncomingMessage, res: ServerResponse) => void
