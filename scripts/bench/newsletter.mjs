@@ -4,21 +4,10 @@
 // SIGKILLs the CMS when about half have been accepted, then starts it again: the send must
 // resume by itself. Figures: emails/s (first accepted message to the last), total time from
 // the send request, duplicates and missing.
-import pg from 'pg'
+import { queryOnce as query } from '../lib/embedded-pg.mjs'
 import { cpuMeter, say, sleep } from './util.mjs'
 
 export const NEWSLETTER_TARGET_PER_S = 500
-
-async function query(databaseUrl, text, params = []) {
-  const client = new pg.Client({ connectionString: databaseUrl })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    return (await client.query(text, params)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 /** N confirmed subscribers in one statement (what a long-running list looks like to the send). */
 export async function insertSubscribers(databaseUrl, runId, n) {

@@ -140,6 +140,19 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   }
 }
 
+/** One statement on the database at `url`, on a connection of its own; its rows (tests and the bench). */
+export async function queryOnce(url, text, values = []) {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    return (await client.query(text, values)).rows
+  } finally {
+    await client.end()
+  }
+}
+
 /** Runs `fn(client, quotedName)` on the server's "postgres" database for the database named in `url`. */
 async function onServerOf(url, fn) {
   const { default: pg } = await import('pg')

@@ -75,10 +75,11 @@ export const tagsForGuideChange = (slugs: Slugs): string[] => tagsForChange({ ki
  */
 export function frontPathsForTags(changed: string[]): string[] {
   const out = new Set<string>()
+  // Keyed by each tag's prefix, read off the tag names above (tags.guide('') is "guide:").
   const bySlug: Record<string, (slug: string) => string[]> = {
-    'guide:': (s) => [`/guides/${s}`, `/guides/${s}/review.json`],
-    'reviewer:': (s) => [`/reviewers/${s}`, `/reviewers/${s}/keys.json`],
-    'topic:': (s) => [`/topics/${s}`],
+    [tags.guide('')]: (s) => [`/guides/${s}`, `/guides/${s}/review.json`],
+    [tags.reviewer('')]: (s) => [`/reviewers/${s}`, `/reviewers/${s}/keys.json`],
+    [tags.topic('')]: (s) => [`/topics/${s}`],
   }
   for (const tag of changed) {
     if (tag === tags.guides) for (const p of ['/', '/guides', '/rss.xml', '/sitemap.xml']) out.add(p)

@@ -7,12 +7,12 @@
  */
 import type { AdminViewServerProps, Where } from 'payload'
 import type { Article } from '@runsense/types'
-import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
 import { EVENT_LABELS } from '@runsense/domain/workflow'
 import { isAdminUser, isEditorUser } from '../access/roles'
+import { AdminFrame } from './AdminFrame'
 import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
 import { reviewersWithoutPasskey } from '../lib/passkeys'
@@ -67,21 +67,10 @@ function Section({
 
 /** /admin/desk: a view of its own, so it brings the admin's frame (header, navigation). */
 export function Desk(props: AdminViewServerProps) {
-  const { initPageResult, params, searchParams } = props
-  const { req, permissions, visibleEntities, locale } = initPageResult
   return (
-    <DefaultTemplate
-      i18n={req.i18n}
-      locale={locale}
-      params={params}
-      payload={req.payload}
-      permissions={permissions}
-      searchParams={searchParams}
-      user={req.user ?? undefined}
-      visibleEntities={visibleEntities}
-    >
+    <AdminFrame {...props}>
       <DeskDashboard {...props} />
-    </DefaultTemplate>
+    </AdminFrame>
   )
 }
 

@@ -14,12 +14,9 @@
  */
 import type { Payload } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
+import { envList } from './env'
 
-export const replicaUrls = () =>
-  (process.env.DATABASE_REPLICA_URLS || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
+export const replicaUrls = () => envList('DATABASE_REPLICA_URLS')
 
 type Exec = { execute: (q: ReturnType<typeof sql>) => Promise<{ rows: Record<string, unknown>[] }> }
 let adapter: { $primary: Exec; $replicas: Exec[] } | null = null

@@ -3,6 +3,7 @@ import type { PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { frontPathsForTags } from '@runsense/domain/cache-tags'
 import { afterCommit, executeNow } from './db'
+import { envList } from './env'
 import { replicasCaughtUp } from './replicas'
 
 type Log = { warn: (msg: string) => void }
@@ -15,10 +16,7 @@ type Log = { warn: (msg: string) => void }
  */
 const siteTargets = () => {
   const secret = process.env.REVALIDATE_SECRET
-  const sites = (process.env.SITE_INTERNAL_URL || process.env.SITE_URL || '')
-    .split(',')
-    .map((s) => s.trim().replace(/\/$/, ''))
-    .filter(Boolean)
+  const sites = (process.env.SITE_INTERNAL_URL ? envList('SITE_INTERNAL_URL') : envList('SITE_URL')).map((s) => s.replace(/\/$/, ''))
   return secret && sites.length ? { sites, secret } : null
 }
 
@@ -51,10 +49,7 @@ const FRONT_REFRESH_AGAIN_MS = 500
  * retried: a page missed here is refreshed by the front's own micro-cache within a second.
  */
 async function refreshFronts(paths: string[], log: Log) {
-  const fronts = (process.env.FRONT_REFRESH_URLS || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
+  const fronts = envList('FRONT_REFRESH_URLS')
   if (!fronts.length || !paths.length) return
   const host = new URL(process.env.SITE_URL || 'http://localhost').host
   // The front keeps one copy per page for gzip clients and one for the rest (deploy/nginx/cache.conf).
