@@ -9,7 +9,6 @@ import os from 'node:os'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'
 import { dropDatabase } from './lib/embedded-pg.mjs'
-import { startMailCatcher } from './lib/mail.mjs'
 import { PlainError } from './lib/util.mjs'
 import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
@@ -30,8 +29,6 @@ const cfg = {
   cmsPort: int('BENCH_CMS_PORT', 3201),
   sitePort: int('BENCH_SITE_PORT', 3200),
   pgPort: int('BENCH_PG_PORT', 54349),
-  mailSmtpPort: int('BENCH_MAIL_SMTP_PORT', 1225),
-  mailWebPort: int('BENCH_MAIL_WEB_PORT', 1280),
   staticPort: int('BENCH_NGINX_STATIC_PORT', 3290),
   cachePort: int('BENCH_NGINX_CACHE_PORT', 3280),
   duration: int('BENCH_DURATION', 10),
@@ -163,8 +160,6 @@ try {
   const ports = {
     BENCH_CMS_PORT: cfg.cmsPort,
     BENCH_SITE_PORT: cfg.sitePort,
-    BENCH_MAIL_SMTP_PORT: cfg.mailSmtpPort,
-    BENCH_MAIL_WEB_PORT: cfg.mailWebPort,
     BENCH_NEWSLETTER_SMTP_PORT: cfg.newsletterSmtpPort,
     BENCH_NGINX_STATIC_PORT: cfg.staticPort,
     BENCH_NGINX_CACHE_PORT: cfg.cachePort,
@@ -205,9 +200,8 @@ try {
   )
   say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
 
-  const mail = await startMailCatcher({ smtpPort: cfg.mailSmtpPort, webPort: cfg.mailWebPort, log: say })
-  register(mail.stop)
-  // Newsletter issues go to a counting SMTP peer of their own (rows 8, 9); other emails to MailDev.
+  // Every email goes to one counting SMTP peer in this process (smtp-server): newsletter issues
+  // (rows 8, 9) and the rest (signup confirmations in row 4, workflow notices). Its CPU is the bench's.
   const sink = await startSmtpSink({ port: cfg.newsletterSmtpPort })
   register(sink.stop)
 
@@ -216,7 +210,7 @@ try {
     cmsPort: cfg.cmsPort,
     sitePort: cfg.sitePort,
     secrets: stack.localSecrets(),
-    smtpUrl: mail.smtpUrl,
+    smtpUrl: sink.url,
     seed: true,
     // All load comes from this machine: the site believes X-Forwarded-For (one per simulated
     // reader) and the per-IP / per-address signup limits are lifted. The results say so.
@@ -310,19 +304,19 @@ try {
     measureSignups({
       sitePort: cfg.sitePort,
       databaseUrl,
-      mailApi: `http://127.0.0.1:${cfg.mailWebPort}`,
+      sink,
       runId,
       seconds: cfg.signupSeconds,
       connections: cfg.connections,
       mailWaitSeconds: cfg.mailWaitSeconds,
-      cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts, mailCatcher: () => (mail.proc?.child?.pid ? processTree(mail.proc.child.pid) : []) },
+      cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts },
     }),
   )
 } catch (err) {
   console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
   code = 1
 } finally {
-  say('Stopping the apps, the mail catcher and the database; dropping the bench database…')
+  say('Stopping the apps, the SMTP peer and the database; dropping the bench database…')
   stopLoad()
   await cleanups.runAll()
 }

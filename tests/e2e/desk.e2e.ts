@@ -82,7 +82,7 @@ test('admins see failed jobs with their last error on the desk; editors do not s
   const [{ id }] = await sql(
     `insert into payload_jobs (input, task_slug, queue, has_error, error, total_tried, processing)
      values ($1, 'sendEmail', 'default', true, $2, 12, false) returning id`,
-    [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent' }, { message }],
+    [{ emails: [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent', kind: 'test' }] }, { message }],
   )
 
   await adminLogin(page, 'admin')

@@ -9,7 +9,7 @@
  * email_deliveries.resends_after_crash, and there can be no more than one batch of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FaultStack, SUBJECT, mailCountsTo, signup, signupAll, sleep, until } from './helpers'
+import { FaultStack, SUBJECT, jobEmailTo, mailCountsTo, signup, signupAll, sleep, until } from './helpers'
 
 const LEASE_SECONDS = 6
 const BATCH = 50 // JOBS_BATCH_SIZE's default: the most jobs one worker has in flight
@@ -25,11 +25,11 @@ describe('the CMS is SIGKILLed mid-batch', () => {
 
   type Job = { id: number; processing: boolean; total_tried: number; has_error: boolean }
   const jobsTo = (prefix: string) =>
-    s.query<Job>(`select id, processing, total_tried::int, has_error from payload_jobs where task_slug = 'sendEmail' and completed_at is null and input->>'to' like $1`, [
+    s.query<Job>(`select id, processing, total_tried::int, has_error from payload_jobs j where task_slug = 'sendEmail' and completed_at is null and ${jobEmailTo('like $1')}`, [
       `${prefix}%`,
     ])
   /** Every row, completed ones included (deleteJobOnComplete: a completed job left behind by the dead worker must be cleaned up too). */
-  const anyJobRowsTo = (prefix: string) => s.query(`select id from payload_jobs where input->>'to' like $1`, [`${prefix}%`])
+  const anyJobRowsTo = (prefix: string) => s.query(`select id from payload_jobs j where ${jobEmailTo('like $1')}`, [`${prefix}%`])
   const resendsTo = async (prefix: string) =>
     (await s.query<{ n: number }>(`select coalesce(sum(resends_after_crash), 0)::int as n from email_deliveries where recipient like $1`, [`${prefix}%`]))[0].n
 
@@ -47,8 +47,8 @@ describe('the CMS is SIGKILLed mid-batch', () => {
     const drainedIn = Date.now() - t
     const left = await until('no email job left for these addresses', async () => (await anyJobRowsTo(prefix)).length === 0, { timeoutMs: 30_000, everyMs: 500 }).catch(async () =>
       s.query(
-        `select id, input->>'to' as "to", processing, completed_at, total_tried, has_error, wait_until, updated_at, error, (select json_agg(l.error->>'message') from payload_jobs_log l where l._parent_id = j.id) as log
-                 from payload_jobs j where task_slug = 'sendEmail' and input->>'to' like $1`,
+        `select id, (select string_agg(e->>'to', ', ') from jsonb_array_elements(j.input->'emails') e) as "to", processing, completed_at, total_tried, has_error, wait_until, updated_at, error, (select json_agg(l.error->>'message') from payload_jobs_log l where l._parent_id = j.id) as log
+                 from payload_jobs j where task_slug = 'sendEmail' and ${jobEmailTo('like $1')}`,
         [`${prefix}%`],
       ),
     )

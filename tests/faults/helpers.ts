@@ -28,6 +28,8 @@ export const cmsUrl = `http://localhost:${config.cmsPort}`
 export const mailApi = `http://127.0.0.1:${config.mailWebPort}`
 export const GUIDE = '/guides/returning-to-running-after-an-injury'
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** SQL condition on a payload_jobs row (alias j): one of the emails the job carries goes to an address matching `test` (e.g. "like $1"). */
+export const jobEmailTo = (test: string) => `exists (select 1 from jsonb_array_elements(j.input->'emails') e where e->>'to' ${test})`
 
 // ---------------------------------------------------------------- processes
 

@@ -7,10 +7,12 @@
  * queue keeps moving, and the backlog drains once it answers again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FaultStack, SUBJECT, allMail, cmsUrl, linkIn, mailCountsTo, request, signup, signupAll, siteUrl, sleep, until } from './helpers'
+import { FaultStack, SUBJECT, allMail, cmsUrl, jobEmailTo, linkIn, mailCountsTo, request, signup, signupAll, siteUrl, sleep, until } from './helpers'
 
 // The CMS's defaults (apps/cms/src/jobs/settings.ts), which this test runs with.
-const GREETING_TIMEOUT_MS = 5000
+// A send on a new connection waits at most the greeting timeout; on a pooled connection that was
+// already open when the server hung, at most the socket timeout (lib/smtp.ts).
+const SOCKET_TIMEOUT_MS = 15000
 const BATCH = 50
 const HUNG_MS = 60_000
 
@@ -74,8 +76,9 @@ describe('SMTP down while emails are queued', () => {
     type Job = { to: string; subject: string; total_tried: number; has_error: boolean }
     const pendingJobs = async () =>
       s.query<Job>(
-        `select input->>'to' as "to", input->>'subject' as subject, total_tried::int, has_error
-           from payload_jobs where task_slug = 'sendEmail' and completed_at is null and (input->>'to' like $1 or input->>'subject' like $2)`,
+        `select e->>'to' as "to", e->>'subject' as subject, total_tried::int, has_error
+           from payload_jobs j, jsonb_array_elements(j.input->'emails') as e
+          where task_slug = 'sendEmail' and completed_at is null and (e->>'to' like $1 or e->>'subject' like $2)`,
         [`${tag}-%`, `%${tag}`],
       )
     const tried = await until(
@@ -120,7 +123,7 @@ describe('SMTP down while emails are queued', () => {
     expect(await pendingJobs(), 'no email left on the queue').toEqual([])
   })
 
-  it('SMTP hung for 60 s: no send waits longer than the greeting timeout, batches keep coming, the backlog drains after', async () => {
+  it('SMTP hung for 60 s: no send waits longer than the SMTP timeouts, batches keep coming, the backlog drains after', async () => {
     const prefix = `hung${Date.now().toString(36)}-`
     const emails = Array.from({ length: 3 * BATCH }, (_, i) => `${prefix}${i}@example.com`)
     s.freezeMail()
@@ -135,7 +138,7 @@ describe('SMTP down while emails are queued', () => {
     type Attempt = { job: number; ms: number; state: string; at: Date; done: Date }
     const attempts = await s.query<Attempt>(
       `select l._parent_id as job, extract(epoch from (l.completed_at - l.executed_at)) * 1000 as ms, l.state::text as state, l.executed_at as at, l.completed_at as done
-         from payload_jobs_log l join payload_jobs j on j.id = l._parent_id where j.input->>'to' like $1`,
+         from payload_jobs_log l join payload_jobs j on j.id = l._parent_id where ${jobEmailTo('like $1')}`,
       [`${prefix}%`],
     )
     const longest = Math.max(...attempts.map((a) => Number(a.ms)))
@@ -154,18 +157,21 @@ describe('SMTP down while emails are queued', () => {
     const longestBatch = Math.max(...batches.map((b) => b.done - b.at))
     console.log(
       `SMTP hung ${((Date.now() - frozenAt) / 1000).toFixed(1)} s: ${batches.length} batches (${batches.map((b) => b.n).join(', ')} sends), ` +
-        `${triedJobs} of ${emails.length} jobs tried; longest send ${(longest / 1000).toFixed(1)} s, longest batch ${(longestBatch / 1000).toFixed(1)} s ` +
-        `(greeting timeout ${GREETING_TIMEOUT_MS / 1000} s)`,
+        `${triedJobs} jobs for ${emails.length} emails tried; longest attempt ${(longest / 1000).toFixed(1)} s, longest batch ${(longestBatch / 1000).toFixed(1)} s ` +
+        `(socket timeout ${SOCKET_TIMEOUT_MS / 1000} s)`,
     )
     expect(
       attempts.every((a) => a.state === 'failed'),
       'nothing could be sent',
     ).toBe(true)
-    // A batch lasts as long as its slowest send, and each send is cut at the timeout; so the queue
+    // A batch lasts as long as its slowest send: the first sends are cut at the timeout, and the
+    // emails behind them fail at once until SMTP answers again (jobs/sendEmail.ts); so the queue
     // keeps moving (before the timeouts, one batch of 49 took 35 s: two batches a minute).
-    expect(longestBatch, 'the longest batch').toBeLessThanOrEqual(GREETING_TIMEOUT_MS + 2500)
-    expect(batches.length, 'batches one after another while SMTP hung').toBeGreaterThanOrEqual(5)
-    expect(Math.max(...batches.map((b) => b.n)), 'a batch sends in parallel').toBe(BATCH)
+    expect(longestBatch, 'the longest batch').toBeLessThanOrEqual(SOCKET_TIMEOUT_MS + 2500)
+    expect(batches.length, 'batches one after another while SMTP hung').toBeGreaterThanOrEqual(3)
+    // Every email job waiting is tried at once (up to a runner's batch of 50), not one after another
+    // (two runs a second apart count as one batch here, so a batch may hold more).
+    expect(Math.max(...batches.map((b) => b.n)), 'a batch tries its jobs in parallel').toBeGreaterThanOrEqual(Math.min(triedJobs, BATCH))
 
     s.thawMail()
     const thawedAt = Date.now()

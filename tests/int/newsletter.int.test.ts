@@ -163,6 +163,44 @@ describe('abuse', () => {
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 
+  it('the site passes signups in batches: the CMS answers each in order, limits count each, an address twice in one batch gets one email', async () => {
+    const batch = (signups: unknown[]) =>
+      fetch(`${process.env.CMS_URL}/api/subscribers/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.NEWSLETTER_SECRET}` },
+        body: JSON.stringify({ signups }),
+      }).then(async (r) => ({ status: r.status, json: await r.json() }))
+    const twice = freshAddress()
+    const limited = freshAddress()
+    const ip = freshIp()
+    const res = await batch([
+      { email: twice, ip },
+      { email: 'not an address', ip },
+      { email: ` ${twice.toUpperCase()}`, ip },
+      ...Array.from({ length: 6 }, () => ({ email: limited, ip: freshIp() })),
+    ])
+    expect(res.status).toBe(200)
+    const statuses = res.json.results.map((r: { status: number }) => r.status)
+    // The sixth signup of one address within the hour is over SIGNUP_LIMIT_PER_EMAIL (5), as one by one.
+    expect(statuses).toEqual([202, 400, 202, 202, 202, 202, 202, 202, 429])
+    expect(res.json.results[1].error).toMatch(/email address/i)
+    expect(res.json.results[8]).toMatchObject({ error: expect.stringMatching(/Too many/), retryAfter: expect.any(Number) })
+    expect((await sql('select count(*)::int as n from subscribers where email = $1', [twice]))[0].n).toBe(1)
+    await waitForMail(twice, isConfirm)
+    await waitForMail(limited, isConfirm)
+    // One confirmation each: a later one would come from the same job within a moment.
+    await new Promise((r) => setTimeout(r, 1500))
+    expect((await mailTo(twice)).filter(isConfirm)).toHaveLength(1)
+    expect((await mailTo(limited)).filter(isConfirm)).toHaveLength(1)
+
+    expect((await batch([])).status).toBe(400)
+    const addresses = Array.from({ length: 201 }, () => freshAddress())
+    const tooMany = await batch(addresses.map((email) => ({ email })))
+    expect(tooMany.status).toBe(400)
+    expect(tooMany.json.error).toMatch(/1 to 200/)
+    expect((await sql('select count(*)::int as n from subscribers where email = any($1)', [addresses]))[0].n).toBe(0)
+  })
+
   it('answers identically for new, pending, confirmed and unsubscribed addresses', async () => {
     const pending = freshAddress()
     await signup({ email: pending })

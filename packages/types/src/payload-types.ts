@@ -1408,10 +1408,7 @@ export interface CollectionsWidget {
  */
 export interface TaskSendEmail {
   input: {
-    to: string;
-    subject: string;
-    text: string;
-    headers?:
+    emails:
       | {
           [k: string]: unknown;
         }
@@ -1420,7 +1417,6 @@ export interface TaskSendEmail {
       | number
       | boolean
       | null;
-    kind?: string | null;
   };
   output?: unknown;
 }

@@ -9,7 +9,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { executeNow } from '../lib/db'
 import { jobSettings } from '../jobs/settings'
 
-type JobRow = { id: number; task_slug: string; total_tried: number; error: string | null; updated_at: Date; wait_until: Date | null; recipient: string | null }
+type JobRow = { id: number; task_slug: string; total_tried: number; error: string | null; updated_at: Date; wait_until: Date | null; recipients: string[] | null }
 
 const when = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—')
 
@@ -26,7 +26,8 @@ function JobList({ id, title, empty, jobs }: { id: string; title: string; empty:
           {jobs.map((j) => (
             <li key={j.id}>
               Job {j.id} ({j.task_slug}
-              {j.recipient ? ` to ${j.recipient}` : ''}) — tried {j.total_tried} time{Number(j.total_tried) === 1 ? '' : 's'}, last change {when(j.updated_at)}
+              {j.recipients?.length ? ` to ${j.recipients.slice(0, 3).join(', ')}${j.recipients.length > 3 ? ` and ${j.recipients.length - 3} more` : ''}` : ''}) — tried{' '}
+              {j.total_tried} time{Number(j.total_tried) === 1 ? '' : 's'}, last change {when(j.updated_at)}
               {j.wait_until ? `, next try ${when(j.wait_until)}` : ''}
               {j.error ? (
                 <>
@@ -44,7 +45,9 @@ function JobList({ id, title, empty, jobs }: { id: string; title: string; empty:
 export async function JobsHealth({ payload }: { payload: Payload }) {
   const lease = jobSettings.leaseMs / 1000
   // Payload writes a retryable failure's error only into the job's log; the job's own `error` holds final ones (and ours, lease expiries).
-  const select = sql`select id, task_slug, total_tried::int, updated_at, wait_until, input->>'to' as recipient,
+  // An email job carries one or more emails (jobs/sendEmail.ts): its recipients, for the list.
+  const select = sql`select id, task_slug, total_tried::int, updated_at, wait_until,
+      (select jsonb_agg(e->'to') filter (where e ? 'to') from jsonb_array_elements(coalesce(j.input->'emails', jsonb_build_array(j.input))) e) as recipients,
       coalesce((select l.error->>'message' from payload_jobs_log l where l._parent_id = j.id and l.state = 'failed' order by l.completed_at desc limit 1), error->>'message') as error
     from payload_jobs j`
   const [stuck, failing, dead, resends] = (await Promise.all([

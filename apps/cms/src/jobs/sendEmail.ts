@@ -1,57 +1,103 @@
 import type { Pool, PoolClient } from 'pg'
-import type { Payload, TaskConfig } from 'payload'
-import { jobSettings } from './settings'
+import type { Payload, PayloadRequest, TaskConfig } from 'payload'
+import pLimit from 'p-limit'
+import { jobSettings, smtpSettings } from './settings'
+
+/** One email as the jobs queue carries it. */
+export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string }
 
 /**
  * Every email leaves through this task on Payload's jobs queue: queued inside the transaction
  * that decides to send it (so it exists only if that commits), sent by the queue runner, and
  * retried with backoff while SMTP is down. A request never waits on SMTP.
  *
- * Delivery is at-least-once, made effectively once by an idempotency record (email_deliveries,
- * keyed by the job): "sending" is written before the SMTP hand-off and "sent" right after it,
- * each in its own statement outside any transaction. A job run again (a retry, or taken up after
- * its worker died, jobs/lease.ts) skips an email recorded as sent. Only a worker that dies in
- * the milliseconds between SMTP accepting the message and "sent" being written can cause a
- * second copy; the run after it finds "sending" and counts it in `resends_after_crash`.
+ * One job carries every email one decision sends (a batch of signups, a notice to several
+ * editors): the queue's cost is paid once per decision, not once per email. Its emails leave in
+ * parallel over the pooled transport (lib/smtp.ts), one per connection.
+ *
+ * Delivery is at-least-once, made effectively once by an idempotency record per email
+ * (email_deliveries, keyed by the job and the email's place in it): "sending" is written before
+ * the SMTP hand-off and "sent" right after it, each in its own statement outside any transaction.
+ * A job run again (a retry, or taken up after its worker died, jobs/lease.ts) skips the emails
+ * recorded as sent and sends only the rest. Only a worker that dies in the milliseconds between
+ * SMTP accepting a message and "sent" being written can cause a second copy; the run after it
+ * finds "sending" and counts it in `resends_after_crash`.
  */
 export const sendEmailTask: TaskConfig<'sendEmail'> = {
   slug: 'sendEmail',
-  label: 'Send an email',
+  label: 'Send emails',
   retries: { attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
-  inputSchema: [
-    { name: 'to', type: 'text', required: true },
-    { name: 'subject', type: 'text', required: true },
-    { name: 'text', type: 'textarea', required: true },
-    { name: 'headers', type: 'json' },
-    { name: 'kind', type: 'text' },
-  ],
+  inputSchema: [{ name: 'emails', type: 'json', required: true }],
   handler: async ({ input, job, req }) => {
-    // The job's id and creation time name this email for good (ids alone could repeat after a reset).
-    const key = `job:${job.id}:${new Date(job.createdAt).getTime()}`
-    const claim = await claimDelivery(req.payload, key, { jobId: Number(job.id), kind: (input.kind as string | undefined) ?? null, to: input.to })
-    if (claim === 'sent') return { output: { alreadySent: true } }
-    if (claim === 'busy') throw new Error('Another worker is sending this email right now; it will be checked again.')
-    try {
-      await req.payload.sendEmail({
-        // The same Message-ID on every attempt: a resend after a crash is recognisably the same
-        // email (many mailbox providers show it once).
-        messageId: `<${key.replace(/:/g, '.')}@${(process.env.EMAIL_FROM || 'guides@runsense.local').split('@')[1] || 'runsense.local'}>`,
-        to: input.to,
-        subject: input.subject,
-        text: input.text,
-        headers: (input.headers as Record<string, string> | undefined) ?? undefined,
-      })
-    } catch (err) {
-      await record(req.payload, 'done', `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(
-        () => {},
-      )
-      throw err
-    }
-    await record(req.payload, 'done', `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])
+    // The job's id and creation time name its emails for good (ids alone could repeat after a reset).
+    const base = `job:${job.id}:${new Date(job.createdAt).getTime()}`
+    const emails = emailsOf(input)
+    const outcomes = await Promise.all(emails.map((email, i) => sending(() => deliver(req.payload, i === 0 ? base : `${base}:${i}`, Number(job.id), email)).catch(asError)))
+    const failed = outcomes.filter((o): o is Error => o instanceof Error)
     // Records of emails long sent protect nothing any more (their jobs are gone): drop them now and then.
     if (Math.random() < 0.01) await record(req.payload, 'claim', `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
-    return { output: {} }
+    if (failed.length) {
+      // The job is tried again; the emails that left are recorded as sent and skipped then.
+      throw new Error(`${failed.length} of ${emails.length} email(s) not sent yet: ${failed[0].message}`, { cause: failed[0] })
+    }
+    return { output: { sent: outcomes.filter((o) => o === 'sent').length, alreadySent: outcomes.filter((o) => o === 'already-sent').length } }
   },
+}
+
+/** Queues the emails one decision sends, as one job in the caller's transaction (nothing when there are none). */
+export async function queueEmails(req: PayloadRequest, emails: Email[]) {
+  if (!emails.length) return
+  await req.payload.jobs.queue({ task: 'sendEmail', input: { emails: emails.map((e) => ({ ...e, headers: e.headers ?? {} })) }, req })
+}
+
+/**
+ * Sends in progress in this process: at most one per pooled SMTP connection (lib/smtp.ts). An
+ * email is claimed only when a connection is free to take it, so a crash can cut off no more
+ * sends than there are connections (the window described above).
+ */
+const sending = pLimit(smtpSettings.connections)
+
+/**
+ * When SMTP does not answer (down, or hung until a timeout), the emails behind fail at once for
+ * the next few seconds instead of each waiting out the timeouts; their jobs are retried with
+ * backoff. So a hung server costs one round of timeouts, and the queue keeps moving.
+ */
+let smtpUnansweredUntil = 0
+const CONNECTION_FAILURES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET'])
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)))
+
+/** The job's emails; a job queued before batches carried one email as its whole input. */
+function emailsOf(input: unknown): Email[] {
+  const i = input as { emails?: Email[] } & Partial<Email>
+  if (Array.isArray(i.emails)) return i.emails
+  return [{ to: String(i.to), subject: String(i.subject), text: String(i.text), headers: i.headers, kind: i.kind ?? 'email' }]
+}
+
+/** Sends one email unless its record says it already left: 'sent' or 'already-sent'; throws when it could not be sent now. */
+async function deliver(payload: Payload, key: string, jobId: number, email: Email): Promise<'sent' | 'already-sent'> {
+  if (Date.now() < smtpUnansweredUntil) throw new Error('The SMTP server did not answer a moment ago; this email will be tried again.')
+  const claim = await claimDelivery(payload, key, { jobId, kind: email.kind ?? null, to: email.to })
+  if (claim === 'sent') return 'already-sent'
+  if (claim === 'busy') throw new Error('Another worker is sending this email right now; it will be checked again.')
+  try {
+    await payload.sendEmail({
+      // The same Message-ID on every attempt: a resend after a crash is recognisably the same
+      // email (many mailbox providers show it once).
+      messageId: `<${key.replace(/:/g, '.')}@${(process.env.EMAIL_FROM || 'guides@runsense.local').split('@')[1] || 'runsense.local'}>`,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      headers: email.headers,
+    })
+  } catch (err) {
+    if (CONNECTION_FAILURES.has(String((err as { code?: string }).code))) smtpUnansweredUntil = Date.now() + smtpSettings.greetingTimeoutMs
+    await record(payload, 'done', `update email_deliveries set state = 'failed', last_error = $2 where key = $1`, [key, String((err as Error).message).slice(0, 500)]).catch(
+      () => {},
+    )
+    throw err
+  }
+  await record(payload, 'done', `update email_deliveries set state = 'sent', sent_at = now(), last_error = null where key = $1`, [key])
+  return 'sent'
 }
 
 /**

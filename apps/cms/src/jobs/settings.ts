@@ -14,6 +14,8 @@ export const jobSettings = {
 }
 
 export const smtpSettings = {
+  /** Pooled connections to SMTP_URL per process (transactional emails; newsletter issues have their own pool). */
+  connections: positive('SMTP_CONNECTIONS', 5),
   connectionTimeoutMs: positive('SMTP_CONNECTION_TIMEOUT_MS', 5000),
   greetingTimeoutMs: positive('SMTP_GREETING_TIMEOUT_MS', 5000),
   socketTimeoutMs: positive('SMTP_SOCKET_TIMEOUT_MS', 15000),

@@ -20,6 +20,36 @@ export async function hit(req: PayloadRequest, key: string, limit: number, windo
   return count > limit ? Math.max(1, retry_after) : null
 }
 
+/**
+ * Counts many hits in one statement (a batch of signups): `keys[i]` is hit i, in order. Returns,
+ * for each hit, null when allowed or the seconds until its window resets, exactly as that many
+ * calls of hit() one after another would. Keys are taken in sorted order, so two batches
+ * sharing keys lock them in the same order and never deadlock.
+ */
+export async function hitMany(req: PayloadRequest, keys: string[], limit: number, windowSeconds: number): Promise<(number | null)[]> {
+  if (!keys.length) return []
+  const perKey = new Map<string, number>()
+  for (const k of keys) perKey.set(k, (perKey.get(k) ?? 0) + 1)
+  const unique = [...perKey.keys()].sort()
+  const rows = (await execute(
+    req,
+    sql`insert into rate_limits (key, window_start, count)
+        select k, to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds}), n
+          from unnest(${sql.param(unique)}::text[], ${sql.param(unique.map((k) => perKey.get(k)!))}::int[]) as t(k, n) order by k
+        on conflict (key, window_start) do update set count = rate_limits.count + excluded.count
+        returning key, count, ceil(extract(epoch from (window_start + make_interval(secs => ${windowSeconds}) - now())))::int as retry_after`,
+  )) as { key: string; count: number; retry_after: number }[]
+  const after = new Map(rows.map((r) => [r.key, r]))
+  // The i-th of a key's n hits in this batch saw the count (final - n + i).
+  const seen = new Map<string, number>()
+  return keys.map((k) => {
+    const r = after.get(k)!
+    const i = (seen.get(k) ?? 0) + 1
+    seen.set(k, i)
+    return r.count - perKey.get(k)! + i > limit ? Math.max(1, r.retry_after) : null
+  })
+}
+
 /** Takes back one hit in the current window (a sign-in that succeeded was not a failure). */
 export async function forgive(req: PayloadRequest, key: string, windowSeconds: number) {
   await execute(

@@ -154,3 +154,50 @@ export async function callCms(path: 'signup' | 'confirm' | 'unsubscribe', body: 
   if (!res.ok) throw new SignupError('unavailable', 503)
   return json
 }
+
+/** Most signups in one call to the CMS (its MAX_SIGNUP_BATCH), and how many calls may be out at once. */
+const SIGNUP_BATCH = 200
+const SIGNUP_CALLS_AT_ONCE = 2
+type Waiting = { signup: Record<string, unknown>; resolve: () => void; reject: (err: unknown) => void }
+const waiting: Waiting[] = []
+let callsOut = 0
+
+/**
+ * Passes one signup to the CMS; resolves once it is stored, or throws the SignupError the reader
+ * gets. Signups travel in batches: while fewer than SIGNUP_CALLS_AT_ONCE calls are out a signup
+ * leaves at once (alone, when traffic is light); otherwise it leaves with the next call, together
+ * with every signup that arrived meanwhile. The CMS stores a batch in one transaction and answers
+ * for each signup, so each reader still gets their own answer, and none before their signup is stored.
+ */
+export function sendSignup(signup: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ signup, resolve, reject })
+    sendWaitingSignups()
+  })
+}
+
+function sendWaitingSignups() {
+  while (callsOut < SIGNUP_CALLS_AT_ONCE && waiting.length) {
+    const batch = waiting.splice(0, SIGNUP_BATCH)
+    callsOut++
+    callCms('signup', { signups: batch.map((w) => w.signup) })
+      .then(
+        (answer) => {
+          const results = Array.isArray(answer.results) ? (answer.results as Record<string, unknown>[]) : []
+          batch.forEach((w, i) => {
+            const r = results[i]
+            if (r?.status === 202) w.resolve()
+            else if (r?.status === 429) w.reject(new SignupError('tooMany', 429, Number(r.retryAfter) || 60))
+            else if (r?.status === 400) w.reject(new SignupError(emailErrorCode(r.error), 400))
+            // An answer without this signup's result: it may have been stored.
+            else w.reject(new SignupError('uncertain', 503))
+          })
+        },
+        (err) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        callsOut--
+        sendWaitingSignups()
+      })
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
+import { queueEmails } from '../../jobs/sendEmail'
 
 const cmsLink = (id: number) => `${(process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')}/admin/collections/articles/${id}`
 
@@ -16,13 +17,10 @@ export const reviewerUsers = (req: PayloadRequest, reviewerId: number | string) 
 export const editorUsers = (req: PayloadRequest) => usersWhere(req, { role: { in: ['editor', 'admin'] } })
 
 export async function queueNotice(req: PayloadRequest, to: User[], kind: string, subject: string, lines: string[]) {
-  for (const user of to) {
-    await req.payload.jobs.queue({
-      task: 'sendEmail',
-      input: { kind, to: user.email, subject, text: `Hello ${user.name},\n\n${lines.join('\n\n')}\n\nRunsense CMS\n`, headers: {} },
-      req,
-    })
-  }
+  await queueEmails(
+    req,
+    to.map((user) => ({ kind, to: user.email, subject, text: `Hello ${user.name},\n\n${lines.join('\n\n')}\n\nRunsense CMS\n` })),
+  )
 }
 
 export async function notifyForAction(

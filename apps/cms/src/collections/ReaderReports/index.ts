@@ -7,6 +7,7 @@ import { execute, inTransaction } from '../../lib/db'
 import { fromSite } from '../../lib/sharedSecret'
 import { json, jsonObject } from '../../lib/http'
 import { hit } from '../../lib/rateLimit'
+import { queueEmails } from '../../jobs/sendEmail'
 
 const int = (v: string | undefined, fallback: number) => (Number(v) > 0 ? Math.floor(Number(v)) : fallback)
 const limits = () => ({ perIp: int(process.env.REPORT_LIMIT_PER_IP, 10), windowSeconds: int(process.env.REPORT_LIMIT_WINDOW_SECONDS, 3600) })
@@ -92,7 +93,7 @@ export const ReaderReports: CollectionConfig = {
           doc.outcome === 'corrected'
             ? `Thank you for your report about ${site}/guides/${doc.guideSlug}.\n\nWe corrected the guide: ${doc.correctionNote ?? ''}\nThe correction was reviewed and is in the guide's review history.\n\nRunsense`
             : `Thank you for your report about ${site}/guides/${doc.guideSlug}.\n\nWe looked into it and, after checking, the guide does not need a change. We read every report.\n\nRunsense`
-        await req.payload.jobs.queue({ task: 'sendEmail', input: { kind: 'report-reply', to: doc.email, subject: 'Your report about a Runsense guide', text, headers: {} }, req })
+        await queueEmails(req, [{ kind: 'report-reply', to: doc.email, subject: 'Your report about a Runsense guide', text }])
         // One reply only; a direct update so this hook does not run again.
         await execute(req, sql`update reader_reports set replied_at = now() where id = ${doc.id}`)
         return doc

@@ -1,9 +1,8 @@
 /** The newsletter's emails: plain, calm text. Links point at the site (SITE_URL). */
+import type { Email } from '../../jobs/sendEmail'
 import { unsubscribeToken } from './tokens'
 
 const site = () => (process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')
-
-export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string }
 
 /** RFC 8058 one-click unsubscribe headers plus the link for the email's footer. */
 function unsubscribe(id: number) {

@@ -1,6 +1,6 @@
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { SIGNUP_HEADING, SIGNUP_TEXT } from '@/components/SignupBlock'
-import { ACCEPTED_MESSAGE, SignupError, callCms, clientIp, emailErrorCode, parseSignup } from '@/lib/newsletter'
+import { ACCEPTED_MESSAGE, SignupError, clientIp, emailErrorCode, parseSignup, sendSignup } from '@/lib/newsletter'
 
 /**
  * POST /api/newsletter — a reader's signup, as JSON or as the plain form. The answer to a valid
@@ -22,7 +22,7 @@ export async function POST(request: Request) {
     if (!email.ok) throw new SignupError(emailErrorCode(email.error))
     // A filled honeypot is a bot: the same answer, and nothing stored or sent.
     if (!signup.honeypot) {
-      await callCms('signup', {
+      await sendSignup({
         email: email.email,
         source: typeof signup.source === 'string' ? signup.source : null,
         ip: clientIp(request.headers),
