@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import { SMTPServer } from 'smtp-server'
 import { describe, expect, it } from 'vitest'
 import { smtpTransport } from './smtp'
 
@@ -23,5 +24,35 @@ describe('the SMTP transport', () => {
     // When an upgrade makes this fail, createTransport keeps options again and smtp.ts can be simpler.
     const o = optionsOf(nodemailer.createTransport({ url: 'smtp://mail.example.com:2525', greetingTimeout: 1234 } as never))
     expect(o.greetingTimeout).toBeUndefined()
+  })
+
+  it('connects through our own no-delay socket and delivers over the pool; a closed port fails with its code', async () => {
+    const received: string[] = []
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, cb) {
+        stream.resume()
+        stream.on('end', () => {
+          received.push(session.envelope.rcptTo[0].address)
+          cb()
+        })
+      },
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.server.address() as { port: number }).port
+    const transport = smtpTransport(`smtp://127.0.0.1:${port}`)
+    try {
+      expect(typeof (transport as unknown as { transporter: { getSocket: unknown } }).transporter.getSocket).toBe('function')
+      await Promise.all([1, 2, 3].map((i) => transport.sendMail({ from: 'a@example.com', to: `r${i}@example.com`, subject: 's', text: 't' })))
+      expect(received.sort()).toEqual(['r1@example.com', 'r2@example.com', 'r3@example.com'])
+    } finally {
+      transport.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+    const closed = smtpTransport(`smtp://127.0.0.1:${port}`)
+    await expect(closed.sendMail({ from: 'a@example.com', to: 'x@example.com', subject: 's', text: 't' })).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    closed.close()
   })
 })

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import nodemailer from 'nodemailer'
 import SMTPPool from 'nodemailer/lib/smtp-pool'
 import { smtpSettings } from '../jobs/settings'
@@ -23,6 +24,36 @@ export function smtpTransport(url: string) {
       connectionTimeout: smtpSettings.connectionTimeoutMs,
       greetingTimeout: smtpSettings.greetingTimeoutMs,
       socketTimeout: smtpSettings.socketTimeoutMs,
+      getSocket: noDelaySocket(smtpSettings.connectionTimeoutMs),
     }),
   )
 }
+
+type SocketOptions = { host?: string; port?: number | string; secure?: boolean }
+type SocketCallback = (err: Error | null, socket?: { connection: net.Socket }) => void
+
+/**
+ * nodemailer's `getSocket` for every SMTP transport of ours: the connection is opened with
+ * TCP_NODELAY. nodemailer writes a message's end (".") apart from its body and leaves Nagle's
+ * algorithm on, so each message waited for the server's delayed ACK: about 40 ms on Linux, which
+ * capped one connection at ~25 messages a second (measured: 1,000 messages over one connection
+ * to a local smtp-server took 46 s, and 1 s with this). TLS (smtps, STARTTLS) is still negotiated
+ * by nodemailer over this socket. A connect that fails or takes longer than `timeoutMs` fails the
+ * send with its code (ECONNREFUSED, ETIMEDOUT, …) like nodemailer's own connect.
+ */
+export const noDelaySocket =
+  (timeoutMs: number) =>
+  (options: SocketOptions, callback: SocketCallback): void => {
+    const socket = net.connect({ host: options.host || 'localhost', port: Number(options.port) || (options.secure ? 465 : 587), noDelay: true })
+    const fail = (err: Error) => {
+      socket.destroy()
+      callback(err)
+    }
+    socket.once('error', fail)
+    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error(`Connection timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })))
+    socket.once('connect', () => {
+      socket.off('error', fail)
+      socket.setTimeout(0)
+      callback(null, { connection: socket })
+    })
+  }

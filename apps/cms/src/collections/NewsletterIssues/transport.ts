@@ -8,6 +8,7 @@
  *   NEWSLETTER_RATE_PER_SECOND   messages per second, 0 for no limit (default 50)
  */
 import nodemailer, { type Transporter } from 'nodemailer'
+import { noDelaySocket } from '../../lib/smtp'
 
 let pool: Transporter | null = null
 
@@ -35,6 +36,8 @@ export function newsletterTransport(): Transporter {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
+    // TCP_NODELAY: without it each message waited ~40 ms for a delayed ACK (lib/smtp.ts).
+    getSocket: noDelaySocket(10_000),
   })
   return pool
 }
