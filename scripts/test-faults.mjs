@@ -1,17 +1,14 @@
 #!/usr/bin/env node
-// `npm run test:faults`: tests that break real parts on purpose — Postgres stopped under load,
-// SMTP down or hung while emails are queued, the CMS gone, frozen or SIGKILLed mid-batch while
-// the site serves, `npm start` killed, and its CMS, mail catcher and Postgres broken under it.
-// Builds the apps (turbo, cached), then runs the `faults` vitest project. Each test file starts
-// and stops the stack it breaks itself (tests/faults/helpers.ts), always on its own ports and its
-// own embedded PostgreSQL, so it never collides with `npm start` or `npm test`:
-//   CMS 3301, site 3300, MailDev SMTP 1325 / web 1380, PostgreSQL 54359 (.runsense/fault-pg).
-// Every process the tests start is recorded in .runsense/fault-pids.jsonl (stack.recordProcess);
-// whatever still runs when vitest ends (a crashed test, a killed `npm start` child) is stopped here.
-// `npm run test:faults -- smtp` runs the files matching "smtp".
+// `npm run test:faults`: tests that break real parts on purpose (Postgres, SMTP, the CMS, the site,
+// `npm start` itself; README, "Tests"). Builds the apps (turbo, cached), then runs the `faults`
+// vitest project; each test file starts and stops the stack it breaks (tests/faults/helpers.ts) on
+// the fault ports (FAULT_*_PORT: CMS 3301, site 3300, MailDev 1325 / 1380, PostgreSQL 54359 in
+// .runsense/fault-pg), so it never collides with `npm start` or `npm test`. Every process the tests
+// start is recorded in .runsense/fault-pids.jsonl; whatever still runs when vitest ends is stopped
+// here. `npm run test:faults -- smtp` runs the files matching "smtp".
 import fs from 'node:fs'
 import path from 'node:path'
-import { PlainError } from './lib/util.mjs'
+import { explain } from './lib/util.mjs'
 import * as stack from './lib/stack.mjs'
 
 const ports = {
@@ -22,8 +19,6 @@ const ports = {
   FAULT_PG_PORT: Number(process.env.FAULT_PG_PORT || 54359),
 }
 const pidsFile = path.join(stack.stateDir, 'fault-pids.jsonl')
-const node = process.execPath
-const bin = (p) => path.join(stack.root, 'node_modules', p)
 const say = (m) => console.log(`\n[faults] ${m}`)
 const filters = process.argv.slice(2)
 const t0 = Date.now()
@@ -37,8 +32,7 @@ try {
   fs.mkdirSync(stack.stateDir, { recursive: true })
   fs.writeFileSync(pidsFile, '')
   say('Fault tests…')
-  await stack.run(node, [bin('vitest/vitest.mjs'), 'run', '--project', 'faults', ...filters], {
-    quiet: false,
+  await stack.vitest('faults', filters, {
     label: 'The fault tests',
     env: {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
@@ -53,7 +47,7 @@ try {
     },
   })
 } catch (err) {
-  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  explain(err)
   code = 1
 } finally {
   // What the tests recorded and is still running (the tests' owner, vitest, has exited by now).

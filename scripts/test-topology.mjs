@@ -4,21 +4,17 @@
 // workers, a Postgres primary with a streaming replica, a mail catcher), then the tests in
 // tests/topology/ against it. Needs nginx and redis-server (Debian packages) and the machine's
 // PostgreSQL server binaries. `npm run test:topology -- <filter>` runs matching files only.
-import path from 'node:path'
 import { installIfNeeded } from './lib/install.mjs'
 
 installIfNeeded((m) => console.log(`[topology] ${m}`))
-const { PlainError } = await import('./lib/util.mjs')
+const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startTopology } = await import('./lib/topology.mjs')
 
 const say = (m) => console.log(`[topology] ${m}`)
-const node = process.execPath
-const bin = (p) => path.join(stack.root, 'node_modules', p)
 const filters = process.argv.slice(2)
 // Ctrl-C: the topology stops (whatever of it has started), then exit 130, as in every runner.
 const cleanups = stack.cleanupsOnExit()
-stack.killChildrenOnExit()
 
 let code = 0
 try {
@@ -33,15 +29,14 @@ try {
     overrides: { worker: { JOBS_LEASE_SECONDS: '3', SMTP_GREETING_TIMEOUT_MS: '60000' }, cms: { SIGNUP_LIMIT_PER_IP: '1000' } },
   })
   say(`Topology up in ${((Date.now() - started) / 1000).toFixed(1)} s: front ${topology.urls.front}, sites ${topology.urls.site1} ${topology.urls.site2}, CMS ${topology.urls.cms}`)
-  await stack.run(node, [bin('vitest/vitest.mjs'), 'run', '--project', 'topology', ...filters], {
-    quiet: false,
+  await stack.vitest('topology', filters, {
     label: 'topology tests',
     // The shared-cache tests use the topology's Redis (under a prefix of their own) and start one
     // more redis-server of their own on REDIS_TEST_PORT to take it away.
     env: { ...topology.testEnv, REDIS_URL: topology.testEnv.TOPOLOGY_REDIS_URL, REDIS_TEST_PORT: process.env.REDIS_TEST_PORT || '6490' },
   })
 } catch (err) {
-  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  explain(err)
   code = 1
 } finally {
   await cleanups.runAll()

@@ -11,7 +11,7 @@ import { installIfNeeded } from './lib/install.mjs'
 // A fresh clone's `npm test` installs what it needs first, as `npm start` does; nothing below
 // may be imported before that.
 installIfNeeded((m) => console.log(`[test] ${m}`))
-const { PlainError } = await import('./lib/util.mjs')
+const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startMailCatcher } = await import('./lib/mail.mjs')
 
@@ -22,11 +22,13 @@ const want = (t) => tiers.length === 0 || tiers.includes(t)
 const say = (m) => console.log(`\n[test] ${m}`)
 const results = []
 
-async function tier(name, cmd, args, env = {}) {
+async function tier(name, env = {}) {
   say(`${name} tests…`)
   const started = Date.now()
   try {
-    await stack.run(cmd, args, { env, quiet: false, label: `${name} tests` })
+    await (name === 'e2e'
+      ? stack.run(process.execPath, [path.join(stack.root, 'node_modules/@playwright/test/cli.js'), 'test', ...filters], { env, quiet: false, label: 'e2e tests' })
+      : stack.vitest(name, filters, { env, label: `${name} tests` }))
     results.push([name, 'passed', Date.now() - started])
   } catch (err) {
     results.push([name, 'FAILED', Date.now() - started])
@@ -37,11 +39,9 @@ async function tier(name, cmd, args, env = {}) {
 // Ctrl-C: stop the apps, then the database, then drop the test databases (reverse order).
 const cleanups = stack.cleanupsOnExit()
 
-const node = process.execPath
-const bin = (p) => path.join(stack.root, 'node_modules', p)
 let code = 0
 try {
-  if (want('unit')) await tier('unit', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'unit', ...filters])
+  if (want('unit')) await tier('unit')
 
   if (want('int') || want('e2e')) {
     await stack.buildApps({ say })
@@ -56,16 +56,14 @@ try {
     const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
     cleanups.add(mail.stop)
 
-    /** Each tier gets a fresh database and freshly started apps, so tiers cannot affect each other. */
-    const withStack = async (name, fn) => {
+    /** Each tier runs on a fresh database and freshly started apps, so tiers cannot affect each other. */
+    const onFreshStack = async (name) => {
       const db = await stack.freshDatabase(serverUrl, `test_${name}`)
-      const databaseUrl = db.url
       say(`Fresh database for the ${name} tier: ${db.name}; starting the CMS and the site…`)
       const env = stack.appEnv({
-        databaseUrl,
+        databaseUrl: db.url,
         cmsPort,
         sitePort,
-        secrets: stack.localSecrets(),
         smtpUrl: mail.smtpUrl,
         seed: true,
         // The int tier simulates many readers from one machine through X-Forwarded-For, so the site
@@ -88,18 +86,17 @@ try {
       const apps = await stack.startApps({ env, cmsPort, sitePort })
       cleanups.add(apps.stop)
       try {
-        await fn({ ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
+        await tier(name, { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
       } finally {
         await cleanups.now(apps.stop)
         await cleanups.now(drop)
       }
     }
 
-    if (want('int')) await withStack('int', (env) => tier('int', node, [bin('vitest/vitest.mjs'), 'run', '--project', 'int', ...filters], env))
-    if (want('e2e')) await withStack('e2e', (env) => tier('e2e', node, [bin('@playwright/test/cli.js'), 'test', ...filters], env))
+    for (const name of ['int', 'e2e']) if (want(name)) await onFreshStack(name)
   }
 } catch (err) {
-  console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+  explain(err)
   code = 1
 } finally {
   await cleanups.runAll()

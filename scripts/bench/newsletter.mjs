@@ -5,7 +5,7 @@
 // resume by itself. Figures: emails/s (first accepted message to the last), total time from
 // the send request, duplicates and missing.
 import { queryOnce as query } from '../lib/embedded-pg.mjs'
-import { cpuMeter, say, sleep } from './util.mjs'
+import { cpuMeter, cpuText, say, sleep } from './util.mjs'
 
 export const NEWSLETTER_TARGET_PER_S = 500
 
@@ -56,17 +56,12 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   const rate = accepted / totalSeconds
   // CPU per email for each part: what bounds the rate on an idle machine, whatever the load now.
   const cpu = meter ? meter.perUnit(accepted) : null
-  const cpuText = cpu
-    ? `; CPU per email: ${Object.entries(cpu)
-        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
-        .join(', ')}`
-    : ''
-  const problems = sink.stats().problems
+  const problems = sink.problems
   const figure =
     `${Math.round(rate)} emails/s (${accepted} in ${totalSeconds.toFixed(1)} s); duplicates ${r.duplicated}, missing ${r.missing}` +
     (killHalfWay ? ` (killed at ${killedAt}; ${reclaimed} rows re-claimed after the lease: the documented window)` : '') +
     (problems.length ? `; header problems: ${problems[0]}` : '') +
-    cpuText
+    cpuText('email', cpu)
   // Row 9's target is correctness after the kill (its rate includes the restart and the lease).
   const correct = r.missing === 0 && r.unexpected === 0 && !problems.length
   const met = killHalfWay ? correct && r.duplicated <= reclaimed : correct && r.duplicated === 0 && rate >= NEWSLETTER_TARGET_PER_S

@@ -1,148 +1,150 @@
 // Rows 1 and 2: a page's throughput and latency from the site's own server, beside nginx serving
 // the same bytes from disk (the reference) and beside the production nginx micro-cache in front of
 // the site. Targets: throughput ≥ 0.6 × nginx-from-disk, p99 ≤ 25 ms.
-import os from 'node:os'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import { startNginx } from './nginx.mjs'
-import { measureLoad, ms, num, rawGet, say } from './util.mjs'
+import { frontConf, startNginx } from '../lib/nginx.mjs'
+import { root } from '../lib/stack.mjs'
+import { failures, measureLoad, ms, num, rawGet, say } from './util.mjs'
 
 export const PAGE_TARGET = { ratio: 0.6, p99: 25 }
-const TARGET_TEXT = `≥ ${PAGE_TARGET.ratio}× nginx req/s, p99 ≤ ${PAGE_TARGET.p99} ms`
+export const TARGET_TEXT = `≥ ${PAGE_TARGET.ratio}× nginx req/s, p99 ≤ ${PAGE_TARGET.p99} ms`
 
-const fmtRatio = (r) => r.toFixed(r < 0.1 ? 3 : 2)
-const loadText = (s) => `${num(s.rps)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${s.non2xx || s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : ''}`
+const loadText = (s) => `${num(s.rps)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${failures(s)}`
 
 /**
- * pages: [{ key, name, path }]. Returns rows (three per available page) and a cleanup.
- * cfg: { sitePort, staticPort, cachePort, duration, warmup, connections, register }
+ * The bench's nginx, in `dir`: a static server on `staticPort` with each page's bytes, from disk
+ * (bench/nginx/static.conf; pages: [{ path, file, body, contentType }]), and the production
+ * micro-cache (deploy/nginx/cache.conf) on `cachePort` in front of the bench's one site.
  */
+function startBenchNginx({ dir, staticPort, cachePort, sitePort, pages }) {
+  fs.mkdirSync(path.join(dir, 'www'))
+  // rewrite … break, not alias: alias on a path ending in "/" would look for an index file.
+  const locations = pages.map((p) => {
+    fs.writeFileSync(path.join(dir, 'www', p.file), p.body, { mode: 0o644 })
+    return `    location = ${p.path} {\n        default_type "${p.contentType.replace(/"/g, '')}";\n        rewrite ^ /${p.file} break;\n    }`
+  })
+  const vars = { TMP: dir, STATIC_PORT: String(staticPort), LOCATIONS: locations.join('\n') }
+  const staticConf = fs.readFileSync(path.join(root, 'bench/nginx/static.conf'), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k) => vars[k] ?? m)
+  // Nobody refreshes pages here (the bench's CMS has no FRONT_REFRESH_URLS): no refresh port.
+  const cacheConf = frontConf({ dir, port: cachePort, sites: [sitePort] })
+  const files = { 'static.conf': staticConf, 'cache.conf': cacheConf }
+  return startNginx({ name: 'bench-nginx', dir, files, readyUrl: `http://127.0.0.1:${staticPort}/__ready`, workers: 'auto', install: true, say })
+}
+
+/** pages: [{ key, name, path }]. Returns rows (three per available page and a verdict). cfg: { sitePort, staticPort, cachePort, duration, warmup, connections, register } */
 export async function measurePages(pages, cfg) {
   const rows = []
   const fetched = []
   for (const page of pages) {
     say(`${page.name}: fetching ${page.path} once from the site…`)
+    const row = { id: `${page.key}`, row: `${page.name} (${page.path})`, target: TARGET_TEXT }
     try {
       const res = await rawGet(`http://127.0.0.1:${cfg.sitePort}${page.path}`)
-      if (res.status === 404) {
-        rows.push({ id: `${page.key}`, row: `${page.name} (${page.path})`, figure: 'not available (404)', target: TARGET_TEXT, met: null, data: { status: 404 } })
-        continue
-      }
-      if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}`)
-      fetched.push({ ...page, body: res.body, contentType: String(res.headers['content-type'] || 'text/html; charset=utf-8'), file: `page-${fetched.length + 1}.bin` })
+      if (res.status === 404) rows.push({ ...row, figure: 'not available (404)', met: null, data: { status: 404 } })
+      else if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}`)
+      else fetched.push({ ...page, body: res.body, contentType: String(res.headers['content-type'] || 'text/html; charset=utf-8'), file: `page-${fetched.length + 1}.bin` })
     } catch (err) {
-      rows.push({ id: `${page.key}`, row: `${page.name} (${page.path})`, figure: 'error', target: TARGET_TEXT, met: false, error: err.message })
+      rows.push({ ...row, figure: 'error', met: false, error: err.message })
     }
   }
   if (!fetched.length) return rows
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runsense-bench-nginx-'))
-  cfg.register?.(async () => fs.rmSync(tmp, { recursive: true, force: true }))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runsense-bench-nginx-'))
+  cfg.register?.(async () => fs.rmSync(dir, { recursive: true, force: true }))
   let nginx = null
   try {
     say(`starting nginx (static copy on :${cfg.staticPort}, proxy_cache in front of the site on :${cfg.cachePort})…`)
-    nginx = await startNginx({ tmp, staticPort: cfg.staticPort, cachePort: cfg.cachePort, sitePort: cfg.sitePort, pages: fetched })
+    nginx = await startBenchNginx({ dir, ...cfg, pages: fetched })
     cfg.register?.(nginx.stop)
   } catch (err) {
     say(`nginx: ${err.message}`)
   }
-
   try {
-    return await measureEach(fetched, rows, nginx, cfg)
+    for (const page of fetched) rows.push(...(await measurePage(page, nginx, cfg)))
+    return rows
   } finally {
     await nginx?.stop()
-    fs.rmSync(tmp, { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
-async function measureEach(fetched, rows, nginx, cfg) {
-  const common = { connections: cfg.connections, duration: cfg.duration, warmup: cfg.warmup }
-  for (const page of fetched) {
-    const base = `${page.name}`
-    let site = null
-    let ref = null
-    let cached = null
-    let cacheStatus = null
+/** One page: the site directly, nginx static (the reference) and nginx proxy_cache, and which setup meets the target. */
+async function measurePage(page, nginx, cfg) {
+  const rows = []
+  const base = page.name
+  const kinds = {
+    site: { row: `${base} · site direct`, port: cfg.sitePort, label: 'site', target: TARGET_TEXT, met: false },
+    nginx: { row: `${base} · nginx static (reference)`, port: cfg.staticPort, label: 'nginx static', target: 'reference', met: null },
+    cache: { row: `${base} · via nginx proxy_cache`, port: cfg.cachePort, label: 'nginx cache', target: TARGET_TEXT, met: false },
+  }
+  const load = async (kind, before) => {
+    const k = kinds[kind]
     try {
-      say(`${base}: site directly (${cfg.warmup} s warm-up + ${cfg.duration} s, ${cfg.connections} connections)…`)
-      site = await measureLoad({ url: `http://127.0.0.1:${cfg.sitePort}${page.path}`, label: `${base}: site`, ...common })
+      await before?.()
+      return await measureLoad({
+        url: `http://127.0.0.1:${k.port}${page.path}`,
+        label: `${base}: ${k.label}`,
+        connections: cfg.connections,
+        duration: cfg.duration,
+        warmup: cfg.warmup,
+      })
     } catch (err) {
-      rows.push({ id: `${page.key}.site`, row: `${base} · site direct`, figure: 'error', target: TARGET_TEXT, met: false, error: err.message })
+      rows.push({ id: `${page.key}.${kind}`, row: k.row, figure: 'error', target: k.target, met: k.met, error: err.message })
+      return null
     }
-    if (nginx) {
-      try {
-        const check = await rawGet(`http://127.0.0.1:${cfg.staticPort}${page.path}`)
-        if (check.status !== 200 || check.body.length !== page.body.length) throw new Error(`nginx static answered ${check.status} with ${check.body.length} bytes`)
-        say(`${base}: nginx serving the same ${page.body.length} bytes from disk…`)
-        ref = await measureLoad({ url: `http://127.0.0.1:${cfg.staticPort}${page.path}`, label: `${base}: nginx static`, ...common })
-      } catch (err) {
-        rows.push({ id: `${page.key}.nginx`, row: `${base} · nginx static (reference)`, figure: 'error', target: 'reference', met: null, error: err.message })
-      }
-      try {
-        say(`${base}: through the nginx proxy_cache (deploy/nginx/cache.conf)…`)
-        cached = await measureLoad({ url: `http://127.0.0.1:${cfg.cachePort}${page.path}`, label: `${base}: nginx cache`, ...common })
-        const probe = await rawGet(`http://127.0.0.1:${cfg.cachePort}${page.path}`)
-        cacheStatus = probe.headers['x-cache-status'] || null
-      } catch (err) {
-        rows.push({ id: `${page.key}.cache`, row: `${base} · via nginx proxy_cache`, figure: 'error', target: TARGET_TEXT, met: false, error: err.message })
-      }
-    } else {
-      rows.push({
-        id: `${page.key}.nginx`,
-        row: `${base} · nginx static (reference)`,
-        figure: 'not run (nginx unavailable)',
-        target: 'reference',
-        met: null,
-        error: 'nginx did not start',
-      })
-    }
+  }
+  say(`${base}: site directly (${cfg.warmup} s warm-up + ${cfg.duration} s, ${cfg.connections} connections)…`)
+  const site = await load('site')
+  let ref = null
+  let cached = null
+  let cacheStatus = null
+  if (nginx) {
+    ref = await load('nginx', async () => {
+      const check = await rawGet(`http://127.0.0.1:${cfg.staticPort}${page.path}`)
+      if (check.status !== 200 || check.body.length !== page.body.length) throw new Error(`nginx static answered ${check.status} with ${check.body.length} bytes`)
+      say(`${base}: nginx serving the same ${page.body.length} bytes from disk…`)
+    })
+    say(`${base}: through the nginx proxy_cache (deploy/nginx/cache.conf)…`)
+    cached = await load('cache')
+    if (cached) cacheStatus = (await rawGet(`http://127.0.0.1:${cfg.cachePort}${page.path}`).catch(() => null))?.headers['x-cache-status'] || null
+  } else {
+    rows.push({ id: `${page.key}.nginx`, row: kinds.nginx.row, figure: 'not run (nginx unavailable)', target: 'reference', met: null, error: 'nginx did not start' })
+  }
 
-    const verdict = (s) => {
-      const ratio = ref?.rps ? s.rps / ref.rps : null
-      const latencyOk = s.non2xx === 0 && s.errors === 0 && s.p99 <= PAGE_TARGET.p99
-      return { ratio, met: !latencyOk ? false : ratio === null ? null : ratio >= PAGE_TARGET.ratio }
-    }
-    if (site) {
-      const v = verdict(site)
-      rows.push({
-        id: `${page.key}.site`,
-        row: `${base} · site direct`,
-        figure: `${loadText(site)}${v.ratio !== null ? `; ratio site/nginx ${fmtRatio(v.ratio)}` : ''}`,
-        target: TARGET_TEXT,
-        met: v.met,
-        data: { ...site, ratioToNginx: v.ratio, bytes: page.body.length },
-      })
-    }
-    if (ref)
-      rows.push({
-        id: `${page.key}.nginx`,
-        row: `${base} · nginx static (reference)`,
-        figure: loadText(ref),
-        target: 'reference',
-        met: null,
-        data: { ...ref, bytes: page.body.length },
-      })
-    if (cached) {
-      const v = verdict(cached)
-      rows.push({
-        id: `${page.key}.cache`,
-        row: `${base} · via nginx proxy_cache`,
-        figure: `${loadText(cached)}${v.ratio !== null ? `; ratio cache/nginx ${fmtRatio(v.ratio)}` : ''}${cacheStatus ? `; X-Cache-Status ${cacheStatus}` : ''}`,
-        target: TARGET_TEXT,
-        met: v.met,
-        data: { ...cached, ratioToNginx: v.ratio, cacheStatus },
-      })
-    }
-    const meets = [site && verdict(site).met && 'site direct', cached && verdict(cached).met && 'nginx proxy_cache'].filter(Boolean)
-    say(`${base}: target met by ${meets.length ? meets.join(' and ') : 'neither setup'}`)
+  const verdict = (s) => {
+    const ratio = ref?.rps ? s.rps / ref.rps : null
+    const latencyOk = s.non2xx === 0 && s.errors === 0 && s.p99 <= PAGE_TARGET.p99
+    return { ratio, met: !latencyOk ? false : ratio === null ? null : ratio >= PAGE_TARGET.ratio }
+  }
+  const ratioText = (name, v) => (v.ratio !== null ? `; ratio ${name}/nginx ${v.ratio.toFixed(v.ratio < 0.1 ? 3 : 2)}` : '')
+  if (site) {
+    const v = verdict(site)
     rows.push({
-      id: `${page.key}.verdict`,
-      row: `${base} · setup meeting the target`,
-      figure: meets.length ? meets.join(' and ') : 'neither (site direct nor nginx proxy_cache)',
+      id: `${page.key}.site`,
+      row: kinds.site.row,
+      figure: `${loadText(site)}${ratioText('site', v)}`,
       target: TARGET_TEXT,
-      met: meets.length > 0,
-      data: { meetsTargetWith: meets },
+      met: v.met,
+      data: { ...site, ratioToNginx: v.ratio, bytes: page.body.length },
     })
   }
+  if (ref) rows.push({ id: `${page.key}.nginx`, row: kinds.nginx.row, figure: loadText(ref), target: 'reference', met: null, data: { ...ref, bytes: page.body.length } })
+  if (cached) {
+    const v = verdict(cached)
+    const figure = `${loadText(cached)}${ratioText('cache', v)}${cacheStatus ? `; X-Cache-Status ${cacheStatus}` : ''}`
+    rows.push({ id: `${page.key}.cache`, row: kinds.cache.row, figure, target: TARGET_TEXT, met: v.met, data: { ...cached, ratioToNginx: v.ratio, cacheStatus } })
+  }
+  const meets = [site && verdict(site).met && 'site direct', cached && verdict(cached).met && 'nginx proxy_cache'].filter(Boolean)
+  say(`${base}: target met by ${meets.length ? meets.join(' and ') : 'neither setup'}`)
+  rows.push({
+    id: `${page.key}.verdict`,
+    row: `${base} · setup meeting the target`,
+    figure: meets.length ? meets.join(' and ') : 'neither (site direct nor nginx proxy_cache)',
+    target: TARGET_TEXT,
+    met: meets.length > 0,
+    data: { meetsTargetWith: meets },
+  })
   return rows
 }

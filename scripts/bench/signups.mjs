@@ -4,8 +4,8 @@
 // every accepted signup against the database (subscribers) and the counting SMTP peer (one
 // confirmation email per address, plus any still queued in payload_jobs when the queue has not
 // drained in time).
-import pg from 'pg'
-import { cannon, cpuMeter, num, say, sleep } from './util.mjs'
+import { queryOnce as query } from '../lib/embedded-pg.mjs'
+import { cannon, cpuMeter, cpuText, num, say, sleep } from './util.mjs'
 
 export const SIGNUP_TARGET_PER_S = 300
 
@@ -53,93 +53,80 @@ export async function measureSignups({ sitePort, databaseUrl, sink, runId, secon
   )
   const ok = result['2xx']
   const cpu = meter ? meter.perUnit(ok) : null
-  const cpuText = cpu
-    ? `; CPU per signup: ${Object.entries(cpu)
-        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
-        .join(', ')}`
-    : ''
   const rate = ok / result.duration
   say(`signups: ${ok} accepted (${num(rate)}/s), ${result.non2xx} refused, ${result.errors} errors; checking the database and the SMTP peer…`)
 
-  const db = new pg.Client({ connectionString: databaseUrl })
-  db.on('error', () => {})
-  await db.connect()
-  try {
-    const like = `${prefix}%`
-    // Addresses of this run with an email still on the queue (a job carries one or more emails).
-    const pendingTo = async () =>
-      (
-        await db.query(
-          `select distinct lower(e->>'to') as "to" from payload_jobs j, jsonb_array_elements(j.input->'emails') as e
-            where j.task_slug = 'sendEmail' and j.completed_at is null and e->>'to' like $1`,
-          [like],
-        )
-      ).rows.map((r) => r.to)
-    /** Emails the SMTP peer accepted, per address of this run (transactional emails are "other", not an issue's). */
-    const received = () => new Map([...sink.perAddress].filter(([k]) => k.startsWith(`other:${prefix}`)).map(([k, n]) => [k.slice('other:'.length), n]))
+  const like = `${prefix}%`
+  // Addresses of this run with an email still on the queue (a job carries one or more emails).
+  const pendingTo = async () =>
+    (
+      await query(
+        databaseUrl,
+        `select distinct lower(e->>'to') as "to" from payload_jobs j, jsonb_array_elements(j.input->'emails') as e
+          where j.task_slug = 'sendEmail' and j.completed_at is null and e->>'to' like $1`,
+        [like],
+      )
+    ).map((r) => r.to)
 
-    // Wait for the jobs queue to send what the signups queued (bounded).
-    const waitStarted = Date.now()
-    let pending = (await pendingTo()).length
-    while (pending > 0 && Date.now() - waitStarted < mailWaitSeconds * 1000) {
-      say(`signups: emails to ${pending} addresses still queued; waiting (up to ${mailWaitSeconds} s)…`)
-      await sleep(Math.min(2000, mailWaitSeconds * 1000 - (Date.now() - waitStarted) + 10))
-      pending = (await pendingTo()).length
-    }
-    const drained = pending === 0
-    const waited = (Date.now() - waitStarted) / 1000
+  // Wait for the jobs queue to send what the signups queued (bounded).
+  const waitStarted = Date.now()
+  let pending = (await pendingTo()).length
+  while (pending > 0 && Date.now() - waitStarted < mailWaitSeconds * 1000) {
+    say(`signups: emails to ${pending} addresses still queued; waiting (up to ${mailWaitSeconds} s)…`)
+    await sleep(Math.min(2000, mailWaitSeconds * 1000 - (Date.now() - waitStarted) + 10))
+    pending = (await pendingTo()).length
+  }
+  const drained = pending === 0
+  const waited = (Date.now() - waitStarted) / 1000
 
-    // Each address signed up once, so it is owed exactly one email: received, or still queued.
-    // An address both received and queued (a job part sent) counts as received; it can still get
-    // only what its job has not recorded as sent.
-    const perAddress = received()
-    const queued = new Set((await pendingTo()).filter((a) => !perAddress.has(a)))
-    const mailCount = [...perAddress.values()].reduce((a, b) => a + b, 0)
+  // Each address signed up once, so it is owed exactly one email: received (counted per address
+  // by the SMTP peer; transactional emails are "other", not an issue's), or still queued. An
+  // address both received and queued (a job part sent) counts as received.
+  const perAddress = new Map([...sink.perAddress].filter(([k]) => k.startsWith(`other:${prefix}`)).map(([k, n]) => [k.slice('other:'.length), n]))
+  const queued = new Set((await pendingTo()).filter((a) => !perAddress.has(a)))
+  const mailCount = [...perAddress.values()].reduce((a, b) => a + b, 0)
 
-    const subs = (await db.query(`select email from subscribers where email like $1`, [like])).rows.map((r) => r.email)
-    const subSet = new Set(subs)
-    const lost = [...accepted].filter((e) => !subSet.has(e))
-    const withoutEmail = [...accepted].filter((e) => !perAddress.has(e) && !queued.has(e))
-    const duplicateSubscribers = subs.length - subSet.size
-    let duplicateEmails = 0
-    for (const c of perAddress.values()) if (c > 1) duplicateEmails += c - 1
-    const duplicated = duplicateSubscribers + duplicateEmails
-    const inFlight = subs.filter((e) => !accepted.has(e)).length // written by requests still running when the load stopped
+  const subs = (await query(databaseUrl, `select email from subscribers where email like $1`, [like])).map((r) => r.email)
+  const subSet = new Set(subs)
+  const lost = [...accepted].filter((e) => !subSet.has(e))
+  const withoutEmail = [...accepted].filter((e) => !perAddress.has(e) && !queued.has(e))
+  const duplicateSubscribers = subs.length - subSet.size
+  let duplicateEmails = 0
+  for (const c of perAddress.values()) if (c > 1) duplicateEmails += c - 1
+  const duplicated = duplicateSubscribers + duplicateEmails
+  const inFlight = subs.filter((e) => !accepted.has(e)).length // written by requests still running when the load stopped
 
-    const emailsText = drained
-      ? `${mailCount} emails`
-      : `${mailCount} emails +${queued.size} queued (queue not drained after ${Math.round(waited)} s: counted queued emails in payload_jobs)`
-    return {
-      figure:
-        `${num(rate)}/s (${ok} accepted 2xx of ${result.requests.total}); ${subs.length} subscribers; ${emailsText}; ` +
-        `lost ${lost.length}; duplicated ${duplicated}${withoutEmail.length ? `; ${withoutEmail.length} accepted without email` : ''}` +
-        `${inFlight ? `; ${inFlight} stored from requests cut off at the end` : ''}; per-IP/per-address limits lifted${cpuText}`,
-      target: `≥ ${SIGNUP_TARGET_PER_S}/s, lost 0, duplicated 0`,
-      met: rate >= SIGNUP_TARGET_PER_S && lost.length === 0 && duplicated === 0 && withoutEmail.length === 0,
-      data: {
-        perSecond: rate,
-        cpuMsPerSignup: cpu,
-        accepted2xx: ok,
-        requests: result.requests.total,
-        statusCodes: statuses,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        subscribers: subs.length,
-        emailsReceived: mailCount,
-        emailsQueued: queued.size,
-        queueDrained: drained,
-        waitedForQueueSeconds: waited,
-        lost: lost.length,
-        lostSample: lost.slice(0, 5),
-        acceptedWithoutEmail: withoutEmail.length,
-        duplicatedSubscribers: duplicateSubscribers,
-        duplicatedEmails: duplicateEmails,
-        storedFromCutOffRequests: inFlight,
-        limits: 'TRUST_PROXY=1, SIGNUP_LIMIT_PER_IP=100000000, SIGNUP_LIMIT_PER_EMAIL=1000; one X-Forwarded-For per request',
-        addressPrefix: prefix,
-      },
-    }
-  } finally {
-    await db.end().catch(() => {})
+  const emailsText = drained
+    ? `${mailCount} emails`
+    : `${mailCount} emails +${queued.size} queued (queue not drained after ${Math.round(waited)} s: counted queued emails in payload_jobs)`
+  return {
+    figure:
+      `${num(rate)}/s (${ok} accepted 2xx of ${result.requests.total}); ${subs.length} subscribers; ${emailsText}; ` +
+      `lost ${lost.length}; duplicated ${duplicated}${withoutEmail.length ? `; ${withoutEmail.length} accepted without email` : ''}` +
+      `${inFlight ? `; ${inFlight} stored from requests cut off at the end` : ''}; per-IP/per-address limits lifted${cpuText('signup', cpu)}`,
+    target: `≥ ${SIGNUP_TARGET_PER_S}/s, lost 0, duplicated 0`,
+    met: rate >= SIGNUP_TARGET_PER_S && lost.length === 0 && duplicated === 0 && withoutEmail.length === 0,
+    data: {
+      perSecond: rate,
+      cpuMsPerSignup: cpu,
+      accepted2xx: ok,
+      requests: result.requests.total,
+      statusCodes: statuses,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      subscribers: subs.length,
+      emailsReceived: mailCount,
+      emailsQueued: queued.size,
+      queueDrained: drained,
+      waitedForQueueSeconds: waited,
+      lost: lost.length,
+      lostSample: lost.slice(0, 5),
+      acceptedWithoutEmail: withoutEmail.length,
+      duplicatedSubscribers: duplicateSubscribers,
+      duplicatedEmails: duplicateEmails,
+      storedFromCutOffRequests: inFlight,
+      limits: 'TRUST_PROXY=1, SIGNUP_LIMIT_PER_IP=100000000, SIGNUP_LIMIT_PER_EMAIL=1000; one X-Forwarded-For per request',
+      addressPrefix: prefix,
+    },
   }
 }

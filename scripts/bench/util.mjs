@@ -1,23 +1,27 @@
 // Small helpers shared by the bench's measurements: progress lines, autocannon runs, raw HTTP,
-// process-tree memory sampling and number formatting.
+// waiting for a page to show a change, process-tree CPU and memory, and number formatting.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import autocannon from 'autocannon'
+import { processTree, sleep, statOf } from '../lib/util.mjs'
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+export { processTree, sleep }
 
 const t0 = Date.now()
-/** `[bench 12.3s] message` — every progress line the bench prints goes through here. */
 let muted = false
 /** After Ctrl-C only the shutdown speaks: measurements still unwinding print nothing more. */
 export const mute = () => (muted = true)
+/** `[bench 12.3s] message` — every progress line the bench prints goes through here. */
 export const say = (msg) => !muted && console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
 export const elapsedSeconds = () => (Date.now() - t0) / 1000
 
 export const num = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(digits))
-export const ms = (v) => (v === null || v === undefined ? '–' : `${Number(v) < 10 ? Number(v).toFixed(1) : Math.round(Number(v))} ms`)
+/** Milliseconds as shown in the table; Infinity is a wait that timed out (untilShown). */
+export const ms = (v) => (v === null || v === undefined ? '–' : v === Infinity ? '> 10 s' : `${Number(v) < 10 ? Number(v).toFixed(1) : Math.round(Number(v))} ms`)
 export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
+/** Errors and non-2xx answers of a load run, when there were any. */
+export const failures = (s) => (s.non2xx || s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : '')
 
 /** A percentile of a list of numbers (nearest rank). */
 export function percentile(values, p) {
@@ -26,15 +30,53 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 }
 
+/** Latency samples (Infinity: timed out) for the results file: p50, p95, max (null when timed out), and each sample. */
+export function latencies(values) {
+  const finite = (v) => (v === Infinity ? null : v)
+  const [p50, p95] = [percentile(values, 50), percentile(values, 95)]
+  return {
+    p50,
+    p95,
+    data: {
+      n: values.length,
+      p50: finite(p50),
+      p95: finite(p95),
+      max: finite(Math.max(...values)),
+      timeouts: values.filter((v) => v === Infinity).length,
+      samplesMs: values.map((v) => finite(v) && Math.round(v * 10) / 10),
+    },
+  }
+}
+
+/**
+ * Milliseconds from `startedAt` (performance.now()) until every one of `urls` answers 200 with
+ * `text` in it (polled every 20 ms); Infinity after `timeoutMs`.
+ */
+export async function untilShown(urls, text, startedAt, timeoutMs = 10_000) {
+  const left = new Set([urls].flat())
+  for (;;) {
+    for (const url of [...left]) {
+      try {
+        const res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) })
+        if (res.status === 200 && (await res.text()).includes(text)) left.delete(url)
+      } catch {}
+    }
+    if (!left.size) return performance.now() - startedAt
+    if (performance.now() - startedAt > timeoutMs) return Infinity
+    await sleep(20)
+  }
+}
+
 const running = new Set()
 /** Stops any autocannon instance still running (on Ctrl-C). */
-export const stopLoad = () => {
-  for (const inst of running) inst.stop?.()
-}
+export const stopLoad = () => running.forEach((inst) => inst.stop?.())
 
 /** One autocannon run, resolved with its raw result. Prints a progress line every 5 s. */
 export function cannon(opts, label) {
   return new Promise((resolve, reject) => {
+    const started = Date.now()
+    let done = 0
+    const timer = setInterval(() => label && say(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${done} responses so far`), 5000)
     const inst = autocannon({ connections: 50, timeout: 10, ...opts }, (err, result) => {
       running.delete(inst)
       clearInterval(timer)
@@ -42,12 +84,7 @@ export function cannon(opts, label) {
       else resolve(result)
     })
     running.add(inst)
-    let done = 0
     inst.on('response', () => done++)
-    const started = Date.now()
-    const timer = setInterval(() => {
-      if (label) say(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${done} responses so far`)
-    }, 5000)
   })
 }
 
@@ -55,23 +92,18 @@ export function cannon(opts, label) {
 export async function measureLoad({ url, connections = 50, duration, warmup, label, ...rest }) {
   if (warmup > 0) await cannon({ url, connections, duration: warmup, ...rest })
   const r = await cannon({ url, connections, duration, ...rest }, label)
-  return summarise(r)
+  return {
+    rps: r.duration ? r['2xx'] / r.duration : 0,
+    requests: r.requests.total,
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    ...Object.fromEntries(['p50', 'p90', 'p99', 'max'].map((k) => [k, r.latency[k]])),
+    seconds: r.duration,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats || {}).map(([k, v]) => [k, v.count])),
+  }
 }
-
-export const summarise = (r) => ({
-  rps: r.duration ? r['2xx'] / r.duration : 0,
-  requests: r.requests.total,
-  ok2xx: r['2xx'],
-  non2xx: r.non2xx,
-  errors: r.errors,
-  timeouts: r.timeouts,
-  p50: r.latency.p50,
-  p90: r.latency.p90,
-  p99: r.latency.p99,
-  max: r.latency.max,
-  seconds: r.duration,
-  statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats || {}).map(([k, v]) => [k, v.count])),
-})
 
 /** A GET that returns the body bytes exactly as sent (no automatic decompression). */
 export function rawGet(url, headers = {}) {
@@ -87,84 +119,38 @@ export function rawGet(url, headers = {}) {
   })
 }
 
-/** A process and all its descendants, read from /proc. */
-export function processTree(rootPid) {
-  const parent = new Map()
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
-      // Field 4 (ppid) comes after the command name, which is in parentheses and may hold spaces.
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      parent.set(Number(name), Number(after[1]))
-    } catch {}
-  }
-  const inTree = new Set([rootPid])
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const [pid, ppid] of parent) {
-      if (!inTree.has(pid) && inTree.has(ppid)) {
-        inTree.add(pid)
-        grew = true
-      }
-    }
-  }
-  return inTree
-}
-
-/** A `getconf` value (PAGESIZE, CLK_TCK), or `fallback` where getconf is missing. */
-const getconf = (name, fallback) => {
-  try {
-    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback
-  } catch {
-    return fallback
-  }
-}
-let pageSize
 /** Total resident memory (bytes) of a process and all its descendants, read from /proc. */
 export function treeRss(rootPid) {
   const inTree = processTree(rootPid)
-  pageSize ??= getconf('PAGESIZE', 4096)
-  let total = 0
+  let kB = 0
   for (const pid of inTree) {
     try {
-      const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1])
-      total += pages * pageSize
+      kB += Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
     } catch {}
   }
-  return { bytes: total, processes: inTree.size }
+  return { bytes: kB * 1024, processes: inTree.size }
 }
 
 let clockTicks
-/** CPU seconds (user + system) used so far by the given processes, read from /proc. */
-export function cpuSeconds(pids) {
-  clockTicks ??= getconf('CLK_TCK', 100)
-  let ticks = 0
-  for (const pid of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      // Fields 14 and 15 of stat (utime, stime); `after` starts at field 3.
-      ticks += Number(after[11]) + Number(after[12])
-    } catch {}
-  }
-  return ticks / clockTicks
-}
-
-/** CPU seconds (user + system) this process has used so far. */
-const ownCpuSeconds = () => {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1e6
-}
-
 /**
- * CPU used per unit of work by each part, between start() and stop(): a figure that does not
+ * CPU used per unit of work by each part, between the call and perUnit(): a figure that does not
  * depend on what else the machine is doing, unlike a rate. `parts` maps a name to a function
- * returning the part's pids now (processes may come and go, e.g. a restarted CMS).
+ * returning the part's pids now (processes may come and go, e.g. a restarted CMS); `bench` is this process.
  */
 export function cpuMeter(parts) {
-  const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? ownCpuSeconds() : cpuSeconds(pids())]))
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
+  } catch {}
+  const seconds = (pids) => {
+    let ticks = 0
+    for (const stat of [...pids].map(statOf)) if (stat) ticks += Number(stat[11]) + Number(stat[12]) // fields 14, 15: utime, stime
+    return ticks / (clockTicks || 100)
+  }
+  const own = () => {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1e6
+  }
+  const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? own() : seconds(pids())]))
   const before = read()
   return {
     /** CPU milliseconds per unit for each part. */
@@ -174,3 +160,11 @@ export function cpuMeter(parts) {
     },
   }
 }
+
+/** `; CPU per <unit>: cms 0.12 ms, …` for a figure, '' without a meter. */
+export const cpuText = (unit, cpu) =>
+  cpu
+    ? `; CPU per ${unit}: ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
+        .join(', ')}`
+    : ''

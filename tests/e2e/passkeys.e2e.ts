@@ -90,7 +90,7 @@ test('a reviewer registers a passkey, signs off with it, and anyone can verify t
   expect(published.keys).toEqual([expect.objectContaining({ alg: -7, jwk: expect.objectContaining({ kty: 'EC', crv: 'P-256' }), retired: null })])
 
   const root = path.resolve(__dirname, '../..')
-  const { stdout } = await run(process.execPath, [path.join(root, 'scripts/verify-review.mjs'), `${siteUrl()}/guides/${guide.slug}`], { cwd: root })
+  const { stdout } = await run(process.execPath, [path.join(root, 'packages/verify-review/verify-review.mjs'), `${siteUrl()}/guides/${guide.slug}`], { cwd: root })
   expect(stdout).toContain('VERIFIED')
   expect(stdout).not.toContain('NOT VERIFIED')
 })

@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import pg from 'pg'
 import * as stack from '../../scripts/lib/stack.mjs'
+import { queryOnce } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
-import { waitForHttp } from '../../scripts/lib/util.mjs'
+import { isAlive, processTree, statOf, waitForHttp } from '../../scripts/lib/util.mjs'
 
 const num = (name: string, fallback: number) => Number(process.env[name] || fallback)
 export const config = {
@@ -33,8 +33,8 @@ export const jobEmailTo = (test: string) => `exists (select 1 from jsonb_array_e
 
 // ---------------------------------------------------------------- processes
 
-/** Whether a process runs (a zombie does not): the toolkit's check (scripts/lib/stack.mjs). */
-export const alive = (pid: number): boolean => stack.isAlive(pid)
+/** Whether a process runs (a zombie does not): the toolkit's check (scripts/lib/util.mjs). */
+export const alive = (pid: number): boolean => isAlive(pid)
 
 export const cmdlineOf = (pid: number): string | null => {
   try {
@@ -49,28 +49,9 @@ export function record(pid: number | undefined, label: string) {
   if (pid) stack.recordProcess(config.pidsFile, label, pid)
 }
 
-/** Every live process below `pid`, read from /proc (pid, parent, command line). */
+/** Every process below `pid`, read from /proc (pid, parent, command line). */
 export function descendants(pid: number): { pid: number; ppid: number; cmd: string }[] {
-  const all = new Map<number, { pid: number; ppid: number; cmd: string }>()
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      all.set(Number(entry), { pid: Number(entry), ppid, cmd: (cmdlineOf(Number(entry)) ?? '').replace(/\0/g, ' ').trim() })
-    } catch {}
-  }
-  const out: { pid: number; ppid: number; cmd: string }[] = []
-  const walk = (p: number) => {
-    for (const c of all.values()) {
-      if (c.ppid === p) {
-        out.push(c)
-        walk(c.pid)
-      }
-    }
-  }
-  walk(pid)
-  return out
+  return [...processTree(pid)].filter((p) => p !== pid).map((p) => ({ pid: p, ppid: Number(statOf(p)?.[1]), cmd: (cmdlineOf(p) ?? '').replace(/\0/g, ' ').trim() }))
 }
 
 /** The postmaster's pid from a data folder (absent when PostgreSQL is not running). */
@@ -136,7 +117,6 @@ export class FaultStack {
           databaseUrl: s.databaseUrl,
           cmsPort: config.cmsPort,
           sitePort: config.sitePort,
-          secrets: stack.localSecrets(),
           smtpUrl: `smtp://127.0.0.1:${config.smtpPort}`,
           seed: true,
           extra: { TRUST_PROXY: '1', CMS_URL: cmsUrl, SITE_URL: siteUrl, NODE_ENV: 'production', ...env },
@@ -208,7 +188,7 @@ export class FaultStack {
 
   /** The CMS part of stack.startApps: apps/cms/server.mjs, ready when /api/health answers. */
   async startCms() {
-    const cms = stack.startCms({ env: this.env, cmsPort: config.cmsPort }) as Proc
+    const cms = stack.startApp('cms', { env: this.env, port: config.cmsPort }) as Proc
     this.cms = cms
     await waitForHttp(`http://127.0.0.1:${config.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: () => cms.isAlive() as true })
     record(cms.child.pid, 'cms') // once running: Next renames its process, and the runner matches the name
@@ -222,7 +202,7 @@ export class FaultStack {
 
   /** The site part of stack.startApps: apps/web/server.mjs, ready when / answers. */
   async startWeb() {
-    const web = stack.startWeb({ env: this.env, sitePort: config.sitePort }) as Proc
+    const web = stack.startApp('web', { env: this.env, port: config.sitePort }) as Proc
     this.web = web
     await waitForHttp(`http://127.0.0.1:${config.sitePort}/`, { timeoutMs: 60_000, isAlive: () => web.isAlive() as true, ok: (r: Response) => r.status < 500 })
     record(web.child.pid, 'web')
@@ -246,15 +226,8 @@ export class FaultStack {
   }
 
   /** One query on the file's database, on a short-lived connection. */
-  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl })
-    client.on('error', () => {})
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows as T[]
-    } finally {
-      await client.end()
-    }
+  query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    return queryOnce(this.databaseUrl, text, params) as Promise<T[]>
   }
 }
 

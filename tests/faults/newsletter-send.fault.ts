@@ -109,7 +109,7 @@ describe('newsletter sending under faults', () => {
         )
       : []
     expect(dupRows.every((r) => r.reclaimed)).toBe(true)
-    expect(sink.stats().problems).toEqual([])
+    expect(sink.problems).toEqual([])
   })
 
   it('waits out an SMTP outage and sends nothing to readers who unsubscribed during it', async () => {

@@ -17,7 +17,7 @@ type Port = string | number | { target?: number | string; published?: number | s
 type Volume = string | { type?: string; source?: string; target?: string }
 type Service = {
   image?: string
-  build?: string | { context?: string; dockerfile?: string }
+  build?: string | { context?: string; dockerfile?: string; target?: string }
   ports?: Port[]
   environment?: Record<string, unknown> | string[]
   volumes?: Volume[]
@@ -85,8 +85,20 @@ function dockerfileOf(s: Service): string {
   return path.resolve(root, context, dockerfile)
 }
 
-const exposed = (dockerfile: string) =>
-  [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^\s*EXPOSE\s+(.+)$/gim)].flatMap((m) => m[1].split(/\s+/).map((p) => Number(p.replace(/\/(tcp|udp)$/, ''))))
+/** Ports the image a service builds exposes: its build target's stage and the stages it is FROM (the last stage without a target). */
+function exposed(s: Service): number[] {
+  const stages = fs
+    .readFileSync(dockerfileOf(s), 'utf8')
+    .split(/^(?=FROM\s)/im)
+    .filter((stage) => /^FROM\s/i.test(stage))
+  const named = (name: string) => stages.find((stage) => new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${name}\\s*$`, 'im').test(stage.split('\n')[0]))
+  const target = typeof s.build === 'object' ? s.build.target : undefined
+  const ports: number[] = []
+  for (let stage = target ? named(target) : stages.at(-1); stage; stage = named(/^FROM\s+(\S+)/i.exec(stage)![1])) {
+    for (const m of stage.matchAll(/^\s*EXPOSE\s+(.+)$/gim)) ports.push(...m[1].split(/\s+/).map((p) => Number(p.replace(/\/(tcp|udp)$/, ''))))
+  }
+  return ports
+}
 
 const cmsEnvRead = envReadBy('apps/cms/src', ['.ts', '.tsx'])
 const webEnvRead = envReadBy('apps/web/src', ['.ts', '.tsx'])
@@ -155,7 +167,7 @@ describe('docker-compose.yml', () => {
       const s = service(name) as Service & { expose?: (string | number)[] }
       const targets = [...portsOf(s).map(([, target]) => target), ...(s.expose ?? []).map(Number)]
       expect(targets.length).toBeGreaterThan(0)
-      for (const port of targets) expect(exposed(dockerfile)).toContain(port)
+      for (const port of targets) expect(exposed(s), `${name}'s image`).toContain(port)
     })
   }
 

@@ -1,7 +1,7 @@
 /**
  * Signed sign-offs (issue 16): reviewers register passkeys, sign_off carries a WebAuthn assertion
  * the workflow verifies before recording, replays are refused, and anyone can verify the record
- * with the standalone verifier (scripts/verify-review.mjs) — which fails on each kind of tampering.
+ * with the standalone verifier (packages/verify-review/verify-review.mjs) — which fails on each kind of tampering.
  *
  * The authenticator here is a SOFTWARE one (tests/helpers/softAuthenticator.ts: a node:crypto
  * P-256 key, WebAuthn bytes built in the test helper), because no hardware authenticator runs in
@@ -311,7 +311,7 @@ describe('verifying a published sign-off', () => {
 
   const verifier = async (url: string) => {
     try {
-      const { stdout } = await run(process.execPath, [path.join(root, 'scripts/verify-review.mjs'), url], { cwd: root })
+      const { stdout } = await run(process.execPath, [path.join(root, 'packages/verify-review/verify-review.mjs'), url], { cwd: root })
       return { code: 0, out: stdout }
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string }
