@@ -43,7 +43,7 @@ const cfg = {
   restGuides: int('BENCH_GUIDES', 100),
   newsletterSmtpPort: port('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
-  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 50),
+  newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 10),
   // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
   topologyPorts: {
     front: int('BENCH_TOPOLOGY_FRONT_PORT', 3240),

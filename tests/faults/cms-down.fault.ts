@@ -17,6 +17,16 @@ describe('CMS down while the site serves', () => {
 
   beforeAll(async () => {
     s = await FaultStack.start('cms_down')
+    // The site has heard of every change so far: the seed's revalidations are queued when the CMS
+    // starts, before the site is up, and retried with backoff. One arriving after the pages are
+    // cached would expire them, and with the CMS down they could not be rendered again.
+    await until(
+      'no revalidation of the site pending',
+      async () => (await s.query<{ n: number }>(`select count(*)::int as n from payload_jobs where task_slug = 'revalidateSite'`))[0].n === 0,
+      {
+        timeoutMs: 60_000,
+      },
+    )
     // Readers have visited these pages: the site has rendered and cached them.
     for (const path of [GUIDE, '/']) {
       for (let i = 0; i < 2; i++) {

@@ -24,7 +24,7 @@ export function smtpTransport(url: string) {
       connectionTimeout: smtpSettings.connectionTimeoutMs,
       greetingTimeout: smtpSettings.greetingTimeoutMs,
       socketTimeout: smtpSettings.socketTimeoutMs,
-      getSocket: noDelaySocket(smtpSettings.connectionTimeoutMs),
+      getSocket: noDelaySocket,
     }),
   )
 }
@@ -37,23 +37,14 @@ type SocketCallback = (err: Error | null, socket?: { connection: net.Socket }) =
  * TCP_NODELAY. nodemailer writes a message's end (".") apart from its body and leaves Nagle's
  * algorithm on, so each message waited for the server's delayed ACK: about 40 ms on Linux, which
  * capped one connection at ~25 messages a second (measured: 1,000 messages over one connection
- * to a local smtp-server took 46 s, and 1 s with this). TLS (smtps, STARTTLS) is still negotiated
- * by nodemailer over this socket. A connect that fails or takes longer than `timeoutMs` fails the
- * send with its code (ECONNREFUSED, ETIMEDOUT, …) like nodemailer's own connect.
+ * to a local smtp-server took 46 s, and 1 s with this).
+ *
+ * The socket is handed over while it connects, so every outcome goes through nodemailer's own
+ * handling as with its own sockets: a refused connect is the send's error and the pool drops
+ * that connection, a server that never answers is cut by the greeting timeout, and TLS (smtps,
+ * STARTTLS) is negotiated by nodemailer. (Failing the callback instead would leave the pool
+ * holding a connection that never frees: every later send would wait for ever.)
  */
-export const noDelaySocket =
-  (timeoutMs: number) =>
-  (options: SocketOptions, callback: SocketCallback): void => {
-    const socket = net.connect({ host: options.host || 'localhost', port: Number(options.port) || (options.secure ? 465 : 587), noDelay: true })
-    const fail = (err: Error) => {
-      socket.destroy()
-      callback(err)
-    }
-    socket.once('error', fail)
-    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error(`Connection timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })))
-    socket.once('connect', () => {
-      socket.off('error', fail)
-      socket.setTimeout(0)
-      callback(null, { connection: socket })
-    })
-  }
+export function noDelaySocket(options: SocketOptions, callback: SocketCallback): void {
+  callback(null, { connection: net.connect({ host: options.host || 'localhost', port: Number(options.port) || (options.secure ? 465 : 587), noDelay: true }) })
+}

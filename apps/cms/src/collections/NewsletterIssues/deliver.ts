@@ -113,10 +113,12 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     const rows = await claim(req, issue.id)
     if (!rows.length) return
     const sendable = rows.filter((r) => r.ok && r.email)
-    // Each accepted message is recorded at once, but the lane does not wait for the database
-    // before the next message: it goes on talking SMTP while the row is written. Every record is
-    // awaited before the lane claims again or stops (a failed record fails the job, and the row,
-    // still claimed, is sent again after its lease: the documented window).
+    // Each accepted message is recorded at once, and the lane talks SMTP for the next message
+    // while the row is written, but never further ahead: it waits for the last record before
+    // sending again (sendClaimed), so at most one sent-but-unrecorded message per lane is what a
+    // crash can resend. Every record is awaited before the lane claims again or stops (a failed
+    // record fails the job, and the row, still claimed, is sent again after its lease: the
+    // documented window).
     const recording: Promise<unknown>[] = []
     const sent = await sendClaimed(req, issue, transport, sendable, claimedAt, stats, recording).then(
       () => null,
@@ -150,6 +152,8 @@ async function sendClaimed(
       )
       break
     }
+    // One message recorded behind at most: the record of the one before this must be written first.
+    await recording.at(-1)?.catch(() => {})
     const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
     const fast = rawMessageFor(issue.template, recipient)
     const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)

@@ -37,7 +37,7 @@ export function newsletterTransport(): Transporter {
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
     // TCP_NODELAY: without it each message waited ~40 ms for a delayed ACK (lib/smtp.ts).
-    getSocket: noDelaySocket(10_000),
+    getSocket: noDelaySocket,
   })
   return pool
 }
