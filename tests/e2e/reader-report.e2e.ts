@@ -54,7 +54,7 @@ test('a report sent with the form, with JavaScript off, ends as a correction in 
   await page.locator('.review-history').screenshot({ path: 'test-results/screens/report-corrected-history.png' })
 })
 
-test("admins see on the desk whose verification lapses within 60 days; editors don't", async ({ page }) => {
+test("admins see on the desk whose verification lapses within 60 days, and who has no passkey; editors don't", async ({ page }) => {
   const n = Date.now().toString(36)
   const monthsAgo = (m: number) => {
     const d = new Date()
@@ -77,9 +77,12 @@ test("admins see on the desk whose verification lapses within 60 days; editors d
   )
   await expect(section.getByRole('listitem').filter({ hasText: `Verified Now ${n}` })).toHaveCount(0)
   await section.screenshot({ path: 'test-results/screens/desk-verifications.png' })
+  // Issue 16: admins see which reviewers have no passkey (the seeded Demo Reviewer has none).
+  await expect(page.getByTestId('desk-passkeys').getByRole('listitem').filter({ hasText: 'Demo Reviewer' })).toHaveText('Demo Reviewer — their sign-offs are not signed')
 
   await adminLogin(page, 'editor')
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
   await expect(page.getByTestId('desk-verification')).toHaveCount(0)
+  await expect(page.getByTestId('desk-passkeys')).toHaveCount(0)
 })
