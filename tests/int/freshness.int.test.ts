@@ -239,14 +239,36 @@ describe('every page that shows a record follows a change to it', () => {
     })
   }
 
-  it("a guide's own fields (title, summary, address) reach every page that shows the guide, after the new sign-off is published", async () => {
+  it("a guide's own fields reach every page that shows the guide, after the new sign-off is published", async () => {
     const pages: Page[] = [...GUIDE_PAGES, 'sitemap']
     for (const page of pages) expect((await read(pathOf(page, c))).status).toBe(200)
     const title = `Hill repeats, gently ${stamp()}`
     const summary = `How to add hills without hurting your calves ${stamp()}.`
     const oldSlug = c.guideSlug
     const slug = `hill-repeats-${stamp()}`
-    expect((await rest('PATCH', `/api/articles/${guideId}?draft=true`, { as: 'editor', body: { title, summary, slug } })).status).toBe(200)
+    // The fields only the guide itself shows (and review.json's canonical content).
+    const own = {
+      byline: `Runsense coaches ${stamp()}`,
+      disclaimer: `Not medical advice, ${stamp()}.`,
+      body: `Walk the steep parts ${stamp()}.`,
+      safety: `Stop on a sharp pain ${stamp()}.`,
+      metaTitle: `Hill repeats for beginners ${stamp()}`,
+      metaDescription: `Hill sessions that spare your calves ${stamp()}.`,
+    }
+    const patched = await rest('PATCH', `/api/articles/${guideId}?draft=true`, {
+      as: 'editor',
+      body: {
+        title,
+        summary,
+        slug,
+        byline: own.byline,
+        disclaimer: own.disclaimer,
+        body: lexical(own.body),
+        safety: lexical(own.safety),
+        meta: { title: own.metaTitle, description: own.metaDescription },
+      },
+    })
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200)
     for (const [who, action, extra] of [
       ['editor', 'submit', {}],
       ['editor2', 'send_to_medical_review', { reviewer: demoId }],
@@ -268,6 +290,9 @@ describe('every page that shows a record follows a change to it', () => {
     for (const page of ['guide', 'home', 'list', 'topic', 'feed'] as Page[]) {
       const path = pathOf(page, c)
       expect(shows((await read(path)).text, summary), `${path} shows the new summary`).toBe(true)
+    }
+    for (const [field, value] of Object.entries(own)) {
+      for (const page of ['guide', 'reviewJson'] as Page[]) expect(shows((await read(pathOf(page, c))).text, value), `${pathOf(page, c)} shows the new ${field}`).toBe(true)
     }
     // The old address is gone, from the sitemap too.
     expect((await read(`/guides/${oldSlug}`)).status).toBe(404)
