@@ -5,7 +5,7 @@
  * person sees, and a screenshot goes to test-results/screens/week-*.png.
  */
 import { type Page, expect, test } from '@playwright/test'
-import { act, cmsUrl, createGuide, lexical, rest, reviewerIds } from '../helpers/api'
+import { cmsUrl, createGuide, lexical, rest, reviewerIds } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 
 const panel = (page: Page) => page.getByTestId('workflow-panel')
@@ -156,8 +156,13 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await chips.nth(0).focus()
   await expect(chips.nth(0).getByRole('tooltip')).toContainText('Gabbett TJ. The training-injury prevention paradox')
   await screen(page, 'reviewer-chip-focus')
+  const shownVersions = (await page.locator('.pill-version-count').first().textContent())?.trim()
+  expect(shownVersions, 'the Versions tab shows how many versions there are').toMatch(/^\d+$/)
   const signing = await confirmClick(page, 'Sign off')
+  expect(signing).toContain(`version ${shownVersions} of this guide.`)
   expect(signing).toContain(`You are signing off "${guide.title}" as Raphael Crawford-Marks`)
+  expect(signing).toMatch(/as it is now \(\w+ \d+, \d{4} at \d+:\d{2}\s?[AP]M\)/)
+  expect(signing).toContain('its title, summary, body, medical disclaimer and Safety section')
   expect(signing).toContain('2 cited sources: [1] Gabbett 2016, [2] Nielsen 2012.')
   expect(signing).toMatch(/Fingerprint [0-9a-f]{4}…[0-9a-f]{4}, version \d+ of this guide\./)
   expect(signing).toContain('Any later edit of the text voids this sign-off.')
@@ -183,6 +188,8 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
   await expect(page.locator('#field-title')).toHaveValue(guide.title)
   await expect(panelButton(page, 'Discard my changes (back to the signed text)')).toHaveCount(0)
+  // The signed text is back with its citations, as numbered and named before.
+  await expect(chips).toContainText(['[1] Gabbett 2016', '[2] Nielsen 2012', '[1] Gabbett 2016'])
   await screen(page, 'after-discard')
 
   // A typo fix through a second cycle (the reviewer sees what changed; the editor publishes with a note).
@@ -190,12 +197,26 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await page.locator('#field-title').fill(fixed)
   await expect(page.getByTestId('workflow-next')).toHaveText('Your change needs a new review. Readers still see the signed version.', { timeout: 20_000 })
   await panelButton(page, 'Submit for editorial review').click()
-  await expect(page.getByTestId('workflow-stage')).toContainText('Editorial review')
-  expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: raphael })).status).toBe(200)
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Editorial review · readers see the signed version')
+  // Submitted: the author is told who acts next, as in the first cycle.
+  await expect(page.getByTestId('workflow-next')).toHaveText('Waiting for another editor to send it to medical review. Readers still see the signed version.')
+  // The second editor sends it back to the reviewer it had: already chosen in the panel.
+  await adminLogin(page, 'editor2')
+  await open(page, guide.id)
+  const chosen = panel(page).getByLabel('Medical reviewer')
+  await expect(chosen).toHaveValue(String(raphael))
+  await expect(chosen.locator('option:checked')).toHaveText('Raphael Crawford-Marks, Founder')
+  await expect(page.getByTestId('workflow-next')).toHaveText('Ready for an editor who did not write it to send it to medical review. Readers still see the signed version.')
+  await screen(page, 'reviewer-preselected')
+  await panelButton(page, 'Send to medical review').click()
+  await expect(page.getByTestId('workflow-stage')).toHaveText('Medical review · readers see the signed version')
   await adminLogin(page, 'reviewer')
   await open(page, guide.id)
   await expect(page.getByTestId('workflow-diff')).toContainText('Title')
-  await confirmClick(page, 'Sign off')
+  // The fingerprint's version is the count on the Versions tab.
+  const versions = (await page.locator('.pill-version-count').first().textContent())?.trim()
+  const second = await confirmClick(page, 'Sign off')
+  expect(second).toContain(`version ${versions} of this guide.`)
   await expect(page.getByTestId('workflow-stage')).toContainText('Approved (signed off)')
   await adminLogin(page, 'editor')
   await open(page, guide.id)
@@ -214,12 +235,16 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   await expect(row).toContainText('Archived')
   await expect(row).not.toContainText('has published version')
   await expect(row.locator('.cell-nextReviewDue')).toHaveText('—')
+  await expect(row).toContainText('Raphael Crawford-Marks')
   await screen(page, 'archived-list')
 
   // Restore brings it back as a draft, offline, for a new review.
   await open(page, guide.id)
   await panelButton(page, 'Restore to draft').click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Draft')
+  // The text comes back whole, its citations too.
+  await expect(chips).toContainText(['[1] Gabbett 2016', '[2] Nielsen 2012', '[1] Gabbett 2016'])
+  await expect(page.getByTestId('workflow-signoff')).toContainText('matches the current text')
   await screen(page, 'restored')
   const history = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'editor' })).body.history.map((h: { action: string }) => h.action)
   expect(history).toEqual(expect.arrayContaining(['discard_changes', 'archive', 'restore']))

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { act, createGuide, guideAt, rest, reviewerIds } from '../helpers/api'
+import { act, createGuide, guideAt, lexical, rest, reviewerIds } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 import { cmsUrl } from '../helpers/api'
 import { sql } from '../helpers/db'
@@ -46,6 +46,8 @@ test('the desk lists what needs each person, including an overdue guide', async 
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
   // In the admin's frame once: one header, one navigation (the dashboard was framed twice).
   await expect(page.locator('.app-header')).toHaveCount(1)
+  // "My desk" heads the navigation.
+  await expect(page.locator('nav.nav__wrap a').first()).toHaveText('My desk')
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByRole('heading', { level: 1, name: 'My desk' })).toBeVisible()
   await expect(page.locator('.app-header')).toHaveCount(1)
@@ -61,8 +63,20 @@ test('the desk lists what needs each person, including an overdue guide', async 
 })
 
 test('a reviewer sees what changed since the sign-off as a readable diff', async ({ page }) => {
-  const guide = await guideAt('published', { summary: 'Start slowly after time off.' })
-  await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'Start very slowly after time off.' } })
+  const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Diff study ${Date.now()}`, authors: ['Gabbett TJ'], year: 2016 } })).body.doc
+  const guide = await guideAt('published', { summary: 'Start slowly after time off.', body: lexical('Build up over weeks.', [src.id]) })
+  // A new heading before the cited paragraph, a word replaced in it, and one more word in the summary.
+  const body = lexical('Build up over months.', [src.id])
+  body.root.children.unshift({
+    type: 'heading',
+    tag: 'h2',
+    format: '',
+    indent: 0,
+    version: 1,
+    direction: 'ltr',
+    children: [{ type: 'text', text: 'Warm up first', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }],
+  } as never)
+  await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'Start very slowly after time off.', body } })
   const { raphael } = await reviewerIds()
   expect((await act(guide.id, 'editor', 'submit')).status).toBe(200)
   expect((await act(guide.id, 'editor', 'send_to_medical_review', { reviewer: raphael })).status).toBe(200)
@@ -72,7 +86,14 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
   // Open for the reviewer who can sign off now.
   await expect(diff).toHaveAttribute('open', '')
   await expect(diff).toContainText('Changes since the last sign-off')
-  await expect(diff.locator('ins')).toHaveText(/very/)
+  await expect(diff.locator('ins').first()).toHaveText(/very/)
+  // Headings read as headings (not "## …"), citations by their reader number (not a database id).
+  await expect(diff.locator('h5')).toHaveText('Warm up first')
+  await expect(diff).not.toContainText('##')
+  // A replaced word stays apart from its replacement.
+  await expect(diff.locator('p', { hasText: 'Build up over' })).toHaveText('Build up over weeks months. [1]')
+  await expect(diff).not.toContainText('source')
+  await diff.screenshot({ path: 'test-results/screens/diff-since-sign-off.png' })
   await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
 })
 

@@ -67,7 +67,13 @@ test('the server refuses what the panel does not offer, and the panel says why',
   await openGuide(page, guide.id)
   // Send without choosing a reviewer: the server's sentence is shown.
   await panelButton(page, 'Send to medical review').click()
-  await expect(page.getByTestId('workflow-panel').getByRole('alert')).toContainText('Name the medical reviewer')
+  const alert = page.getByTestId('workflow-panel').getByRole('alert')
+  await expect(alert).toHaveText('Name the medical reviewer to send the guide to.')
+  // The sentence alone: no stray field name ("• reviewer") under it.
+  await expect(alert.getByRole('listitem')).toHaveCount(0)
+  await panelButton(page, 'Request changes').click()
+  await expect(alert).toHaveText('Say what needs to change: a note is required.')
+  await expect(alert.getByRole('listitem')).toHaveCount(0)
 })
 
 test('publishing an edit of a live guide updates the site without a rebuild; unpublishing makes it 404', async ({ page }) => {

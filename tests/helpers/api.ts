@@ -86,7 +86,13 @@ export async function createGuide(author: Who = 'editor', overrides: Record<stri
 }
 
 /** Walks a new guide to the given stage through the real API (editor writes, editor2 sends, reviewer signs). */
-export async function guideAt(stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published', overrides: Record<string, unknown> = {}) {
+export async function guideAt(stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'archived', overrides: Record<string, unknown> = {}) {
+  if (stage === 'archived') {
+    const guide = await createGuide('editor', overrides)
+    const res = await act(guide.id, 'editor', 'archive')
+    if (res.status !== 200) throw new Error(`archive as editor failed: ${res.status} ${JSON.stringify(res.body)}`)
+    return guide
+  }
   const guide = await createGuide('editor', overrides)
   const { raphael } = await reviewerIds()
   const steps: [Who, string, Record<string, unknown>?][] = [

@@ -19,10 +19,10 @@ export function softAuthenticator({ rpId = 'localhost', origin }: { rpId?: strin
   let counter = 0
   const jwk = publicKey.export({ format: 'jwk' })
 
-  const authData = (flags: number, attested?: Uint8Array) => {
+  const authData = (flags: number, attested?: Uint8Array, { rp = rpId, count: n = counter }: { rp?: string; count?: number } = {}) => {
     const count = Buffer.alloc(4)
-    count.writeUInt32BE(counter)
-    return Buffer.concat([sha256(rpId), Buffer.from([flags]), count, ...(attested ? [attested] : [])])
+    count.writeUInt32BE(n)
+    return Buffer.concat([sha256(rp), Buffer.from([flags]), count, ...(attested ? [attested] : [])])
   }
 
   return {
@@ -57,10 +57,23 @@ export function softAuthenticator({ rpId = 'localhost', origin }: { rpId?: strin
         authenticatorAttachment: 'platform',
       }
     },
-    /** navigator.credentials.get(): an assertion over the challenge (flags 0x05 = user present + verified). */
-    get(options: { challenge: string }, { flags = 0x05, originOverride, key }: { flags?: number; originOverride?: string; key?: KeyObject } = {}) {
+    /**
+     * navigator.credentials.get(): an assertion over the challenge (flags 0x05 = user present +
+     * verified). rpIdOverride and counterOverride make the assertions a cloned key or another site
+     * would give.
+     */
+    get(
+      options: { challenge: string },
+      {
+        flags = 0x05,
+        originOverride,
+        key,
+        rpIdOverride,
+        counterOverride,
+      }: { flags?: number; originOverride?: string; key?: KeyObject; rpIdOverride?: string; counterOverride?: number } = {},
+    ) {
       counter += 1
-      const authenticatorData = authData(flags)
+      const authenticatorData = authData(flags, undefined, { rp: rpIdOverride, count: counterOverride })
       const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: originOverride ?? origin, crossOrigin: false }))
       const signature = sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), key ?? privateKey)
       return {

@@ -224,7 +224,7 @@ describe('staff may edit their own account but not their role', () => {
 /** Each workflow action from the stage it applies to, by each kind of user. */
 const ACTION_MATRIX: {
   action: string
-  stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published'
+  stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'archived'
   allowed: Who[]
   extra?: () => Promise<Record<string, unknown>>
 }[] = [
@@ -239,6 +239,8 @@ const ACTION_MATRIX: {
   { action: 'unpublish', stage: 'published', allowed: editors },
   { action: 'archive', stage: 'draft', allowed: editors },
   { action: 'start_review', stage: 'published', allowed: editors },
+  // The desk's restore (issue 18): editors and admins bring an archived guide back as a draft.
+  { action: 'restore', stage: 'archived', allowed: editors },
 ]
 
 describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, allowed, extra }) => {

@@ -8,6 +8,7 @@
  * a Node test; the e2e test (tests/e2e/passkeys.e2e.ts) uses Chromium's virtual authenticator.
  */
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -281,10 +282,13 @@ describe('signing off with a passkey', () => {
     expect(await stageOf(guide.id)).toBe('medical_review')
   })
 
-  it('refuses an assertion from another origin, without user verification, or with a bad signature', async () => {
+  it('refuses an assertion from another origin or RP id, without user verification, with a counter that went back, or with a bad signature', async () => {
     const guide = await guideFor(a.profileId)
     for (const [what, make] of [
       ['origin', (o: { challenge: string }) => a.auth.get(o, { originOverride: 'https://evil.example' })],
+      ['rp id', (o: { challenge: string }) => a.auth.get(o, { rpIdOverride: 'evil.example' })],
+      // A's key has signed before (counter above 1): a counter of 1 is what a cloned key would send.
+      ['counter', (o: { challenge: string }) => a.auth.get(o, { counterOverride: 1 })],
       ['uv', (o: { challenge: string }) => a.auth.get(o, { flags: 0x01 })],
       ['signature', (o: { challenge: string }) => ({ ...a.auth.get(o), response: { ...a.auth.get(o).response, signature: b.auth.get(o).response.signature } })],
     ] as const) {
@@ -293,6 +297,9 @@ describe('signing off with a passkey', () => {
       expect(res.status, what).toBe(403)
     }
     expect(await stageOf(guide.id)).toBe('medical_review')
+    // Control: the same key, honestly used, still signs this guide.
+    const { options } = await signOffOptions(a, guide.id)
+    expect((await signOff(a, guide.id, a.auth.get(options))).status).toBe(200)
   })
 })
 
@@ -372,6 +379,18 @@ describe('verifying a published sign-off', () => {
       tampered.signOff.hash = otherHash
       const hash = await verifier(fake)
       expect(hash.code, hash.out).toBe(1)
+      expect(hash.out).toMatch(/current sign-off: the signature is for another content hash/)
+
+      // Other content with its own, matching hash: the content check passes, the signature does not cover it.
+      tampered = clone()
+      tampered.canonical = tampered.canonical.replace('Body text written by a test.', 'Body text written by someone else.')
+      const rehashed = createHash('sha256').update(tampered.canonical, 'utf8').digest('hex')
+      tampered.hash.value = rehashed
+      tampered.signOff.hash = rehashed
+      const swapped = await verifier(fake)
+      expect(swapped.code, swapped.out).toBe(1)
+      expect(swapped.out).toContain(`✓ sha256(canonical content) = ${rehashed}`)
+      expect(swapped.out).toMatch(/current sign-off: the signature is for another content hash/)
 
       tampered = clone()
       tampered.signOff.signature.canonical = tampered.signOff.signature.canonical.replace(/at: .*$/, 'at: 2026-01-01T00:00:00.000Z')

@@ -77,6 +77,18 @@ describe('the report form and endpoint', () => {
     expect(await openReports(guide.id)).toHaveLength(10)
   })
 
+  it('nothing is lost under load: 100 reports at once, from 100 readers, are each answered 202 and each stored once', async () => {
+    const guide = await guideAt('published')
+    const stamp = Date.now()
+    const messages = Array.from({ length: 100 }, (_, i) => `Load report ${i} ${stamp}`)
+    const statuses = await Promise.all(messages.map(async (message) => (await send({ guide: guide.slug, message })).status))
+    expect(statuses.filter((s) => s !== 202)).toEqual([])
+    const stored = (await rest('GET', `/api/reader-reports?where[article][equals]=${guide.id}&limit=200&depth=0`, { as: 'editor' })).body.docs.map(
+      (r: { message: string }) => r.message,
+    )
+    expect(stored.sort()).toEqual([...messages].sort())
+  })
+
   it('the no-JavaScript form shows only our own sentences, by code, with what the reader typed', async () => {
     const res = await send({ guide: SEED, message: '' }, { form: true })
     expect(res.status).toBe(303)

@@ -156,7 +156,10 @@ describe('review.json', () => {
       expect(createHash('sha256').update(body.canonical, 'utf8').digest('hex')).toBe(body.hash.value)
       // The signed hash is the one the CMS recorded at sign-off.
       const doc = (await rest('GET', `/api/articles?where[slug][equals]=${slug}&depth=0`)).body.docs[0]
-      expect((await workflowOf(doc.id)).body.signOff.hash).toBe(body.hash.value)
+      const signed = (await workflowOf(doc.id)).body.signOff
+      expect(signed.hash).toBe(body.hash.value)
+      // The current sign-off's date is the sign-off's own.
+      expect(body.signOff.date).toBe(signed.at)
       // And the canonical content is what the public API serves, in the documented form.
       expect(independentCanonical(doc)).toBe(body.canonical)
     }
@@ -235,6 +238,7 @@ describe('every page that shows a reviewer follows a change to the profile', () 
       (s) => s === 200,
     )
     await fetch(url) // rendered and cached with the old role
+    const before = (await rest('GET', `/api/reviewers/${demo}?depth=0`)).body.role
 
     const role = `Sports physiotherapist ${Date.now()}`
     expect((await rest('PATCH', `/api/reviewers/${demo}`, { as: 'admin', body: { role } })).status).toBe(200)
@@ -244,6 +248,12 @@ describe('every page that shows a reviewer follows a change to the profile', () 
     )
     const ld = JSON.parse(html.match(/<script type="application\/ld\+json">(.*?)<\/script>/s)![1])
     expect(ld.reviewedBy.jobTitle).toBe(role)
-    expect(html.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')).toContain(`Demo Reviewer, ${role} · Last reviewed`)
+    const text = html.replace(/<!-- -->/g, '').replace(/<[^>]+>/g, '')
+    expect(text).toContain(`Demo Reviewer, ${role} · Last reviewed`)
+    // The history names the reviewer as they were when they reviewed it.
+    expect(text).toContain(`First published, reviewed by Demo Reviewer, ${before}.`)
+    const record = await (await fetch(`${url}/review.json`)).json()
+    expect(record.signOff.reviewer.role).toBe(role)
+    expect(record.history[0].reviewer.role).toBe(before)
   })
 })

@@ -5,7 +5,7 @@
  * lists. Every rule is enforced by the server; this only shows it and reports its answers.
  */
 import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
 import { startAuthentication } from '@simplewebauthn/browser'
 import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
@@ -76,6 +76,11 @@ export function WorkflowPanel() {
       .then((r) => r.json())
       .then((r) => setReviewers(r.docs ?? []))
   }, [wf?.actions])
+  // A guide going back to medical review goes, unless someone chooses otherwise, to the reviewer it had.
+  const hadReviewer = wf?.actions.includes('send_to_medical_review') ? wf.assignee?.id : undefined
+  useEffect(() => {
+    if (hadReviewer !== undefined) setReviewer((chosen) => chosen || String(hadReviewer))
+  }, [hadReviewer])
 
   if (!id) return <p className="workflow-panel__hint">Save the guide once to start its review.</p>
   if (!wf) return <p className="workflow-panel__hint">Loading the review workflow…</p>
@@ -206,9 +211,30 @@ export function WorkflowPanel() {
           {wf.changesSinceSignOff.map((s) => (
             <div key={s.section}>
               <h4>{s.section}</h4>
-              <p style={{ whiteSpace: 'pre-wrap' }}>
-                {s.parts.map((p, i) => (p.change === 'added' ? <ins key={i}>{p.text}</ins> : p.change === 'removed' ? <del key={i}>{p.text}</del> : <span key={i}>{p.text}</span>))}
-              </p>
+              {diffBlocks(s.parts).map((b, i) => {
+                // A replaced word reads "following next", never "followingnext": a space between the two.
+                const words = b.parts.map((p, j) =>
+                  p.change === 'added' ? (
+                    <Fragment key={j}>
+                      {b.parts[j - 1]?.change === 'removed' && !/\s$/.test(b.parts[j - 1].text) && !/^\s/.test(p.text) ? ' ' : null}
+                      <ins>{p.text}</ins>
+                    </Fragment>
+                  ) : p.change === 'removed' ? (
+                    <del key={j}>{p.text}</del>
+                  ) : (
+                    <span key={j}>{p.text}</span>
+                  ),
+                )
+                return b.heading ? (
+                  <h5 key={i} className="workflow-panel__diff-heading">
+                    {words}
+                  </h5>
+                ) : (
+                  <p key={i} style={{ whiteSpace: 'pre-wrap' }}>
+                    {words}
+                  </p>
+                )
+              })}
             </div>
           ))}
         </details>
@@ -300,7 +326,8 @@ const lastRequest = (w: Workflow) => [...w.history].reverse().find((h) => h.acti
 /** One sentence: where the guide stands for readers, and who acts next. */
 function nextStep(w: Workflow, me: number | null): string | null {
   const readers = w.live ? ' Readers still see the signed version.' : ''
-  if (w.signOff && !w.signOff.matches && (w.stage === 'draft' || w.stage === 'editorial_review')) return `Your change needs a new review.${readers}`
+  // Before it is submitted; once submitted, the line says who acts next, as in a first review.
+  if (w.signOff && !w.signOff.matches && w.stage === 'draft') return `Your change needs a new review.${readers}`
   switch (w.stage) {
     case 'editorial_review':
       return w.lastAuthor !== null && w.lastAuthor === me
@@ -322,4 +349,25 @@ function nextStep(w: Workflow, me: number | null): string | null {
 /** Payload's own publish and unpublish buttons are replaced by the workflow: they render nothing. */
 export function NoPublishButton() {
   return null
+}
+
+type DiffPart = { text: string; change: 'added' | 'removed' | 'same' }
+/**
+ * A section's word diff as blocks: the diff's text separates blocks by a blank line and marks a
+ * heading with "## " (collections/Articles/diff.ts); a heading is shown as a heading, without the mark.
+ */
+function diffBlocks(parts: DiffPart[]): { heading: boolean; parts: DiffPart[] }[] {
+  const blocks: DiffPart[][] = [[]]
+  for (const p of parts) {
+    p.text.split('\n\n').forEach((piece, i) => {
+      if (i > 0) blocks.push([])
+      if (piece) blocks[blocks.length - 1].push({ text: piece, change: p.change })
+    })
+  }
+  return blocks
+    .filter((b) => b.length)
+    .map((b) => {
+      const heading = b[0].text.startsWith('## ')
+      return { heading, parts: heading ? [{ ...b[0], text: b[0].text.slice(3) }, ...b.slice(1)].filter((p) => p.text) : b }
+    })
 }

@@ -9,6 +9,7 @@ import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
 import type { SourceData } from '@runsense/domain/sources'
 import type { IssueContent } from '@runsense/domain/newsletter'
+import { type HistoryEntry, historyEntries } from '@runsense/domain/workflow'
 import { noteCacheTags } from './pageCache'
 
 export const cmsUrl = () => (process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')
@@ -157,7 +158,22 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
         return now?.retracted ? { ...s, retracted: true } : s
       })
     : live
-  return { ...article, reviewer: asReviewer(article.reviewer), sources }
+  return { ...article, reviewer: asReviewer(article.reviewer), sources, reviewHistory: await withCurrentAddresses(article.reviewHistory) }
+}
+
+/**
+ * A history entry names its reviewer as they were at the time (name, role), but links to their
+ * page as it is now: a profile whose address changed since would otherwise be linked, and its
+ * keys.json (which verifies the entry's signature) fetched, at an address that no longer exists.
+ */
+async function withCurrentAddresses(history: unknown): Promise<HistoryEntry[]> {
+  const entries = historyEntries(history)
+  if (!entries.some((e) => e.reviewer)) return entries
+  const slugs = new Map((await listReviewers()).map((r) => [r.id, r.slug]))
+  return entries.map((e) => {
+    const now = e.reviewer ? slugs.get(e.reviewer.id) : null
+    return e.reviewer && now ? { ...e, reviewer: { ...e.reviewer, slug: now } } : e
+  })
 }
 
 export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; guides: GuideSummary[] } | null> {
