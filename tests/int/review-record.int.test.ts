@@ -257,3 +257,41 @@ describe('every page that shows a reviewer follows a change to the profile', () 
     expect(record.history[0].reviewer.role).toBe(before)
   })
 })
+
+describe('changes outside the sign-off', () => {
+  it("a live guide's topics change goes live by publishing, with no review and no entry in the review history", async () => {
+    const stamp = Date.now().toString(36)
+    const topic = await rest('POST', '/api/topics', { as: 'admin', body: { name: `Trails ${stamp}`, slug: `trails-${stamp}`, description: 'Guides about trails.' } })
+    expect(topic.status, JSON.stringify(topic.body)).toBe(201)
+    const guide = await guideAt('published')
+    const before = await publicGuide(guide.id)
+    const topicPage = () => fetch(`${siteUrl()}/topics/trails-${stamp}`).then((r) => r.text())
+    expect(await topicPage()).not.toContain(guide.title)
+
+    // The editor adds the topic: a draft, the signed text untouched, so the stage stays published.
+    const edit = await rest('PATCH', `/api/articles/${guide.id}?draft=true`, { as: 'editor', body: { topics: [topic.body.doc.id] } })
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).toBe('published')
+    expect(wf.actions).toContain('publish')
+    // Not offered to a reviewer, and nothing to publish for a guide whose topics did not change.
+    expect((await act(guide.id, 'reviewer', 'publish')).status).toBe(403)
+    const untouched = await guideAt('published')
+    expect((await workflowOf(untouched.id)).body.actions).not.toContain('publish')
+    expect((await act(untouched.id, 'editor', 'publish')).status).toBe(409)
+
+    // A correction needs a changed text; this publication has none.
+    expect((await act(guide.id, 'editor', 'publish', { corrects: [1] })).status).toBe(400)
+    const published = await act(guide.id, 'editor', 'publish')
+    expect(published.status, JSON.stringify(published.body)).toBe(200)
+    expect((await workflowOf(guide.id)).body.actions).not.toContain('publish')
+
+    expect(await eventually(topicPage, (html) => html.includes(guide.title))).toContain(guide.title)
+    const after = await publicGuide(guide.id)
+    // The public record is what was reviewed: the same sign-off, review date and history.
+    expect(after.reviewHistory).toEqual(before.reviewHistory)
+    expect(after.lastReviewedAt).toBe(before.lastReviewedAt)
+    expect(after.signOff.hash).toBe(before.signOff.hash)
+    expect(after.topics.map((t: { id: number } | number) => (typeof t === 'object' ? t.id : t))).toEqual([topic.body.doc.id])
+  })
+})

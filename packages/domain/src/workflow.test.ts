@@ -33,6 +33,19 @@ describe('workflow rules', () => {
     expect(decide(s, editor2, 'send_to_medical_review')).toMatchObject({ ok: false, status: 400, missing: ['reviewer'] })
   })
 
+  it('publishes a live guide again only for changes outside the sign-off, with no note and no review', () => {
+    const signOff = { userId: 'r1', reviewerId: 'R1', at: '2026-06-09T00:00:00.000Z', hash: 'h1', version: null }
+    const live = base({ stage: 'published', live: true, assignedReviewerId: 'R1', signOff, lastPublishedHash: 'h1' })
+    expect(decide(live, editor, 'publish')).toMatchObject({ ok: false, status: 409 })
+    expect(availableActions(live, editor)).not.toContain('publish')
+    const topics = { ...live, unsignedChanges: true }
+    expect(decide(topics, editor, 'publish')).toEqual({ ok: true, from: 'published', to: 'published', goesLive: true, unsignedOnly: true })
+    expect(decide(topics, reviewer, 'publish')).toMatchObject({ ok: false, status: 403 })
+    // Not for a guide taken offline, nor when the reviewed text itself changed (that is a new review).
+    expect(decide({ ...topics, live: false }, editor, 'publish')).toMatchObject({ ok: false, status: 409 })
+    expect(decide({ ...topics, currentHash: 'h2' }, editor, 'publish')).toMatchObject({ ok: false, status: 422 })
+  })
+
   it('lets only the assigned reviewer sign off, admins included', () => {
     const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
     expect(decide(s, reviewer, 'sign_off')).toMatchObject({ ok: true, to: 'approved', recordSignOff: true })

@@ -106,6 +106,11 @@ export type GuideState = {
   currentHash: string
   /** Hash of the text last published (null before the first publication). */
   lastPublishedHash?: string | null
+  /**
+   * The working copy differs from the live version only outside the sign-off, in fields an editor
+   * may change without a review (the topics, signed-content.ts): there is something to publish.
+   */
+  unsignedChanges?: boolean
 }
 
 export type ActionInput = { note?: string; reviewer?: string; at?: string }
@@ -125,6 +130,8 @@ export type Decision =
       scheduleAt?: string
       /** The working copy takes back the signed text (discard_changes). */
       restoreSigned?: boolean
+      /** Publishes what changed outside the sign-off; the reviewed text and its record stay as they are. */
+      unsignedOnly?: boolean
     }
   | { ok: false; status: 400 | 403 | 409 | 422; error: string; missing?: string[] }
 
@@ -136,7 +143,8 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   request_changes: (s) => s.stage === 'editorial_review' || s.stage === 'medical_review',
   send_to_medical_review: (s) => s.stage === 'editorial_review',
   sign_off: (s) => s.stage === 'medical_review',
-  publish: (s) => s.stage === 'approved',
+  // Also a live guide whose only changes are outside the sign-off (topics): nothing to review.
+  publish: (s) => s.stage === 'approved' || (s.stage === 'published' && s.live && Boolean(s.unsignedChanges)),
   schedule_publish: (s) => s.stage === 'approved',
   unpublish: (s) => s.live,
   archive: (s) => s.stage !== 'archived',
@@ -224,6 +232,9 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
     case 'publish': {
       const missing = publishGate(s, contentProblems)
       if (missing.length) return { ok: false, status: 422, error: 'This guide cannot be published yet.', missing }
+      // The signed text is live already: only what lies outside the sign-off goes live, with no
+      // review and no entry in the public review history (nothing was reviewed).
+      if (from === 'published') return { ok: true, from, to: 'published', goesLive: true, unsignedOnly: true }
       if (historyKind(s.lastPublishedHash ?? null, s.currentHash) === 'updated' && !input.note?.trim())
         return {
           ok: false,

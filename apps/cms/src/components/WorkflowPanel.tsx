@@ -65,11 +65,11 @@ export function WorkflowPanel() {
   const [reports, setReports] = useState<{ id: number; message: string; createdAt: string }[]>([])
   const [corrects, setCorrects] = useState<number[]>([])
   useEffect(() => {
-    if (!id || !wf?.actions.includes('publish')) return
+    if (!id || !wf?.actions.includes('publish') || wf.stage === 'published') return
     void fetch(`/api/reader-reports?where[article][equals]=${id}&where[status][equals]=open&limit=50&depth=0&sort=createdAt`, { credentials: 'include' })
       .then((r) => r.json())
       .then((r) => setReports(r.docs ?? []))
-  }, [id, wf?.actions])
+  }, [id, wf?.actions, wf?.stage])
   useEffect(() => {
     if (!wf?.actions.includes('send_to_medical_review')) return
     void fetch('/api/reviewers?limit=100&depth=0&sort=name', { credentials: 'include' })
@@ -160,7 +160,9 @@ export function WorkflowPanel() {
 
   const next = nextStep(wf, user?.id === undefined ? null : Number(user.id))
   const request = wf.stage === 'changes_requested' ? lastRequest(wf) : null
-  const takesNote = wf.actions.includes('request_changes') || wf.actions.includes('publish')
+  // Publishing a live guide's topics (stage published) changes no reviewed text: no change note, no corrections.
+  const publishesUnsigned = wf.stage === 'published' && wf.actions.includes('publish')
+  const takesNote = wf.actions.includes('request_changes') || (wf.actions.includes('publish') && !publishesUnsigned)
   const takesReviewer = wf.actions.includes('send_to_medical_review')
   return (
     <section className="workflow-panel" aria-labelledby="workflow-panel-title" data-testid="workflow-panel">
@@ -270,7 +272,7 @@ export function WorkflowPanel() {
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
         </label>
       ) : null}
-      {wf.actions.includes('publish') && reports.length ? (
+      {wf.actions.includes('publish') && !publishesUnsigned && reports.length ? (
         <fieldset className="workflow-panel__field" data-testid="workflow-corrects">
           <legend>This publication corrects (closes the report, tells the reader, and the history says “Corrected”)</legend>
           {reports.map((r) => (
@@ -341,6 +343,9 @@ function nextStep(w: Workflow, me: number | null): string | null {
       return `Waiting for the author to make the requested changes and submit again.${readers}`
     case 'draft':
       return readers ? readers.trim() : null
+    case 'published':
+      // Only fields outside the sign-off changed (the topics): publishing needs no review.
+      return w.actions.includes('publish') ? 'Your change leaves the reviewed text as signed (topics only): publish it to show readers, with no new review.' : null
     default:
       return null
   }

@@ -44,6 +44,11 @@ async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User 
 }
 
 const historyOf = (a: Article) => historyEntries(a.reviewHistory)
+/** Whether two relationship values (ids or documents) name the same records, in any order. */
+const sameIds = (a: unknown, b: unknown) => {
+  const ids = (v: unknown) => (Array.isArray(v) ? v.map(idOf).sort().join(',') : '')
+  return ids(a) === ids(b)
+}
 
 type Loaded = { working: Article; state: GuideState; liveSlug: string | null; sources: Awaited<ReturnType<typeof citedSources>> }
 
@@ -54,14 +59,19 @@ async function load(req: PayloadRequest, id: number, { lock = true } = {}): Prom
   const working = (await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, joins: false, overrideAccess: true, req })) as Article
   const sources = await citedSources(req, [working])
   const s = working.signOff
+  // A live guide with its signed text published: are there changes outside the sign-off to publish?
+  const live = row.liveStatus === 'published'
+  const published =
+    live && working.stage === 'published' ? ((await req.payload.findByID({ collection: 'articles', id, depth: 0, joins: false, overrideAccess: true, req })) as Article) : null
   const state: GuideState = {
     stage: (working.stage ?? 'draft') as Stage,
-    live: row.liveStatus === 'published',
+    live,
     lastAuthorId: idOf(working.lastAuthor),
     assignedReviewerId: idOf(working.assignedReviewer),
     signOff: s?.hash && s.reviewer && s.at ? { userId: idOf(s.user) ?? '', reviewerId: idOf(s.reviewer)!, at: s.at, hash: s.hash, version: s.version ?? null } : null,
     currentHash: hashOf(working, sources),
     lastPublishedHash: historyOf(working).at(-1)?.hash ?? null,
+    unsignedChanges: published !== null && !sameIds(working.topics, published.topics),
   }
   return { working, state, liveSlug: row.liveStatus === 'published' ? row.slug : null, sources }
 }
@@ -161,7 +171,16 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           req,
         })
       }
-      if (decision.goesLive) {
+      if (decision.unsignedOnly) {
+        if (input.corrects?.length)
+          throw new Refusal({
+            ok: false,
+            status: 400,
+            error: 'A correction changes the published text; this publication does not, so it cannot close a report as corrected.',
+            missing: ['corrects'],
+          })
+        data._status = 'published'
+      } else if (decision.goesLive) {
         const so = state.signOff!
         data.reviewer = Number(so.reviewerId)
         data.lastReviewedAt = so.at
