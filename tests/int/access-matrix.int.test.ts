@@ -31,6 +31,12 @@ const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   // Passkeys of reviewer@ (the target's owner): only the owner and admins see or rename one; created
   // only by the registration check, never deleted (tests/int/passkeys.int.test.ts covers the rest).
   'reviewer-passkeys': { gql: ['ReviewerPasskey', 'ReviewerPasskeys'], allowed: { create: [], read: ['reviewer', 'admin'], update: ['reviewer', 'admin'], delete: [] } },
+  // A draft issue: staff only (readers see sent issues alone); editors write, reviewers may not send or edit.
+  'newsletter-issues': { gql: ['NewsletterIssue', 'NewsletterIssues'], allowed: { create: editors, read: staff, update: editors, delete: admin } },
+  // Written only by the bounce webhook and erasure; addresses: admins only.
+  'newsletter-suppressions': { gql: ['SuppressedAddress', 'SuppressedAddresses'], allowed: { create: [], read: admin, update: [], delete: [] } },
+  // Written only by sign-in itself.
+  'staff-sign-ins': { gql: ['SignIn', 'SignIns'], allowed: { create: [], read: admin, update: [], delete: [] } },
 }
 let noteArticle: number | undefined
 
@@ -53,6 +59,9 @@ async function target(collection: string): Promise<number> {
     'reader-reports': { article: await noteArticleId(), guideSlug: 'matrix', message: `Matrix report ${u}`, status: 'open' },
     // Retired, so reviewer@ still signs off without a passkey in the other tests.
     'reviewer-passkeys': collection === 'reviewer-passkeys' ? { ...passkeyData(u), user: await reviewerUserId(), retiredAt: new Date().toISOString() } : {},
+    'newsletter-issues': { subject: `Matrix issue ${u}` },
+    'newsletter-suppressions': { emailHash: `matrix-${u}`, reason: 'hard_bounce', at: new Date().toISOString() },
+    'staff-sign-ins': { email: `matrix-${u}@runsense.local`, outcome: 'failed', clientHash: `matrix-${u}` },
   }
   if (collection === 'workflow-events') {
     const guide = await guideAt('editorial_review')
@@ -103,6 +112,9 @@ function newData(collection: string): Record<string, unknown> {
       'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Forged ${u}` },
       'reader-reports': { article: noteArticle ?? 1, message: `Forged report ${u}`, status: 'open' },
       'reviewer-passkeys': { ...passkeyData(u), user: reviewerUser ?? 1 },
+      'newsletter-issues': { subject: `New issue ${u}` },
+      'newsletter-suppressions': { emailHash: `forged-${u}`, reason: 'complaint', at: new Date().toISOString() },
+      'staff-sign-ins': { email: `forged-${u}@runsense.local`, outcome: 'signed_in', clientHash: `forged-${u}` },
     } as Record<string, Record<string, unknown>>
   )[collection]
 }
@@ -119,6 +131,9 @@ const updateData: Record<string, Record<string, unknown>> = {
   'audit-log': { summary: 'Changed by the matrix.' },
   'reader-reports': { status: 'closed', outcome: 'no_change' },
   'reviewer-passkeys': { name: 'Changed by the matrix.' },
+  'newsletter-issues': { subject: 'Changed by the matrix.' },
+  'newsletter-suppressions': { reason: 'complaint' },
+  'staff-sign-ins': { outcome: 'throttled' },
 }
 const changedField = (c: string) => Object.keys(updateData[c])[0]
 

@@ -8,6 +8,7 @@ describe('tagsForChange', () => {
       [tags.guides, tags.reviewers, tags.reviewer('new-slug'), tags.reviewer('old-slug')].sort(),
     )
     expect(tagsForChange({ kind: 'topic', slugs: ['injury', null] }).sort()).toEqual([tags.guides, tags.topics, tags.topic('injury')].sort())
+    expect(tagsForChange({ kind: 'newsletterIssue', slugs: ['week-48'] }).sort()).toEqual([tags.newsletterIssues, tags.newsletterIssue('week-48')].sort())
     expect(tagsForGuideChange(['a', 'b', undefined]).sort()).toEqual([tags.guides, tags.guide('a'), tags.guide('b')].sort())
     expect(tagsForChange({ kind: 'source' })).toEqual([tags.sources])
     expect(tagsForChange({ kind: 'editorialPolicy' })).toEqual([tags.editorialPolicy])

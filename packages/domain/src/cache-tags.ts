@@ -33,6 +33,8 @@ export type Change =
   /** A source: guides show their signed snapshot, but a retraction notice is read live. */
   | { kind: 'source' }
   | { kind: 'editorialPolicy' }
+  /** A newsletter issue was sent: its web version and the list of past issues on /newsletter. */
+  | { kind: 'newsletterIssue'; slugs: Slugs }
 
 /** The cache tags a change expires: every page that shows what changed. */
 export function tagsForChange(change: Change): string[] {
@@ -58,6 +60,10 @@ export function tagsForChange(change: Change): string[] {
       break
     case 'editorialPolicy':
       out.add(tags.editorialPolicy)
+      break
+    case 'newsletterIssue':
+      out.add(tags.newsletterIssues)
+      each(change.slugs, tags.newsletterIssue)
       break
   }
   return [...out]

@@ -19,7 +19,7 @@
 import { type PayloadRequest, type TaskConfig, createLocalReq } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from '@runsense/domain/newsletter'
-import { tags } from '@runsense/domain/cache-tags'
+import { tagsForChange } from '@runsense/domain/cache-tags'
 import { execute } from '../../lib/db'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
@@ -204,7 +204,7 @@ export async function finishIfDone(req: PayloadRequest, issueId: number) {
                   from newsletter_deliveries where issue_id = ${issueId})
           from newsletter_issues_log where _parent_id = ${issueId}`,
     )
-    await revalidateAfterCommit(direct(req), [tags.newsletterIssues, tags.newsletterIssue(String(done[0].slug))])
+    await revalidateAfterCommit(direct(req), tagsForChange({ kind: 'newsletterIssue', slugs: [String(done[0].slug)] }))
   }
 }
 
