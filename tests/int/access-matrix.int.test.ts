@@ -34,9 +34,9 @@ const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   // A draft issue: staff only (readers see sent issues alone); editors write, reviewers may not send or edit.
   'newsletter-issues': { gql: ['NewsletterIssue', 'NewsletterIssues'], allowed: { create: editors, read: staff, update: editors, delete: admin } },
   // Written only by the bounce webhook and erasure; addresses: admins only.
-  'newsletter-suppressions': { gql: ['SuppressedAddress', 'SuppressedAddresses'], allowed: { create: [], read: admin, update: [], delete: [] } },
+  'newsletter-suppressions': { gql: ['NewsletterSuppression', 'NewsletterSuppressions'], allowed: { create: [], read: admin, update: [], delete: [] } },
   // Written only by sign-in itself.
-  'staff-sign-ins': { gql: ['SignIn', 'SignIns'], allowed: { create: [], read: admin, update: [], delete: [] } },
+  'staff-sign-ins': { gql: ['StaffSignIn', 'StaffSignIns'], allowed: { create: [], read: admin, update: [], delete: [] } },
 }
 let noteArticle: number | undefined
 
@@ -112,7 +112,7 @@ function newData(collection: string): Record<string, unknown> {
       'audit-log': { entity: 'reviewers', entityId: 1, action: 'update', summary: `Forged ${u}` },
       'reader-reports': { article: noteArticle ?? 1, message: `Forged report ${u}`, status: 'open' },
       'reviewer-passkeys': { ...passkeyData(u), user: reviewerUser ?? 1 },
-      'newsletter-issues': { subject: `New issue ${u}` },
+      'newsletter-issues': { subject: `New issue ${u}`, slug: `new-issue-${u}`, status: 'draft' },
       'newsletter-suppressions': { emailHash: `forged-${u}`, reason: 'complaint', at: new Date().toISOString() },
       'staff-sign-ins': { email: `forged-${u}@runsense.local`, outcome: 'signed_in', clientHash: `forged-${u}` },
     } as Record<string, Record<string, unknown>>

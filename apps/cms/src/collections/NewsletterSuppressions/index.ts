@@ -10,6 +10,7 @@ import { admins, nobody } from '../../access'
 export const NewsletterSuppressions: CollectionConfig = {
   slug: 'newsletter-suppressions',
   labels: { singular: 'Suppressed address', plural: 'Suppressed addresses' },
+  graphQL: { singularName: 'NewsletterSuppression', pluralName: 'NewsletterSuppressions' },
   admin: { useAsTitle: 'emailHash', defaultColumns: ['email', 'reason', 'at'], group: 'Newsletter' },
   access: { read: admins, create: nobody, update: nobody, delete: nobody },
   fields: [

@@ -12,6 +12,7 @@ export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number]
 export const StaffSignIns: CollectionConfig = {
   slug: 'staff-sign-ins',
   labels: { singular: 'Sign-in', plural: 'Sign-ins' },
+  graphQL: { singularName: 'StaffSignIn', pluralName: 'StaffSignIns' },
   admin: { useAsTitle: 'email', defaultColumns: ['createdAt', 'email', 'outcome', 'clientHash'], group: 'Staff' },
   access: { read: admins, create: nobody, update: nobody, delete: nobody },
   timestamps: true,
