@@ -140,15 +140,22 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     stops.push(...sites.map((s) => s.stop))
     for (const [i, s] of sites.entries()) await answering(s, `http://127.0.0.1:${i ? ports.site2 : ports.site1}/`, { timeoutMs: 90_000, ok: (r) => r.status < 500 })
     const workerUp = (i) => answering(workerProcs[i], workerHealth[i], { timeoutMs: 90_000, why: () => ` (${workerProcs[i].exitedWith ?? 'still running'})` })
+    // A worker now and then exits while Node loads its modules, before any of our code runs
+    // (exit code 13, nothing logged; about 1 start in 10 on a loaded 2-core machine, docs/platform.md).
+    // Compose restarts it (restart: unless-stopped); the topology does the same, up to 3 times, and says so.
     for (const i of workerProcs.keys()) {
-      await workerUp(i).catch(async (err) => {
-        if (!workerProcs[i].exitedWith) throw err
-        // A worker now and then exits while loading (code 13, nothing logged; not understood yet).
-        // Compose restarts it (restart: unless-stopped); the topology does the same, once, and says so.
+      for (let attempt = 1; ; attempt++) {
+        const up = await workerUp(i).then(
+          () => true,
+          (err) => {
+            if (!workerProcs[i].exitedWith || attempt > 3) throw err
+            return false
+          },
+        )
+        if (up) break
         log(`Worker ${i + 1} exited while starting (${workerProcs[i].exitedWith}); starting it again, as compose's restart policy would.`)
         workerProcs[i] = startWorker(i)
-        await workerUp(i)
-      })
+      }
     }
     log(`nginx in front on ${ports.front}…`)
     const conf = frontConf({ dir, port: ports.front, refreshPort: ports.frontRefresh, sites: [ports.site1, ports.site2] })
