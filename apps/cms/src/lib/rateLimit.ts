@@ -9,15 +9,7 @@ import { execute } from './db'
  * the scheduled job jobs/pruneRateLimits.ts.
  */
 export async function hit(req: PayloadRequest, key: string, limit: number, windowSeconds: number): Promise<number | null> {
-  const rows = await execute(
-    req,
-    sql`insert into rate_limits (key, window_start, count)
-        values (${key}, to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds}), 1)
-        on conflict (key, window_start) do update set count = rate_limits.count + 1
-        returning count, ceil(extract(epoch from (window_start + make_interval(secs => ${windowSeconds}) - now())))::int as retry_after`,
-  )
-  const { count, retry_after } = rows[0] as { count: number; retry_after: number }
-  return count > limit ? Math.max(1, retry_after) : null
+  return (await hitMany(req, [key], limit, windowSeconds))[0]
 }
 
 /**
