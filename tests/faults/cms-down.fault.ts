@@ -95,6 +95,30 @@ describe('CMS down while the site serves', () => {
     expect(sentence).toMatch(/unavailable/i)
   })
 
+  it('answers the unsubscribe button with a 503 page that says nothing changed and offers the button again', async () => {
+    const action = `${siteUrl}/newsletter/unsubscribe?token=some-reader-token`
+    const page = await request(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: 'List-Unsubscribe=One-Click',
+    })
+    expect({ status: page.status, type: page.headers?.get('content-type'), retryAfter: page.headers?.get('retry-after') }).toEqual({
+      status: 503,
+      type: expect.stringContaining('text/html'),
+      retryAfter: '60',
+    })
+    const alert = page.text.replace(/&#x27;|&#39;|&rsquo;/g, "'").match(/role="alert"[^>]*>([^<]+)</)?.[1] ?? ''
+    expect(alert).toMatch(/unavailable for a moment.*still subscribed/)
+    expect(page.text).toContain(`action="/newsletter/unsubscribe?token=some-reader-token"`)
+    // A mail client's one-click POST asking for JSON gets JSON.
+    const json = await request(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'List-Unsubscribe=One-Click',
+    })
+    expect({ status: json.status, error: json.json?.error }).toEqual({ status: 503, error: expect.stringMatching(/^Unsubscribing is unavailable/) })
+  })
+
   it('writes nothing while the CMS is away, and the CMS comes back', async () => {
     await s.startCms()
     await until('CMS /api/health answers 200', async () => (await request(`${cmsUrl}/api/health`, {}, 5_000)).status === 200, { timeoutMs: 30_000 })

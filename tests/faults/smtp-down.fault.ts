@@ -126,6 +126,7 @@ describe('SMTP down while emails are queued', () => {
   it('SMTP hung for 60 s: no send waits longer than the SMTP timeouts, batches keep coming, the backlog drains after', async () => {
     const prefix = `hung${Date.now().toString(36)}-`
     const emails = Array.from({ length: 3 * BATCH }, (_, i) => `${prefix}${i}@example.com`)
+    const toSchedule = await api.guideAt('approved', { title: `Scheduled while SMTP hung ${prefix}` })
     s.freezeMail()
     const frozenAt = Date.now()
     const answers = await signupAll(emails)
@@ -133,6 +134,22 @@ describe('SMTP down while emails are queued', () => {
       answers.filter((a) => a.status !== 202).map((a) => `${a.email}: ${a.status} ${a.error ?? ''}`),
       'signups do not wait on SMTP',
     ).toEqual([])
+
+    // While a run of email jobs waits on the hung server, a guide scheduled for 2 s from now is
+    // published on time: emails have a queue of their own (jobs/sendEmail.ts), so their run does not
+    // hold up the default queue's.
+    await until(
+      'a run of email jobs waiting on the hung server',
+      async () => (await s.query(`select 1 from payload_jobs j where processing and ${jobEmailTo('like $1')}`, [`${prefix}%`])).length > 0,
+      { timeoutMs: 10_000, everyMs: 100 },
+    )
+    const at = Date.now() + 2000
+    const scheduled = await api.act(toSchedule.id, 'editor', 'schedule_publish', { at: new Date(at).toISOString() })
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200)
+    await until('the scheduled guide to be published', async () => (await api.workflowOf(toSchedule.id)).body.stage === 'published', { timeoutMs: 20_000, everyMs: 100 })
+    const late = Date.now() - at
+    console.log(`scheduled publish while SMTP hung: published ${late} ms after its time`)
+    expect(late, 'ms after its time').toBeLessThanOrEqual(3000)
     await sleep(Math.max(0, HUNG_MS - (Date.now() - frozenAt)))
 
     type Attempt = { job: number; ms: number; state: string; at: Date; done: Date; created: Date }

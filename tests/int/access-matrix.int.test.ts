@@ -242,6 +242,8 @@ const ACTION_MATRIX: {
   stage: 'draft' | 'editorial_review' | 'medical_review' | 'approved' | 'published' | 'archived'
   allowed: Who[]
   extra?: () => Promise<Record<string, unknown>>
+  /** What happens to the guide after it reaches `stage`, before the action (as its author, editor2 being the other editor). */
+  prepare?: (id: number) => Promise<void>
 }[] = [
   { action: 'submit', stage: 'draft', allowed: editors },
   { action: 'request_changes', stage: 'editorial_review', allowed: editors, extra: async () => ({ note: 'Please fix.' }) },
@@ -256,11 +258,22 @@ const ACTION_MATRIX: {
   { action: 'start_review', stage: 'published', allowed: editors },
   // The desk's restore (issue 18): editors and admins bring an archived guide back as a draft.
   { action: 'restore', stage: 'archived', allowed: editors },
+  // "Discard my changes" (issue 18): a live guide edited after its sign-off goes back to the signed text.
+  {
+    action: 'discard_changes',
+    stage: 'published',
+    allowed: editors,
+    prepare: async (id) => {
+      const res = await rest('PATCH', `/api/articles/${id}`, { as: 'editor', body: { title: `A title nobody signed ${Date.now()}` } })
+      if (res.status !== 200) throw new Error(`edit failed: ${res.status} ${JSON.stringify(res.body)}`)
+    },
+  },
 ]
 
-describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, allowed, extra }) => {
+describe.each(ACTION_MATRIX)('workflow $action from $stage', ({ action, stage, allowed, extra, prepare }) => {
   it.each(WHO)('by %s', async (who) => {
     const guide = await guideAt(stage)
+    await prepare?.(guide.id)
     const before = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'admin' })).body
     const res = await act(guide.id, who, action, extra ? await extra() : {})
     const after = (await rest('GET', `/api/articles/${guide.id}/workflow`, { as: 'admin' })).body

@@ -31,7 +31,7 @@ import { reviewCadenceTask } from './jobs/reviewCadence'
 import { emptyDraftsTask } from './jobs/emptyDrafts'
 import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { revalidateSiteTask } from './lib/revalidate'
-import { sendEmailTask } from './jobs/sendEmail'
+import { EMAIL_QUEUE, sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
 import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
@@ -104,9 +104,10 @@ export default buildConfig({
     }),
     // A process that runs jobs (the CMS by default; with JOBS_AUTORUN=false on the API instances,
     // only the workers: `npm run worker`, src/worker.ts) runs queued jobs every second,
-    // JOBS_BATCH_SIZE at a time in parallel (emails leave within ~1 s, retried on failure); a batch
-    // lasts at most the SMTP timeouts below. Newsletter issues have their own queue, so a long
-    // send never holds up the emails above. Any number of such processes: a claim locks the rows
+    // JOBS_BATCH_SIZE at a time in parallel (emails leave within ~1 s, retried on failure). A queue
+    // starts no run while its last one is going, so emails (a run lasts at most the SMTP timeouts)
+    // and newsletter issues (long sends) have queues of their own: neither holds up scheduled
+    // publishing, the site's revalidations or each other. Any number of such processes: a claim locks the rows
     // it takes (patches/@payloadcms+drizzle+3.90.1.patch), so no job runs twice at once.
     // JOBS_AUTORUN=false also stops queueing scheduled jobs (schedules are handled by the workers).
     autoRun: () =>
@@ -114,6 +115,7 @@ export default buildConfig({
         ? []
         : [
             { cron: '* * * * * *', limit: jobSettings.batchSize, queue: 'default' },
+            { cron: '* * * * * *', limit: jobSettings.batchSize, queue: EMAIL_QUEUE },
             { cron: '* * * * * *', limit: 8, queue: 'newsletter' },
           ],
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',

@@ -4,6 +4,8 @@ import pLimit from 'p-limit'
 import { jobSettings, smtpSettings } from './settings'
 
 /** One email as the jobs queue carries it. */
+export const EMAIL_QUEUE = 'email'
+
 export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string }
 
 /**
@@ -44,10 +46,15 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
   },
 }
 
-/** Queues the emails one decision sends, as one job in the caller's transaction (nothing when there are none). */
+/**
+ * Queues the emails one decision sends, as one job in the caller's transaction (nothing when there
+ * are none), on the queue of their own: a run of email jobs lasts as long as its slowest send (up
+ * to the SMTP timeouts while the server hangs), and the queue starts no run while one is going, so
+ * on the default queue they would hold up scheduled publishing and the site's revalidations.
+ */
 export async function queueEmails(req: PayloadRequest, emails: Email[]) {
   if (!emails.length) return
-  await req.payload.jobs.queue({ task: 'sendEmail', input: { emails: emails.map((e) => ({ ...e, headers: e.headers ?? {} })) }, req })
+  await req.payload.jobs.queue({ task: 'sendEmail', queue: EMAIL_QUEUE, input: { emails: emails.map((e) => ({ ...e, headers: e.headers ?? {} })) }, req })
 }
 
 /**

@@ -6,13 +6,15 @@ import { SignupError, callCms } from '@/lib/newsletter'
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Props = { state: 'ask' | 'done' | 'invalid'; token: string }
+type Props = { state: 'ask' | 'done' | 'invalid' | 'unavailable'; token: string; reason?: string }
 
 /**
  * GET shows one button and changes nothing (mail scanners prefetch links). A POST to this same
  * address unsubscribes at once: mail clients send it for RFC 8058 one-click (body
  * "List-Unsubscribe=One-Click"), the button sends the same form. The token in the address is all
  * it needs (no login); idempotent. The answer: a 303 back here with ?done=, or JSON when asked for.
+ * When the CMS cannot be reached, a 503 (mail clients retry a one-click POST) with this page
+ * saying so and offering the button again: nothing was changed, and the reader can try again.
  */
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query, res }) => {
   const token = typeof query.token === 'string' ? query.token : ''
@@ -29,7 +31,13 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
       if (wantsJson) return answer(ok ? 200 : 400, { ok, result })
       return { redirect: { destination: `/newsletter/unsubscribe?done=${ok ? '1' : 'invalid'}`, statusCode: 303 } }
     } catch (err) {
-      return answer(503, { error: err instanceof SignupError ? err.message : 'Unsubscribing is unavailable for a moment.' })
+      // (The CMS client's sentences speak of signups: this one is about unsubscribing.)
+      if (!(err instanceof SignupError)) console.error('unsubscribe failed', err)
+      const reason = 'Unsubscribing is unavailable for a moment.'
+      if (wantsJson) return answer(503, { error: `${reason} Please try again shortly.` })
+      res.statusCode = 503
+      res.setHeader('Retry-After', '60')
+      return { props: { state: 'unavailable', token, reason } }
     }
   }
   const done = query.done
@@ -37,7 +45,7 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   return { props: { state, token } }
 }
 
-export default function UnsubscribePage({ state, token }: Props) {
+export default function UnsubscribePage({ state, token, reason }: Props) {
   const head = <PageHead title="Unsubscribe" description="Unsubscribe from the Runsense weekly guide." noindex />
   if (state === 'done') {
     return (
@@ -64,6 +72,7 @@ export default function UnsubscribePage({ state, token }: Props) {
     <>
       {head}
       <h1 className="page-title">Unsubscribe from the weekly guide</h1>
+      {state === 'unavailable' && <p role="alert">{`${reason} You are still subscribed: nothing was changed. Please press the button again in a minute.`}</p>}
       <form method="post" action={`/newsletter/unsubscribe?token=${encodeURIComponent(token)}`}>
         <input type="hidden" name="List-Unsubscribe" value="One-Click" />
         <button type="submit" className="button">
