@@ -169,7 +169,11 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
 async function withCurrentAddresses(history: unknown): Promise<HistoryEntry[]> {
   const entries = historyEntries(history)
   if (!entries.some((e) => e.reviewer)) return entries
-  const slugs = new Map((await listReviewers()).map((r) => [r.id, r.slug]))
+  const ids = [...new Set(entries.flatMap((e) => (e.reviewer ? [e.reviewer.id] : [])))]
+  const named = await getJson<ListResponse<Pick<Reviewer, 'id' | 'slug'>>>(`/api/reviewers?where[id][in]=${ids.join(',')}&depth=0&limit=${ids.length}&select[slug]=true`, [
+    tags.reviewers,
+  ])
+  const slugs = new Map(named.docs.map((r) => [r.id, r.slug]))
   return entries.map((e) => {
     const now = e.reviewer ? slugs.get(e.reviewer.id) : null
     return e.reviewer && now ? { ...e, reviewer: { ...e.reviewer, slug: now } } : e
