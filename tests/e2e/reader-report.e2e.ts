@@ -23,11 +23,22 @@ test('a report sent with the form, with JavaScript off, ends as a correction in 
   await readerPage.screenshot({ path: 'test-results/screens/report-thanks.png' })
   await reader.close()
 
-  // The editor sees it on the desk, with its guide.
+  // A second reader writes about the same guide (the JSON contract).
+  const second = `The warm-up is missing ${Date.now()}.`
+  const sent = await fetch(`${siteUrl()}/api/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ guide: guide.slug, message: second }),
+  })
+  expect(sent.status).toBe(202)
+
+  // The editor sees them on the desk, under their guide.
   await adminLogin(page, 'editor')
   await page.goto(`${cmsUrl()}/admin/desk`)
-  const onDesk = page.getByTestId('desk-reports').getByRole('listitem').filter({ hasText: message })
-  await expect(onDesk).toContainText(guide.title)
+  const onDesk = page.getByTestId('desk-reports').getByTestId('desk-report-guide').filter({ hasText: guide.title })
+  await expect(onDesk).toHaveCount(1)
+  await expect(onDesk).toContainText('2 open reports')
+  await expect(onDesk.getByRole('listitem')).toHaveText([new RegExp(message.replace(/[.]/g, '\\.')), new RegExp(second.replace(/[.]/g, '\\.'))])
   await page.getByTestId('desk-reports').screenshot({ path: 'test-results/screens/report-on-desk.png' })
 
   // A corrected text goes through review; publishing it closes the report as corrected.
@@ -46,7 +57,9 @@ test('a report sent with the form, with JavaScript off, ends as a correction in 
   await page.getByTestId('workflow-panel').getByRole('button', { name: 'Publish', exact: true }).click()
   await expect(page.getByTestId('workflow-stage')).toHaveText('Published')
   await page.goto(`${cmsUrl()}/admin/desk`)
+  // The corrected report leaves the desk; the other stays open under its guide.
   await expect(page.getByTestId('desk-reports').getByRole('listitem').filter({ hasText: message })).toHaveCount(0)
+  await expect(onDesk).toContainText('1 open report')
 
   await page.goto(`${siteUrl()}/guides/${guide.slug}`)
   const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())

@@ -132,11 +132,19 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
         ).docs.map((r) => [r.id, r.name] as const)
       : [],
   )
-  // Readers' reports about live guides, for editors to close with an outcome.
+  // Readers' reports about live guides, per guide (most reported first), for editors to close with an outcome.
   const reports = isEditorUser(user)
-    ? (await payload.find({ collection: 'reader-reports', where: { status: { equals: 'open' } }, sort: 'createdAt', depth: 1, limit: 100, overrideAccess: false, user: req.user }))
-        .docs
+    ? await payload.find({
+        collection: 'reader-reports',
+        where: { status: { equals: 'open' } },
+        sort: 'createdAt',
+        depth: 1,
+        limit: REPORTS_SHOWN,
+        overrideAccess: false,
+        user: req.user,
+      })
     : null
+  const reportsByGuide = reports ? groupReports(reports.docs) : []
   // Admins keep reviewers verified: a lapsed verification stops that reviewer's sign-offs.
   const expiring = isAdminUser(user)
     ? ((
@@ -207,22 +215,32 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
       />
       {reports ? (
         <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>
-          <h2 id="desk-reports">Open reader reports ({reports.length})</h2>
-          {reports.length === 0 ? (
+          <h2 id="desk-reports">Open reader reports ({reports.totalDocs})</h2>
+          {reports.totalDocs === 0 ? (
             <p>No open report from readers.</p>
           ) : (
             <ul>
-              {reports.map((r) => {
-                const guide = typeof r.article === 'object' ? r.article : null
-                return (
-                  <li key={r.id}>
-                    <Link href={`/admin/collections/reader-reports/${r.id}`}>{day(r.createdAt)}</Link> on{' '}
-                    {guide ? <Link href={`/admin/collections/articles/${guide.id}`}>{guide.title}</Link> : r.guideSlug}: “{r.message.slice(0, 160)}”
-                  </li>
-                )
-              })}
+              {reportsByGuide.map(({ key, guide, slug, items }) => (
+                <li key={key} data-testid="desk-report-guide">
+                  {guide ? <Link href={`/admin/collections/articles/${guide.id}`}>{guide.title}</Link> : slug}:{' '}
+                  {items.length === 1 ? '1 open report' : `${items.length} open reports`}
+                  <ul>
+                    {items.map((r) => (
+                      <li key={r.id}>
+                        <Link href={`/admin/collections/reader-reports/${r.id}`}>{day(r.createdAt)}</Link>: “{r.message.slice(0, 160)}”
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
             </ul>
           )}
+          {reports.totalDocs > reports.docs.length ? (
+            <p>
+              The oldest {reports.docs.length} are shown here.{' '}
+              <Link href="/admin/collections/reader-reports?where[status][equals]=open&sort=createdAt">All {reports.totalDocs} open reports</Link>
+            </p>
+          ) : null}
         </section>
       ) : null}
       <Section id="desk-flagged" title="Flagged for re-review" empty="No guide is flagged." guides={flagged} moved={moved} extra={(g) => <span>{g.reviewFlag?.reason}</span>} />
@@ -278,4 +296,22 @@ export function DeskNavLink() {
       My desk
     </Link>
   )
+}
+
+/** How many open reports the desk lists (the oldest first); the rest are a link away. */
+const REPORTS_SHOWN = 200
+
+type OpenReport = { id: number | string; createdAt: string; message: string; guideSlug?: string | null; article?: unknown }
+
+/** Open reports per guide, the guide with the most first (then the one reported earliest). */
+function groupReports<R extends OpenReport>(docs: R[]) {
+  const groups = new Map<string, { key: string; guide: { id: number | string; title: string } | null; slug: string; items: R[] }>()
+  for (const r of docs) {
+    const guide = r.article && typeof r.article === 'object' ? (r.article as { id: number | string; title: string }) : null
+    const key = guide ? `a${guide.id}` : `s${r.guideSlug ?? ''}`
+    const group = groups.get(key) ?? { key, guide, slug: r.guideSlug ?? '', items: [] }
+    group.items.push(r)
+    groups.set(key, group)
+  }
+  return [...groups.values()].sort((a, b) => b.items.length - a.items.length)
 }
