@@ -39,6 +39,12 @@ test('the desk lists what needs each person, including an overdue guide', async 
   const assigned = await guideAt('medical_review', { title: `Desk assigned ${Date.now()}` })
   const overdue = await guideAt('published', { title: `Desk overdue ${Date.now()}` })
   await sql(`update articles set next_review_due = now() - interval '3 days' where id = $1`, [overdue.id])
+  const scheduled = await guideAt('approved', { title: `Desk scheduled ${Date.now()}` })
+  expect((await act(scheduled.id, 'editor', 'schedule_publish', { at: new Date(Date.now() + 86_400_000).toISOString() })).status).toBe(200)
+  // A guide is flagged for re-review when a source it cites is edited.
+  const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Desk cited study ${Date.now()}`, authors: ['Doe J'], year: 2020 } })).body.doc
+  const flagged = await guideAt('published', { title: `Desk flagged ${Date.now()}`, body: lexical('A claim.', [src.id]) })
+  expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor2', body: { year: 2021 } })).status).toBe(200)
 
   await adminLogin(page, 'editor2')
   // Staff land on their desk after login.
@@ -54,10 +60,18 @@ test('the desk lists what needs each person, including an overdue guide', async 
   await expect(page.getByTestId('desk-editorial').getByRole('link', { name: waiting.title })).toBeVisible()
   await expect(page.getByTestId('desk-due').getByRole('listitem').filter({ hasText: overdue.title })).toContainText('Overdue since')
   await expect(page.getByTestId('desk-assigned')).toHaveCount(0)
+  // Each entry says who moved it last (the sections of the review cycle are checked in desk-week).
+  const entry = (section: string, title: string) => page.getByTestId(section).getByRole('listitem').filter({ hasText: title })
+  await expect(entry('desk-editorial', waiting.title).getByTestId('desk-moved')).toContainText('Submitted for editorial review by Demo Editor')
+  await expect(entry('desk-due', overdue.title).getByTestId('desk-moved')).toContainText('Published by Demo Editor')
+  await expect(entry('desk-scheduled', scheduled.title).getByTestId('desk-moved')).toContainText('Scheduled to publish by Demo Editor')
+  await expect(entry('desk-flagged', flagged.title)).toContainText('was changed')
+  await expect(entry('desk-flagged', flagged.title).getByTestId('desk-moved')).toContainText('Published by Demo Editor')
 
   await adminLogin(page, 'reviewer')
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByTestId('desk-assigned').getByRole('link', { name: assigned.title })).toBeVisible()
+  await expect(entry('desk-assigned', assigned.title).getByTestId('desk-moved')).toContainText('Sent to medical review by Demo Editor Two')
   await expect(page.getByTestId('desk-editorial')).toHaveCount(0)
   await expect(page.getByTestId('desk-due').getByRole('link', { name: overdue.title })).toBeVisible()
 })
