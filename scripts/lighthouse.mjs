@@ -21,12 +21,8 @@ try {
   if (!site) {
     await stack.buildApps()
     const serverUrl = await stack.databaseServer({ dataDir: 'lighthouse-pg', port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369), cleanups })
-    const db = await stack.freshDatabase(serverUrl, 'lighthouse')
-    cleanups.add(db.drop)
     const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]
-    const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, seed: true })
-    const apps = await stack.startApps({ env, cmsPort, sitePort })
-    cleanups.add(apps.stop)
+    await stack.startFresh({ serverUrl, profile: 'lighthouse', cmsPort, sitePort, cleanups })
     site = `http://localhost:${sitePort}`
   }
 

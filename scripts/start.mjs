@@ -41,9 +41,9 @@ try {
 
   if (!dev) await stack.buildApps({ say })
 
-  say(process.env.DATABASE_URL ? 'Connecting to DATABASE_URL…' : 'Starting the embedded PostgreSQL…')
-  const db = await stack.startDatabase({ log: say })
-  cleanups.add(db.stop)
+  const { DATABASE_URL, EMBEDDED_PG_DIR = path.join(stack.stateDir, 'pg'), EMBEDDED_PG_PORT = 54329 } = process.env
+  if (DATABASE_URL) say('Connecting to DATABASE_URL…')
+  const databaseUrl = await stack.databaseServer({ url: DATABASE_URL, dataDir: path.resolve(EMBEDDED_PG_DIR), port: EMBEDDED_PG_PORT, cleanups, log: say })
 
   let smtpUrl = process.env.SMTP_URL
   let mailInbox = null
@@ -54,7 +54,7 @@ try {
     mailInbox = catcher.webUrl
   }
 
-  const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, smtpUrl, seed: true })
+  const env = stack.appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl, seed: true })
   if (dev) {
     say('Applying migrations…')
     await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(root, 'apps/cms'), env, label: 'payload migrate' })
@@ -70,7 +70,7 @@ try {
   Site      http://localhost:${sitePort}
   Guide     http://localhost:${sitePort}/guides/returning-to-running-after-an-injury
   CMS       http://localhost:${cmsPort}/admin
-  Database  ${db.embedded ? `embedded PostgreSQL (${db.url.replace(/:[^:@/]+@/, ':***@')})` : 'DATABASE_URL'}
+  Database  ${DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL (${databaseUrl.replace(/:[^:@/]+@/, ':***@')})`}
   Email     ${mailInbox ? `local mail catcher, inbox at ${mailInbox}` : 'SMTP_URL'}
 
   Demo logins (password: ${password})

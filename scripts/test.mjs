@@ -58,21 +58,19 @@ try {
 
     /** Each tier runs on a fresh database and freshly started apps, so tiers cannot affect each other. */
     const onFreshStack = async (name) => {
-      const db = await stack.freshDatabase(serverUrl, `test_${name}`)
-      say(`Fresh database for the ${name} tier: ${db.name}; starting the CMS and the site…`)
-      const env = stack.appEnv({
-        databaseUrl: db.url,
+      say(`Fresh database and apps for the ${name} tier…`)
+      const { env, apps, stop } = await stack.startFresh({
+        serverUrl,
+        profile: `test_${name}`,
         cmsPort,
         sitePort,
         smtpUrl: mail.smtpUrl,
-        seed: true,
+        cleanups,
         // The int tier simulates many readers from one machine through X-Forwarded-For, so the site
         // trusts it there; the e2e tier runs as in production (peer address only).
         // The site's deadlines on CMS calls are generous here: these tiers test what is answered, on
         // a machine that may be busy; the fault tests check the production deadlines themselves.
         extra: {
-          CMS_URL: `http://localhost:${cmsPort}`,
-          SITE_URL: `http://localhost:${sitePort}`,
           TRUST_PROXY: name === 'int' ? '1' : '',
           CMS_READ_TIMEOUT_MS: process.env.CMS_READ_TIMEOUT_MS || '10000',
           SIGNUP_CMS_TIMEOUT_MS: process.env.SIGNUP_CMS_TIMEOUT_MS || '30000',
@@ -80,16 +78,10 @@ try {
           REVIEW_CADENCE_CRON: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *',
         },
       })
-      // On Ctrl-C too: the apps, then the database (cleanups run in reverse order).
-      const drop = () => db.drop().catch((e) => console.error(`drop ${db.name}: ${e.message}`))
-      cleanups.add(drop)
-      const apps = await stack.startApps({ env, cmsPort, sitePort })
-      cleanups.add(apps.stop)
       try {
         await tier(name, { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
       } finally {
-        await cleanups.now(apps.stop)
-        await cleanups.now(drop)
+        await cleanups.now(stop)
       }
     }
 

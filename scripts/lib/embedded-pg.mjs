@@ -32,11 +32,8 @@ function serverOn(dataDir) {
   }
 }
 
-/** Stops that server: its fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
-async function stopServerOn(dataDir) {
-  const server = serverOn(dataDir)
-  if (server) await stopProcesses([server], 10_000)
-}
+/** Stops the server on dataDir, if any: its fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
+const stopServerOn = (dataDir) => stopProcesses([serverOn(dataDir)].filter(Boolean), 10_000)
 
 /**
  * A postmaster.pid left by a SIGKILLed run: an orphaned postgres of ours still running on this
@@ -44,13 +41,10 @@ async function stopServerOn(dataDir) {
  */
 async function recoverStaleServer(dataDir, log) {
   const pidFile = path.join(dataDir, 'postmaster.pid')
-  if (!fs.existsSync(pidFile)) return
   const orphan = serverOn(dataDir)
-  if (orphan) {
-    log(`Stopping an orphaned PostgreSQL (pid ${orphan.pid}) left by an earlier run.`)
-    return stopServerOn(dataDir)
-  }
-  log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+  if (orphan) log(`Stopping an orphaned PostgreSQL (pid ${orphan.pid}) left by an earlier run.`)
+  else if (fs.existsSync(pidFile)) log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+  await stopServerOn(dataDir)
   fs.rmSync(pidFile, { force: true })
 }
 

@@ -28,29 +28,15 @@ export function localSecrets() {
   return secrets
 }
 
-/** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({
-  url = process.env.DATABASE_URL,
-  dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'),
-  port = process.env.EMBEDDED_PG_PORT || 54329,
-  log,
-  serverLog,
-}) {
-  if (url) {
-    await ensureDatabase(url)
-    return { url, embedded: false, stop: async () => {} }
-  }
-  return { ...(await startEmbeddedPostgres({ dataDir, port: Number(port), log, serverLog })), embedded: true }
-}
-
 /**
- * The PostgreSQL server a run makes its fresh databases on: `url`'s when given (by default
- * TEST_DATABASE_URL, else DATABASE_URL), else an embedded one in .runsense/<dataDir> on `port`, stopped by `cleanups`.
+ * A run's database (or the server it makes fresh databases on): `url`'s when given (by default
+ * TEST_DATABASE_URL, else DATABASE_URL; created if missing), else an embedded PostgreSQL in
+ * `dataDir` (under .runsense/) on `port`, stopped by `cleanups`.
  */
 export async function databaseServer({ url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL, dataDir, port, cleanups, log = () => {} }) {
-  if (url) return url
-  log(`Starting an embedded PostgreSQL for this run (.runsense/${dataDir}, port ${port})…`)
-  const db = await startDatabase({ url: '', dataDir: path.join(stateDir, dataDir), port, log })
+  if (url) return ensureDatabase(url).then(() => url)
+  log(`Starting an embedded PostgreSQL (${path.relative(root, path.resolve(stateDir, dataDir))}, port ${port})…`)
+  const db = await startEmbeddedPostgres({ dataDir: path.resolve(stateDir, dataDir), port: Number(port), log })
   cleanups.add(db.stop)
   return db.url
 }
@@ -261,7 +247,7 @@ export const stopSupervising = () => (shuttingDown = true)
  * Keeps a long-running part up (`npm start`): when it exits without being asked to, it is started
  * again after a backoff (1 s, doubling up to 30 s; back to 1 s once it has run for a minute), and
  * the log says so. `first` is the running process; `launch()` starts a new one, back once
- * `readyUrl` answers. The handle looks like startProcess's, always for the current process.
+ * `readyUrl` answers. The handle stops the current process.
  */
 export function supervise(name, first, launch, { log, readyUrl }) {
   let current = first
@@ -292,13 +278,6 @@ export function supervise(name, first, launch, { log, readyUrl }) {
     })
   watch(current)
   return {
-    get child() {
-      return current.child
-    },
-    get logFile() {
-      return current.logFile
-    },
-    isAlive: () => current.isAlive(),
     stop: async () => {
       stopping = true
       clearTimeout(timer)
@@ -383,6 +362,31 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
     for (const p of procs) await p.stop()
   }
   return { web: procs[0], cms: procs[1], stop }
+}
+
+/**
+ * A run's own stack on `serverUrl`: a fresh database (freshDatabase, named after `profile`) with
+ * the demo content, and the CMS and the site on it (startApps) with `extra` in their environment.
+ * `stop` (also added to `cleanups`) stops the apps, then drops the database.
+ */
+export async function startFresh({ serverUrl, profile, cmsPort, sitePort, smtpUrl, extra, cleanups, log }) {
+  const db = await freshDatabase(serverUrl, profile)
+  let apps = null
+  const stop = async () => {
+    await apps?.stop()
+    await db.drop()
+  }
+  cleanups.add(stop)
+  const env = appEnv({
+    databaseUrl: db.url,
+    cmsPort,
+    sitePort,
+    smtpUrl,
+    seed: true,
+    extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}`, ...extra },
+  })
+  apps = await startApps({ env, cmsPort, sitePort, log })
+  return { db, env, apps, stop }
 }
 
 /** Waits until a started process answers at `url` (waitForHttp's options); else says why, with the end of its log. */

@@ -13,7 +13,8 @@ import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { frontConf, startNginx } from './nginx.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { answering, appEnv, root, servedBuild, startApp, startDatabase, startProcess } from './stack.mjs'
+import { ensureDatabase } from './embedded-pg.mjs'
+import { answering, appEnv, root, servedBuild, startApp, startProcess } from './stack.mjs'
 import { PlainError, portFreeSoon, sleep, tail } from './util.mjs'
 
 const execFileP = promisify(execFile)
@@ -90,7 +91,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
   try {
     const pair = await startPrimaryWithReplica({ primaryPort: ports.pg, replicaPort: ports.pgReplica, log })
     stops.push(pair.stop)
-    await startDatabase({ url: pair.primaryUrl('runsense') })
+    await ensureDatabase(pair.primaryUrl('runsense'))
     const redis = await startRedis({ port: ports.redis, dir })
     stops.push(redis.stop)
     const mail = await startMailCatcher({ smtpPort: ports.mailSmtp, webPort: ports.mailWeb })

@@ -3,12 +3,13 @@
  * owns the stack it breaks: it starts its own embedded PostgreSQL (.runsense/fault-pg), a fresh
  * database on it, MailDev, the CMS and the site on the fault ports, through the same
  * scripts/lib functions `npm start` and `npm test` use, and can stop and start each part.
- * Every process started here is recorded in FAULT_PIDS_FILE so the runner can stop leftovers.
+ * Every process started here is recorded in FAULT_PIDS_FILE so the runner can stop leftovers
+ * (stack.trackProcesses: whatever the toolkit starts; `record`: the rest).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import * as stack from '../../scripts/lib/stack.mjs'
-import { queryOnce } from '../../scripts/lib/embedded-pg.mjs'
+import { queryOnce, startEmbeddedPostgres } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
 import { isAlive, processTree, statOf, waitForHttp } from '../../scripts/lib/util.mjs'
 
@@ -30,6 +31,7 @@ export const GUIDE = '/guides/returning-to-running-after-an-injury'
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** SQL condition on a payload_jobs row (alias j): one of the emails the job carries goes to an address matching `test` (e.g. "like $1"). */
 export const jobEmailTo = (test: string) => `exists (select 1 from jsonb_array_elements(j.input->'emails') e where e->>'to' ${test})`
+stack.trackProcesses(config.pidsFile)
 
 // ---------------------------------------------------------------- processes
 
@@ -131,8 +133,6 @@ export class FaultStack {
       const apps = (await stack.startApps({ env: s.env, cmsPort: config.cmsPort, sitePort: config.sitePort })) as { cms: Proc; web: Proc }
       s.cms = apps.cms
       s.web = apps.web
-      record(s.cms.child.pid, 'cms')
-      record(s.web.child.pid, 'web')
       return s
     } catch (err) {
       await s.stop().catch(() => {})
@@ -141,8 +141,7 @@ export class FaultStack {
   }
 
   async startPostgres() {
-    // url '' (not undefined): always the embedded server, whatever DATABASE_URL says.
-    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
+    this.server = await startEmbeddedPostgres({ dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
     record(postmasterPid(config.pgDir), 'postgres')
   }
 
@@ -154,8 +153,6 @@ export class FaultStack {
 
   async startMail() {
     this.mail = (await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort })) as unknown as { stop: () => Promise<void>; proc: Proc }
-    const mine = descendants(process.pid).find((p) => p.cmd.includes('maildev') && p.cmd.includes(`--smtp ${config.smtpPort}`))
-    record(mine?.pid, 'maildev')
   }
 
   async stopMail() {
@@ -191,7 +188,6 @@ export class FaultStack {
     const cms = stack.startApp('cms', { env: this.env, port: config.cmsPort }) as Proc
     this.cms = cms
     await waitForHttp(`http://127.0.0.1:${config.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: () => cms.isAlive() as true })
-    record(cms.child.pid, 'cms') // once running: Next renames its process, and the runner matches the name
   }
 
   async stopCms() {
@@ -205,7 +201,6 @@ export class FaultStack {
     const web = stack.startApp('web', { env: this.env, port: config.sitePort }) as Proc
     this.web = web
     await waitForHttp(`http://127.0.0.1:${config.sitePort}/`, { timeoutMs: 60_000, isAlive: () => web.isAlive() as true, ok: (r: Response) => r.status < 500 })
-    record(web.child.pid, 'web')
   }
 
   async stopWeb() {
