@@ -107,8 +107,7 @@ const cleanups = stack.cleanupsOnExit({
     writeResults({ interrupted: signal })
   },
 })
-/** Registers a stop function; returns a function that unregisters it. */
-const register = cleanups.add
+const register = cleanups.add // returns a function that takes the stop function back
 
 // ---- output ----------------------------------------------------------------------------------
 function machine() {
@@ -140,17 +139,9 @@ function writeResults(extra = {}) {
 }
 
 function printTable() {
+  const met = { true: 'yes', false: 'NO', null: '–' }
   const sorted = [...rows].sort((a, b) => a.n - b.n)
-  const metText = (m) => (m === true ? 'yes' : m === false ? 'NO' : '–')
-  const cells = sorted.map((r) => [`${r.n}. ${r.row}`, r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, r.target, metText(r.met)])
-  const head = ['row', 'figure', 'target', 'met?']
-  const width = head.map((h, i) => Math.min(i === 1 ? 110 : 60, Math.max(h.length, ...cells.map((c) => c[i].length))))
-  const fmt = (c) => c.map((v, i) => (i === 3 ? v : v.padEnd(width[i]))).join(' | ')
-  console.log('')
-  console.log(fmt(head))
-  console.log(width.map((w, i) => '-'.repeat(i === 3 ? 4 : w)).join('-|-'))
-  for (const c of cells) console.log(fmt(c))
-  console.log('')
+  console.table(sorted.map((r) => ({ row: `${r.n}. ${r.row}`, figure: r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, target: r.target, 'met?': met[r.met] })))
   const m = machine()
   console.log(
     `machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`,
@@ -166,15 +157,9 @@ try {
 
   // 7 first: the cold build is also the build everything else runs on.
   let built = false
-  if (cfg.skipBuild || !wanted(7)) {
-    record(7, 'build: cold build of both apps', { figure: cfg.skipBuild ? 'skipped (BENCH_SKIP_BUILD=1)' : 'skipped (BENCH_ONLY)', target: 'reported (no target)', met: null })
-  } else {
-    await row(7, 'build: cold build of both apps', 'reported (no target)', async () => {
-      const r = await measureColdBuild({ register })
-      built = true
-      return r
-    })
-  }
+  const build = ['build: cold build of both apps', 'reported (no target)']
+  if (cfg.skipBuild || !wanted(7)) record(7, build[0], { figure: `skipped (${cfg.skipBuild ? 'BENCH_SKIP_BUILD=1' : 'BENCH_ONLY'})`, target: build[1] })
+  else await row(7, ...build, () => measureColdBuild({ register }).then((r) => ((built = true), r)))
   if (!built) {
     await stack.buildApps({ say }).catch((err) => {
       throw new PlainError(`The build failed, so nothing could be measured.\n${err.message}`)
@@ -184,79 +169,57 @@ try {
   // A fresh database: on BENCH_DATABASE_URL / DATABASE_URL's server, else the bench's own
   // embedded PostgreSQL. Dropped at the end either way.
   const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
-  const serverUrl = await stack.databaseServer({ url: server || '', dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
+  const serverUrl = await stack.databaseServer({ url: server, dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
   if (!server) {
     // Databases left by an interrupted earlier run on the bench's own embedded server.
     for (const { datname } of await queryOnce(serverUrl, `select datname from pg_database where datname like 'runsense\\_bench\\_%'`)) {
       await dropDatabase(Object.assign(new URL(serverUrl), { pathname: `/${datname}` }).toString()).catch(() => {})
     }
   }
-  const db = await stack.freshDatabase(serverUrl, 'bench')
-  register(() =>
-    db.drop().catch((err) => {
-      // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
-      if (server) throw err
-      console.error(`[bench] the bench database was not dropped (${err.message}); the next run drops it.`)
-    }),
-  )
-  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
-
   // Every email goes to one counting SMTP peer in this process (smtp-server): newsletter issues
   // (rows 8, 9) and the rest (signup confirmations in row 4, workflow notices). Its CPU is the bench's.
   const sink = await startSmtpSink({ port: cfg.newsletterSmtpPort })
   register(sink.stop)
-
-  const appEnv = stack.appEnv({
-    databaseUrl: db.url,
-    cmsPort: cfg.cmsPort,
-    sitePort: cfg.sitePort,
-    smtpUrl: sink.url,
-    seed: true,
-    extra: {
-      CMS_URL: `http://localhost:${cfg.cmsPort}`,
-      SITE_URL: `http://localhost:${cfg.sitePort}`,
-      ...SIGNUP_LIMITS,
-      NEWSLETTER_SMTP_URL: sink.url,
-      NEWSLETTER_RATE_PER_SECOND: '0',
-      NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
-      NEWSLETTER_LEASE_SECONDS: '20',
-    },
-  })
-  const apps = await stack.startApps({ env: appEnv, cmsPort: cfg.cmsPort, sitePort: cfg.sitePort, log: say })
-  register(apps.stop)
+  // A fresh database, dropped at the end (after Ctrl-C the embedded server may have gone first: the next run drops it).
+  const { cmsPort, sitePort } = cfg
+  const extra = {
+    ...SIGNUP_LIMITS,
+    NEWSLETTER_SMTP_URL: sink.url,
+    NEWSLETTER_RATE_PER_SECOND: '0',
+    NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
+    NEWSLETTER_LEASE_SECONDS: '20',
+  }
+  const { db, env: appEnv, apps } = await stack.startFresh({ serverUrl, profile: 'bench', cmsPort, sitePort, smtpUrl: sink.url, extra, cleanups, log: say })
+  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
   await stack.answering(apps.web, `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}`, { timeoutMs: 90_000, why: () => ' (the seeded guide never appeared)' })
   say(`Both apps are up with the demo content (${elapsedSeconds().toFixed(0)} s in).`)
-  const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
+  // What every measurement may read (each takes what it needs).
+  const ctx = { ...cfg, cms: cmsClient(`http://127.0.0.1:${cfg.cmsPort}`), runId, databaseUrl: db.url, sink, register }
 
   // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
   const pageRows = !(wanted(1) || wanted(2))
     ? []
     : await measurePages(
         [
-          { key: 1, name: 'guide page', path: SEED_GUIDE },
-          { key: 2, name: 'home page', path: '/' },
-          { key: 2, name: 'rss feed', path: '/rss.xml' },
+          { n: 1, name: 'guide page', path: SEED_GUIDE },
+          { n: 2, name: 'home page', path: '/' },
+          { n: 2, name: 'rss feed', path: '/rss.xml' },
         ],
-        { ...cfg, register },
-      ).catch((err) => [{ id: '1', row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
-  for (const r of pageRows) record(Number(String(r.id).split('.')[0]), r.row, r)
+        ctx,
+      ).catch((err) => [{ n: 1, row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
+  for (const r of pageRows) record(r.n, r.row, r)
 
   // 3, 5, 6 before 4: the signups leave thousands of emails for the jobs queue to send in the
   // background, which would disturb every later measurement.
-  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () => measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }))
-  await row(13, "a reviewer's role changed → every page that shows it fresh", 'p95 ≤ 1000 ms', () =>
-    measureFreshness({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
-  )
-  await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>
-    measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),
-  )
+  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () => measurePublishToLive(ctx))
+  await row(13, "a reviewer's role changed → every page that shows it fresh", 'p95 ≤ 1000 ms', () => measureFreshness(ctx))
+  await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () => measureRest(ctx))
   // 10–12: the production topology (two site instances, shared cache, replica, nginx front), on
   // ports of its own; run before the signups' email backlog, like 3 and 5.
   if (wanted(10) || wanted(11) || wanted(12)) {
     say('10–12. topology rows…')
     try {
-      const topoRows = await measureTopology({ ports: cfg.topologyPorts, runs: cfg.publishRuns, duration: cfg.duration, warmup: cfg.warmup, register })
-      for (const r of topoRows) if (wanted(r.n)) record(r.n, r.row, r)
+      for (const r of await measureTopology(ctx)) if (wanted(r.n)) record(r.n, r.row, r)
     } catch (err) {
       failed(10, 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', err)
     }
@@ -275,13 +238,11 @@ try {
     bench: () => [],
   }
   await row(8, `newsletter issue to ${cfg.newsletterRecipients} subscribers`, `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, () =>
-    measureNewsletterSend({ cms, databaseUrl: db.url, sink, cpuParts }),
+    measureNewsletterSend({ ...ctx, cpuParts }),
   )
   await row(9, `newsletter issue to ${cfg.newsletterRecipients}, CMS SIGKILLed half way`, '0 missing; duplicates only in the counted window', () =>
     measureNewsletterSend({
-      cms,
-      databaseUrl: db.url,
-      sink,
+      ...ctx,
       killHalfWay: async () => {
         for (const pid of processTree(cmsNow.child.pid)) signal(pid, 'SIGKILL')
         await sleep(500)
@@ -293,16 +254,7 @@ try {
     }),
   )
   await row(4, 'newsletter signups (limits lifted: one machine)', '≥ 300/s, lost 0, duplicated 0', () =>
-    measureSignups({
-      sitePort: cfg.sitePort,
-      databaseUrl: db.url,
-      sink,
-      runId,
-      seconds: cfg.signupSeconds,
-      connections: cfg.connections,
-      mailWaitSeconds: cfg.mailWaitSeconds,
-      cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts },
-    }),
+    measureSignups({ ...ctx, cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts } }),
   )
 } catch (err) {
   explain(err)

@@ -8,7 +8,7 @@ export const FRESHNESS_TARGET_P95_MS = 1000
 
 const PAGES = ['/guides/returning-to-running-after-an-injury', '/', '/guides', '/reviewers/raphael-crawford-marks', '/guides/returning-to-running-after-an-injury/review.json']
 
-export async function measureFreshness({ cms, sitePort, runId, runs = 20 }) {
+export async function measureFreshness({ cms, sitePort, runId, publishRuns: runs }) {
   const urls = PAGES.map((p) => `http://127.0.0.1:${sitePort}${p}`)
   const id = await cms.reviewerId()
   const original = (await cms.must(200, 'GET', `/api/reviewers/${id}?depth=0`, { as: 'admin' })).role

@@ -20,7 +20,8 @@ export async function insertSubscribers(databaseUrl, runId, n) {
   )
 }
 
-export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWay = null, timeoutSeconds = 600, cpuParts = null }) {
+export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWay = null, cpuParts = null }) {
+  const timeoutSeconds = 600
   const [guide] = await query(databaseUrl, `select id from articles where slug = 'returning-to-running-after-an-injury'`)
   const created = await cms.must(201, 'POST', '/api/newsletter-issues', { as: 'editor', body: { subject: `Bench issue ${Date.now().toString(36)}`, featuredGuide: guide.id } })
   const id = created.doc.id

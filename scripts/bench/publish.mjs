@@ -6,7 +6,7 @@ import { latencies, ms, say, untilShown } from './util.mjs'
 
 export const PUBLISH_TARGET_P95_MS = 1000
 
-export async function measurePublishToLive({ cms, sitePort, runId, runs }) {
+export async function measurePublishToLive({ cms, sitePort, runId, publishRuns: runs }) {
   const reviewer = await cms.reviewerId()
   const slug = `bench-live-${runId}`
   const url = `http://127.0.0.1:${sitePort}/guides/${slug}`

@@ -33,7 +33,7 @@ export async function seedGuides({ cms, runId, count, concurrency = 10 }) {
   return { count: done, seconds: (performance.now() - started) / 1000 }
 }
 
-export async function measureRest({ cms, cmsPort, runId, count, duration, warmup }) {
+export async function measureRest({ cms, cmsPort, runId, restGuides: count, duration, warmup }) {
   say(`cms rest: publishing ${count} guides through the API and the workflow (10 at a time)…`)
   const seeded = await seedGuides({ cms, runId, count })
   const check = await cms.rest('GET', REST_PATH)

@@ -9,14 +9,14 @@ import { cannon, cpuMeter, cpuText, num, say, sleep } from './util.mjs'
 
 export const SIGNUP_TARGET_PER_S = 300
 
-export async function measureSignups({ sitePort, databaseUrl, sink, runId, seconds, connections = 50, mailWaitSeconds = 60, cpuParts = null }) {
+export async function measureSignups({ sitePort, databaseUrl, sink, runId, signupSeconds: seconds, connections, mailWaitSeconds, cpuParts }) {
   const prefix = `bench-${runId}-`
   let n = 0
   const accepted = new Set()
   const statuses = {}
   say(`signups: POST /api/newsletter for ${seconds} s at ${connections} connections, a new address and X-Forwarded-For each…`)
   // CPU per accepted signup for each part, over the load (the email runner works meanwhile).
-  const meter = cpuParts ? cpuMeter(cpuParts) : null
+  const meter = cpuMeter(cpuParts)
   const result = await cannon(
     {
       url: `http://127.0.0.1:${sitePort}`,
@@ -52,7 +52,7 @@ export async function measureSignups({ sitePort, databaseUrl, sink, runId, secon
     'signups',
   )
   const ok = result['2xx']
-  const cpu = meter ? meter.perUnit(ok) : null
+  const cpu = meter.perUnit(ok)
   const rate = ok / result.duration
   say(`signups: ${ok} accepted (${num(rate)}/s), ${result.non2xx} refused, ${result.errors} errors; checking the database and the SMTP peer…`)
 
