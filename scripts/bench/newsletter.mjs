@@ -27,7 +27,7 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   const id = created.doc.id
   const expected = new Set((await query(databaseUrl, `select email from subscribers where status = 'confirmed'`)).map((r) => r.email))
   const t0 = Date.now()
-  const meter = cpuParts ? cpuMeter(cpuParts) : null
+  const cpuPerEmail = cpuParts && cpuMeter(cpuParts)
   const started = await cms.must(202, 'POST', `/api/newsletter-issues/${id}/send`, { as: 'editor', body: {} })
   say(`newsletter: issue ${id} sending to ${started.recipients} recipients (${expected.size} confirmed)…`)
   let killedAt = null
@@ -56,7 +56,7 @@ export async function measureNewsletterSend({ cms, databaseUrl, sink, killHalfWa
   const accepted = sink.acceptedFor(id)
   const rate = accepted / totalSeconds
   // CPU per email for each part: what bounds the rate on an idle machine, whatever the load now.
-  const cpu = meter ? meter.perUnit(accepted) : null
+  const cpu = cpuPerEmail ? cpuPerEmail(accepted) : null
   const problems = sink.problems
   const figure =
     `${Math.round(rate)} emails/s (${accepted} in ${totalSeconds.toFixed(1)} s); duplicates ${r.duplicated}, missing ${r.missing}` +

@@ -16,7 +16,7 @@ export async function measureSignups({ sitePort, databaseUrl, sink, runId, signu
   const statuses = {}
   say(`signups: POST /api/newsletter for ${seconds} s at ${connections} connections, a new address and X-Forwarded-For each…`)
   // CPU per accepted signup for each part, over the load (the email runner works meanwhile).
-  const meter = cpuMeter(cpuParts)
+  const cpuPerSignup = cpuMeter(cpuParts)
   const result = await cannon(
     {
       url: `http://127.0.0.1:${sitePort}`,
@@ -52,7 +52,7 @@ export async function measureSignups({ sitePort, databaseUrl, sink, runId, signu
     'signups',
   )
   const ok = result['2xx']
-  const cpu = meter.perUnit(ok)
+  const cpu = cpuPerSignup(ok)
   const rate = ok / result.duration
   say(`signups: ${ok} accepted (${num(rate)}/s), ${result.non2xx} refused, ${result.errors} errors; checking the database and the SMTP peer…`)
 

@@ -126,38 +126,33 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     await answering(cms, `http://127.0.0.1:${ports.cms}/api/health`, { timeoutMs: 120_000 })
 
     const workerHealth = [ports.worker1, ports.worker2].slice(0, workers).map((port) => `http://127.0.0.1:${port}/health`)
-    const startWorker = (i) => {
+    // A worker now and then exits while Node loads its modules, before any of our code runs
+    // (exit code 13, nothing logged; about 1 start in 10 on a loaded 2-core machine, docs/platform.md).
+    // Compose restarts it (restart: unless-stopped); the topology does the same, up to 3 times, and says so.
+    const startWorker = async (i, attempt = 1) => {
       const w = startProcess(`topology-worker-${i + 1}`, process.execPath, ['--enable-source-maps', 'dist/worker.mjs'], {
         cwd: path.join(root, 'apps/cms'),
         env: { ...envOf('worker', overrides.worker), NODE_ENV: 'production', NODE_OPTIONS: '--no-deprecation', WORKER_HEALTH_PORT: String(i ? ports.worker2 : ports.worker1) },
       })
-      w.child.once('exit', (code, signal) => (w.exitedWith = signal ?? `exit code ${code}`))
+      let exitedWith = null
+      w.child.once('exit', (code, signal) => (exitedWith = signal ?? `exit code ${code}`))
       stops.push(w.stop)
-      return w
+      try {
+        return await answering(w, workerHealth[i], { timeoutMs: 90_000, why: () => ` (${exitedWith ?? 'still running'})` }).then(() => w)
+      } catch (err) {
+        if (!exitedWith || attempt > 3) throw err
+        log(`Worker ${i + 1} exited while starting (${exitedWith}); starting it again, as compose's restart policy would.`)
+        return startWorker(i, attempt + 1)
+      }
     }
-    const workerProcs = workerHealth.map((_url, i) => startWorker(i))
+    // The workers start while the sites do; handled now, awaited after the sites.
+    const workersUp = Promise.all(workerHealth.map((_url, i) => startWorker(i)))
+    workersUp.catch(() => {})
     log('Two site instances…')
     const sites = [ports.site1, ports.site2].map((port, i) => startApp('web', { name: `topology-web-${i + 1}`, env: envOf(`web-${i + 1}`, overrides.web), port }))
     stops.push(...sites.map((s) => s.stop))
     for (const [i, s] of sites.entries()) await answering(s, `http://127.0.0.1:${i ? ports.site2 : ports.site1}/`, { timeoutMs: 90_000, ok: (r) => r.status < 500 })
-    const workerUp = (i) => answering(workerProcs[i], workerHealth[i], { timeoutMs: 90_000, why: () => ` (${workerProcs[i].exitedWith ?? 'still running'})` })
-    // A worker now and then exits while Node loads its modules, before any of our code runs
-    // (exit code 13, nothing logged; about 1 start in 10 on a loaded 2-core machine, docs/platform.md).
-    // Compose restarts it (restart: unless-stopped); the topology does the same, up to 3 times, and says so.
-    for (const i of workerProcs.keys()) {
-      for (let attempt = 1; ; attempt++) {
-        const up = await workerUp(i).then(
-          () => true,
-          (err) => {
-            if (!workerProcs[i].exitedWith || attempt > 3) throw err
-            return false
-          },
-        )
-        if (up) break
-        log(`Worker ${i + 1} exited while starting (${workerProcs[i].exitedWith}); starting it again, as compose's restart policy would.`)
-        workerProcs[i] = startWorker(i)
-      }
-    }
+    const workerProcs = await workersUp
     log(`nginx in front on ${ports.front}…`)
     const conf = frontConf({ dir, port: ports.front, refreshPort: ports.frontRefresh, sites: [ports.site1, ports.site2] })
     const nginx = await startNginx({ name: 'topology-nginx', dir, files: { 'cache.conf': conf }, readyUrl: `http://127.0.0.1:${ports.front}/` })

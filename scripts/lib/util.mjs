@@ -82,20 +82,11 @@ export const startTimeOf = (pid) => statOf(pid)?.[19] ?? null
 
 /** A process and all its descendants, read from /proc. */
 export function processTree(rootPid) {
-  const parents = fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map((name) => [Number(name), Number(statOf(name)?.[1])])
+  const pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  const parentOf = new Map(pids.map((name) => [Number(name), Number(statOf(name)?.[1])]))
   const tree = new Set([rootPid])
-  for (let grew = true; grew;) {
-    grew = false
-    for (const [pid, ppid] of parents) {
-      if (!tree.has(pid) && tree.has(ppid)) {
-        tree.add(pid)
-        grew = true
-      }
-    }
-  }
+  // A Set's loop also visits what is added during it: every descendant, level by level.
+  for (const pid of tree) for (const [child, parent] of parentOf) if (parent === pid) tree.add(child)
   return tree
 }
 
