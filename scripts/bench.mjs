@@ -74,22 +74,22 @@ const loadAtStart = os.loadavg()
 // ---- results -------------------------------------------------------------------------------
 const rows = []
 /** Records one row; `n` is the measurement's number in bench/README.md (the table's order). */
-const record = (n, name, r) =>
-  rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
-const failed = (n, name, target, err) => record(n, name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
-
+const record = (n, name, { figure, target, met = null, error, data }) => rows.push({ n, row: name, figure, target, met, error, data })
 const wanted = (n) => !cfg.only.length || cfg.only.includes(n)
+
+/** Runs the measurement of row `n`, or of rows `n` (a list; it returns rows with their own n and name); records its error in the first. */
 async function row(n, name, target, fn) {
-  if (!wanted(n)) return
+  const ns = [n].flat()
+  if (!ns.some(wanted)) return
   const t = Date.now()
-  say(`${n}. ${name}…`)
+  say(`${ns.join(', ')}. ${name}…`)
   try {
     const r = await fn()
-    record(n, name, r)
-    say(`${n}. ${name}: ${r.figure} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
+    for (const one of [r].flat()) if (wanted(one.n ?? n)) record(one.n ?? n, one.row ?? name, one)
+    say(`${ns.join(', ')}. ${name}: ${r.figure ?? `${r.length} rows`} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
   } catch (err) {
-    failed(n, name, target, err)
-    say(`${n}. ${name}: FAILED — ${String(err?.message ?? err).split('\n')[0]}`)
+    record(ns[0], name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
+    say(`${ns.join(', ')}. ${name}: FAILED — ${String(err?.message ?? err).split('\n')[0]}`)
   }
 }
 
@@ -124,7 +124,6 @@ function machine() {
 }
 
 function writeResults(extra = {}) {
-  const sorted = [...rows].sort((a, b) => a.n - b.n)
   const out = {
     date: startedAt.toISOString(),
     finished: new Date().toISOString(),
@@ -132,7 +131,7 @@ function writeResults(extra = {}) {
     machine: machine(),
     config: { ...cfg, runId, seedGuide: SEED_GUIDE, signupLimits: SIGNUP_LIMITS },
     ...extra,
-    rows: sorted,
+    rows: rows.sort((a, b) => a.n - b.n),
   }
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
   fs.writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n')
@@ -140,8 +139,9 @@ function writeResults(extra = {}) {
 
 function printTable() {
   const met = { true: 'yes', false: 'NO', null: '–' }
-  const sorted = [...rows].sort((a, b) => a.n - b.n)
-  console.table(sorted.map((r) => ({ row: `${r.n}. ${r.row}`, figure: r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, target: r.target, 'met?': met[r.met] })))
+  console.table(
+    rows.sort((a, b) => a.n - b.n).map((r) => ({ row: `${r.n}. ${r.row}`, figure: r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, target: r.target, 'met?': met[r.met] })),
+  )
   const m = machine()
   console.log(
     `machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`,
@@ -166,8 +166,7 @@ try {
     })
   }
 
-  // A fresh database: on BENCH_DATABASE_URL / DATABASE_URL's server, else the bench's own
-  // embedded PostgreSQL. Dropped at the end either way.
+  // The bench's databases: on BENCH_DATABASE_URL / DATABASE_URL's server, else its own embedded PostgreSQL.
   const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
   const serverUrl = await stack.databaseServer({ url: server, dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
   if (!server) {
@@ -197,17 +196,17 @@ try {
   const ctx = { ...cfg, cms: cmsClient(`http://127.0.0.1:${cfg.cmsPort}`), runId, databaseUrl: db.url, sink, register }
 
   // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
-  const pageRows = !(wanted(1) || wanted(2))
-    ? []
-    : await measurePages(
-        [
-          { n: 1, name: 'guide page', path: SEED_GUIDE },
-          { n: 2, name: 'home page', path: '/' },
-          { n: 2, name: 'rss feed', path: '/rss.xml' },
-        ],
-        ctx,
-      ).catch((err) => [{ n: 1, row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
-  for (const r of pageRows) record(r.n, r.row, r)
+  const pages = [
+    { n: 1, name: 'guide page', path: SEED_GUIDE },
+    { n: 2, name: 'home page', path: '/' },
+    { n: 2, name: 'rss feed', path: '/rss.xml' },
+  ]
+  await row([1, 2], 'pages', PAGE_TARGET, () =>
+    measurePages(
+      pages.filter((p) => wanted(p.n)),
+      ctx,
+    ),
+  )
 
   // 3, 5, 6 before 4: the signups leave thousands of emails for the jobs queue to send in the
   // background, which would disturb every later measurement.
@@ -216,14 +215,7 @@ try {
   await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () => measureRest(ctx))
   // 10–12: the production topology (two site instances, shared cache, replica, nginx front), on
   // ports of its own; run before the signups' email backlog, like 3 and 5.
-  if (wanted(10) || wanted(11) || wanted(12)) {
-    say('10–12. topology rows…')
-    try {
-      for (const r of await measureTopology(ctx)) if (wanted(r.n)) record(r.n, r.row, r)
-    } catch (err) {
-      failed(10, 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', err)
-    }
-  }
+  await row([10, 11, 12], 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', () => measureTopology(ctx))
   await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
   // 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; then again
   // with the CMS SIGKILLed half way and started again.
