@@ -34,28 +34,22 @@ export async function measureWeight({ url }) {
       else if (req.resourceType() === 'script' || /javascript/.test(type)) scripts.push({ url: req.url(), transferred: sizes.responseBodySize })
     }
 
-    let jsGzip = 0
-    const methods = new Map()
-    const count = (m) => methods.set(m, (methods.get(m) || 0) + 1)
     const files = []
     for (const s of scripts) {
       const r = await rawGet(s.url, { 'accept-encoding': 'gzip' })
       if (r.status !== 200) throw new Error(`${new URL(s.url).pathname} answered ${r.status} when requested again`)
-      let size
-      if (r.headers['content-encoding'] === 'gzip') {
-        size = r.body.length
-        count('served gzipped by the site')
-      } else if (!r.headers['content-encoding']) {
-        size = zlib.gzipSync(r.body, { level: 9 }).length
-        count('sent uncompressed, gzipped here at level 9')
-      } else {
-        size = s.transferred
-        count(`as transferred (${r.headers['content-encoding']})`)
-      }
-      jsGzip += size
-      files.push({ url: new URL(s.url).pathname, gzipBytes: size, rawBytes: r.headers['content-encoding'] ? null : r.body.length })
+      const encoding = r.headers['content-encoding']
+      const [gzipBytes, how] =
+        encoding === 'gzip'
+          ? [r.body.length, 'served gzipped by the site']
+          : encoding
+            ? [s.transferred, `as transferred (${encoding})`]
+            : [zlib.gzipSync(r.body, { level: 9 }).length, 'sent uncompressed, gzipped here at level 9']
+      files.push({ url: new URL(s.url).pathname, gzipBytes, rawBytes: encoding ? null : r.body.length, how })
     }
-    const method = [...methods].map(([m, n]) => `${n} ${m}`).join(', ') || 'no scripts'
+    const jsGzip = files.reduce((sum, f) => sum + f.gzipBytes, 0)
+    const counts = files.reduce((m, f) => m.set(f.how, (m.get(f.how) ?? 0) + 1), new Map())
+    const method = [...counts].map(([m, n]) => `${n} ${m}`).join(', ') || 'no scripts'
     // A page whose own assets fail (e.g. the build changed under the running site) has no
     // meaningful weight: say so rather than report a small number.
     const broken = failedRequests.filter((f) => f.url.startsWith('/_next/static/'))
