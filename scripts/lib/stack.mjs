@@ -152,10 +152,7 @@ export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
   return copies.get(appDir)
 }
 
-/**
- * Every process this run starts from now on is recorded in `file` (recordProcess), so that after
- * a SIGKILL of this run the next one can stop the orphans that still hold the ports (stopOrphans).
- */
+/** Every process this run starts from now on is recorded in `file`, so that after a SIGKILL of this run the next one can stop the orphans (stopOrphans). */
 let trackFile = null
 export const trackProcesses = (file) => (trackFile = file)
 
@@ -167,10 +164,7 @@ export function recordProcess(file, name, pid) {
   fs.appendFileSync(file, `${JSON.stringify({ owner: process.pid, pid, name, started })}\n`)
 }
 
-/**
- * Stops processes recorded (recordProcess) by a run whose owner is gone: the same pid with the
- * same start time, so never an unrelated process that reused the pid.
- */
+/** Stops processes recorded by a run whose owner is gone: the same pid with the same start time, never a process that reused the pid. */
 export async function stopOrphans(file, log = () => {}) {
   let entries
   try {
@@ -377,14 +371,8 @@ export async function startFresh({ serverUrl, profile, cmsPort, sitePort, smtpUr
     await db.drop()
   }
   cleanups.add(stop)
-  const env = appEnv({
-    databaseUrl: db.url,
-    cmsPort,
-    sitePort,
-    smtpUrl,
-    seed: true,
-    extra: { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}`, ...extra },
-  })
+  const urls = { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` }
+  const env = appEnv({ databaseUrl: db.url, cmsPort, sitePort, smtpUrl, seed: true, extra: { ...urls, ...extra } })
   apps = await startApps({ env, cmsPort, sitePort, log })
   return { db, env, apps, stop }
 }
@@ -406,13 +394,8 @@ export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
 export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
   const fns = []
   let running = null
-  const runAll = () =>
-    (running ??= (async () => {
-      for (const fn of fns.splice(0).reverse())
-        await Promise.resolve()
-          .then(fn)
-          .catch((e) => console.error(`cleanup: ${e.message}`))
-    })())
+  // One at a time, each after the previous one settled; a failing one is reported, the rest still run.
+  const runAll = () => (running ??= fns.splice(0).reduceRight((done, fn) => done.then(() => fn()).catch((e) => console.error(`cleanup: ${e.message}`)), Promise.resolve()))
   let signalled = false
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.removeAllListeners(sig)
