@@ -8,16 +8,16 @@ import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'
 import * as stack from './lib/stack.mjs'
+import { PlainError } from './lib/util.mjs'
 
 const MIN = Number(process.env.LIGHTHOUSE_MIN || 95)
 const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS || 3))
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo']
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const PAGES = ['/', '/guides/returning-to-running-after-an-injury', '/newsletter']
-const cleanups = stack.cleanupsOnExit()
-let site = process.env.LIGHTHOUSE_SITE_URL
 
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
+  let site = process.env.LIGHTHOUSE_SITE_URL
   if (!site) {
     await stack.buildApps()
     const serverUrl = await stack.databaseServer({ dataDir: 'lighthouse-pg', port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369), cleanups })
@@ -50,11 +50,7 @@ try {
     if (misses.size) console.log(`  ${p}: audits below 0.9 in some run: ${[...misses].join(', ')}`)
   }
   console.table(rows)
-  console.log(failed ? `lighthouse: some median score is below ${MIN}` : `lighthouse: every median score ≥ ${MIN} (${RUNS} runs per page)`)
-  process.exitCode = failed ? 1 : 0
-} catch (err) {
-  console.error(err.message)
-  process.exitCode = 1
-} finally {
-  await cleanups.runAll()
-}
+  if (failed) throw new PlainError(`lighthouse: some median score is below ${MIN}`)
+  console.log(`lighthouse: every median score ≥ ${MIN} (${RUNS} runs per page)`)
+})
+process.exit(code)

@@ -8,7 +8,6 @@
 // here. `npm run test:faults -- smtp` runs the files matching "smtp".
 import fs from 'node:fs'
 import path from 'node:path'
-import { explain } from './lib/util.mjs'
 import * as stack from './lib/stack.mjs'
 
 const ports = {
@@ -23,12 +22,11 @@ const say = (m) => console.log(`\n[faults] ${m}`)
 const filters = process.argv.slice(2)
 const t0 = Date.now()
 
-let code = 0
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
+  // What the tests recorded and is still running (the tests' owner, vitest, has exited by then).
+  cleanups.add(() => stack.stopOrphans(pidsFile, say))
   await stack.assertPortsFree(ports)
-
   await stack.buildApps({ say })
-
   fs.mkdirSync(stack.stateDir, { recursive: true })
   fs.writeFileSync(pidsFile, '')
   say('Fault tests…')
@@ -46,12 +44,6 @@ try {
       SITE_URL: undefined,
     },
   })
-} catch (err) {
-  explain(err)
-  code = 1
-} finally {
-  // What the tests recorded and is still running (the tests' owner, vitest, has exited by now).
-  await stack.stopOrphans(pidsFile, say).catch((e) => console.error(`cleanup: ${e.message}`))
-}
+})
 say(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 process.exit(code)

@@ -11,7 +11,6 @@ import { installIfNeeded } from './lib/install.mjs'
 // A fresh clone's `npm test` installs what it needs first, as `npm start` does; nothing below
 // may be imported before that.
 installIfNeeded((m) => console.log(`[test] ${m}`))
-const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startMailCatcher } = await import('./lib/mail.mjs')
 
@@ -37,10 +36,7 @@ async function tier(name, env = {}) {
 }
 
 // Ctrl-C: stop the apps, then the database, then drop the test databases (reverse order).
-const cleanups = stack.cleanupsOnExit()
-
-let code = 0
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
   if (want('unit')) await tier('unit')
 
   if (want('int') || want('e2e')) {
@@ -48,12 +44,11 @@ try {
 
     const cmsPort = Number(process.env.TEST_CMS_PORT || 3101)
     const sitePort = Number(process.env.TEST_SITE_PORT || 3100)
-    const mailSmtp = Number(process.env.TEST_MAIL_SMTP_PORT || 1125)
     const mailWeb = Number(process.env.TEST_MAIL_WEB_PORT || 1180)
     await stack.assertPortsFree({ TEST_CMS_PORT: cmsPort, TEST_SITE_PORT: sitePort })
 
     const serverUrl = await stack.databaseServer({ dataDir: 'test-pg', port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339), cleanups, log: say })
-    const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
+    const mail = await startMailCatcher({ smtpPort: Number(process.env.TEST_MAIL_SMTP_PORT || 1125), webPort: mailWeb })
     cleanups.add(mail.stop)
 
     /** Each tier runs on a fresh database and freshly started apps, so tiers cannot affect each other. */
@@ -87,12 +82,7 @@ try {
 
     for (const name of ['int', 'e2e']) if (want(name)) await onFreshStack(name)
   }
-} catch (err) {
-  explain(err)
-  code = 1
-} finally {
-  await cleanups.runAll()
-}
+})
 console.log('\nTiers:')
 for (const [name, status, ms] of results) console.log(`  ${name.padEnd(5)} ${status.padEnd(7)} ${(ms / 1000).toFixed(1)} s`)
 const passed = results.filter((r) => r[1] === 'passed').length

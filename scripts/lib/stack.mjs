@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureDatabase, startEmbeddedPostgres, dropDatabase } from './embedded-pg.mjs'
-import { PlainError, isAlive, portFreeSoon, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
+import { PlainError, explain, isAlive, portFreeSoon, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const stateDir = path.join(root, '.runsense')
@@ -417,5 +417,19 @@ export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
       await fn()
     },
     runAll,
+  }
+}
+
+/** A runner's body, given its cleanups (cleanupsOnExit's options); they run at its end. Resolves the exit code: 1 (the error explained) if it threw, else 0. */
+export async function runWithCleanups(body, options) {
+  const cleanups = cleanupsOnExit(options)
+  try {
+    await body(cleanups)
+    return 0
+  } catch (err) {
+    explain(err)
+    return 1
+  } finally {
+    await cleanups.runAll()
   }
 }
