@@ -85,7 +85,7 @@ async function row(n, name, target, fn) {
   say(`${ns.join(', ')}. ${name}…`)
   try {
     const r = await fn()
-    for (const one of [r].flat()) if (wanted(one.n ?? n)) record(one.n ?? n, one.row ?? name, one)
+    for (const one of [r].flat()) if (wanted(one.n ?? n)) record(one.n ?? n, one.row ?? name, { target, ...one })
     say(`${ns.join(', ')}. ${name}: ${r.figure ?? `${r.length} rows`} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
   } catch (err) {
     record(ns[0], name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })

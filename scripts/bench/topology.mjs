@@ -52,7 +52,6 @@ export async function measureTopology({ topologyPorts: ports, publishRuns: runs,
         .map(([k, s]) => `${k} ${num(s.rps)} req/s p99 ${ms(s.p99)}${failures(s)}`)
         .join('; '),
       target: 'reported (no target)',
-      met: null,
       data: loads,
     })
 
@@ -71,7 +70,6 @@ export async function measureTopology({ topologyPorts: ports, publishRuns: runs,
       row: "admin: the editor's article list (/admin/collections/articles, server render)",
       figure: `p50 ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))} (n=${times.length}, sequential)`,
       target: 'reported (no target)',
-      met: null,
       data: { ms: times },
     })
     return rows
