@@ -44,20 +44,7 @@ const cfg = {
   newsletterSmtpPort: port('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
   newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 10),
-  // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
-  topologyPorts: {
-    front: int('BENCH_TOPOLOGY_FRONT_PORT', 3240),
-    site1: int('BENCH_TOPOLOGY_SITE1_PORT', 3241),
-    site2: int('BENCH_TOPOLOGY_SITE2_PORT', 3242),
-    cms: int('BENCH_TOPOLOGY_CMS_PORT', 3243),
-    worker1: int('BENCH_TOPOLOGY_WORKER_PORT', 3244),
-    worker2: int('BENCH_TOPOLOGY_WORKER2_PORT', 3245),
-    redis: int('BENCH_TOPOLOGY_REDIS_PORT', 3246),
-    mailSmtp: int('BENCH_TOPOLOGY_MAIL_SMTP_PORT', 3247),
-    mailWeb: int('BENCH_TOPOLOGY_MAIL_WEB_PORT', 3248),
-    pg: int('BENCH_TOPOLOGY_PG_PORT', 54351),
-    pgReplica: int('BENCH_TOPOLOGY_PG_REPLICA_PORT', 54352),
-  },
+  // Rows 10–12 (the topology) have ports of their own: BENCH_TOPOLOGY_*_PORT (scripts/lib/topology.mjs).
   skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
   // BENCH_ONLY=8,9 measures only those rows (the others are not run).
   only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),

@@ -8,10 +8,16 @@ import { cmsClient, guideData } from './cms.mjs'
 import { PUBLISH_TARGET_P95_MS } from './publish.mjs'
 import { failures, latencies, measureLoad, ms, num, percentile, say, untilShown } from './util.mjs'
 
-export async function measureTopology({ topologyPorts: ports, publishRuns: runs, duration, warmup, register }) {
+export async function measureTopology({ publishRuns: runs, duration, warmup, register }) {
   say('topology: starting nginx, two site instances on Redis, the CMS API, a worker, Postgres primary + replica…')
   let unregister = () => {}
-  const topo = await startTopology({ log: say, workers: 1, ports, overrides: { cms: { SIGNUP_LIMIT_PER_IP: '100000000' } }, onStop: (stop) => (unregister = register(stop)) })
+  const topo = await startTopology({
+    log: say,
+    workers: 1,
+    portsPrefix: 'BENCH_TOPOLOGY',
+    overrides: { cms: { SIGNUP_LIMIT_PER_IP: '100000000' } },
+    onStop: (stop) => (unregister = register(stop)),
+  })
   try {
     const cms = cmsClient(topo.urls.cms)
     const reviewer = await cms.reviewerId()

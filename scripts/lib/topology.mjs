@@ -18,24 +18,28 @@ import { answering, appEnv, root, servedBuild, startApp, startProcess } from './
 import { PlainError, portFreeSoon, sleep, tail } from './util.mjs'
 
 const execFileP = promisify(execFile)
-const num = (name, fallback) => Number(process.env[name] || fallback)
 
-/** Ports (env names in parentheses), all on 127.0.0.1. */
-export const topologyPorts = () => ({
-  front: num('TOPOLOGY_FRONT_PORT', 6400),
-  frontRefresh: num('TOPOLOGY_FRONT_REFRESH_PORT', 6407),
-  site1: num('TOPOLOGY_SITE1_PORT', 6401),
-  site2: num('TOPOLOGY_SITE2_PORT', 6402),
-  cms: num('TOPOLOGY_CMS_PORT', 6403),
-  worker1: num('TOPOLOGY_WORKER1_HEALTH_PORT', 6404),
-  worker2: num('TOPOLOGY_WORKER2_HEALTH_PORT', 6405),
-  redis: num('TOPOLOGY_REDIS_PORT', 6406),
-  mailSmtp: num('TOPOLOGY_MAIL_SMTP_PORT', 6425),
-  mailWeb: num('TOPOLOGY_MAIL_WEB_PORT', 6480),
-  // Below the kernel's ephemeral range, so no outgoing connection can hold them.
-  pg: num('TOPOLOGY_PG_PORT', 26689),
-  pgReplica: num('TOPOLOGY_PG_REPLICA_PORT', 26690),
-})
+/**
+ * Its ports, all on 127.0.0.1: `<prefix>_<NAME>_PORT`, else the default for that prefix, TOPOLOGY
+ * (`npm run test:topology`) or BENCH_TOPOLOGY (the bench's rows 10–12). Postgres is below the
+ * kernel's ephemeral range for the test, so no outgoing connection can hold its ports.
+ */
+const PORTS = {
+  front: ['FRONT', 6400, 3240],
+  frontRefresh: ['FRONT_REFRESH', 6407, 3249],
+  site1: ['SITE1', 6401, 3241],
+  site2: ['SITE2', 6402, 3242],
+  cms: ['CMS', 6403, 3243],
+  worker1: ['WORKER1_HEALTH', 6404, 3244],
+  worker2: ['WORKER2_HEALTH', 6405, 3245],
+  redis: ['REDIS', 6406, 3246],
+  mailSmtp: ['MAIL_SMTP', 6425, 3247],
+  mailWeb: ['MAIL_WEB', 6480, 3248],
+  pg: ['PG', 26689, 54351],
+  pgReplica: ['PG_REPLICA', 26690, 54352],
+}
+const portsOf = (prefix) =>
+  Object.fromEntries(Object.entries(PORTS).map(([key, [name, test, bench]]) => [key, Number(process.env[`${prefix}_${name}_PORT`] || (prefix === 'TOPOLOGY' ? test : bench))]))
 
 function composeEnv(service, { vars, hosts }) {
   const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true })
@@ -75,9 +79,10 @@ async function startRedis({ port, dir }) {
  * `overrides` (per service name) are added on top of the compose environment. `onStop(stop)` is
  * called at once with the function that stops whatever has been started so far.
  */
-export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {}, onStop = () => {} } = {}) {
-  const ports = { ...topologyPorts(), ...givenPorts }
-  for (const [name, port] of Object.entries(ports)) if (!(await portFreeSoon(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
+export async function startTopology({ log = () => {}, workers = 2, overrides = {}, portsPrefix = 'TOPOLOGY', onStop = () => {} } = {}) {
+  const ports = portsOf(portsPrefix)
+  for (const [name, port] of Object.entries(ports))
+    if (!(await portFreeSoon(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with ${portsPrefix}_*_PORT.`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
   if (process.getuid?.() === 0) fs.chmodSync(dir, 0o755)
   const stops = []
