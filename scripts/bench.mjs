@@ -1,9 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: builds (row 7, a cold build, runs first unless BENCH_SKIP_BUILD=1), starts the
-// production build of both apps on a fresh database with the demo content, runs each
-// measurement, prints a table with each figure beside its target and writes the same to
-// bench/results/latest.json. Stops everything it started, also on Ctrl-C or errors.
-// See bench/README.md for what each row means.
+// `npm run bench`: every row of bench/README.md on a fresh stack of its own; a table and bench/results/latest.json.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -1,5 +1,4 @@
-// Row 7: cold build of both apps (no .next, turbo --force), timed, with the peak total RSS of the
-// whole process tree (turbo, npm, next, its workers) sampled from /proc every 200 ms.
+// Row 7, the cold build: time and peak RSS of the whole process tree (bench/README.md says how).
 import fs from 'node:fs'
 import path from 'node:path'
 import { buildApps, root, startProcess } from '../lib/stack.mjs'

@@ -1,7 +1,4 @@
-// Row 13: a change to a record pages show → every page that shows it fresh. An admin changes
-// the seed reviewer's role (shown on the guide, the lists, the reviewer's page and
-// review.json); we measure from the moment the PATCH answered until the last of those pages
-// shows the new role. The role is put back at the end.
+// Row 13, freshness: the seed reviewer's role changed → every page that shows it fresh (bench/README.md).
 import { latencies, ms, say, untilShown } from './util.mjs'
 
 export const FRESHNESS_TARGET_P95_MS = 1000

@@ -1,9 +1,4 @@
-// Rows 8 and 9: one newsletter issue sent to N confirmed subscribers (inserted with SQL) through
-// a real SMTP peer (scripts/lib/smtp-sink.mjs, the smtp-server package) that checks each
-// message's list headers and counts deliveries per issue and address. Row 9 does the same and
-// SIGKILLs the CMS when about half have been accepted, then starts it again: the send must
-// resume by itself. Figures: emails/s (first accepted message to the last), total time from
-// the send request, duplicates and missing.
+// Rows 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; row 9 SIGKILLs the CMS half way (bench/README.md).
 import { queryOnce as query } from '../lib/embedded-pg.mjs'
 import { cpuMeter, cpuText, say, sleep } from './util.mjs'
 

@@ -1,6 +1,4 @@
-// Rows 1 and 2: a page's throughput and latency from the site's own server, beside nginx serving
-// the same bytes from disk (the reference) and beside the production nginx micro-cache in front of
-// the site. Targets: throughput ≥ 0.6 × nginx-from-disk, p99 ≤ 25 ms.
+// Rows 1 and 2: a page from the site, from nginx serving its bytes from disk (the reference) and through the nginx micro-cache (bench/README.md).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

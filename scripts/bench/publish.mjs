@@ -1,6 +1,4 @@
-// Row 3: publish-to-live. A seed-like guide goes through the real review workflow and is
-// published, then edited (new title) and republished again and again; each time we measure from
-// the moment the publish POST returned 200 until the site's /guides/<slug> shows the new title.
+// Row 3, publish-to-live: publish POST answered → the site shows the new title (bench/README.md).
 import { guideData } from './cms.mjs'
 import { latencies, ms, say, untilShown } from './util.mjs'
 

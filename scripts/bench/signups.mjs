@@ -1,9 +1,4 @@
-// Row 4: newsletter signups. 50 connections POST the site's /api/newsletter for 30 s, every request
-// with its own address and its own X-Forwarded-For (the site runs with TRUST_PROXY=1 and the
-// per-IP / per-address limits lifted, since all load comes from this one machine). Then we check
-// every accepted signup against the database (subscribers) and the counting SMTP peer (one
-// confirmation email per address, plus any still queued in payload_jobs when the queue has not
-// drained in time).
+// Row 4, signups: POST /api/newsletter under load, then every accepted address checked against the database and the SMTP peer (bench/README.md).
 import { queryOnce as query } from '../lib/embedded-pg.mjs'
 import { cannon, cpuMeter, cpuText, num, say, sleep } from './util.mjs'
 

@@ -1,8 +1,4 @@
-// Rows 10–12: the production topology (scripts/lib/topology.mjs: nginx in front of two site
-// instances on a shared Redis, the CMS API reading a streaming replica, a job worker).
-//  10. publish → live on BOTH site instances (the later of the two), and through the front
-//  11. the guide page through the front and through each instance (50 connections)
-//  12. the admin's article list (/admin/collections/articles) for a signed-in editor
+// Rows 10–12, on the production topology (scripts/lib/topology.mjs); bench/README.md says what each measures.
 import { startTopology } from '../lib/topology.mjs'
 import { cmsClient, guideData } from './cms.mjs'
 import { PUBLISH_TARGET_P95_MS } from './publish.mjs'

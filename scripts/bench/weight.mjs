@@ -1,7 +1,4 @@
-// Row 6: page weight of the guide page in Chromium. Total = every response's transferred bytes
-// (headers + encoded body) as Chromium saw them; JS = every script's size gzipped as the site
-// serves it (requested again with Accept-Encoding: gzip), or gzipped by us at level 9 when the
-// site sent it uncompressed.
+// Row 6: page weight of the guide page in Chromium; JS counted gzipped (bench/README.md says how).
 import zlib from 'node:zlib'
 import { CHROMIUM_ARGS, chromiumPath } from '../lib/chromium.mjs'
 import { kb, rawGet, say } from './util.mjs'
