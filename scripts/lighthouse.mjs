@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// `npm run lighthouse`: Lighthouse 12 (mobile defaults, local Chromium) on the home page, a
-// guide and /newsletter. Each page is measured LIGHTHOUSE_RUNS times (3) and each score is the
-// median, as Lighthouse CI does: one run's performance score moves with whatever else the
-// machine is doing. Prints the four scores per page and fails if any is below 95.
-// Uses LIGHTHOUSE_SITE_URL when given (a running site); otherwise starts the stack on a fresh database.
+// `npm run lighthouse`: Lighthouse 12 (mobile, local Chromium) on the home page, a guide and
+// /newsletter, LIGHTHOUSE_RUNS times (3) each; each score is the median, as Lighthouse CI does (one
+// run's performance score moves with the machine's load). Fails below 95. LIGHTHOUSE_SITE_URL: a
+// running site to measure; without it, the stack is started on a fresh database.
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'

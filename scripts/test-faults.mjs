@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-// `npm run test:faults`: tests that break real parts on purpose (Postgres, SMTP, the CMS, the site,
-// `npm start` itself; README, "Tests"). Builds the apps (turbo, cached), then runs the `faults`
-// vitest project; each test file starts and stops the stack it breaks (tests/faults/helpers.ts) on
-// the fault ports (FAULT_*_PORT: CMS 3301, site 3300, MailDev 1325 / 1380, PostgreSQL 54359 in
-// .runsense/fault-pg), so it never collides with `npm start` or `npm test`. Every process the tests
-// start is recorded in .runsense/fault-pids.jsonl; whatever still runs when vitest ends is stopped
-// here. `npm run test:faults -- smtp` runs the files matching "smtp".
+// `npm run test:faults`: tests that break real parts on purpose (README, "Tests"): the `faults`
+// vitest project after a (cached) build. Each test file starts and stops the stack it breaks
+// (tests/faults/helpers.ts) on the fault ports (FAULT_*_PORT: CMS 3301, site 3300, MailDev 1325 /
+// 1380, PostgreSQL 54359 in .runsense/fault-pg), apart from `npm start` and `npm test`. What the tests
+// start is recorded in .runsense/fault-pids.jsonl; what still runs when vitest ends is stopped here.
 import fs from 'node:fs'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'

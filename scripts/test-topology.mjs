@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:topology`: the production topology of docker-compose.yml, without Docker
-// (scripts/lib/topology.mjs: nginx, two site instances on a shared Redis, the CMS API, two job
-// workers, a Postgres primary with a streaming replica, a mail catcher), then the tests in
-// tests/topology/ against it. Needs nginx and redis-server (Debian packages) and the machine's
-// PostgreSQL server binaries. `npm run test:topology -- <filter>` runs matching files only.
+// `npm run test:topology`: the production topology of docker-compose.yml without Docker
+// (scripts/lib/topology.mjs), then tests/topology/ against it; extra arguments filter files.
+// Needs nginx and redis-server (Debian packages) and the machine's PostgreSQL server binaries.
 import { installIfNeeded } from './lib/install.mjs'
 
 installIfNeeded((m) => console.log(`[topology] ${m}`))

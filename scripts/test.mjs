@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every tier, in order. `npm test -- unit|int|e2e` runs one.
-//  unit  vitest, no I/O
-//  int   vitest against a real Postgres (fresh database), the built CMS and site, a real SMTP peer
-//  e2e   Playwright in the system Chromium against the same running stack
-// Postgres: TEST_DATABASE_URL or DATABASE_URL names a server (a fresh database is created on it
-// and dropped afterwards); with neither, an embedded PostgreSQL is started.
+// `npm test`: the unit, int and e2e tiers in order (README, "Tests"); `npm test -- int` runs one tier,
+// other words filter test files. int and e2e each run on a fresh database (on TEST_DATABASE_URL's or
+// DATABASE_URL's server, else an embedded PostgreSQL) with freshly started apps and MailDev.
 import path from 'node:path'
 import { installIfNeeded } from './lib/install.mjs'
 

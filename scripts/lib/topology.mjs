@@ -1,9 +1,7 @@
-// The production topology of docker-compose.yml, without Docker: nginx (deploy/nginx/cache.conf)
-// in front of two site processes sharing a Redis, the CMS API (no jobs), job workers, a Postgres
-// primary with a streaming replica, a mail catcher. Every process gets the environment its
-// compose service declares (read from docker-compose.yml), with the in-network addresses mapped
-// to local ports; only what cannot carry over is overridden, and each override is listed below.
-// Used by `npm run test:topology` (scripts/test-topology.mjs) and the bench's topology rows.
+// The production topology of docker-compose.yml without Docker, for `npm run test:topology` and the
+// bench's rows 10–12: nginx (deploy/nginx/cache.conf) in front of two sites sharing a Redis, the CMS
+// API, job workers, a Postgres primary with a streaming replica, a mail catcher. Each process gets
+// its compose service's environment with in-network addresses made local; the few overrides are listed below.
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
