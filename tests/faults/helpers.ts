@@ -12,6 +12,7 @@ import * as stack from '../../scripts/lib/stack.mjs'
 import { queryOnce, startEmbeddedPostgres } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
 import { isAlive, processTree, statOf, waitForHttp } from '../../scripts/lib/util.mjs'
+import { allMail, linkIn } from '../helpers/mail'
 
 const num = (name: string, fallback: number) => Number(process.env[name] || fallback)
 export const config = {
@@ -26,7 +27,8 @@ export const config = {
 export const root: string = stack.root
 export const siteUrl = `http://localhost:${config.sitePort}`
 export const cmsUrl = `http://localhost:${config.cmsPort}`
-export const mailApi = `http://127.0.0.1:${config.mailWebPort}`
+// The tests' mail helpers (tests/helpers/mail.ts) read this file's MailDev.
+process.env.MAIL_API_URL = `http://127.0.0.1:${config.mailWebPort}`
 export const GUIDE = '/guides/returning-to-running-after-an-injury'
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** SQL condition on a payload_jobs row (alias j): one of the emails the job carries goes to an address matching `test` (e.g. "like $1"). */
@@ -287,11 +289,7 @@ export const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?
 
 // ---------------------------------------------------------------- mail
 
-export type Mail = { id: string; subject: string; text: string; to: { address: string }[] }
-export async function allMail(): Promise<Mail[]> {
-  const res = await fetch(`${mailApi}/api/email`, { signal: AbortSignal.timeout(10_000) })
-  return (await res.json()) as Mail[]
-}
+export { allMail, linkIn }
 /** How many emails with this subject each address got (MailDev's inbox), for addresses matching `prefix`. */
 export async function mailCountsTo(prefix: string, subject: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
@@ -302,11 +300,6 @@ export async function mailCountsTo(prefix: string, subject: string): Promise<Map
   return counts
 }
 
-export const linkIn = (mail: Mail, pathPrefix: string) => {
-  const m = mail.text.match(new RegExp(`https?://\\S+${pathPrefix.replace(/[/?]/g, '\\$&')}\\S*`))
-  if (!m) throw new Error(`no ${pathPrefix} link in: ${mail.text}`)
-  return m[0]
-}
 export const SUBJECT = {
   confirm: 'Confirm your Runsense subscription',
   welcome: 'You are subscribed to Runsense',
