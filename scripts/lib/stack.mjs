@@ -1,12 +1,12 @@
 // Starts and stops the whole product: a database, the CMS and the site. One mechanism used by
 // `npm start`, `npm run dev`, the test runners, Lighthouse and the bench, so they all run the same way.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureDatabase, startEmbeddedPostgres, dropDatabase } from './embedded-pg.mjs'
-import { PlainError, explain, isAlive, portFreeSoon, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
+import { PlainError, explain, isAlive, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const stateDir = path.join(root, '.runsense')
@@ -280,6 +280,7 @@ export function supervise(name, first, launch, { log, readyUrl }) {
   }
 }
 
+export { assertPortsFree } from './util.mjs'
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
 /** Environment both apps read; names are the contract documented in the README. Secrets: the caller's environment, else localSecrets(). */
@@ -297,20 +298,6 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl, seed = false, 
     ...(seed ? { STAFF_2FA: process.env.STAFF_2FA || 'off' } : {}),
     NEXT_TELEMETRY_DISABLED: '1',
     ...extra,
-  }
-}
-
-export async function assertPortsFree(ports) {
-  for (const [name, port] of Object.entries(ports)) {
-    if ((await portFreeSoon(port)) && (await portFreeSoon(port, { host: '::' }))) continue
-    let holder = ''
-    try {
-      const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
-      if (m) holder = ` by ${m[1]} (pid ${m[2]})`
-    } catch {}
-    throw new PlainError(
-      `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
-    )
   }
 }
 

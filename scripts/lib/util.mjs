@@ -1,4 +1,5 @@
 // Small helpers for every runner: plain errors, ports, waiting for HTTP, and processes read from /proc.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 
@@ -30,6 +31,21 @@ export async function portFreeSoon(port, { host = '127.0.0.1', timeoutMs = 10_00
     await sleep(250)
   }
   return true
+}
+
+/** Throws a PlainError naming the first of `ports` ({ ENV_NAME: port }) that something listens on, and what. */
+export async function assertPortsFree(ports) {
+  for (const [name, port] of Object.entries(ports)) {
+    if ((await portFreeSoon(port)) && (await portFreeSoon(port, { host: '::' }))) continue
+    let holder = ''
+    try {
+      const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
+      if (m) holder = ` by ${m[1]} (pid ${m[2]})`
+    } catch {}
+    throw new PlainError(
+      `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
+    )
+  }
 }
 
 export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.ok, isAlive = () => true } = {}) {
