@@ -11,7 +11,7 @@ export const explain = (err) => console.error(`\n${err instanceof PlainError ? e
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-export const portIsFree = (port, host = '127.0.0.1') =>
+const portIsFree = (port, host) =>
   new Promise((resolve) => {
     const srv = net.createServer()
     srv.once('error', () => resolve(false))
@@ -20,23 +20,19 @@ export const portIsFree = (port, host = '127.0.0.1') =>
   })
 
 /**
- * Whether the port can be listened on, asking again for up to `timeoutMs`: a port in the kernel's
+ * Whether the port can be listened on, asking again for up to 10 s: a port in the kernel's
  * ephemeral range (32768–60999 here) can be held for a moment as the local end of one of the
  * many outgoing connections the tests make, which is not a server in the way.
  */
-export async function portFreeSoon(port, { host = '127.0.0.1', timeoutMs = 10_000 } = {}) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await portIsFree(port, host))) {
-    if (Date.now() > deadline) return false
-    await sleep(250)
-  }
+export async function portFreeSoon(port, host = '127.0.0.1') {
+  for (const deadline = Date.now() + 10_000; !(await portIsFree(port, host)); await sleep(250)) if (Date.now() > deadline) return false
   return true
 }
 
 /** Throws a PlainError naming the first of `ports` ({ ENV_NAME: port }) that something listens on, and what. */
 export async function assertPortsFree(ports) {
   for (const [name, port] of Object.entries(ports)) {
-    if ((await portFreeSoon(port)) && (await portFreeSoon(port, { host: '::' }))) continue
+    if ((await portFreeSoon(port)) && (await portFreeSoon(port, '::'))) continue
     let holder = ''
     try {
       const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
