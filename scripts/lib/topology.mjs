@@ -13,7 +13,7 @@ import { frontConf, startNginx } from './nginx.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
 import { ensureDatabase } from './embedded-pg.mjs'
 import { answering, appEnv, root, servedBuild, startApp, startProcess } from './stack.mjs'
-import { PlainError, portFreeSoon, sleep, tail } from './util.mjs'
+import { PlainError, assertPortsFree, sleep, tail } from './util.mjs'
 
 const execFileP = promisify(execFile)
 
@@ -79,8 +79,7 @@ async function startRedis({ port, dir }) {
  */
 export async function startTopology({ log = () => {}, workers = 2, overrides = {}, portsPrefix = 'TOPOLOGY', onStop = () => {} } = {}) {
   const ports = portsOf(portsPrefix)
-  for (const [name, port] of Object.entries(ports))
-    if (!(await portFreeSoon(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with ${portsPrefix}_*_PORT.`)
+  await assertPortsFree(Object.fromEntries(Object.entries(PORTS).map(([key, [name]]) => [`${portsPrefix}_${name}_PORT`, ports[key]])))
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
   if (process.getuid?.() === 0) fs.chmodSync(dir, 0o755)
   const stops = []
