@@ -79,8 +79,7 @@ export function cannon(opts, label) {
     const inst = autocannon({ connections: 50, timeout: 10, ...opts }, (err, result) => {
       running.delete(inst)
       clearInterval(timer)
-      if (err) reject(err)
-      else resolve(result)
+      return err ? reject(err) : resolve(result)
     })
     running.add(inst)
     inst.on('response', () => done++)
@@ -149,9 +148,5 @@ export function cpuMeter(parts) {
 }
 
 /** `; CPU per <unit>: cms 0.12 ms, …` for a figure, '' without a meter. */
-export const cpuText = (unit, cpu) =>
-  cpu
-    ? `; CPU per ${unit}: ${Object.entries(cpu)
-        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
-        .join(', ')}`
-    : ''
+const cpuEach = (cpu) => Object.entries(cpu).map(([part, ms]) => `${part} ${ms === null ? '?' : ms.toFixed(2)} ms`)
+export const cpuText = (unit, cpu) => (cpu ? `; CPU per ${unit}: ${cpuEach(cpu).join(', ')}` : '')
