@@ -50,12 +50,12 @@ export async function measurePages(pages, cfg) {
   if (!fetched.length) return rows
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runsense-bench-nginx-'))
-  cfg.register?.(async () => fs.rmSync(dir, { recursive: true, force: true }))
+  cfg.register(async () => fs.rmSync(dir, { recursive: true, force: true }))
   let nginx = null
   try {
     say(`starting nginx (static copy on :${cfg.staticPort}, proxy_cache in front of the site on :${cfg.cachePort})…`)
     nginx = await startBenchNginx({ dir, ...cfg, pages: fetched })
-    cfg.register?.(nginx.stop)
+    cfg.register(nginx.stop)
   } catch (err) {
     say(`nginx: ${err.message}`)
   }

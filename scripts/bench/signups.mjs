@@ -110,7 +110,6 @@ export async function measureSignups({ sitePort, databaseUrl, sink, runId, signu
       duplicatedSubscribers: duplicateSubscribers,
       duplicatedEmails: duplicateEmails,
       storedFromCutOffRequests: inFlight,
-      limits: 'TRUST_PROXY=1, SIGNUP_LIMIT_PER_IP=100000000, SIGNUP_LIMIT_PER_EMAIL=1000; one X-Forwarded-For per request',
       addressPrefix: prefix,
     },
   }
