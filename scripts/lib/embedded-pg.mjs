@@ -101,7 +101,6 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   }
 }
 
-/** Runs `fn(client)` on a connection of its own to the database at `url`. */
 async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url })
   client.on('error', () => {})
@@ -126,12 +125,11 @@ function onServerOf(url, fn) {
   return withClient(u.toString(), (client) => fn(client, name, `"${name.replace(/"/g, '""')}"`))
 }
 
-/** Creates the database named in the URL when it does not exist yet. */
 export const ensureDatabase = (url) =>
   onServerOf(url, async (client, name, quoted) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
     if (!rowCount) await client.query(`create database ${quoted}`)
   })
 
-/** Drops the database named in the URL, if it exists (its connections closed first). */
+// `with (force)`: its connections are closed first.
 export const dropDatabase = (url) => onServerOf(url, (client, _name, quoted) => client.query(`drop database if exists ${quoted} with (force)`))

@@ -111,7 +111,6 @@ function claimHolder(name) {
   }
 }
 
-/** Where this run's app logs go: .runsense/logs/<run name>/. */
 export const logDir = () => path.join(stateDir, 'logs', runName())
 
 /**
@@ -197,7 +196,6 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** A vitest project run in the foreground (`filters` choose test files), failing with `label`. */
 export const vitest = (project, filters, { env, label }) =>
   run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', project, ...filters], { env, quiet: false, label })
 
@@ -303,8 +301,7 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl, seed = false, 
 
 /**
  * One app's server, apps/<app>/server.mjs (`cms` or `web`), serving this run's copy of the build
- * (servedBuild). The CMS's is Next behind node:http, so requests carry the socket's address for
- * sign-in throttling. Used by startApps, the fault tests, the topology and the bench.
+ * (servedBuild). The CMS's is Next behind node:http, so requests carry the socket's address for sign-in throttling.
  */
 export function startApp(app, { env, port, dev = false, name = app }) {
   return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(port)], {

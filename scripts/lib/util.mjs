@@ -59,7 +59,6 @@ export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.o
   throw new PlainError(`${url} was not ready after ${Math.round(timeoutMs / 1000)} s (last answer: ${last}).`)
 }
 
-/** The last `n` lines of a file ('' when there is none). */
 export const tail = (file, n = 25) => {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
@@ -92,7 +91,6 @@ export const isAlive = (pid) => {
 /** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
 export const startTimeOf = (pid) => statOf(pid)?.[19] ?? null
 
-/** A process and all its descendants, read from /proc. */
 export function processTree(rootPid) {
   const pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))
   const parentOf = new Map(pids.map((name) => [Number(name), Number(statOf(name)?.[1])]))
@@ -109,7 +107,6 @@ export async function stopProcesses(procs, graceMs = 5000) {
   for (const p of procs) if (isAlive(p.pid)) signal(p.pid, 'SIGKILL')
 }
 
-/** Sends a signal to a process that may be gone already. */
 export const signal = (pid, sig) => {
   try {
     process.kill(pid, sig)
