@@ -49,15 +49,8 @@ export async function measureWeight({ url }) {
     const method = [...counts].map(([m, n]) => `${n} ${m}`).join(', ') || 'no scripts'
     // A page whose own assets fail (e.g. the build changed under the running site) has no
     // meaningful weight: say so rather than report a small number.
-    const broken = failedRequests.filter((f) => f.url.startsWith('/_next/static/'))
-    if (broken.length) {
-      throw new Error(
-        `${broken.length} of the page's assets failed to load (${broken
-          .slice(0, 3)
-          .map((f) => `${f.url}: ${f.error}`)
-          .join('; ')}); was the build replaced while the site ran?`,
-      )
-    }
+    const broken = failedRequests.filter((f) => f.url.startsWith('/_next/static/')).map((f) => `${f.url}: ${f.error}`)
+    if (broken.length) throw new Error(`${broken.length} of the page's assets failed to load (${broken.slice(0, 3).join('; ')}); was the build replaced while the site ran?`)
     return {
       figure: `JS ${kb(jsGzip)} gzipped (${scripts.length} files: ${method}); total ${kb(total)} transferred (${finished.length} requests)`,
       met: jsGzip <= JS_TARGET_KB * 1024,

@@ -167,11 +167,8 @@ export function recordProcess(file, name, pid) {
 export async function stopOrphans(file, log = () => {}) {
   let entries
   try {
-    entries = fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    entries = lines.filter(Boolean).map((l) => JSON.parse(l))
   } catch {
     return
   }
