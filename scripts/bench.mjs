@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'
-import { dropDatabase, queryOnce } from './lib/embedded-pg.mjs'
+import { dropDatabase, queryOnce, serverOn } from './lib/embedded-pg.mjs'
 import { PlainError, explain, signal } from './lib/util.mjs'
 import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
@@ -204,11 +204,11 @@ try {
   if (wanted(8) || wanted(9)) await insertSubscribers(db.url, runId, cfg.newsletterRecipients)
   // CPU per email of each part (the bench process is the counting SMTP peer): bounds the rate on
   // an idle machine whatever else runs now. Postgres is the bench's embedded server (its postmaster's tree).
-  const pgPidFile = path.join(stack.stateDir, 'bench-pg', 'postmaster.pid')
+  const pg = serverOn(path.join(stack.stateDir, 'bench-pg'))
   let cmsNow = apps.cms // row 9 starts another one
   const cpuParts = {
     cms: () => processTree(cmsNow.child.pid),
-    ...(fs.existsSync(pgPidFile) ? { postgres: () => processTree(Number(fs.readFileSync(pgPidFile, 'utf8').split('\n')[0])) } : {}),
+    ...(pg ? { postgres: () => processTree(pg.pid) } : {}),
     bench: () => [],
   }
   await row(8, `newsletter issue to ${cfg.newsletterRecipients} subscribers`, `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, () =>

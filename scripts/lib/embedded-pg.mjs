@@ -21,8 +21,8 @@ function checkReachable(dir) {
   }
 }
 
-/** The PostgreSQL running on dataDir now (its postmaster.pid's process), whoever started it, or null. */
-function serverOn(dataDir) {
+/** The PostgreSQL running on dataDir now ({ pid, name }: its postmaster.pid's process), whoever started it, or null. */
+export function serverOn(dataDir) {
   try {
     const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')

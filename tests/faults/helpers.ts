@@ -9,7 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as stack from '../../scripts/lib/stack.mjs'
-import { queryOnce, startEmbeddedPostgres } from '../../scripts/lib/embedded-pg.mjs'
+import { queryOnce, serverOn, startEmbeddedPostgres } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
 import { isAlive, processTree, statOf, waitForHttp } from '../../scripts/lib/util.mjs'
 import { allMail, linkIn } from '../helpers/mail'
@@ -59,14 +59,7 @@ export function descendants(pid: number): { pid: number; ppid: number; cmd: stri
 }
 
 /** The postmaster's pid from a data folder (absent when PostgreSQL is not running). */
-export function postmasterPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-    return pid && alive(pid) ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
+export const postmasterPid = (dataDir: string): number | undefined => serverOn(dataDir)?.pid
 
 /** Stops processes by pid (never by name): SIGTERM (SIGINT for PostgreSQL), then SIGKILL after a grace period. */
 export async function stopPids(procs: { pid: number; cmd: string }[], graceMs = 10_000) {
