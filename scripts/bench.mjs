@@ -1,20 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench`: builds (row 7, a cold build, runs first unless BENCH_SKIP_BUILD=1), starts the
-// production build of both apps on a fresh database with the demo content, runs each
-// measurement, prints a table with each figure beside its target and writes the same to
-// bench/results/latest.json. Stops everything it started, also on Ctrl-C or errors.
-// See bench/README.md for what each row means.
+// `npm run bench`: every row of bench/README.md on a fresh stack of its own; a table and bench/results/latest.json.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as stack from './lib/stack.mjs'
-import { dropDatabase, queryOnce } from './lib/embedded-pg.mjs'
+import { dropDatabase, queryOnce, serverOn } from './lib/embedded-pg.mjs'
 import { PlainError, explain, signal } from './lib/util.mjs'
 import { measureColdBuild } from './bench/build.mjs'
 import { cmsClient } from './bench/cms.mjs'
 import { TARGET_TEXT as PAGE_TARGET, measurePages } from './bench/pages.mjs'
-import { measureFreshness } from './bench/freshness.mjs'
-import { measurePublishToLive } from './bench/publish.mjs'
+import { measureFreshness, measurePublishToLive } from './bench/live.mjs'
 import { measureRest } from './bench/rest.mjs'
 import { measureSignups } from './bench/signups.mjs'
 import { measureTopology } from './bench/topology.mjs'
@@ -44,20 +39,7 @@ const cfg = {
   newsletterSmtpPort: port('BENCH_NEWSLETTER_SMTP_PORT', 1226),
   newsletterRecipients: int('BENCH_NEWSLETTER_RECIPIENTS', 50_000),
   newsletterConnections: int('BENCH_NEWSLETTER_CONNECTIONS', 10),
-  // Rows 10–12 (the topology): front, two sites, CMS, worker health, Redis, mail, Postgres pair.
-  topologyPorts: {
-    front: int('BENCH_TOPOLOGY_FRONT_PORT', 3240),
-    site1: int('BENCH_TOPOLOGY_SITE1_PORT', 3241),
-    site2: int('BENCH_TOPOLOGY_SITE2_PORT', 3242),
-    cms: int('BENCH_TOPOLOGY_CMS_PORT', 3243),
-    worker1: int('BENCH_TOPOLOGY_WORKER_PORT', 3244),
-    worker2: int('BENCH_TOPOLOGY_WORKER2_PORT', 3245),
-    redis: int('BENCH_TOPOLOGY_REDIS_PORT', 3246),
-    mailSmtp: int('BENCH_TOPOLOGY_MAIL_SMTP_PORT', 3247),
-    mailWeb: int('BENCH_TOPOLOGY_MAIL_WEB_PORT', 3248),
-    pg: int('BENCH_TOPOLOGY_PG_PORT', 54351),
-    pgReplica: int('BENCH_TOPOLOGY_PG_REPLICA_PORT', 54352),
-  },
+  // Rows 10–12 (the topology) have ports of their own: BENCH_TOPOLOGY_*_PORT (scripts/lib/topology.mjs).
   skipBuild: env.BENCH_SKIP_BUILD === '1' || env.BENCH_SKIP_BUILD === 'true',
   // BENCH_ONLY=8,9 measures only those rows (the others are not run).
   only: (env.BENCH_ONLY || '').split(',').map(Number).filter(Boolean),
@@ -74,22 +56,22 @@ const loadAtStart = os.loadavg()
 // ---- results -------------------------------------------------------------------------------
 const rows = []
 /** Records one row; `n` is the measurement's number in bench/README.md (the table's order). */
-const record = (n, name, r) =>
-  rows.push({ n, row: name, figure: r.figure, target: r.target, met: r.met ?? null, ...(r.error ? { error: r.error } : {}), ...(r.data ? { data: r.data } : {}) })
-const failed = (n, name, target, err) => record(n, name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
-
+const record = (n, name, { figure, target, met = null, error, data }) => rows.push({ n, row: name, figure, target, met, error, data })
 const wanted = (n) => !cfg.only.length || cfg.only.includes(n)
+
+/** Runs the measurement of row `n`, or of rows `n` (a list; it returns rows with their own n and name); records its error in the first. */
 async function row(n, name, target, fn) {
-  if (!wanted(n)) return
+  const ns = [n].flat()
+  if (!ns.some(wanted)) return
   const t = Date.now()
-  say(`${n}. ${name}…`)
+  say(`${ns.join(', ')}. ${name}…`)
   try {
     const r = await fn()
-    record(n, name, r)
-    say(`${n}. ${name}: ${r.figure} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
+    for (const one of [r].flat()) if (wanted(one.n ?? n)) record(one.n ?? n, one.row ?? name, { target, ...one })
+    say(`${ns.join(', ')}. ${name}: ${r.figure ?? `${r.length} rows`} (${((Date.now() - t) / 1000).toFixed(1)} s)`)
   } catch (err) {
-    failed(n, name, target, err)
-    say(`${n}. ${name}: FAILED — ${String(err?.message ?? err).split('\n')[0]}`)
+    record(ns[0], name, { figure: 'error', target, met: false, error: String(err?.message ?? err) })
+    say(`${ns.join(', ')}. ${name}: FAILED — ${String(err?.message ?? err).split('\n')[0]}`)
   }
 }
 
@@ -107,8 +89,7 @@ const cleanups = stack.cleanupsOnExit({
     writeResults({ interrupted: signal })
   },
 })
-/** Registers a stop function; returns a function that unregisters it. */
-const register = cleanups.add
+const register = cleanups.add // returns a function that takes the stop function back
 
 // ---- output ----------------------------------------------------------------------------------
 function machine() {
@@ -125,7 +106,6 @@ function machine() {
 }
 
 function writeResults(extra = {}) {
-  const sorted = [...rows].sort((a, b) => a.n - b.n)
   const out = {
     date: startedAt.toISOString(),
     finished: new Date().toISOString(),
@@ -133,24 +113,17 @@ function writeResults(extra = {}) {
     machine: machine(),
     config: { ...cfg, runId, seedGuide: SEED_GUIDE, signupLimits: SIGNUP_LIMITS },
     ...extra,
-    rows: sorted,
+    rows: rows.sort((a, b) => a.n - b.n),
   }
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
   fs.writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n')
 }
 
 function printTable() {
-  const sorted = [...rows].sort((a, b) => a.n - b.n)
-  const metText = (m) => (m === true ? 'yes' : m === false ? 'NO' : '–')
-  const cells = sorted.map((r) => [`${r.n}. ${r.row}`, r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, r.target, metText(r.met)])
-  const head = ['row', 'figure', 'target', 'met?']
-  const width = head.map((h, i) => Math.min(i === 1 ? 110 : 60, Math.max(h.length, ...cells.map((c) => c[i].length))))
-  const fmt = (c) => c.map((v, i) => (i === 3 ? v : v.padEnd(width[i]))).join(' | ')
-  console.log('')
-  console.log(fmt(head))
-  console.log(width.map((w, i) => '-'.repeat(i === 3 ? 4 : w)).join('-|-'))
-  for (const c of cells) console.log(fmt(c))
-  console.log('')
+  const met = { true: 'yes', false: 'NO', null: '–' }
+  console.table(
+    rows.sort((a, b) => a.n - b.n).map((r) => ({ row: `${r.n}. ${r.row}`, figure: r.error ? `error: ${r.error.split('\n')[0]}` : r.figure, target: r.target, 'met?': met[r.met] })),
+  )
   const m = machine()
   console.log(
     `machine: ${m.cpus} × ${m.model}, ${m.totalMemoryMB} MB, node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end`,
@@ -166,122 +139,84 @@ try {
 
   // 7 first: the cold build is also the build everything else runs on.
   let built = false
-  if (cfg.skipBuild || !wanted(7)) {
-    record(7, 'build: cold build of both apps', { figure: cfg.skipBuild ? 'skipped (BENCH_SKIP_BUILD=1)' : 'skipped (BENCH_ONLY)', target: 'reported (no target)', met: null })
-  } else {
-    await row(7, 'build: cold build of both apps', 'reported (no target)', async () => {
-      const r = await measureColdBuild({ register })
-      built = true
-      return r
-    })
-  }
+  const build = ['build: cold build of both apps', 'reported (no target)']
+  if (cfg.skipBuild || !wanted(7)) record(7, build[0], { figure: `skipped (${cfg.skipBuild ? 'BENCH_SKIP_BUILD=1' : 'BENCH_ONLY'})`, target: build[1] })
+  else await row(7, ...build, () => measureColdBuild({ register }).then((r) => ((built = true), r)))
   if (!built) {
     await stack.buildApps({ say }).catch((err) => {
       throw new PlainError(`The build failed, so nothing could be measured.\n${err.message}`)
     })
   }
 
-  // A fresh database: on BENCH_DATABASE_URL / DATABASE_URL's server, else the bench's own
-  // embedded PostgreSQL. Dropped at the end either way.
+  // The bench's databases: on BENCH_DATABASE_URL / DATABASE_URL's server, else its own embedded PostgreSQL.
   const server = env.BENCH_DATABASE_URL || env.DATABASE_URL
-  const serverUrl = await stack.databaseServer({ url: server || '', dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
+  const serverUrl = await stack.databaseServer({ url: server, dataDir: 'bench-pg', port: cfg.pgPort, cleanups, log: say })
   if (!server) {
     // Databases left by an interrupted earlier run on the bench's own embedded server.
     for (const { datname } of await queryOnce(serverUrl, `select datname from pg_database where datname like 'runsense\\_bench\\_%'`)) {
       await dropDatabase(Object.assign(new URL(serverUrl), { pathname: `/${datname}` }).toString()).catch(() => {})
     }
   }
-  const db = await stack.freshDatabase(serverUrl, 'bench')
-  register(() =>
-    db.drop().catch((err) => {
-      // After Ctrl-C the embedded server has usually stopped already: the next run drops it.
-      if (server) throw err
-      console.error(`[bench] the bench database was not dropped (${err.message}); the next run drops it.`)
-    }),
-  )
-  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
-
   // Every email goes to one counting SMTP peer in this process (smtp-server): newsletter issues
   // (rows 8, 9) and the rest (signup confirmations in row 4, workflow notices). Its CPU is the bench's.
   const sink = await startSmtpSink({ port: cfg.newsletterSmtpPort })
   register(sink.stop)
-
-  const appEnv = stack.appEnv({
-    databaseUrl: db.url,
-    cmsPort: cfg.cmsPort,
-    sitePort: cfg.sitePort,
-    smtpUrl: sink.url,
-    seed: true,
-    extra: {
-      CMS_URL: `http://localhost:${cfg.cmsPort}`,
-      SITE_URL: `http://localhost:${cfg.sitePort}`,
-      ...SIGNUP_LIMITS,
-      NEWSLETTER_SMTP_URL: sink.url,
-      NEWSLETTER_RATE_PER_SECOND: '0',
-      NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
-      NEWSLETTER_LEASE_SECONDS: '20',
-    },
-  })
-  const apps = await stack.startApps({ env: appEnv, cmsPort: cfg.cmsPort, sitePort: cfg.sitePort, log: say })
-  register(apps.stop)
+  // A fresh database, dropped at the end (after Ctrl-C the embedded server may have gone first: the next run drops it).
+  const { cmsPort, sitePort } = cfg
+  const extra = {
+    ...SIGNUP_LIMITS,
+    NEWSLETTER_SMTP_URL: sink.url,
+    NEWSLETTER_RATE_PER_SECOND: '0',
+    NEWSLETTER_SMTP_CONNECTIONS: String(cfg.newsletterConnections),
+    NEWSLETTER_LEASE_SECONDS: '20',
+  }
+  const { db, env: appEnv, apps } = await stack.startFresh({ serverUrl, profile: 'bench', cmsPort, sitePort, smtpUrl: sink.url, extra, cleanups, log: say })
+  say(`Fresh database ${db.name}${server ? ' on BENCH_DATABASE_URL/DATABASE_URL' : ''}.`)
   await stack.answering(apps.web, `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}`, { timeoutMs: 90_000, why: () => ' (the seeded guide never appeared)' })
   say(`Both apps are up with the demo content (${elapsedSeconds().toFixed(0)} s in).`)
-  const cms = cmsClient(`http://127.0.0.1:${cfg.cmsPort}`)
+  // What every measurement may read (each takes what it needs).
+  const ctx = { ...cfg, cms: cmsClient(`http://127.0.0.1:${cfg.cmsPort}`), runId, databaseUrl: db.url, sink, register }
 
   // 1 and 2: pages, site vs nginx from disk vs nginx proxy_cache.
-  const pageRows = !(wanted(1) || wanted(2))
-    ? []
-    : await measurePages(
-        [
-          { key: 1, name: 'guide page', path: SEED_GUIDE },
-          { key: 2, name: 'home page', path: '/' },
-          { key: 2, name: 'rss feed', path: '/rss.xml' },
-        ],
-        { ...cfg, register },
-      ).catch((err) => [{ id: '1', row: 'pages', figure: 'error', target: PAGE_TARGET, met: false, error: err.message }])
-  for (const r of pageRows) record(Number(String(r.id).split('.')[0]), r.row, r)
+  const pages = [
+    { n: 1, name: 'guide page', path: SEED_GUIDE },
+    { n: 2, name: 'home page', path: '/' },
+    { n: 2, name: 'rss feed', path: '/rss.xml' },
+  ]
+  await row([1, 2], 'pages', PAGE_TARGET, () =>
+    measurePages(
+      pages.filter((p) => wanted(p.n)),
+      ctx,
+    ),
+  )
 
   // 3, 5, 6 before 4: the signups leave thousands of emails for the jobs queue to send in the
   // background, which would disturb every later measurement.
-  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () => measurePublishToLive({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }))
-  await row(13, "a reviewer's role changed → every page that shows it fresh", 'p95 ≤ 1000 ms', () =>
-    measureFreshness({ cms, sitePort: cfg.sitePort, runId, runs: cfg.publishRuns }),
-  )
-  await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () =>
-    measureRest({ cms, cmsPort: cfg.cmsPort, runId, count: cfg.restGuides, duration: cfg.duration, warmup: cfg.warmup }),
-  )
+  await row(3, 'publish-to-live (edit → live on the site)', 'p95 ≤ 1000 ms', () => measurePublishToLive(ctx))
+  await row(13, "a reviewer's role changed → every page that shows it fresh", 'p95 ≤ 1000 ms', () => measureFreshness(ctx))
+  await row(5, `cms rest: published guides list (${cfg.restGuides} guides seeded)`, 'p50 ≤ 15 ms', () => measureRest(ctx))
   // 10–12: the production topology (two site instances, shared cache, replica, nginx front), on
   // ports of its own; run before the signups' email backlog, like 3 and 5.
-  if (wanted(10) || wanted(11) || wanted(12)) {
-    say('10–12. topology rows…')
-    try {
-      const topoRows = await measureTopology({ ports: cfg.topologyPorts, runs: cfg.publishRuns, duration: cfg.duration, warmup: cfg.warmup, register })
-      for (const r of topoRows) if (wanted(r.n)) record(r.n, r.row, r)
-    } catch (err) {
-      failed(10, 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', err)
-    }
-  }
+  await row([10, 11, 12], 'topology rows', 'publish → live p95 ≤ 1000 ms on both instances', () => measureTopology(ctx))
   await row(6, 'page weight of the guide page (Chromium)', 'JS ≤ 110 KB gzipped', () => measureWeight({ url: `http://127.0.0.1:${cfg.sitePort}${SEED_GUIDE}` }))
   // 8 and 9: one issue to N confirmed subscribers through the counting SMTP peer; then again
   // with the CMS SIGKILLed half way and started again.
   if (wanted(8) || wanted(9)) await insertSubscribers(db.url, runId, cfg.newsletterRecipients)
   // CPU per email of each part (the bench process is the counting SMTP peer): bounds the rate on
   // an idle machine whatever else runs now. Postgres is the bench's embedded server (its postmaster's tree).
-  const pgPidFile = path.join(stack.stateDir, 'bench-pg', 'postmaster.pid')
+  const pg = serverOn(path.join(stack.stateDir, 'bench-pg'))
   let cmsNow = apps.cms // row 9 starts another one
   const cpuParts = {
     cms: () => processTree(cmsNow.child.pid),
-    ...(fs.existsSync(pgPidFile) ? { postgres: () => processTree(Number(fs.readFileSync(pgPidFile, 'utf8').split('\n')[0])) } : {}),
+    ...(pg ? { postgres: () => processTree(pg.pid) } : {}),
     bench: () => [],
   }
   await row(8, `newsletter issue to ${cfg.newsletterRecipients} subscribers`, `≥ ${NEWSLETTER_TARGET_PER_S}/s, 0 duplicates, 0 missing`, () =>
-    measureNewsletterSend({ cms, databaseUrl: db.url, sink, cpuParts }),
+    measureNewsletterSend({ ...ctx, cpuParts }),
   )
   await row(9, `newsletter issue to ${cfg.newsletterRecipients}, CMS SIGKILLed half way`, '0 missing; duplicates only in the counted window', () =>
     measureNewsletterSend({
-      cms,
-      databaseUrl: db.url,
-      sink,
+      ...ctx,
       killHalfWay: async () => {
         for (const pid of processTree(cmsNow.child.pid)) signal(pid, 'SIGKILL')
         await sleep(500)
@@ -293,16 +228,7 @@ try {
     }),
   )
   await row(4, 'newsletter signups (limits lifted: one machine)', '≥ 300/s, lost 0, duplicated 0', () =>
-    measureSignups({
-      sitePort: cfg.sitePort,
-      databaseUrl: db.url,
-      sink,
-      runId,
-      seconds: cfg.signupSeconds,
-      connections: cfg.connections,
-      mailWaitSeconds: cfg.mailWaitSeconds,
-      cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts },
-    }),
+    measureSignups({ ...ctx, cpuParts: { site: () => processTree(apps.web.child.pid), ...cpuParts } }),
   )
 } catch (err) {
   explain(err)

@@ -1,32 +1,27 @@
 #!/usr/bin/env node
-// `npm run lighthouse`: Lighthouse 12 (mobile defaults, local Chromium) on the home page, a
-// guide and /newsletter. Each page is measured LIGHTHOUSE_RUNS times (3) and each score is the
-// median, as Lighthouse CI does: one run's performance score moves with whatever else the
-// machine is doing. Prints the four scores per page and fails if any is below 95.
-// Uses LIGHTHOUSE_SITE_URL when given (a running site); otherwise starts the stack on a fresh database.
+// `npm run lighthouse`: Lighthouse 12 (mobile, local Chromium) on the home page, a guide and
+// /newsletter, LIGHTHOUSE_RUNS times (3) each; each score is the median, as Lighthouse CI does (one
+// run's performance score moves with the machine's load). Fails below 95. LIGHTHOUSE_SITE_URL: a
+// running site to measure; without it, the stack is started on a fresh database.
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { CHROMIUM_ARGS, chromiumPath } from './lib/chromium.mjs'
 import * as stack from './lib/stack.mjs'
+import { PlainError } from './lib/util.mjs'
 
 const MIN = Number(process.env.LIGHTHOUSE_MIN || 95)
 const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS || 3))
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo']
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const PAGES = ['/', '/guides/returning-to-running-after-an-injury', '/newsletter']
-const cleanups = stack.cleanupsOnExit()
-let site = process.env.LIGHTHOUSE_SITE_URL
 
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
+  let site = process.env.LIGHTHOUSE_SITE_URL
   if (!site) {
     await stack.buildApps()
     const serverUrl = await stack.databaseServer({ dataDir: 'lighthouse-pg', port: Number(process.env.LIGHTHOUSE_PG_PORT || 54369), cleanups })
-    const db = await stack.freshDatabase(serverUrl, 'lighthouse')
-    cleanups.add(db.drop)
     const [cmsPort, sitePort] = [Number(process.env.LIGHTHOUSE_CMS_PORT || 3401), Number(process.env.LIGHTHOUSE_SITE_PORT || 3400)]
-    const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, seed: true })
-    const apps = await stack.startApps({ env, cmsPort, sitePort })
-    cleanups.add(apps.stop)
+    await stack.startFresh({ serverUrl, profile: 'lighthouse', cmsPort, sitePort, cleanups })
     site = `http://localhost:${sitePort}`
   }
 
@@ -54,11 +49,7 @@ try {
     if (misses.size) console.log(`  ${p}: audits below 0.9 in some run: ${[...misses].join(', ')}`)
   }
   console.table(rows)
-  console.log(failed ? `lighthouse: some median score is below ${MIN}` : `lighthouse: every median score ≥ ${MIN} (${RUNS} runs per page)`)
-  process.exitCode = failed ? 1 : 0
-} catch (err) {
-  console.error(err.message)
-  process.exitCode = 1
-} finally {
-  await cleanups.runAll()
-}
+  if (failed) throw new PlainError(`lighthouse: some median score is below ${MIN}`)
+  console.log(`lighthouse: every median score ≥ ${MIN} (${RUNS} runs per page)`)
+})
+process.exit(code)

@@ -3,9 +3,7 @@
 // start the CMS (migrates and seeds on boot) and the site, print the URLs and demo logins.
 // `npm run dev` does the same with Next's dev servers (reload on change).
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dev = process.argv.includes('--dev')
 const t0 = Date.now()
 const say = (msg) => console.log(`[runsense ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`)
@@ -41,23 +39,17 @@ try {
 
   if (!dev) await stack.buildApps({ say })
 
-  say(process.env.DATABASE_URL ? 'Connecting to DATABASE_URL…' : 'Starting the embedded PostgreSQL…')
-  const db = await stack.startDatabase({ log: say })
-  cleanups.add(db.stop)
+  const { DATABASE_URL, EMBEDDED_PG_DIR = path.join(stack.stateDir, 'pg'), EMBEDDED_PG_PORT = 54329 } = process.env
+  if (DATABASE_URL) say('Connecting to DATABASE_URL…')
+  const databaseUrl = await stack.databaseServer({ url: DATABASE_URL, dataDir: path.resolve(EMBEDDED_PG_DIR), port: EMBEDDED_PG_PORT, cleanups, log: say })
 
-  let smtpUrl = process.env.SMTP_URL
-  let mailInbox = null
-  if (!smtpUrl) {
-    const catcher = await startMailCatcher({ log: say, restartOnCrash: true })
-    cleanups.add(catcher.stop)
-    smtpUrl = catcher.smtpUrl
-    mailInbox = catcher.webUrl
-  }
+  const catcher = process.env.SMTP_URL ? null : await startMailCatcher({ log: say, restartOnCrash: true })
+  if (catcher) cleanups.add(catcher.stop)
 
-  const env = stack.appEnv({ databaseUrl: db.url, cmsPort, sitePort, smtpUrl, seed: true })
+  const env = stack.appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl: process.env.SMTP_URL || catcher.smtpUrl, seed: true })
   if (dev) {
     say('Applying migrations…')
-    await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(root, 'apps/cms'), env, label: 'payload migrate' })
+    await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(stack.root, 'apps/cms'), env, label: 'payload migrate' })
   }
   // A crashed CMS, site or mail catcher is restarted with backoff (and logged); Ctrl-C stops all.
   const apps = await stack.startApps({ env, cmsPort, sitePort, dev, log: say, restartOnCrash: true })
@@ -70,8 +62,8 @@ try {
   Site      http://localhost:${sitePort}
   Guide     http://localhost:${sitePort}/guides/returning-to-running-after-an-injury
   CMS       http://localhost:${cmsPort}/admin
-  Database  ${db.embedded ? `embedded PostgreSQL (${db.url.replace(/:[^:@/]+@/, ':***@')})` : 'DATABASE_URL'}
-  Email     ${mailInbox ? `local mail catcher, inbox at ${mailInbox}` : 'SMTP_URL'}
+  Database  ${DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL (${databaseUrl.replace(/:[^:@/]+@/, ':***@')})`}
+  Email     ${catcher ? `local mail catcher, inbox at ${catcher.webUrl}` : 'SMTP_URL'}
 
   Demo logins (password: ${password})
     admin@runsense.local      admin
@@ -80,7 +72,7 @@ try {
     reviewer@runsense.local   reviewer (Raphael Crawford-Marks)
     reviewer2@runsense.local  reviewer (Demo Reviewer)
 
-  Logs in ${path.relative(root, stack.logDir())}/. Press Ctrl-C to stop.
+  Logs in ${path.relative(stack.root, stack.logDir())}/. Press Ctrl-C to stop.
 `)
 } catch (err) {
   explain(err)

@@ -1,14 +1,11 @@
 #!/usr/bin/env node
-// `npm run test:faults`: tests that break real parts on purpose (Postgres, SMTP, the CMS, the site,
-// `npm start` itself; README, "Tests"). Builds the apps (turbo, cached), then runs the `faults`
-// vitest project; each test file starts and stops the stack it breaks (tests/faults/helpers.ts) on
-// the fault ports (FAULT_*_PORT: CMS 3301, site 3300, MailDev 1325 / 1380, PostgreSQL 54359 in
-// .runsense/fault-pg), so it never collides with `npm start` or `npm test`. Every process the tests
-// start is recorded in .runsense/fault-pids.jsonl; whatever still runs when vitest ends is stopped
-// here. `npm run test:faults -- smtp` runs the files matching "smtp".
+// `npm run test:faults`: tests that break real parts on purpose (README, "Tests"): the `faults`
+// vitest project after a (cached) build. Each test file starts and stops the stack it breaks
+// (tests/faults/helpers.ts) on the fault ports (FAULT_*_PORT: CMS 3301, site 3300, MailDev 1325 /
+// 1380, PostgreSQL 54359 in .runsense/fault-pg), apart from `npm start` and `npm test`. What the tests
+// start is recorded in .runsense/fault-pids.jsonl; what still runs when vitest ends is stopped here.
 import fs from 'node:fs'
 import path from 'node:path'
-import { explain } from './lib/util.mjs'
 import * as stack from './lib/stack.mjs'
 
 const ports = {
@@ -23,12 +20,11 @@ const say = (m) => console.log(`\n[faults] ${m}`)
 const filters = process.argv.slice(2)
 const t0 = Date.now()
 
-let code = 0
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
+  // What the tests recorded and is still running (the tests' owner, vitest, has exited by then).
+  cleanups.add(() => stack.stopOrphans(pidsFile, say))
   await stack.assertPortsFree(ports)
-
   await stack.buildApps({ say })
-
   fs.mkdirSync(stack.stateDir, { recursive: true })
   fs.writeFileSync(pidsFile, '')
   say('Fault tests…')
@@ -46,12 +42,6 @@ try {
       SITE_URL: undefined,
     },
   })
-} catch (err) {
-  explain(err)
-  code = 1
-} finally {
-  // What the tests recorded and is still running (the tests' owner, vitest, has exited by now).
-  await stack.stopOrphans(pidsFile, say).catch((e) => console.error(`cleanup: ${e.message}`))
-}
+})
 say(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 process.exit(code)

@@ -1,23 +1,17 @@
 #!/usr/bin/env node
-// `npm run test:topology`: the production topology of docker-compose.yml, without Docker
-// (scripts/lib/topology.mjs: nginx, two site instances on a shared Redis, the CMS API, two job
-// workers, a Postgres primary with a streaming replica, a mail catcher), then the tests in
-// tests/topology/ against it. Needs nginx and redis-server (Debian packages) and the machine's
-// PostgreSQL server binaries. `npm run test:topology -- <filter>` runs matching files only.
+// `npm run test:topology`: the production topology of docker-compose.yml without Docker
+// (scripts/lib/topology.mjs), then tests/topology/ against it; extra arguments filter files.
+// Needs nginx and redis-server (Debian packages) and the machine's PostgreSQL server binaries.
 import { installIfNeeded } from './lib/install.mjs'
 
 installIfNeeded((m) => console.log(`[topology] ${m}`))
-const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startTopology } = await import('./lib/topology.mjs')
 
 const say = (m) => console.log(`[topology] ${m}`)
 const filters = process.argv.slice(2)
 // Ctrl-C: the topology stops (whatever of it has started), then exit 130, as in every runner.
-const cleanups = stack.cleanupsOnExit()
-
-let code = 0
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
   await stack.buildApps({ say })
   const started = Date.now()
   const topology = await startTopology({
@@ -35,10 +29,5 @@ try {
     // more redis-server of their own on REDIS_TEST_PORT to take it away.
     env: { ...topology.testEnv, REDIS_URL: topology.testEnv.TOPOLOGY_REDIS_URL, REDIS_TEST_PORT: process.env.REDIS_TEST_PORT || '6490' },
   })
-} catch (err) {
-  explain(err)
-  code = 1
-} finally {
-  await cleanups.runAll()
-}
+})
 process.exit(code)

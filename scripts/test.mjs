@@ -1,17 +1,13 @@
 #!/usr/bin/env node
-// `npm test`: every tier, in order. `npm test -- unit|int|e2e` runs one.
-//  unit  vitest, no I/O
-//  int   vitest against a real Postgres (fresh database), the built CMS and site, a real SMTP peer
-//  e2e   Playwright in the system Chromium against the same running stack
-// Postgres: TEST_DATABASE_URL or DATABASE_URL names a server (a fresh database is created on it
-// and dropped afterwards); with neither, an embedded PostgreSQL is started.
+// `npm test`: the unit, int and e2e tiers in order (README, "Tests"); `npm test -- int` runs one tier,
+// other words filter test files. int and e2e each run on a fresh database (on TEST_DATABASE_URL's or
+// DATABASE_URL's server, else an embedded PostgreSQL) with freshly started apps and MailDev.
 import path from 'node:path'
 import { installIfNeeded } from './lib/install.mjs'
 
 // A fresh clone's `npm test` installs what it needs first, as `npm start` does; nothing below
 // may be imported before that.
 installIfNeeded((m) => console.log(`[test] ${m}`))
-const { explain } = await import('./lib/util.mjs')
 const stack = await import('./lib/stack.mjs')
 const { startMailCatcher } = await import('./lib/mail.mjs')
 
@@ -37,10 +33,7 @@ async function tier(name, env = {}) {
 }
 
 // Ctrl-C: stop the apps, then the database, then drop the test databases (reverse order).
-const cleanups = stack.cleanupsOnExit()
-
-let code = 0
-try {
+const code = await stack.runWithCleanups(async (cleanups) => {
   if (want('unit')) await tier('unit')
 
   if (want('int') || want('e2e')) {
@@ -48,31 +41,28 @@ try {
 
     const cmsPort = Number(process.env.TEST_CMS_PORT || 3101)
     const sitePort = Number(process.env.TEST_SITE_PORT || 3100)
-    const mailSmtp = Number(process.env.TEST_MAIL_SMTP_PORT || 1125)
     const mailWeb = Number(process.env.TEST_MAIL_WEB_PORT || 1180)
     await stack.assertPortsFree({ TEST_CMS_PORT: cmsPort, TEST_SITE_PORT: sitePort })
 
     const serverUrl = await stack.databaseServer({ dataDir: 'test-pg', port: Number(process.env.TEST_EMBEDDED_PG_PORT || 54339), cleanups, log: say })
-    const mail = await startMailCatcher({ smtpPort: mailSmtp, webPort: mailWeb })
+    const mail = await startMailCatcher({ smtpPort: Number(process.env.TEST_MAIL_SMTP_PORT || 1125), webPort: mailWeb })
     cleanups.add(mail.stop)
 
     /** Each tier runs on a fresh database and freshly started apps, so tiers cannot affect each other. */
     const onFreshStack = async (name) => {
-      const db = await stack.freshDatabase(serverUrl, `test_${name}`)
-      say(`Fresh database for the ${name} tier: ${db.name}; starting the CMS and the site…`)
-      const env = stack.appEnv({
-        databaseUrl: db.url,
+      say(`Fresh database and apps for the ${name} tier…`)
+      const { env, apps, stop } = await stack.startFresh({
+        serverUrl,
+        profile: `test_${name}`,
         cmsPort,
         sitePort,
         smtpUrl: mail.smtpUrl,
-        seed: true,
+        cleanups,
         // The int tier simulates many readers from one machine through X-Forwarded-For, so the site
         // trusts it there; the e2e tier runs as in production (peer address only).
         // The site's deadlines on CMS calls are generous here: these tiers test what is answered, on
         // a machine that may be busy; the fault tests check the production deadlines themselves.
         extra: {
-          CMS_URL: `http://localhost:${cmsPort}`,
-          SITE_URL: `http://localhost:${sitePort}`,
           TRUST_PROXY: name === 'int' ? '1' : '',
           CMS_READ_TIMEOUT_MS: process.env.CMS_READ_TIMEOUT_MS || '10000',
           SIGNUP_CMS_TIMEOUT_MS: process.env.SIGNUP_CMS_TIMEOUT_MS || '30000',
@@ -80,27 +70,16 @@ try {
           REVIEW_CADENCE_CRON: process.env.REVIEW_CADENCE_CRON || '*/10 * * * * *',
         },
       })
-      // On Ctrl-C too: the apps, then the database (cleanups run in reverse order).
-      const drop = () => db.drop().catch((e) => console.error(`drop ${db.name}: ${e.message}`))
-      cleanups.add(drop)
-      const apps = await stack.startApps({ env, cmsPort, sitePort })
-      cleanups.add(apps.stop)
       try {
         await tier(name, { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG: apps.cms.logFile })
       } finally {
-        await cleanups.now(apps.stop)
-        await cleanups.now(drop)
+        await cleanups.now(stop)
       }
     }
 
     for (const name of ['int', 'e2e']) if (want(name)) await onFreshStack(name)
   }
-} catch (err) {
-  explain(err)
-  code = 1
-} finally {
-  await cleanups.runAll()
-}
+})
 console.log('\nTiers:')
 for (const [name, status, ms] of results) console.log(`  ${name.padEnd(5)} ${status.padEnd(7)} ${(ms / 1000).toFixed(1)} s`)
 const passed = results.filter((r) => r[1] === 'passed').length

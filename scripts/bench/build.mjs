@@ -1,43 +1,30 @@
-// Row 7: cold build of both apps (no .next, turbo --force), timed, with the peak total RSS of the
-// whole process tree (turbo, npm, next, its workers) sampled from /proc every 200 ms.
-import { spawn } from 'node:child_process'
+// Row 7, the cold build: time and peak RSS of the whole process tree (bench/README.md says how).
 import fs from 'node:fs'
 import path from 'node:path'
-import { buildApps, root } from '../lib/stack.mjs'
+import { buildApps, root, startProcess } from '../lib/stack.mjs'
+import { tail } from '../lib/util.mjs'
 import { say, sleep, treeRss } from './util.mjs'
 
-/** Runs turbo build --force; resolves { seconds, peakBytes, peakProcesses } or rejects with the output's tail. */
-function coldBuild({ register }) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now()
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only', '--force'], {
-      cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const unregister = register(async () => {
-      if (child.exitCode !== null) return
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
-    })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    let peak = { bytes: 0, processes: 0 }
-    const timer = setInterval(() => {
-      const now = treeRss(child.pid)
-      if (now.bytes > peak.bytes) peak = now
-    }, 200)
-    const progress = setInterval(() => say(`build: ${Math.round((performance.now() - started) / 1000)} s, peak so far ${Math.round(peak.bytes / 1048576)} MB`), 15_000)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearInterval(timer)
-      clearInterval(progress)
-      unregister()
-      if (code === 0) resolve({ seconds: (performance.now() - started) / 1000, peakBytes: peak.bytes, peakProcesses: peak.processes })
-      else reject(new Error(`turbo build failed (exit ${code}):\n${out.split('\n').slice(-30).join('\n')}`))
-    })
+/** Runs turbo build --force (its output in the run's cold-build.log); resolves { seconds, peakBytes, peakProcesses } or rejects with the log's end. */
+async function coldBuild({ register }) {
+  const started = performance.now()
+  const turbo = path.join(root, 'node_modules/turbo/bin/turbo')
+  const build = startProcess('cold-build', process.execPath, [turbo, 'run', 'build', '--output-logs=errors-only', '--force'], {
+    cwd: root,
+    env: { NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' },
   })
+  const exited = new Promise((resolve) => build.child.once('exit', resolve))
+  const unregister = register(build.stop)
+  let peak = { bytes: 0, processes: 0 }
+  const timer = setInterval(() => {
+    const now = treeRss(build.child.pid)
+    if (now.bytes > peak.bytes) peak = now
+  }, 200)
+  const progress = setInterval(() => say(`build: ${Math.round((performance.now() - started) / 1000)} s, peak so far ${Math.round(peak.bytes / 1048576)} MB`), 15_000)
+  const code = await exited.finally(() => [timer, progress].forEach(clearInterval))
+  unregister()
+  if (code !== 0) throw new Error(`turbo build failed (exit ${code}):\n${tail(build.logFile, 30)}`)
+  return { seconds: (performance.now() - started) / 1000, peakBytes: peak.bytes, peakProcesses: peak.processes }
 }
 
 /** The apps a `next build` is writing now (someone else's build: it holds .next/lock while it runs). */
@@ -56,8 +43,6 @@ export async function measureColdBuild({ register }) {
   const r = await buildApps({ say, attempts: 8, before, build: () => coldBuild({ register }) })
   return {
     figure: `${r.seconds.toFixed(1)} s, peak ${Math.round(r.peakBytes / 1048576)} MB RSS (whole process tree)`,
-    target: 'reported (no target)',
-    met: null,
     data: { seconds: r.seconds, peakRssMB: Math.round(r.peakBytes / 1048576), peakProcesses: r.peakProcesses },
   }
 }

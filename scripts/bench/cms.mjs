@@ -1,6 +1,4 @@
-// The bench's use of the CMS REST API: the tests' client (tests/helpers/cms-client.mjs) and the
-// review workflow on top of it, the same requests the tests make (POST /api/articles, then
-// POST /api/articles/:id/workflow { action }).
+// The bench's CMS client: the tests' (tests/helpers/cms-client.mjs) plus the review workflow the tests walk.
 import { cmsClient as sharedClient } from '../../tests/helpers/cms-client.mjs'
 
 export { guideData } from '../../tests/helpers/cms-client.mjs'

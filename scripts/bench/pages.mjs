@@ -1,6 +1,4 @@
-// Rows 1 and 2: a page's throughput and latency from the site's own server, beside nginx serving
-// the same bytes from disk (the reference) and beside the production nginx micro-cache in front of
-// the site. Targets: throughput ≥ 0.6 × nginx-from-disk, p99 ≤ 25 ms.
+// Rows 1 and 2: a page from the site, from nginx serving its bytes from disk (the reference) and through the nginx micro-cache (bench/README.md).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -33,13 +31,13 @@ function startBenchNginx({ dir, staticPort, cachePort, sitePort, pages }) {
   return startNginx({ name: 'bench-nginx', dir, files, readyUrl: `http://127.0.0.1:${staticPort}/__ready`, workers: 'auto', install: true, say })
 }
 
-/** pages: [{ key, name, path }]. Returns rows (three per available page and a verdict). cfg: { sitePort, staticPort, cachePort, duration, warmup, connections, register } */
+/** pages: [{ n, name, path }]. Returns rows (three per available page and a verdict). cfg: { sitePort, staticPort, cachePort, duration, warmup, connections, register } */
 export async function measurePages(pages, cfg) {
   const rows = []
   const fetched = []
   for (const page of pages) {
     say(`${page.name}: fetching ${page.path} once from the site…`)
-    const row = { id: `${page.key}`, row: `${page.name} (${page.path})`, target: TARGET_TEXT }
+    const row = { n: page.n, row: `${page.name} (${page.path})`, target: TARGET_TEXT }
     try {
       const res = await rawGet(`http://127.0.0.1:${cfg.sitePort}${page.path}`)
       if (res.status === 404) rows.push({ ...row, figure: 'not available (404)', met: null, data: { status: 404 } })
@@ -52,12 +50,12 @@ export async function measurePages(pages, cfg) {
   if (!fetched.length) return rows
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runsense-bench-nginx-'))
-  cfg.register?.(async () => fs.rmSync(dir, { recursive: true, force: true }))
+  cfg.register(async () => fs.rmSync(dir, { recursive: true, force: true }))
   let nginx = null
   try {
     say(`starting nginx (static copy on :${cfg.staticPort}, proxy_cache in front of the site on :${cfg.cachePort})…`)
     nginx = await startBenchNginx({ dir, ...cfg, pages: fetched })
-    cfg.register?.(nginx.stop)
+    cfg.register(nginx.stop)
   } catch (err) {
     say(`nginx: ${err.message}`)
   }
@@ -72,79 +70,42 @@ export async function measurePages(pages, cfg) {
 
 /** One page: the site directly, nginx static (the reference) and nginx proxy_cache, and which setup meets the target. */
 async function measurePage(page, nginx, cfg) {
+  const setups = { site: ['site direct', cfg.sitePort], nginx: ['nginx static (reference)', cfg.staticPort], cache: ['via nginx proxy_cache', cfg.cachePort] }
   const rows = []
-  const base = page.name
-  const kinds = {
-    site: { row: `${base} · site direct`, port: cfg.sitePort, label: 'site', target: TARGET_TEXT, met: false },
-    nginx: { row: `${base} · nginx static (reference)`, port: cfg.staticPort, label: 'nginx static', target: 'reference', met: null },
-    cache: { row: `${base} · via nginx proxy_cache`, port: cfg.cachePort, label: 'nginx cache', target: TARGET_TEXT, met: false },
-  }
-  const load = async (kind, before) => {
-    const k = kinds[kind]
+  const loads = {}
+  for (const [kind, [setup, port]] of Object.entries(setups)) {
+    const row = { n: page.n, row: `${page.name} · ${setup}`, target: kind === 'nginx' ? 'reference' : TARGET_TEXT }
+    if (kind !== 'site' && !nginx) {
+      if (kind === 'nginx') rows.push({ ...row, figure: 'not run (nginx unavailable)', met: null, error: 'nginx did not start' })
+      continue
+    }
     try {
-      await before?.()
-      return await measureLoad({
-        url: `http://127.0.0.1:${k.port}${page.path}`,
-        label: `${base}: ${k.label}`,
-        connections: cfg.connections,
-        duration: cfg.duration,
-        warmup: cfg.warmup,
-      })
+      const url = `http://127.0.0.1:${port}${page.path}`
+      if (kind === 'nginx') {
+        const check = await rawGet(url)
+        if (check.status !== 200 || check.body.length !== page.body.length) throw new Error(`nginx static answered ${check.status} with ${check.body.length} bytes`)
+      }
+      say(`${page.name}: ${setup}, ${page.body.length} bytes (${cfg.warmup} s warm-up + ${cfg.duration} s, ${cfg.connections} connections)…`)
+      const s = await measureLoad({ url, label: `${page.name}: ${kind}`, connections: cfg.connections, duration: cfg.duration, warmup: cfg.warmup })
+      const cacheStatus = kind === 'cache' ? { cacheStatus: (await rawGet(url).catch(() => null))?.headers['x-cache-status'] || null } : {}
+      loads[kind] = { row, data: { ...s, bytes: page.body.length, ...cacheStatus } }
     } catch (err) {
-      rows.push({ id: `${page.key}.${kind}`, row: k.row, figure: 'error', target: k.target, met: k.met, error: err.message })
-      return null
+      rows.push({ ...row, figure: 'error', met: kind === 'nginx' ? null : false, error: err.message })
     }
   }
-  say(`${base}: site directly (${cfg.warmup} s warm-up + ${cfg.duration} s, ${cfg.connections} connections)…`)
-  const site = await load('site')
-  let ref = null
-  let cached = null
-  let cacheStatus = null
-  if (nginx) {
-    ref = await load('nginx', async () => {
-      const check = await rawGet(`http://127.0.0.1:${cfg.staticPort}${page.path}`)
-      if (check.status !== 200 || check.body.length !== page.body.length) throw new Error(`nginx static answered ${check.status} with ${check.body.length} bytes`)
-      say(`${base}: nginx serving the same ${page.body.length} bytes from disk…`)
-    })
-    say(`${base}: through the nginx proxy_cache (deploy/nginx/cache.conf)…`)
-    cached = await load('cache')
-    if (cached) cacheStatus = (await rawGet(`http://127.0.0.1:${cfg.cachePort}${page.path}`).catch(() => null))?.headers['x-cache-status'] || null
-  } else {
-    rows.push({ id: `${page.key}.nginx`, row: kinds.nginx.row, figure: 'not run (nginx unavailable)', target: 'reference', met: null, error: 'nginx did not start' })
+  const meets = []
+  for (const [kind, { row, data: s }] of Object.entries(loads)) {
+    if (kind === 'nginx') {
+      rows.push({ ...row, figure: loadText(s), met: null, data: s })
+      continue
+    }
+    const ratio = loads.nginx?.data.rps ? s.rps / loads.nginx.data.rps : null
+    const met = s.non2xx || s.errors || s.p99 > PAGE_TARGET.p99 ? false : ratio === null ? null : ratio >= PAGE_TARGET.ratio
+    if (met) meets.push(setups[kind][0].replace('via ', ''))
+    const ratioText = ratio === null ? '' : `; ratio ${kind}/nginx ${ratio.toFixed(ratio < 0.1 ? 3 : 2)}`
+    rows.push({ ...row, figure: `${loadText(s)}${ratioText}${s.cacheStatus ? `; X-Cache-Status ${s.cacheStatus}` : ''}`, met, data: { ...s, ratioToNginx: ratio } })
   }
-
-  const verdict = (s) => {
-    const ratio = ref?.rps ? s.rps / ref.rps : null
-    const latencyOk = s.non2xx === 0 && s.errors === 0 && s.p99 <= PAGE_TARGET.p99
-    return { ratio, met: !latencyOk ? false : ratio === null ? null : ratio >= PAGE_TARGET.ratio }
-  }
-  const ratioText = (name, v) => (v.ratio !== null ? `; ratio ${name}/nginx ${v.ratio.toFixed(v.ratio < 0.1 ? 3 : 2)}` : '')
-  if (site) {
-    const v = verdict(site)
-    rows.push({
-      id: `${page.key}.site`,
-      row: kinds.site.row,
-      figure: `${loadText(site)}${ratioText('site', v)}`,
-      target: TARGET_TEXT,
-      met: v.met,
-      data: { ...site, ratioToNginx: v.ratio, bytes: page.body.length },
-    })
-  }
-  if (ref) rows.push({ id: `${page.key}.nginx`, row: kinds.nginx.row, figure: loadText(ref), target: 'reference', met: null, data: { ...ref, bytes: page.body.length } })
-  if (cached) {
-    const v = verdict(cached)
-    const figure = `${loadText(cached)}${ratioText('cache', v)}${cacheStatus ? `; X-Cache-Status ${cacheStatus}` : ''}`
-    rows.push({ id: `${page.key}.cache`, row: kinds.cache.row, figure, target: TARGET_TEXT, met: v.met, data: { ...cached, ratioToNginx: v.ratio, cacheStatus } })
-  }
-  const meets = [site && verdict(site).met && 'site direct', cached && verdict(cached).met && 'nginx proxy_cache'].filter(Boolean)
-  say(`${base}: target met by ${meets.length ? meets.join(' and ') : 'neither setup'}`)
-  rows.push({
-    id: `${page.key}.verdict`,
-    row: `${base} · setup meeting the target`,
-    figure: meets.length ? meets.join(' and ') : 'neither (site direct nor nginx proxy_cache)',
-    target: TARGET_TEXT,
-    met: meets.length > 0,
-    data: { meetsTargetWith: meets },
-  })
-  return rows
+  say(`${page.name}: target met by ${meets.length ? meets.join(' and ') : 'neither setup'}`)
+  const figure = meets.length ? meets.join(' and ') : 'neither (site direct nor nginx proxy_cache)'
+  return [...rows, { n: page.n, row: `${page.name} · setup meeting the target`, figure, target: TARGET_TEXT, met: meets.length > 0, data: { meetsTargetWith: meets } }]
 }

@@ -1,5 +1,4 @@
-// Row 5: the CMS's REST API under a content volume: seed published guides through the real API
-// and workflow (concurrency ~10), then measure the published-guides list query.
+// Row 5: the published-guides list from the CMS's REST API, with 100 guides published through the workflow first.
 import { failures, measureLoad, ms, num, say } from './util.mjs'
 import { guideData } from './cms.mjs'
 
@@ -33,7 +32,7 @@ export async function seedGuides({ cms, runId, count, concurrency = 10 }) {
   return { count: done, seconds: (performance.now() - started) / 1000 }
 }
 
-export async function measureRest({ cms, cmsPort, runId, count, duration, warmup }) {
+export async function measureRest({ cms, cmsPort, runId, restGuides: count, duration, warmup }) {
   say(`cms rest: publishing ${count} guides through the API and the workflow (10 at a time)…`)
   const seeded = await seedGuides({ cms, runId, count })
   const check = await cms.rest('GET', REST_PATH)
@@ -42,7 +41,6 @@ export async function measureRest({ cms, cmsPort, runId, count, duration, warmup
   const s = await measureLoad({ url: `http://127.0.0.1:${cmsPort}${REST_PATH}`, connections: 10, duration, warmup, label: 'cms rest' })
   return {
     figure: `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, ${num(s.rps)} req/s${failures(s)}; ${check.body.totalDocs} published guides`,
-    target: `p50 ≤ ${REST_TARGET_P50_MS} ms`,
     met: s.non2xx === 0 && s.errors === 0 && s.p50 <= REST_TARGET_P50_MS,
     data: { ...s, publishedGuides: check.body.totalDocs, seeded },
   }

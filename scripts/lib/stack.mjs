@@ -1,12 +1,12 @@
 // Starts and stops the whole product: a database, the CMS and the site. One mechanism used by
 // `npm start`, `npm run dev`, the test runners, Lighthouse and the bench, so they all run the same way.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureDatabase, startEmbeddedPostgres, dropDatabase } from './embedded-pg.mjs'
-import { PlainError, isAlive, portFreeSoon, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
+import { PlainError, explain, isAlive, sleep, startTimeOf, stopProcesses, waitForHttp, tail } from './util.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const stateDir = path.join(root, '.runsense')
@@ -28,29 +28,15 @@ export function localSecrets() {
   return secrets
 }
 
-/** A database: DATABASE_URL when given (created if missing), else the embedded PostgreSQL. */
-export async function startDatabase({
-  url = process.env.DATABASE_URL,
-  dataDir = process.env.EMBEDDED_PG_DIR || path.join(stateDir, 'pg'),
-  port = process.env.EMBEDDED_PG_PORT || 54329,
-  log,
-  serverLog,
-}) {
-  if (url) {
-    await ensureDatabase(url)
-    return { url, embedded: false, stop: async () => {} }
-  }
-  return { ...(await startEmbeddedPostgres({ dataDir, port: Number(port), log, serverLog })), embedded: true }
-}
-
 /**
- * The PostgreSQL server a run makes its fresh databases on: `url`'s when given (by default
- * TEST_DATABASE_URL, else DATABASE_URL), else an embedded one in .runsense/<dataDir> on `port`, stopped by `cleanups`.
+ * A run's database (or the server it makes fresh databases on): `url`'s when given (by default
+ * TEST_DATABASE_URL, else DATABASE_URL; created if missing), else an embedded PostgreSQL in
+ * `dataDir` (under .runsense/) on `port`, stopped by `cleanups`.
  */
 export async function databaseServer({ url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL, dataDir, port, cleanups, log = () => {} }) {
-  if (url) return url
-  log(`Starting an embedded PostgreSQL for this run (.runsense/${dataDir}, port ${port})…`)
-  const db = await startDatabase({ url: '', dataDir: path.join(stateDir, dataDir), port, log })
+  if (url) return ensureDatabase(url).then(() => url)
+  log(`Starting an embedded PostgreSQL (${path.relative(root, path.resolve(stateDir, dataDir))}, port ${port})…`)
+  const db = await startEmbeddedPostgres({ dataDir: path.resolve(stateDir, dataDir), port: Number(port), log })
   cleanups.add(db.stop)
   return db.url
 }
@@ -125,7 +111,6 @@ function claimHolder(name) {
   }
 }
 
-/** Where this run's app logs go: .runsense/logs/<run name>/. */
 export const logDir = () => path.join(stateDir, 'logs', runName())
 
 /**
@@ -166,10 +151,7 @@ export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
   return copies.get(appDir)
 }
 
-/**
- * Every process this run starts from now on is recorded in `file` (recordProcess), so that after
- * a SIGKILL of this run the next one can stop the orphans that still hold the ports (stopOrphans).
- */
+/** Every process this run starts from now on is recorded in `file`, so that after a SIGKILL of this run the next one can stop the orphans (stopOrphans). */
 let trackFile = null
 export const trackProcesses = (file) => (trackFile = file)
 
@@ -181,18 +163,12 @@ export function recordProcess(file, name, pid) {
   fs.appendFileSync(file, `${JSON.stringify({ owner: process.pid, pid, name, started })}\n`)
 }
 
-/**
- * Stops processes recorded (recordProcess) by a run whose owner is gone: the same pid with the
- * same start time, so never an unrelated process that reused the pid.
- */
+/** Stops processes recorded by a run whose owner is gone: the same pid with the same start time, never a process that reused the pid. */
 export async function stopOrphans(file, log = () => {}) {
   let entries
   try {
-    entries = fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    entries = lines.filter(Boolean).map((l) => JSON.parse(l))
   } catch {
     return
   }
@@ -217,7 +193,6 @@ export function run(cmd, args, { cwd = root, env = {}, quiet = true, label = cmd
   })
 }
 
-/** A vitest project run in the foreground (`filters` choose test files), failing with `label`. */
 export const vitest = (project, filters, { env, label }) =>
   run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', project, ...filters], { env, quiet: false, label })
 
@@ -261,7 +236,7 @@ export const stopSupervising = () => (shuttingDown = true)
  * Keeps a long-running part up (`npm start`): when it exits without being asked to, it is started
  * again after a backoff (1 s, doubling up to 30 s; back to 1 s once it has run for a minute), and
  * the log says so. `first` is the running process; `launch()` starts a new one, back once
- * `readyUrl` answers. The handle looks like startProcess's, always for the current process.
+ * `readyUrl` answers. The handle stops the current process.
  */
 export function supervise(name, first, launch, { log, readyUrl }) {
   let current = first
@@ -292,13 +267,6 @@ export function supervise(name, first, launch, { log, readyUrl }) {
     })
   watch(current)
   return {
-    get child() {
-      return current.child
-    },
-    get logFile() {
-      return current.logFile
-    },
-    isAlive: () => current.isAlive(),
     stop: async () => {
       stopping = true
       clearTimeout(timer)
@@ -307,6 +275,7 @@ export function supervise(name, first, launch, { log, readyUrl }) {
   }
 }
 
+export { assertPortsFree } from './util.mjs'
 export const payloadBin = path.join(root, 'node_modules', 'payload', 'bin.js')
 
 /** Environment both apps read; names are the contract documented in the README. Secrets: the caller's environment, else localSecrets(). */
@@ -327,24 +296,9 @@ export function appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl, seed = false, 
   }
 }
 
-export async function assertPortsFree(ports) {
-  for (const [name, port] of Object.entries(ports)) {
-    if ((await portFreeSoon(port)) && (await portFreeSoon(port, { host: '::' }))) continue
-    let holder = ''
-    try {
-      const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
-      if (m) holder = ` by ${m[1]} (pid ${m[2]})`
-    } catch {}
-    throw new PlainError(
-      `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
-    )
-  }
-}
-
 /**
  * One app's server, apps/<app>/server.mjs (`cms` or `web`), serving this run's copy of the build
- * (servedBuild). The CMS's is Next behind node:http, so requests carry the socket's address for
- * sign-in throttling. Used by startApps, the fault tests, the topology and the bench.
+ * (servedBuild). The CMS's is Next behind node:http, so requests carry the socket's address for sign-in throttling.
  */
 export function startApp(app, { env, port, dev = false, name = app }) {
   return startProcess(name, process.execPath, ['server.mjs', ...(dev ? ['--dev'] : []), '-p', String(port)], {
@@ -385,6 +339,25 @@ export async function startApps({ env, cmsPort, sitePort, dev = false, log = () 
   return { web: procs[0], cms: procs[1], stop }
 }
 
+/**
+ * A run's own stack on `serverUrl`: a fresh database (freshDatabase, named after `profile`) with
+ * the demo content, and the CMS and the site on it (startApps) with `extra` in their environment.
+ * `stop` (also added to `cleanups`) stops the apps, then drops the database.
+ */
+export async function startFresh({ serverUrl, profile, cmsPort, sitePort, smtpUrl, extra, cleanups, log }) {
+  const db = await freshDatabase(serverUrl, profile)
+  let apps = null
+  const stop = async () => {
+    await apps?.stop()
+    await db.drop()
+  }
+  cleanups.add(stop)
+  const urls = { CMS_URL: `http://localhost:${cmsPort}`, SITE_URL: `http://localhost:${sitePort}` }
+  const env = appEnv({ databaseUrl: db.url, cmsPort, sitePort, smtpUrl, seed: true, extra: { ...urls, ...extra } })
+  apps = await startApps({ env, cmsPort, sitePort, log })
+  return { db, env, apps, stop }
+}
+
 /** Waits until a started process answers at `url` (waitForHttp's options); else says why, with the end of its log. */
 export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
   waitForHttp(url, { timeoutMs, ok, isAlive: proc.isAlive }).catch((err) => {
@@ -402,13 +375,8 @@ export const answering = (proc, url, { timeoutMs, ok, why = () => '' }) =>
 export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
   const fns = []
   let running = null
-  const runAll = () =>
-    (running ??= (async () => {
-      for (const fn of fns.splice(0).reverse())
-        await Promise.resolve()
-          .then(fn)
-          .catch((e) => console.error(`cleanup: ${e.message}`))
-    })())
+  // One at a time, each after the previous one settled; a failing one is reported, the rest still run.
+  const runAll = () => (running ??= fns.splice(0).reduceRight((done, fn) => done.then(() => fn()).catch((e) => console.error(`cleanup: ${e.message}`)), Promise.resolve()))
   let signalled = false
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.removeAllListeners(sig)
@@ -430,5 +398,19 @@ export function cleanupsOnExit({ exitCode = 130, onSignal, afterSignal } = {}) {
       await fn()
     },
     runAll,
+  }
+}
+
+/** A runner's body, given its cleanups (cleanupsOnExit's options); they run at its end. Resolves the exit code: 1 (the error explained) if it threw, else 0. */
+export async function runWithCleanups(body, options) {
+  const cleanups = cleanupsOnExit(options)
+  try {
+    await body(cleanups)
+    return 0
+  } catch (err) {
+    explain(err)
+    return 1
+  } finally {
+    await cleanups.runAll()
   }
 }

@@ -1,9 +1,7 @@
-// The production topology of docker-compose.yml, without Docker: nginx (deploy/nginx/cache.conf)
-// in front of two site processes sharing a Redis, the CMS API (no jobs), job workers, a Postgres
-// primary with a streaming replica, a mail catcher. Every process gets the environment its
-// compose service declares (read from docker-compose.yml), with the in-network addresses mapped
-// to local ports; only what cannot carry over is overridden, and each override is listed below.
-// Used by `npm run test:topology` (scripts/test-topology.mjs) and the bench's topology rows.
+// The production topology of docker-compose.yml without Docker, for `npm run test:topology` and the
+// bench's rows 10–12: nginx (deploy/nginx/cache.conf) in front of two sites sharing a Redis, the CMS
+// API, job workers, a Postgres primary with a streaming replica, a mail catcher. Each process gets
+// its compose service's environment with in-network addresses made local; the few overrides are listed below.
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -13,28 +11,33 @@ import { parse } from 'yaml'
 import { startMailCatcher } from './mail.mjs'
 import { frontConf, startNginx } from './nginx.mjs'
 import { startPrimaryWithReplica } from './pg-replica.mjs'
-import { answering, appEnv, root, servedBuild, startApp, startDatabase, startProcess } from './stack.mjs'
-import { PlainError, portFreeSoon, sleep, tail } from './util.mjs'
+import { ensureDatabase } from './embedded-pg.mjs'
+import { answering, appEnv, root, servedBuild, startApp, startProcess } from './stack.mjs'
+import { PlainError, assertPortsFree, sleep, tail } from './util.mjs'
 
 const execFileP = promisify(execFile)
-const num = (name, fallback) => Number(process.env[name] || fallback)
 
-/** Ports (env names in parentheses), all on 127.0.0.1. */
-export const topologyPorts = () => ({
-  front: num('TOPOLOGY_FRONT_PORT', 6400),
-  frontRefresh: num('TOPOLOGY_FRONT_REFRESH_PORT', 6407),
-  site1: num('TOPOLOGY_SITE1_PORT', 6401),
-  site2: num('TOPOLOGY_SITE2_PORT', 6402),
-  cms: num('TOPOLOGY_CMS_PORT', 6403),
-  worker1: num('TOPOLOGY_WORKER1_HEALTH_PORT', 6404),
-  worker2: num('TOPOLOGY_WORKER2_HEALTH_PORT', 6405),
-  redis: num('TOPOLOGY_REDIS_PORT', 6406),
-  mailSmtp: num('TOPOLOGY_MAIL_SMTP_PORT', 6425),
-  mailWeb: num('TOPOLOGY_MAIL_WEB_PORT', 6480),
-  // Below the kernel's ephemeral range, so no outgoing connection can hold them.
-  pg: num('TOPOLOGY_PG_PORT', 26689),
-  pgReplica: num('TOPOLOGY_PG_REPLICA_PORT', 26690),
-})
+/**
+ * Its ports, all on 127.0.0.1: `<prefix>_<NAME>_PORT`, else the default for that prefix, TOPOLOGY
+ * (`npm run test:topology`) or BENCH_TOPOLOGY (the bench's rows 10–12). Postgres is below the
+ * kernel's ephemeral range for the test, so no outgoing connection can hold its ports.
+ */
+const PORTS = {
+  front: ['FRONT', 6400, 3240],
+  frontRefresh: ['FRONT_REFRESH', 6407, 3249],
+  site1: ['SITE1', 6401, 3241],
+  site2: ['SITE2', 6402, 3242],
+  cms: ['CMS', 6403, 3243],
+  worker1: ['WORKER1_HEALTH', 6404, 3244],
+  worker2: ['WORKER2_HEALTH', 6405, 3245],
+  redis: ['REDIS', 6406, 3246],
+  mailSmtp: ['MAIL_SMTP', 6425, 3247],
+  mailWeb: ['MAIL_WEB', 6480, 3248],
+  pg: ['PG', 26689, 54351],
+  pgReplica: ['PG_REPLICA', 26690, 54352],
+}
+const portsOf = (prefix) =>
+  Object.fromEntries(Object.entries(PORTS).map(([key, [name, test, bench]]) => [key, Number(process.env[`${prefix}_${name}_PORT`] || (prefix === 'TOPOLOGY' ? test : bench))]))
 
 function composeEnv(service, { vars, hosts }) {
   const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true })
@@ -74,9 +77,9 @@ async function startRedis({ port, dir }) {
  * `overrides` (per service name) are added on top of the compose environment. `onStop(stop)` is
  * called at once with the function that stops whatever has been started so far.
  */
-export async function startTopology({ log = () => {}, workers = 2, overrides = {}, ports: givenPorts = {}, onStop = () => {} } = {}) {
-  const ports = { ...topologyPorts(), ...givenPorts }
-  for (const [name, port] of Object.entries(ports)) if (!(await portFreeSoon(port))) throw new PlainError(`Port ${port} (${name}) is in use: choose another with TOPOLOGY_*_PORT.`)
+export async function startTopology({ log = () => {}, workers = 2, overrides = {}, portsPrefix = 'TOPOLOGY', onStop = () => {} } = {}) {
+  const ports = portsOf(portsPrefix)
+  await assertPortsFree(Object.fromEntries(Object.entries(PORTS).map(([key, [name]]) => [`${portsPrefix}_${name}_PORT`, ports[key]])))
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-topology-'))
   if (process.getuid?.() === 0) fs.chmodSync(dir, 0o755)
   const stops = []
@@ -90,7 +93,7 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
   try {
     const pair = await startPrimaryWithReplica({ primaryPort: ports.pg, replicaPort: ports.pgReplica, log })
     stops.push(pair.stop)
-    await startDatabase({ url: pair.primaryUrl('runsense') })
+    await ensureDatabase(pair.primaryUrl('runsense'))
     const redis = await startRedis({ port: ports.redis, dir })
     stops.push(redis.stop)
     const mail = await startMailCatcher({ smtpPort: ports.mailSmtp, webPort: ports.mailWeb })
@@ -127,22 +130,24 @@ export async function startTopology({ log = () => {}, workers = 2, overrides = {
     const workerHealth = [ports.worker1, ports.worker2].slice(0, workers).map((port) => `http://127.0.0.1:${port}/health`)
     // --conditions=production: Lexical's prod build, without the top-level await that now and then
     // deadlocks Node's loader (docs/platform.md; tests/unit/worker-start.test.ts).
-    const workerProcs = workerHealth.map((_url, i) => {
+    const startWorker = (i) => {
       const w = startProcess(`topology-worker-${i + 1}`, process.execPath, ['--conditions=production', '--enable-source-maps', 'dist/worker.mjs'], {
         cwd: path.join(root, 'apps/cms'),
         env: { ...envOf('worker', overrides.worker), NODE_ENV: 'production', NODE_OPTIONS: '--no-deprecation', WORKER_HEALTH_PORT: String(i ? ports.worker2 : ports.worker1) },
       })
-      w.child.once('exit', (code, signal) => (w.exitedWith = signal ?? `exit code ${code}`))
+      let exitedWith = null
+      w.child.once('exit', (code, signal) => (exitedWith = signal ?? `exit code ${code}`))
       stops.push(w.stop)
-      return w
-    })
+      return answering(w, workerHealth[i], { timeoutMs: 90_000, why: () => ` (${exitedWith ?? 'still running'})` }).then(() => w)
+    }
+    // The workers start while the sites do; handled now, awaited after the sites.
+    const workersUp = Promise.all(workerHealth.map((_url, i) => startWorker(i)))
+    workersUp.catch(() => {})
     log('Two site instances…')
     const sites = [ports.site1, ports.site2].map((port, i) => startApp('web', { name: `topology-web-${i + 1}`, env: envOf(`web-${i + 1}`, overrides.web), port }))
     stops.push(...sites.map((s) => s.stop))
     for (const [i, s] of sites.entries()) await answering(s, `http://127.0.0.1:${i ? ports.site2 : ports.site1}/`, { timeoutMs: 90_000, ok: (r) => r.status < 500 })
-    for (const [i, w] of workerProcs.entries()) {
-      await answering(w, workerHealth[i], { timeoutMs: 90_000, why: () => ` (${w.exitedWith ?? 'still running'})` })
-    }
+    const workerProcs = await workersUp
     log(`nginx in front on ${ports.front}…`)
     const conf = frontConf({ dir, port: ports.front, refreshPort: ports.frontRefresh, sites: [ports.site1, ports.site2] })
     const nginx = await startNginx({ name: 'topology-nginx', dir, files: { 'cache.conf': conf }, readyUrl: `http://127.0.0.1:${ports.front}/` })

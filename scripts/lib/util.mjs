@@ -1,4 +1,5 @@
 // Small helpers for every runner: plain errors, ports, waiting for HTTP, and processes read from /proc.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 
@@ -10,7 +11,7 @@ export const explain = (err) => console.error(`\n${err instanceof PlainError ? e
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-export const portIsFree = (port, host = '127.0.0.1') =>
+const portIsFree = (port, host) =>
   new Promise((resolve) => {
     const srv = net.createServer()
     srv.once('error', () => resolve(false))
@@ -19,17 +20,28 @@ export const portIsFree = (port, host = '127.0.0.1') =>
   })
 
 /**
- * Whether the port can be listened on, asking again for up to `timeoutMs`: a port in the kernel's
+ * Whether the port can be listened on, asking again for up to 10 s: a port in the kernel's
  * ephemeral range (32768–60999 here) can be held for a moment as the local end of one of the
  * many outgoing connections the tests make, which is not a server in the way.
  */
-export async function portFreeSoon(port, { host = '127.0.0.1', timeoutMs = 10_000 } = {}) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await portIsFree(port, host))) {
-    if (Date.now() > deadline) return false
-    await sleep(250)
-  }
+export async function portFreeSoon(port, host = '127.0.0.1') {
+  for (const deadline = Date.now() + 10_000; !(await portIsFree(port, host)); await sleep(250)) if (Date.now() > deadline) return false
   return true
+}
+
+/** Throws a PlainError naming the first of `ports` ({ ENV_NAME: port }) that something listens on, and what. */
+export async function assertPortsFree(ports) {
+  for (const [name, port] of Object.entries(ports)) {
+    if ((await portFreeSoon(port)) && (await portFreeSoon(port, '::'))) continue
+    let holder = ''
+    try {
+      const m = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).match(/users:\(\("([^"]+)",pid=(\d+)/)
+      if (m) holder = ` by ${m[1]} (pid ${m[2]})`
+    } catch {}
+    throw new PlainError(
+      `Port ${port} (${name}) is already in use${holder}. Stop whatever is using it (see "ss -ltnp | grep :${port}") or choose another port with ${name}=<port>.`,
+    )
+  }
 }
 
 export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.ok, isAlive = () => true } = {}) {
@@ -47,7 +59,6 @@ export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.o
   throw new PlainError(`${url} was not ready after ${Math.round(timeoutMs / 1000)} s (last answer: ${last}).`)
 }
 
-/** The last `n` lines of a file ('' when there is none). */
 export const tail = (file, n = 25) => {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n')
@@ -80,22 +91,12 @@ export const isAlive = (pid) => {
 /** A process's start time (clock ticks since boot): with the pid, it names one process for sure. */
 export const startTimeOf = (pid) => statOf(pid)?.[19] ?? null
 
-/** A process and all its descendants, read from /proc. */
 export function processTree(rootPid) {
-  const parents = fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map((name) => [Number(name), Number(statOf(name)?.[1])])
+  const pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  const parentOf = new Map(pids.map((name) => [Number(name), Number(statOf(name)?.[1])]))
   const tree = new Set([rootPid])
-  for (let grew = true; grew;) {
-    grew = false
-    for (const [pid, ppid] of parents) {
-      if (!tree.has(pid) && tree.has(ppid)) {
-        tree.add(pid)
-        grew = true
-      }
-    }
-  }
+  // A Set's loop also visits what is added during it: every descendant, level by level.
+  for (const pid of tree) for (const [child, parent] of parentOf) if (parent === pid) tree.add(child)
   return tree
 }
 
@@ -106,7 +107,6 @@ export async function stopProcesses(procs, graceMs = 5000) {
   for (const p of procs) if (isAlive(p.pid)) signal(p.pid, 'SIGKILL')
 }
 
-/** Sends a signal to a process that may be gone already. */
 export const signal = (pid, sig) => {
   try {
     process.kill(pid, sig)

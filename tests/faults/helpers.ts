@@ -3,14 +3,16 @@
  * owns the stack it breaks: it starts its own embedded PostgreSQL (.runsense/fault-pg), a fresh
  * database on it, MailDev, the CMS and the site on the fault ports, through the same
  * scripts/lib functions `npm start` and `npm test` use, and can stop and start each part.
- * Every process started here is recorded in FAULT_PIDS_FILE so the runner can stop leftovers.
+ * Every process started here is recorded in FAULT_PIDS_FILE so the runner can stop leftovers
+ * (stack.trackProcesses: whatever the toolkit starts; `record`: the rest).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import * as stack from '../../scripts/lib/stack.mjs'
-import { queryOnce } from '../../scripts/lib/embedded-pg.mjs'
+import { queryOnce, serverOn, startEmbeddedPostgres } from '../../scripts/lib/embedded-pg.mjs'
 import { startMailCatcher } from '../../scripts/lib/mail.mjs'
 import { isAlive, processTree, statOf, waitForHttp } from '../../scripts/lib/util.mjs'
+import { allMail, linkIn } from '../helpers/mail'
 
 const num = (name: string, fallback: number) => Number(process.env[name] || fallback)
 export const config = {
@@ -25,11 +27,13 @@ export const config = {
 export const root: string = stack.root
 export const siteUrl = `http://localhost:${config.sitePort}`
 export const cmsUrl = `http://localhost:${config.cmsPort}`
-export const mailApi = `http://127.0.0.1:${config.mailWebPort}`
+// The tests' mail helpers (tests/helpers/mail.ts) read this file's MailDev.
+process.env.MAIL_API_URL = `http://127.0.0.1:${config.mailWebPort}`
 export const GUIDE = '/guides/returning-to-running-after-an-injury'
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** SQL condition on a payload_jobs row (alias j): one of the emails the job carries goes to an address matching `test` (e.g. "like $1"). */
 export const jobEmailTo = (test: string) => `exists (select 1 from jsonb_array_elements(j.input->'emails') e where e->>'to' ${test})`
+stack.trackProcesses(config.pidsFile)
 
 // ---------------------------------------------------------------- processes
 
@@ -55,14 +59,7 @@ export function descendants(pid: number): { pid: number; ppid: number; cmd: stri
 }
 
 /** The postmaster's pid from a data folder (absent when PostgreSQL is not running). */
-export function postmasterPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-    return pid && alive(pid) ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
+export const postmasterPid = (dataDir: string): number | undefined => serverOn(dataDir)?.pid
 
 /** Stops processes by pid (never by name): SIGTERM (SIGINT for PostgreSQL), then SIGKILL after a grace period. */
 export async function stopPids(procs: { pid: number; cmd: string }[], graceMs = 10_000) {
@@ -131,8 +128,6 @@ export class FaultStack {
       const apps = (await stack.startApps({ env: s.env, cmsPort: config.cmsPort, sitePort: config.sitePort })) as { cms: Proc; web: Proc }
       s.cms = apps.cms
       s.web = apps.web
-      record(s.cms.child.pid, 'cms')
-      record(s.web.child.pid, 'web')
       return s
     } catch (err) {
       await s.stop().catch(() => {})
@@ -141,8 +136,7 @@ export class FaultStack {
   }
 
   async startPostgres() {
-    // url '' (not undefined): always the embedded server, whatever DATABASE_URL says.
-    this.server = await stack.startDatabase({ url: '', dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
+    this.server = await startEmbeddedPostgres({ dataDir: config.pgDir, port: config.pgPort, log: quiet, serverLog: (line: string) => this.pgLog.push(line) })
     record(postmasterPid(config.pgDir), 'postgres')
   }
 
@@ -154,8 +148,6 @@ export class FaultStack {
 
   async startMail() {
     this.mail = (await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort })) as unknown as { stop: () => Promise<void>; proc: Proc }
-    const mine = descendants(process.pid).find((p) => p.cmd.includes('maildev') && p.cmd.includes(`--smtp ${config.smtpPort}`))
-    record(mine?.pid, 'maildev')
   }
 
   async stopMail() {
@@ -191,7 +183,6 @@ export class FaultStack {
     const cms = stack.startApp('cms', { env: this.env, port: config.cmsPort }) as Proc
     this.cms = cms
     await waitForHttp(`http://127.0.0.1:${config.cmsPort}/api/health`, { timeoutMs: 90_000, isAlive: () => cms.isAlive() as true })
-    record(cms.child.pid, 'cms') // once running: Next renames its process, and the runner matches the name
   }
 
   async stopCms() {
@@ -205,7 +196,6 @@ export class FaultStack {
     const web = stack.startApp('web', { env: this.env, port: config.sitePort }) as Proc
     this.web = web
     await waitForHttp(`http://127.0.0.1:${config.sitePort}/`, { timeoutMs: 60_000, isAlive: () => web.isAlive() as true, ok: (r: Response) => r.status < 500 })
-    record(web.child.pid, 'web')
   }
 
   async stopWeb() {
@@ -292,11 +282,7 @@ export const h1Of = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1] ?
 
 // ---------------------------------------------------------------- mail
 
-export type Mail = { id: string; subject: string; text: string; to: { address: string }[] }
-export async function allMail(): Promise<Mail[]> {
-  const res = await fetch(`${mailApi}/api/email`, { signal: AbortSignal.timeout(10_000) })
-  return (await res.json()) as Mail[]
-}
+export { allMail, linkIn }
 /** How many emails with this subject each address got (MailDev's inbox), for addresses matching `prefix`. */
 export async function mailCountsTo(prefix: string, subject: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
@@ -307,11 +293,6 @@ export async function mailCountsTo(prefix: string, subject: string): Promise<Map
   return counts
 }
 
-export const linkIn = (mail: Mail, pathPrefix: string) => {
-  const m = mail.text.match(new RegExp(`https?://\\S+${pathPrefix.replace(/[/?]/g, '\\$&')}\\S*`))
-  if (!m) throw new Error(`no ${pathPrefix} link in: ${mail.text}`)
-  return m[0]
-}
 export const SUBJECT = {
   confirm: 'Confirm your Runsense subscription',
   welcome: 'You are subscribed to Runsense',

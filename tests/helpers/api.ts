@@ -2,7 +2,7 @@
  * Helpers for tests that talk to the running CMS and site (started by scripts/test.mjs).
  * One place for logins and requests, so every test asks the same way a real client would.
  */
-import { accounts, guideData, lexical, request, signIn as signInAt } from './cms-client.mjs'
+import { accounts, cmsClient, guideData, lexical, signIn as signInAt } from './cms-client.mjs'
 
 export const cmsUrl = () => process.env.CMS_URL || 'http://localhost:3101'
 export const siteUrl = () => process.env.SITE_URL || 'http://localhost:3100'
@@ -11,22 +11,16 @@ export const seedPassword = () => process.env.SEED_PASSWORD || 'runsense-demo-20
 export { accounts }
 export type Who = keyof typeof accounts | 'anonymous'
 
-const tokens = new Map<string, string>()
+/** The one CMS client (cms-client.mjs), made on first use: the runner sets CMS_URL before the tests start. */
+let client: ReturnType<typeof cmsClient> | undefined
+const shared = () => (client ??= cmsClient(cmsUrl(), { password: seedPassword() }))
 
 /**
  * A JWT for a seeded staff account, kept for the rest of the test file as a real client keeps
  * its session. Callers that ask at the same time each sign in (concurrent sign-ins of one
  * account all stay valid; tests/int/staff-accounts.int.test.ts checks it).
  */
-export async function loginAs(who: Who): Promise<string | undefined> {
-  if (who === 'anonymous') return undefined
-  const cached = tokens.get(who)
-  if (cached) return cached
-  const res = await signIn(accounts[who], seedPassword())
-  if (res.status !== 200 || !res.token) throw new Error(`login as ${who} failed: ${res.status} ${JSON.stringify(res.body)}`)
-  tokens.set(who, res.token)
-  return res.token
-}
+export const loginAs = async (who: Who): Promise<string | undefined> => (who === 'anonymous' ? undefined : shared().login(who))
 
 /** One real sign-in (POST /api/users/login), nothing cached; `client` is sent as X-Forwarded-For. */
 export const signIn = (email: string, password: string, opts: { client?: string } = {}) => signInAt(cmsUrl(), email, password, opts)
@@ -50,9 +44,7 @@ export async function createStaffAccount(role: 'admin' | 'editor' | 'reviewer' =
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers }
 
-export async function rest<T = any>(method: string, path: string, { as = 'anonymous', body }: { as?: Who; body?: unknown } = {}): Promise<ApiResult<T>> {
-  return request(cmsUrl(), method, path, { token: await loginAs(as), body })
-}
+export const rest = <T = any>(method: string, path: string, opts: { as?: Who; body?: unknown } = {}): Promise<ApiResult<T>> => shared().rest(method, path, opts)
 
 export async function graphql<T = any>(query: string, { as = 'anonymous', variables }: { as?: Who; variables?: Record<string, unknown> } = {}) {
   const token = await loginAs(as)

@@ -4,7 +4,7 @@ export type Mail = { id: string; subject: string; text: string; to: { address: s
 const api = () => process.env.MAIL_API_URL || 'http://127.0.0.1:1180'
 
 export async function allMail(): Promise<Mail[]> {
-  const res = await fetch(`${api()}/api/email`)
+  const res = await fetch(`${api()}/api/email`, { signal: AbortSignal.timeout(10_000) })
   return (await res.json()) as Mail[]
 }
 
