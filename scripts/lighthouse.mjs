@@ -37,8 +37,15 @@ const code = await stack.runWithCleanups(async (cleanups) => {
     await fetch(url) // warm the page cache: measure the site as readers get it
     const runs = []
     const misses = new Set()
+    const measure = () => lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES })
     for (let i = 0; i < RUNS; i++) {
-      const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES })
+      let result = await measure()
+      // A run Lighthouse could not complete (lhr.runtimeError: no paint before its timeout, a
+      // protocol timeout) scores 0 without measuring the page: it is said, and tried once more.
+      if (result.lhr.runtimeError) {
+        console.log(`  ${p}: run ${i + 1} did not complete (${result.lhr.runtimeError.code}: ${result.lhr.runtimeError.message}); trying it once more`)
+        result = await measure()
+      }
       const c = result.lhr.categories
       runs.push(Object.fromEntries(CATEGORIES.map((k) => [k, Math.round((c[k].score ?? 0) * 100)])))
       for (const a of Object.values(result.lhr.audits)) if (a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative') misses.add(a.id)
