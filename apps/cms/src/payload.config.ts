@@ -107,8 +107,8 @@ export default buildConfig({
     // JOBS_BATCH_SIZE at a time in parallel (emails leave within ~1 s, retried on failure). A queue
     // starts no run while its last one is going, so emails (a run lasts at most the SMTP timeouts)
     // and newsletter issues (long sends) have queues of their own: neither holds up scheduled
-    // publishing, the site's revalidations or each other. Any number of such processes: a claim locks the rows
-    // it takes (patches/@payloadcms+drizzle+3.90.1.patch), so no job runs twice at once.
+    // publishing, the site's revalidations or each other. Any number of such processes: a claim
+    // locks the rows it takes (patches/@payloadcms+drizzle+3.90.1.patch), so no job runs twice.
     // JOBS_AUTORUN=false also stops queueing scheduled jobs (schedules are handled by the workers).
     autoRun: () =>
       process.env.JOBS_AUTORUN === 'false'

@@ -3,9 +3,10 @@ import type { Payload, PayloadRequest, TaskConfig } from 'payload'
 import pLimit from 'p-limit'
 import { jobSettings, smtpSettings } from './settings'
 
-/** One email as the jobs queue carries it. */
+/** The jobs queue emails run on (queueEmails says why it is their own). */
 export const EMAIL_QUEUE = 'email'
 
+/** One email as the jobs queue carries it. */
 export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string }
 
 /**

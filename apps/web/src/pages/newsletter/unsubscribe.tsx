@@ -6,7 +6,10 @@ import { SignupError, callCms } from '@/lib/newsletter'
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type Props = { state: 'ask' | 'done' | 'invalid' | 'unavailable'; token: string; reason?: string }
+type Props = { state: 'ask' | 'done' | 'invalid' | 'unavailable'; token: string }
+
+// (The CMS client's sentences speak of signups: this one is about unsubscribing.)
+const UNAVAILABLE = 'Unsubscribing is unavailable for a moment.'
 
 /**
  * GET shows one button and changes nothing (mail scanners prefetch links). A POST to this same
@@ -31,13 +34,11 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
       if (wantsJson) return answer(ok ? 200 : 400, { ok, result })
       return { redirect: { destination: `/newsletter/unsubscribe?done=${ok ? '1' : 'invalid'}`, statusCode: 303 } }
     } catch (err) {
-      // (The CMS client's sentences speak of signups: this one is about unsubscribing.)
       if (!(err instanceof SignupError)) console.error('unsubscribe failed', err)
-      const reason = 'Unsubscribing is unavailable for a moment.'
-      if (wantsJson) return answer(503, { error: `${reason} Please try again shortly.` })
+      if (wantsJson) return answer(503, { error: `${UNAVAILABLE} Please try again shortly.` })
       res.statusCode = 503
       res.setHeader('Retry-After', '60')
-      return { props: { state: 'unavailable', token, reason } }
+      return { props: { state: 'unavailable', token } }
     }
   }
   const done = query.done
@@ -45,7 +46,7 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   return { props: { state, token } }
 }
 
-export default function UnsubscribePage({ state, token, reason }: Props) {
+export default function UnsubscribePage({ state, token }: Props) {
   const head = <PageHead title="Unsubscribe" description="Unsubscribe from the Runsense weekly guide." noindex />
   if (state === 'done') {
     return (
@@ -72,7 +73,7 @@ export default function UnsubscribePage({ state, token, reason }: Props) {
     <>
       {head}
       <h1 className="page-title">Unsubscribe from the weekly guide</h1>
-      {state === 'unavailable' && <p role="alert">{`${reason} You are still subscribed: nothing was changed. Please press the button again in a minute.`}</p>}
+      {state === 'unavailable' && <p role="alert">{`${UNAVAILABLE} You are still subscribed: nothing was changed. Please press the button again in a minute.`}</p>}
       <form method="post" action={`/newsletter/unsubscribe?token=${encodeURIComponent(token)}`}>
         <input type="hidden" name="List-Unsubscribe" value="One-Click" />
         <button type="submit" className="button">
