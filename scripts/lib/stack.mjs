@@ -151,9 +151,35 @@ export function servedBuild(app, appDir = path.join(root, 'apps', app)) {
   return copies.get(appDir)
 }
 
-/** Every process this run starts from now on is recorded in `file`, so that after a SIGKILL of this run the next one can stop the orphans (stopOrphans). */
+/**
+ * Every process this run starts from now on is recorded in `file`, so that after a SIGKILL of this
+ * run the next one can stop the orphans (stopOrphans). A run that exits takes its own lines back.
+ */
 let trackFile = null
-export const trackProcesses = (file) => (trackFile = file)
+export function trackProcesses(file) {
+  trackFile = file
+  process.on('exit', () => keepLines(file, (e) => e.owner !== process.pid))
+}
+
+/** The records in `file` (one JSON line each), or none. */
+function records(file) {
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+  } catch {
+    return []
+  }
+}
+
+/** Keeps the records of `file` that `keep` accepts; removes the file when none is left. */
+function keepLines(file, keep) {
+  const kept = records(file).filter(keep)
+  if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
+  else fs.rmSync(file, { force: true })
+}
 
 /** Records a process in `file` (one JSON line: owner, pid, name, start time) for stopOrphans. */
 export function recordProcess(file, name, pid) {
@@ -165,20 +191,11 @@ export function recordProcess(file, name, pid) {
 
 /** Stops processes recorded by a run whose owner is gone: the same pid with the same start time, never a process that reused the pid. */
 export async function stopOrphans(file, log = () => {}) {
-  let entries
-  try {
-    const lines = fs.readFileSync(file, 'utf8').split('\n')
-    entries = lines.filter(Boolean).map((l) => JSON.parse(l))
-  } catch {
-    return
-  }
-  const orphans = entries.filter((e) => !isAlive(e.owner) && isAlive(e.pid) && startTimeOf(e.pid) === e.started)
+  const orphans = records(file).filter((e) => !isAlive(e.owner) && isAlive(e.pid) && startTimeOf(e.pid) === e.started)
   if (orphans.length) log(`Stopping ${orphans.length} process(es) left running by an earlier run that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`)
   await stopProcesses(orphans)
   // What live runs recorded stays (another `npm start` of this checkout, on other ports).
-  const kept = entries.filter((e) => isAlive(e.owner) && e.owner !== process.pid)
-  if (kept.length) fs.writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''))
-  else fs.rmSync(file, { force: true })
+  keepLines(file, (e) => isAlive(e.owner) && e.owner !== process.pid)
 }
 
 /** Runs a command to completion (inheriting nothing but what we pass), rejecting with its output. */

@@ -17,6 +17,8 @@ import { GUIDE, alive, cmdlineOf, cmsUrl, config, descendants, postmasterPid, re
 type Tree = { pid: number; ppid: number; cmd: string }[]
 
 const pgDir = path.join(root, '.runsense', 'fault-start-pg')
+/** What start.mjs started, recorded for the next start after a SIGKILL (scripts/lib/stack.mjs, trackProcesses). */
+const startRecords = path.join(root, '.runsense', 'start-processes.jsonl')
 const skipReason = (() => {
   const lock = path.join(root, 'package-lock.json')
   const installed = path.join(root, 'node_modules', '.package-lock.json')
@@ -148,6 +150,9 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     await sleep(2_000)
     expect(describeTree(survivors(tree)), 'processes left running after a clean stop').toBe('')
     expect(postmasterPid(pgDir), 'PostgreSQL still running on its data folder').toBeUndefined()
+    // Nothing of it is left for the next start to stop: its records of what it started went with it.
+    const records = fs.existsSync(startRecords) ? fs.readFileSync(startRecords, 'utf8') : ''
+    expect(records.split('\n').filter((l) => l.includes(`"owner":${run.child.pid},`))).toEqual([])
   })
 
   it('after a SIGKILL, the next start recovers by itself', async () => {
@@ -174,6 +179,9 @@ describe.skipIf(Boolean(skipReason))('npm start under signals', () => {
     expect((await request(`${siteUrl}${GUIDE}`)).status).toBe(200)
     again.child.kill('SIGINT')
     expect(await again.exitWithin(30_000)).toEqual({ code: 0, signal: null })
+    // The killed run's records were used and dropped; the clean one took its own back.
+    const records = fs.existsSync(startRecords) ? fs.readFileSync(startRecords, 'utf8') : ''
+    expect(records.split('\n').filter((l) => [killed, again].some((r) => l.includes(`"owner":${r.child.pid},`)))).toEqual([])
   })
 })
 
