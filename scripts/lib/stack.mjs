@@ -224,6 +224,8 @@ export function startProcess(name, cmd, args, { cwd, env, detached = false }) {
   fs.mkdirSync(logDir(), { recursive: true })
   const logFile = path.join(logDir(), `${name}.log`)
   const out = fs.openSync(logFile, 'a')
+  // Appended, not replaced (a run may start a part again: a restart, the next fault test): each start is headed.
+  fs.writeSync(out, `\n--- ${new Date().toISOString()} ${[cmd, ...args].map((a) => path.basename(a)).join(' ')}\n`)
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached })
   children.add(child)
   if (trackFile) recordProcess(trackFile, name, child.pid)
