@@ -20,6 +20,7 @@ COPY package.json package-lock.json ./
 COPY apps/cms/package.json apps/cms/
 COPY apps/web/package.json apps/web/
 COPY packages/domain/package.json packages/domain/
+COPY packages/next-server/package.json packages/next-server/
 COPY packages/types/package.json packages/types/
 COPY packages/verify-review/package.json packages/verify-review/
 # patch-package applies these in npm ci's postinstall (fixes to installed packages, see README).
