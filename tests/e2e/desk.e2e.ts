@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { act, createGuide, guideAt, lexical, rest, reviewerIds } from '../helpers/api'
+import { act, createGuide, guideAt, lexical, rest, reviewerIds, workflowOf } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 import { cmsUrl } from '../helpers/api'
 import { sql } from '../helpers/db'
@@ -74,6 +74,36 @@ test('the desk lists what needs each person, including an overdue guide', async 
   await expect(entry('desk-assigned', assigned.title).getByTestId('desk-moved')).toContainText('Sent to medical review by Demo Editor Two')
   await expect(page.getByTestId('desk-editorial')).toHaveCount(0)
   await expect(page.getByTestId('desk-due').getByRole('link', { name: overdue.title })).toBeVisible()
+})
+
+test('a scheduled publish the gate refuses shows on the desk with why, and who moved it last', async ({ page }) => {
+  const run = Date.now()
+  // An approved guide citing a source, scheduled a few seconds ahead through the workflow.
+  const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Desk retracted study ${run}`, authors: ['Doe J'], year: 2019 } })).body.doc
+  const guide = await guideAt('approved', { title: `Desk schedule failed ${run}`, body: lexical('A claim.', [src.id]) })
+  const at = new Date(Date.now() + 8_000).toISOString()
+  expect((await act(guide.id, 'editor', 'schedule_publish', { at })).status).toBe(200)
+  // Before that time the source is retracted: the gate refuses when the job runs.
+  expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor2', body: { retracted: true } })).status).toBe(200)
+  expect(Date.now(), 'the source was retracted before the scheduled time').toBeLessThan(Date.parse(at))
+
+  await adminLogin(page, 'editor2')
+  const failed = page.getByTestId('desk-schedule-failed').getByRole('listitem').filter({ hasText: guide.title })
+  // The job runs once the time has come (queues are polled every second): reload the desk until it is listed.
+  await expect(async () => {
+    await page.goto(`${cmsUrl()}/admin/desk`)
+    await expect(failed).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout: 45_000 })
+  // Why, with the time as the desk writes times (not the stored ISO string).
+  const atShown = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(at)) + ' UTC'
+  await expect(failed).toContainText(`Scheduled publish at ${atShown} failed: This guide cannot be published yet.`)
+  await expect(failed).toContainText('A sign-off of the current text: it changed after the sign-off.')
+  await expect(failed).toContainText(`Source "${src.title}" has been retracted: remove or replace the citation.`)
+  // The failure is not a move (a refused action is not recorded): the last move is the editor's schedule.
+  await expect(failed.getByTestId('desk-moved')).toContainText('Scheduled to publish by Demo Editor,')
+  // No longer scheduled, and not live.
+  await expect(page.getByTestId('desk-scheduled').getByRole('listitem').filter({ hasText: guide.title })).toHaveCount(0)
+  expect((await workflowOf(guide.id)).body).toMatchObject({ stage: 'approved', live: false, scheduledPublish: { at: null } })
 })
 
 test('a reviewer sees what changed since the sign-off as a readable diff', async ({ page }) => {

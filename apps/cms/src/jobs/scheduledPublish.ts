@@ -3,6 +3,9 @@ import type { User } from '@runsense/types'
 import { editorUsers, queueNotice } from '../collections/Articles/notifications'
 import { applyWorkflowAction, type Refused } from '../collections/Articles/workflow'
 
+/** The scheduled time as staff read times on the desk ("Dec 1, 2026, 7:10 AM UTC"), not as stored. */
+const when = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC'
+
 /**
  * Publishes an approved guide at the time an editor chose. The whole publish gate runs again
  * now (sign-off still matching, content complete, no retracted source). A refusal is recorded
@@ -35,13 +38,13 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
       collection: 'articles',
       id: input.article,
       draft: true,
-      data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${input.at} failed: ${error}` } },
+      data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${when(input.at)} failed: ${error}` } },
       overrideAccess: true,
       context: { workflow: 'schedule_failed', serverWrite: true },
       req,
     })
     await queueNotice(req, await editorUsers(req), 'scheduled-publish-failed', `Scheduled publish failed: ${guide.title}`, [
-      `"${guide.title}" was scheduled to publish at ${input.at}, but it could not be published:`,
+      `"${guide.title}" was scheduled to publish at ${when(input.at)}, but it could not be published:`,
       error,
     ])
     return { output: { published: false, error } }
