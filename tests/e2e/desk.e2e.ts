@@ -64,7 +64,7 @@ test('the desk lists what needs each person, including an overdue guide', async 
   const entry = (section: string, title: string) => page.getByTestId(section).getByRole('listitem').filter({ hasText: title })
   await expect(entry('desk-editorial', waiting.title).getByTestId('desk-moved')).toContainText('Submitted for editorial review by Demo Editor')
   await expect(entry('desk-due', overdue.title).getByTestId('desk-moved')).toContainText('Published by Demo Editor')
-  await expect(entry('desk-scheduled', scheduled.title).getByTestId('desk-moved')).toContainText('Scheduled to publish by Demo Editor')
+  await expect(entry('desk-scheduled', scheduled.title).getByTestId('desk-moved')).toContainText('Publishing scheduled by Demo Editor')
   await expect(entry('desk-flagged', flagged.title)).toContainText('was changed')
   await expect(entry('desk-flagged', flagged.title).getByTestId('desk-moved')).toContainText('Published by Demo Editor')
 
@@ -100,7 +100,7 @@ test('a scheduled publish the gate refuses shows on the desk with why, and who m
   await expect(failed).toContainText('A sign-off of the current text: it changed after the sign-off.')
   await expect(failed).toContainText(`Source "${src.title}" has been retracted: remove or replace the citation.`)
   // The failure is not a move (a refused action is not recorded): the last move is the editor's schedule.
-  await expect(failed.getByTestId('desk-moved')).toContainText('Scheduled to publish by Demo Editor,')
+  await expect(failed.getByTestId('desk-moved')).toContainText('Publishing scheduled by Demo Editor,')
   // No longer scheduled, and not live.
   await expect(page.getByTestId('desk-scheduled').getByRole('listitem').filter({ hasText: guide.title })).toHaveCount(0)
   expect((await workflowOf(guide.id)).body).toMatchObject({ stage: 'approved', live: false, scheduledPublish: { at: null } })

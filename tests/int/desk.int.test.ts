@@ -121,7 +121,36 @@ describe('scheduled publish', () => {
     const wf = (await workflowOf(guide.id)).body
     expect(wf.stage).toBe('draft')
     expect(wf.live).toBe(false)
-    expect(wf.scheduledPublish.error).toMatch(/failed/)
+    // Said in words (the stage's label), not as the API's refusal of an action in a stage.
+    expect(wf.scheduledPublish.error).toMatch(/failed: It is no longer signed off: it is now at "Draft", so it needs a new sign-off/)
+  })
+
+  it('publishes a scheduled update of a live guide with the change note given when it was scheduled', async () => {
+    const guide = await guideAt('published')
+    const { raphael } = await reviewerIds()
+    await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'A summary reviewed again for its update.' } })
+    await act(guide.id, 'editor2', 'submit')
+    await act(guide.id, 'editor', 'send_to_medical_review', { reviewer: raphael })
+    expect((await act(guide.id, 'reviewer', 'sign_off')).status).toBe(200)
+    const at = new Date(Date.now() + 3000).toISOString()
+    // The publish at that time will need the readers' change note: it is asked for now.
+    const noNote = await act(guide.id, 'editor', 'schedule_publish', { at })
+    expect(noNote.status).toBe(400)
+    expect(noNote.body.missing).toEqual(['note'])
+    const note = `Rewrote the summary ${Date.now()}.`
+    expect((await act(guide.id, 'editor', 'schedule_publish', { at, note })).status).toBe(200)
+
+    const deadline = Date.now() + 30_000
+    let wf = (await workflowOf(guide.id)).body
+    while (!(wf.stage === 'published' && wf.history.at(-1)?.action === 'publish') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500))
+      wf = (await workflowOf(guide.id)).body
+    }
+    expect(wf.scheduledPublish?.error ?? null).toBeNull()
+    expect(wf.stage).toBe('published')
+    const live = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
+    expect(live.summary).toBe('A summary reviewed again for its update.')
+    expect(live.reviewHistory.at(-1)).toMatchObject({ kind: 'updated', note })
   })
 })
 

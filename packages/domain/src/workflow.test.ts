@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, replay } from './workflow'
+import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, readableMissing, replay } from './workflow'
 
 const verified = new Date(Date.now() + 365 * 86400_000).toISOString()
 const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null, credentialsVerifiedUntil: null }
@@ -79,6 +79,16 @@ describe('workflow rules', () => {
     expect(decide(signed('h2', 'h2'), editor, 'publish')).toMatchObject({ ok: true })
     expect(decide(signed('h2', 'h1'), editor, 'publish')).toMatchObject({ ok: false, status: 400, missing: ['note'] })
     expect(decide(signed('h2', 'h1'), editor, 'publish', { note: 'Clarified the return-to-run plan.' })).toMatchObject({ ok: true })
+    // Scheduling that publish asks for the note now: the publish at the time is made with it.
+    const at = new Date(Date.now() + 3600_000).toISOString()
+    expect(decide(signed('h2', 'h1'), editor, 'schedule_publish', { at })).toMatchObject({ ok: false, status: 400, missing: ['note'] })
+    expect(decide(signed('h2', 'h1'), editor, 'schedule_publish', { at, note: 'Clarified the return-to-run plan.' })).toMatchObject({ ok: true, scheduleAt: at })
+    expect(decide(signed('h2', null), editor, 'schedule_publish', { at })).toMatchObject({ ok: true, scheduleAt: at })
+  })
+
+  it('shows a person only the sentences of what is missing, not the bare field names meant for programs', () => {
+    expect(readableMissing(['note', 'A medical sign-off of this text.', 'scheduledPublish.at'])).toEqual(['A medical sign-off of this text.'])
+    expect(readableMissing(undefined)).toEqual([])
   })
 
   it('requires a note to request changes, from the right person per stage', () => {

@@ -60,7 +60,7 @@ export const EVENT_LABELS: Record<WorkflowEvent, string> = {
   send_to_medical_review: 'Sent to medical review',
   sign_off: 'Signed off',
   publish: 'Published',
-  schedule_publish: 'Scheduled to publish',
+  schedule_publish: 'Publishing scheduled',
   unpublish: 'Unpublished',
   archive: 'Archived',
   start_review: 'Re-review started',
@@ -207,6 +207,22 @@ export function publishGate(s: GuideState, contentProblems: GateProblems): strin
   return [...missing, ...contentProblems]
 }
 
+/** Publishing a changed text (not the first publication) needs the editor's public change note. */
+const needsChangeNote = (s: GuideState, input: ActionInput) => historyKind(s.lastPublishedHash ?? null, s.currentHash) === 'updated' && !input.note?.trim()
+const changeNoteMissing: Decision = {
+  ok: false,
+  status: 400,
+  error: "Say what changed for readers: publishing a changed text needs a public change note, shown in the guide's review history.",
+  missing: ['note'],
+}
+
+/**
+ * The sentences of a refusal's `missing`, for a person: it also holds, for a request that lacked a
+ * value, the bare name of that field ("note", "reviewer") for programs, and the refusal's own
+ * sentence already says what to give.
+ */
+export const readableMissing = (missing: readonly string[] | undefined): string[] => (missing ?? []).filter((m) => !/^[A-Za-z_][\w.]*$/.test(m.trim()))
+
 export function decide(s: GuideState, a: Actor, action: string, input: ActionInput = {}, contentProblems: GateProblems = []): Decision {
   if (!(ACTIONS as readonly string[]).includes(action)) {
     return { ok: false, status: 400, error: `Unknown action "${String(action).slice(0, 40)}". Use one of: ${ACTIONS.join(', ')}.` }
@@ -235,19 +251,15 @@ export function decide(s: GuideState, a: Actor, action: string, input: ActionInp
       // The signed text is live already: only what lies outside the sign-off goes live, with no
       // review and no entry in the public review history (nothing was reviewed).
       if (from === 'published') return { ok: true, from, to: 'published', goesLive: true, unsignedOnly: true }
-      if (historyKind(s.lastPublishedHash ?? null, s.currentHash) === 'updated' && !input.note?.trim())
-        return {
-          ok: false,
-          status: 400,
-          error: "Say what changed for readers: publishing a changed text needs a public change note, shown in the guide's review history.",
-          missing: ['note'],
-        }
+      if (needsChangeNote(s, input)) return changeNoteMissing
       return { ok: true, from, to: 'published', goesLive: true }
     }
     case 'schedule_publish': {
-      // The gate is checked again when the time comes; here only the time is.
+      // The gate is checked again when the time comes; here the time, and the change note the
+      // publish will need (it is published with the note given now).
       const at = input.at ? Date.parse(input.at) : Number.NaN
       if (!Number.isFinite(at) || at <= Date.now()) return { ok: false, status: 400, error: 'Give a future date and time to publish at.', missing: ['at'] }
+      if (needsChangeNote(s, input)) return changeNoteMissing
       return { ok: true, from, to: from, scheduleAt: new Date(at).toISOString() }
     }
     case 'unpublish':

@@ -1463,6 +1463,7 @@ export interface TaskScheduledPublish {
     article: number;
     by: number;
     at: string;
+    note?: string | null;
   };
   output?: unknown;
 }

@@ -16,8 +16,8 @@ import { AdminFrame } from './AdminFrame'
 import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
 import { reviewersWithoutPasskey } from '../lib/passkeys'
+import { staffTime } from '../lib/staffTime'
 
-const when = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC'
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
 type Moved = Map<number, { by: string | null; at: string; action: string }>
@@ -54,7 +54,7 @@ function Section({
                 <span className="desk__moved" data-testid="desk-moved">
                   {' '}
                   · {EVENT_LABELS[moved.get(g.id)!.action as keyof typeof EVENT_LABELS] ?? moved.get(g.id)!.action.replace(/_/g, ' ')} by {moved.get(g.id)!.by ?? 'the system'},{' '}
-                  {when(moved.get(g.id)!.at)}
+                  {staffTime(moved.get(g.id)!.at)}
                 </span>
               ) : null}
             </li>
@@ -211,7 +211,7 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
         empty="Nothing is scheduled."
         guides={scheduled}
         moved={moved}
-        extra={(g) => <span>{day(g.scheduledPublish?.at)}</span>}
+        extra={(g) => <span>at {g.scheduledPublish?.at ? staffTime(g.scheduledPublish.at) : '—'}</span>}
       />
       {reports ? (
         <section aria-labelledby="desk-reports" data-testid="desk-reports" style={{ marginBottom: '2rem' }}>

@@ -2,9 +2,8 @@ import type { TaskConfig } from 'payload'
 import type { User } from '@runsense/types'
 import { editorUsers, queueNotice } from '../collections/Articles/notifications'
 import { applyWorkflowAction, type Refused } from '../collections/Articles/workflow'
-
-/** The scheduled time as staff read times on the desk ("Dec 1, 2026, 7:10 AM UTC"), not as stored. */
-const when = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC'
+import { STAGE_LABELS, readableMissing } from '@runsense/domain/workflow'
+import { staffTime } from '../lib/staffTime'
 
 /**
  * Publishes an approved guide at the time an editor chose. The whole publish gate runs again
@@ -22,6 +21,8 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
     { name: 'article', type: 'number', required: true },
     { name: 'by', type: 'number', required: true },
     { name: 'at', type: 'text', required: true },
+    // The public change note the editor gave when scheduling (needed when the text changed).
+    { name: 'note', type: 'text' },
   ],
   handler: async ({ input, req }) => {
     const guide = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, joins: false, overrideAccess: true, req }).catch(() => null)
@@ -29,22 +30,26 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
     if (!guide || guide.scheduledPublish?.at !== input.at) return { output: { skipped: true } }
     const by = (await req.payload.findByID({ collection: 'users', id: input.by, depth: 0, overrideAccess: true, req }).catch(() => null)) as User | null
     const result = by
-      ? await applyWorkflowAction(req, input.article, by, 'publish', {})
+      ? await applyWorkflowAction(req, input.article, by, 'publish', { note: input.note ?? undefined })
       : ({ ok: false, status: 403, error: 'The editor who scheduled it no longer has an account.' } satisfies Refused)
     if (result.ok) return { output: { published: true } }
     if (result.status === 503) throw new Error('The database was unavailable; the scheduled publish will be retried.')
-    const error = [result.error, ...(result.missing ?? [])].join(' ')
+    // A guide that left "Signed off" meanwhile (edited after the sign-off, archived…) is told in words.
+    const error =
+      result.status === 409 && result.stage && result.stage !== 'approved'
+        ? `It is no longer signed off: it is now at "${STAGE_LABELS[result.stage]}", so it needs a new sign-off before it can be published.`
+        : [result.error, ...readableMissing(result.missing)].join(' ')
     await req.payload.update({
       collection: 'articles',
       id: input.article,
       draft: true,
-      data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${when(input.at)} failed: ${error}` } },
+      data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${staffTime(input.at)} failed: ${error}` } },
       overrideAccess: true,
       context: { workflow: 'schedule_failed', serverWrite: true },
       req,
     })
     await queueNotice(req, await editorUsers(req), 'scheduled-publish-failed', `Scheduled publish failed: ${guide.title}`, [
-      `"${guide.title}" was scheduled to publish at ${when(input.at)}, but it could not be published:`,
+      `"${guide.title}" was scheduled to publish at ${staffTime(input.at)}, but it could not be published:`,
       error,
     ])
     return { output: { published: false, error } }

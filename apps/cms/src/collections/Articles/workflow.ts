@@ -23,6 +23,7 @@ import { roleOf } from '../../access/roles'
 import { inTransaction, lockArticle } from '../../lib/db'
 import { json, jsonObject } from '../../lib/http'
 import { revalidateAfterCommit } from '../../lib/revalidate'
+import { staffTime } from '../../lib/staffTime'
 import { citationLabel, type SourceData } from '@runsense/domain/sources'
 import { numberCitations } from '@runsense/domain/citations'
 import { SIGNED_CONTENT_FIELDS, citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
@@ -166,7 +167,8 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         data.scheduledPublish = { at: decision.scheduleAt, by: Number(actor.id), error: null }
         await req.payload.jobs.queue({
           task: 'scheduledPublish',
-          input: { article: id, by: Number(actor.id), at: decision.scheduleAt },
+          // The change note given now is the one published then.
+          input: { article: id, by: Number(actor.id), at: decision.scheduleAt, ...(input.note ? { note: input.note } : {}) },
           waitUntil: new Date(decision.scheduleAt),
           req,
         })
@@ -268,13 +270,9 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           toStage: decision.to,
           actor: Number(actor.id),
           actorName: actorUser.name,
-          note:
-            note ||
-            (decision.scheduleAt
-              ? `Scheduled to publish at ${decision.scheduleAt}.`
-              : decision.restoreSigned
-                ? 'Changes discarded: the working copy is the signed text again.'
-                : null),
+          note: decision.scheduleAt
+            ? `Scheduled to publish at ${staffTime(decision.scheduleAt)}.${note ? ` Change note for readers: “${note}”` : ''}`
+            : note || (decision.restoreSigned ? 'Changes discarded: the working copy is the signed text again.' : null),
           contentHash: decision.restoreSigned ? state.signOff!.hash : state.currentHash,
           reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
         },
