@@ -97,13 +97,16 @@ test('a scheduled publish the gate refuses shows on the desk with why, and who m
   // Why, with the time as the desk writes times (not the stored ISO string).
   const atShown = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(at)) + ' UTC'
   await expect(failed).toContainText(`Scheduled publish at ${atShown} failed: This guide cannot be published yet.`)
-  await expect(failed).toContainText('A sign-off of the current text: it changed after the sign-off.')
+  await expect(failed).toContainText('A sign-off of the current text: it, or a source it cites, changed after the sign-off.')
   await expect(failed).toContainText(`Source "${src.title}" has been retracted: remove or replace the citation.`)
   // The failure is not a move (a refused action is not recorded): the last move is the editor's schedule.
   await expect(failed.getByTestId('desk-moved')).toContainText('Publishing scheduled by Demo Editor,')
   // No longer scheduled, and not live.
   await expect(page.getByTestId('desk-scheduled').getByRole('listitem').filter({ hasText: guide.title })).toHaveCount(0)
   expect((await workflowOf(guide.id)).body).toMatchObject({ stage: 'approved', live: false, scheduledPublish: { at: null } })
+  // Its sign-off stopped matching when the source changed: not "ready to publish", but listed for a re-review.
+  await expect(page.getByTestId('desk-signed-off').getByRole('listitem').filter({ hasText: guide.title })).toHaveCount(0)
+  await expect(page.getByTestId('desk-sign-off-unmatched').getByRole('listitem').filter({ hasText: guide.title })).toContainText('the sign-off no longer matches')
 })
 
 test('a reviewer sees what changed since the sign-off as a readable diff', async ({ page }) => {

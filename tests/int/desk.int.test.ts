@@ -154,6 +154,21 @@ describe('scheduled publish', () => {
   })
 })
 
+describe('a signed-off guide whose cited source changed', () => {
+  it('can be taken back to editorial review without an edit (its text did not change), and a matching one cannot', async () => {
+    const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Re-review study ${Date.now()}`, authors: ['Doe J'], year: 2020 } })).body.doc
+    const guide = await guideAt('approved', { body: lexical('A claim.', [src.id]) })
+    expect((await act(guide.id, 'editor', 'start_review')).status).toBe(409)
+    expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor2', body: { year: 2021 } })).status).toBe(200)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.signOff.matches).toBe(false)
+    expect(wf.actions).toContain('start_review')
+    const res = await act(guide.id, 'editor', 'start_review')
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    expect((await workflowOf(guide.id)).body.stage).toBe('editorial_review')
+  })
+})
+
 describe('editorial notes', () => {
   it('staff add notes to a guide and see them with it; readers never see them; nobody edits or deletes them', async () => {
     const guide = await guideAt('published')

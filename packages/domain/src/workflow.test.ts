@@ -164,6 +164,11 @@ describe('workflow rules', () => {
     expect(decide(base({ stage: 'draft', live: false }), editor, 'start_review')).toMatchObject({ ok: false, status: 409 })
     expect(decide(base({ stage: 'medical_review', live: true }), editor, 'start_review')).toMatchObject({ ok: false, status: 409 })
     expect(decide(base({ stage: 'draft', live: true }), editor, 'start_review')).toMatchObject({ ok: true, to: 'editorial_review' })
+    // Signed off, never live: only once the sign-off stopped matching (a cited source changed).
+    const signedOff = (currentHash: string) =>
+      base({ stage: 'approved', live: false, assignedReviewerId: 'R1', currentHash, signOff: { userId: 'r1', reviewerId: 'R1', at: 'x', hash: 'h1', version: null } })
+    expect(decide(signedOff('h1'), editor, 'start_review')).toMatchObject({ ok: false, status: 409 })
+    expect(decide(signedOff('h2'), editor, 'start_review')).toMatchObject({ ok: true, from: 'approved', to: 'editorial_review' })
   })
 
   it('offers each user exactly the actions decide() would allow', () => {

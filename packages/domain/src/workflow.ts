@@ -149,8 +149,12 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   unpublish: (s) => s.live,
   archive: (s) => s.stage !== 'archived',
   // A re-review of a live guide, with or without edits (a flagged source, a review that is due):
-  // the working copy goes to editorial review while the live version stays up, untouched.
-  start_review: (s) => s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested'),
+  // the working copy goes to editorial review while the live version stays up, untouched. Also a
+  // signed-off guide whose sign-off stopped matching (a source it cites changed): it cannot be
+  // published as it is, and its text has not changed, so there is no edit to start a new cycle with.
+  start_review: (s) =>
+    (s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested')) ||
+    (s.stage === 'approved' && s.signOff !== null && s.signOff.hash !== s.currentHash),
   // An archived guide comes back as a draft, offline, to go through the review again.
   restore: (s) => s.stage === 'archived',
   // Back to the signed text: only when there is a sign-off and the working copy has moved away from it.
@@ -202,7 +206,7 @@ function refusal(action: Action, s: GuideState, a: Actor): string | null {
 export function publishGate(s: GuideState, contentProblems: GateProblems): string[] {
   const missing: string[] = []
   if (!s.signOff) missing.push('A medical sign-off of this text.')
-  else if (s.signOff.hash !== s.currentHash) missing.push('A sign-off of the current text: it changed after the sign-off.')
+  else if (s.signOff.hash !== s.currentHash) missing.push('A sign-off of the current text: it, or a source it cites, changed after the sign-off.')
   else if (s.signOff.reviewerId !== s.assignedReviewerId) missing.push('A sign-off by the assigned reviewer.')
   return [...missing, ...contentProblems]
 }

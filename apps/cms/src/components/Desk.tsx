@@ -17,6 +17,7 @@ import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
 import { reviewersWithoutPasskey } from '../lib/passkeys'
 import { staffTime } from '../lib/staffTime'
+import { citedSources, hashOf } from '../collections/Articles/content'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -96,6 +97,11 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
     find({ 'scheduledPublish.at': { exists: true } }),
     find({ 'scheduledPublish.error': { exists: true } }),
   ])
+  // A sign-off stops matching when a source the guide cites changes (its own text cannot change
+  // without voiding it), computed as the workflow does: such a guide is not ready to publish.
+  const stillSigned = signedOff ? await Promise.all(signedOff.map(async (g) => Boolean(g.signOff?.hash) && g.signOff?.hash === hashOf(g, await citedSources(req, [g])))) : null
+  const ready = signedOff?.filter((_g, i) => stillSigned![i]) ?? null
+  const unmatched = signedOff?.filter((_g, i) => !stillSigned![i]) ?? null
   const now = Date.now()
   // Who moved each listed guide last, and when: the newest workflow event of each.
   const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed].flatMap((l) => (l ?? []).map((g) => g.id)))]
@@ -180,8 +186,16 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
           }}
         />
       ) : null}
-      {signedOff ? (
-        <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={signedOff} moved={moved} />
+      {ready ? <Section id="desk-signed-off" title="Signed off — ready to publish" empty="No signed-off guide is waiting to be published." guides={ready} moved={moved} /> : null}
+      {unmatched?.length ? (
+        <Section
+          id="desk-sign-off-unmatched"
+          title="Signed off, but a cited source changed since"
+          empty=""
+          guides={unmatched}
+          moved={moved}
+          extra={() => <strong>the sign-off no longer matches: start a re-review (its workflow panel) to have it signed again</strong>}
+        />
       ) : null}
       {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
       <Section
