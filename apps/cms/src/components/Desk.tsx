@@ -99,9 +99,11 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
   ])
   // A sign-off stops matching when a source the guide cites changes (its own text cannot change
   // without voiding it), computed as the workflow does: such a guide is not ready to publish.
-  const stillSigned = signedOff ? await Promise.all(signedOff.map(async (g) => Boolean(g.signOff?.hash) && g.signOff?.hash === hashOf(g, await citedSources(req, [g])))) : null
-  const ready = signedOff?.filter((_g, i) => stillSigned![i]) ?? null
-  const unmatched = signedOff?.filter((_g, i) => !stillSigned![i]) ?? null
+  // One read of their sources: each hash takes only the sources its guide cites.
+  const sources = signedOff?.length ? await citedSources(req, signedOff) : []
+  const stillSigned = (g: Article) => Boolean(g.signOff?.hash) && g.signOff?.hash === hashOf(g, sources)
+  const ready = signedOff?.filter(stillSigned) ?? null
+  const unmatched = signedOff?.filter((g) => !stillSigned(g)) ?? null
   const now = Date.now()
   // Who moved each listed guide last, and when: the newest workflow event of each.
   const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed].flatMap((l) => (l ?? []).map((g) => g.id)))]
