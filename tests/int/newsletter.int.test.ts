@@ -124,9 +124,24 @@ describe('double opt-in with a real SMTP peer', () => {
     expect([again.status, await again.json()]).toEqual([200, { ok: true, result: 'unsubscribed' }])
     expect((await json(`${siteUrl()}/newsletter/unsubscribe?token=MQ.forged`)).status).toBe(400)
 
+    const firstUnsubscribedAt = (await subscriber(email))!.unsubscribedAt
+    expect(firstUnsubscribedAt).toBeTruthy()
     await signup({ email })
-    await waitForMail(email, isConfirm, { count: 2 })
+    const confirmations = await waitForMail(email, isConfirm, { count: 2 })
     expect((await subscriber(email))!.status).toBe('pending')
+
+    // Confirmed again: subscribed, with no unsubscribe date; unsubscribing again records the new date.
+    const latest = confirmations.sort((a, b) => Date.parse(a.date) - Date.parse(b.date)).at(-1)!
+    expect((await pressConfirm(linkIn(latest, '/newsletter/confirm?token='))).html).toContain('re subscribed')
+    const back = (await subscriber(email))!
+    expect(back.status).toBe('confirmed')
+    expect(back.unsubscribedAt ?? null).toBeNull()
+    await new Promise((r) => setTimeout(r, 20))
+    const post = await page(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    expect(post.status).toBe(303)
+    const again2 = (await subscriber(email))!
+    expect(again2.status).toBe('unsubscribed')
+    expect(Date.parse(again2.unsubscribedAt)).toBeGreaterThan(Date.parse(firstUnsubscribedAt))
   })
 })
 

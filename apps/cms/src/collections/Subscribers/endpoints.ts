@@ -177,7 +177,7 @@ export const confirm: Endpoint = {
         await execute(
           req,
           sql`update subscribers set status = 'confirmed', confirm_token_hash = null, confirm_token_expires_at = null,
-                consent_confirmed_at = now(), updated_at = now() where id = ${row.id}`,
+                consent_confirmed_at = now(), unsubscribed_at = null, updated_at = now() where id = ${row.id}`,
         )
         // A fresh double opt-in after an erasure lifts that erasure's suppression (never a bounce's or a complaint's).
         await execute(req, sql`delete from newsletter_suppressions where email_hash = ${suppressionHash(row.email)} and reason = 'erased'`)
@@ -202,10 +202,12 @@ export const unsubscribe: Endpoint = {
     try {
       const rows = await execute(
         req,
-        sql`update subscribers set status = 'unsubscribed', unsubscribed_at = coalesce(unsubscribed_at, now()), confirm_token_hash = null, updated_at = now()
+        sql`update subscribers set status = 'unsubscribed', unsubscribed_at = now(), confirm_token_hash = null, updated_at = now()
             where id = ${id} and status <> 'unsubscribed' returning id`,
       )
-      // Idempotent: unsubscribing twice, or an erased subscriber, is still "you are unsubscribed".
+      // Idempotent: unsubscribing twice, or an erased subscriber, is still "you are unsubscribed"
+      // (and the first time is the date kept). A subscription confirmed again clears the date, so
+      // the next unsubscribe records its own.
       return json(200, { result: 'unsubscribed', changed: rows.length > 0 })
     } catch (err) {
       req.payload.logger.error({ err, msg: 'newsletter unsubscribe failed' })
