@@ -198,7 +198,10 @@ describe("reviewers' credentials", () => {
 
     const guide = await guideAt('editorial_review')
     expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: reviewerId })).status).toBe(200)
-    expect((await asLapsed(`/api/articles/${guide.id}/workflow`)).body.actions).not.toContain('sign_off')
+    const seen = (await asLapsed(`/api/articles/${guide.id}/workflow`)).body
+    expect(seen.actions).not.toContain('sign_off')
+    // The panel tells them why there is no "Sign off" button, before they try.
+    expect(seen.signOffRefused).toMatch(/lapsed on 2022-01-15.*admin/)
     const refused = await asLapsed(`/api/articles/${guide.id}/workflow`, { action: 'sign_off' })
     expect(refused.status).toBe(403)
     expect(refused.body.error).toMatch(/lapsed on 2022-01-15.*admin/)
@@ -211,6 +214,7 @@ describe("reviewers' credentials", () => {
     })
     expect(self.status).toBe(403)
     expect((await rest('PATCH', `/api/reviewers/${reviewerId}`, { as: 'admin', body: { verification: { verifiedAt: new Date().toISOString() } } })).status).toBe(200)
+    expect((await asLapsed(`/api/articles/${guide.id}/workflow`)).body.signOffRefused).toBeNull()
     expect((await asLapsed(`/api/articles/${guide.id}/workflow`, { action: 'sign_off' })).status).toBe(200)
 
     const page = await eventually(

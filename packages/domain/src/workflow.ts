@@ -284,6 +284,16 @@ export function availableActions(s: GuideState, a: Actor): Action[] {
   return ACTIONS.filter((act) => FROM[act](s) && refusal(act, s, a) === null)
 }
 
+/**
+ * Why the assigned reviewer cannot sign off this guide now (their credentials' verification
+ * lapsed or was never made), or null: shown to them where the "Sign off" button would be, so they
+ * learn it, and who can fix it, before they have reviewed the text. Null for anyone else.
+ */
+export function signOffRefusalForAssignee(s: GuideState, a: Actor): string | null {
+  if (!FROM.sign_off(s) || a.reviewerId === null || a.reviewerId !== s.assignedReviewerId) return null
+  return refusal('sign_off', s, a)
+}
+
 /** What an edit of the reviewed content does to the workflow (see afterContentEdit). */
 export type EditEffect = {
   stage: Stage

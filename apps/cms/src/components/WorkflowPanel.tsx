@@ -24,6 +24,8 @@ type Workflow = {
   scheduledPublish: { at: string | null; error: string | null } | null
   lastAuthor: number | null
   signing: { title: string; summary: string; hash: string; version: number; at: string; sources: { number: number; label: string }[] }
+  /** For the assigned reviewer who cannot sign off now: why, and who can fix it. */
+  signOffRefused: string | null
 }
 
 const LABELS: Record<string, string> = ACTION_LABELS
@@ -336,6 +338,8 @@ function nextStep(w: Workflow, me: number | null): string | null {
         ? `Waiting for another editor to send it to medical review.${readers}`
         : `Ready for an editor who did not write it to send it to medical review.${readers}`
     case 'medical_review':
+      // The assigned reviewer whose credentials lapsed has no "Sign off" button: say why.
+      if (w.signOffRefused) return w.signOffRefused
       return `Waiting for ${w.assignee?.name ?? 'the assigned reviewer'} to sign off or request changes.${readers}`
     case 'approved':
       return w.signOff?.matches ? `Signed off: ready to publish.${readers}` : `The text changed after the sign-off: it needs a new review.${readers}`

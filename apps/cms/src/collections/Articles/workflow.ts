@@ -18,6 +18,7 @@ import {
   historyEntries,
   historyKind,
   signOffMatches,
+  signOffRefusalForAssignee,
 } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { inTransaction, lockArticle } from '../../lib/db'
@@ -414,6 +415,8 @@ export const workflowGet: Endpoint = {
       stage: state.stage,
       live: state.live,
       actions: availableActions(state, actor),
+      // The assigned reviewer who may not sign off (credentials not verified): why, in words.
+      signOffRefused: signOffRefusalForAssignee(state, actor),
       assignee: assignee ? { id: assignee.id, name: assignee.name, role: assignee.role } : null,
       lastAuthor: state.lastAuthorId ? Number(state.lastAuthorId) : null,
       currentHash: state.currentHash,
