@@ -76,6 +76,27 @@ describe('source integrity', () => {
     expect((await workflowOf(guide.id)).body.reviewFlag.reason).toMatch(/retracted/)
   })
 
+  it('shows the reviewer a citation that now points at another source', async () => {
+    const stamp = Date.now()
+    const a = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Swap A ${stamp}`, authors: ['Alpha J'], year: 2011 } })).body.doc
+    const b = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Swap B ${stamp}`, authors: ['Beta K'], year: 2019 } })).body.doc
+    const guide = await guideAt('published', { body: lexical('A claim.', [a.id]) })
+    // Same words, same place, same reader number [1]: only the source behind the citation changed.
+    expect((await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { body: lexical('A claim.', [b.id]) } })).status).toBe(200)
+    const wf = (await workflowOf(guide.id, 'reviewer')).body
+    expect(wf.signOff.matches).toBe(false)
+    const body = (wf.changesSinceSignOff ?? []).find((d: { section: string }) => d.section === 'Body')
+    expect(body, JSON.stringify(wf.changesSinceSignOff)).toBeTruthy()
+    type Part = { change: string; text: string }
+    const side = (change: string) =>
+      body.parts
+        .filter((p: Part) => p.change === change)
+        .map((p: Part) => p.text)
+        .join('')
+    expect(side('removed')).toContain('Alpha 2011')
+    expect(side('added')).toContain('Beta 2019')
+  })
+
   it('shows the reviewer a readable diff of the text since the sign-off', async () => {
     const guide = await guideAt('published', { summary: 'The original summary.' })
     await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'The revised summary.' } })

@@ -1,7 +1,9 @@
 /**
  * What changed in the reviewed content since the sign-off, as readable text: each section
  * (every signed field: title, address, byline, search title and description, review interval,
- * summary, body blocks, disclaimer, Safety) compared word by word.
+ * summary, body blocks, disclaimer, Safety) compared word by word. A citation reads as its reader
+ * number and its source ("[1: Gabbett 2016]"): the number alone stays the same when a citation
+ * is pointed at another source.
  */
 import { diffWords } from 'diff'
 import { numberCitations } from '@runsense/domain/citations'
@@ -14,30 +16,34 @@ export type SectionDiff = { section: string; parts: { text: string; change: 'add
 
 type Node = { type?: string; text?: unknown; children?: Node[]; fields?: Record<string, unknown> }
 
-/** The words of an inline run: text, citations as their reader number, links with their target. */
-function inlineText(nodes: Node[] | undefined, numberOf: (id: string) => number | undefined): string {
+/** A cited source's short name ("Gabbett 2016") by its id, when known. */
+export type SourceNamer = (id: string) => string | undefined
+
+/** The words of an inline run: text, citations as their reader number and source, links with their target. */
+function inlineText(nodes: Node[] | undefined, numberOf: (id: string) => number | undefined, nameOf: SourceNamer): string {
   let out = ''
   for (const n of nodes ?? []) {
     if (n.type === 'text') out += String(n.text ?? '')
     else if (n.type === 'linebreak') out += '\n'
     else if (n.type === 'inlineBlock') {
       const id = sourceIdOf(n.fields?.source)
-      out += ` [${(id && numberOf(id)) ?? '?'}]`
+      const name = id ? nameOf(id) : undefined
+      out += ` [${(id && numberOf(id)) ?? '?'}${name ? `: ${name}` : ''}]`
     } else if (n.type === 'link' || n.type === 'autolink') {
       // A link's target is part of what the reviewer signs: show it beside the words.
-      out += `${inlineText(n.children, numberOf)} <${String(n.fields?.url ?? '')}>`
-    } else out += inlineText(n.children, numberOf)
+      out += `${inlineText(n.children, numberOf, nameOf)} <${String(n.fields?.url ?? '')}>`
+    } else out += inlineText(n.children, numberOf, nameOf)
   }
   return out
 }
 
-/** A rich text field as paragraphs of text (headings marked with "## "; citations as [n]; links with their URL). */
-function paragraphs(state: unknown): string {
+/** A rich text field as paragraphs of text (headings marked with "## "; citations as [n: source]; links with their URL). */
+function paragraphs(state: unknown, nameOf: SourceNamer): string {
   const { numberOf } = numberCitations(state)
   const out: string[] = []
   walkLexical(state, (node) => {
     if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'listitem') {
-      const text = inlineText(node.children as Node[], numberOf)
+      const text = inlineText(node.children as Node[], numberOf, nameOf)
       out.push(node.type === 'heading' ? `## ${text}` : text)
       return false
     }
@@ -49,7 +55,7 @@ function paragraphs(state: unknown): string {
   return out.join('\n\n')
 }
 
-export function contentDiff(signed: Content, current: Content): SectionDiff[] {
+export function contentDiff(signed: Content, current: Content, nameOf: SourceNamer = () => undefined): SectionDiff[] {
   const sections: [string, string, string][] = [
     ['Title', signed.title ?? '', current.title ?? ''],
     ['Address', signed.slug ?? '', current.slug ?? ''],
@@ -58,9 +64,9 @@ export function contentDiff(signed: Content, current: Content): SectionDiff[] {
     ['Search description', signed.meta?.description ?? '', current.meta?.description ?? ''],
     ['Review again after (months)', String(signed.reviewIntervalMonths ?? ''), String(current.reviewIntervalMonths ?? '')],
     ['Summary', signed.summary ?? '', current.summary ?? ''],
-    ['Body', paragraphs(signed.body), paragraphs(current.body)],
+    ['Body', paragraphs(signed.body, nameOf), paragraphs(current.body, nameOf)],
     ['Disclaimer', signed.disclaimer ?? '', current.disclaimer ?? ''],
-    ['Safety', paragraphs(signed.safety), paragraphs(current.safety)],
+    ['Safety', paragraphs(signed.safety, nameOf), paragraphs(current.safety, nameOf)],
   ]
   return sections
     .filter(([, a, b]) => a !== b)

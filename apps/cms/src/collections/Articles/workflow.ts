@@ -393,7 +393,11 @@ export const workflowGet: Endpoint = {
     let changesSinceSignOff: ReturnType<typeof contentDiff> | null = null
     if (state.signOff?.version && !signOffMatches(state)) {
       const signed = await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true }).catch(() => null)
-      if (signed) changesSinceSignOff = contentDiff(signed.version as never, working as never)
+      if (signed) {
+        // Citations name their source on both sides (the signed text may cite sources the working copy no longer does).
+        const names = new Map((await citedSources(req, [signed.version as Article, working])).map((src) => [String(src.id), citationLabel(src as SourceData)]))
+        changesSinceSignOff = contentDiff(signed.version as never, working as never, (sid) => names.get(sid))
+      }
     }
     // What a sign-off now would sign, in words the reviewer can check before confirming.
     const { numberOf, order } = numberCitations(working.body)
