@@ -61,7 +61,8 @@ describe('source integrity', () => {
     const wf = (await workflowOf(guide.id)).body
     expect(wf.reviewFlag.reason).toMatch(/was changed/)
     expect(wf.signOff.matches).toBe(false)
-    await waitForMail('reviewer@runsense.local', (m) => m.subject === `Re-review needed: ${title}`)
+    const [notice] = await waitForMail('reviewer@runsense.local', (m) => m.subject === `Re-review needed: ${title}`)
+    expect(notice.text).toContain(`Live page: ${siteUrl()}/guides/${guide.slug}`)
 
     // A retracted source blocks the publish gate, so the flag stays (it clears only when a review is published).
     expect((await rest('PATCH', `/api/sources/${sourceId}`, { as: 'editor', body: { retracted: true, retractionNote: 'Retracted by the journal.' } })).status).toBe(200)
@@ -74,6 +75,18 @@ describe('source integrity', () => {
     expect(publish.status).toBe(422)
     expect(publish.body.missing.join(' ')).toMatch(/retracted/)
     expect((await workflowOf(guide.id)).body.reviewFlag.reason).toMatch(/retracted/)
+  })
+
+  it('tells the reviewer of a guide that is not live what a changed source means for it, with no link to a page readers do not have', async () => {
+    const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Unpublished citing ${Date.now()}`, authors: ['Doe J'], year: 2020 } })).body.doc
+    const title = `Not live, cites ${src.id}`
+    const guide = await guideAt('medical_review', { title, body: lexical('A claim.', [src.id]) })
+    expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor', body: { year: 2021 } })).status).toBe(200)
+    const [notice] = await waitForMail('reviewer@runsense.local', (m) => m.subject === `Re-review needed: ${title}`)
+    expect(notice.text).toContain(`/admin/collections/articles/${guide.id}`)
+    expect(notice.text).not.toContain(`/guides/${guide.slug}`)
+    expect(notice.text).not.toMatch(/Readers keep seeing/)
+    expect(notice.text).toMatch(/with you for medical review/)
   })
 
   it('shows the reviewer a citation that now points at another source', async () => {

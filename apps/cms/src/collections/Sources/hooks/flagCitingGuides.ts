@@ -2,7 +2,7 @@ import type { CollectionAfterChangeHook } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { canonicalJson } from '@runsense/domain/content-hash'
 import { citationData, type SourceData } from '@runsense/domain/sources'
-import { execute } from '../../../lib/db'
+import { execute, lockArticle } from '../../../lib/db'
 import { notifySourceChanged } from '../../Articles/notifications'
 
 /**
@@ -41,7 +41,8 @@ export const flagCitingGuides: CollectionAfterChangeHook = async ({ doc, previou
       req,
     })
     const assigned = typeof guide.assignedReviewer === 'object' ? guide.assignedReviewer?.id : guide.assignedReviewer
-    if (assigned) await notifySourceChanged(req, guide, assigned, reason)
+    // Live: a published version is up (the working copy just written is always a draft).
+    if (assigned) await notifySourceChanged(req, guide, assigned, reason, { live: (await lockArticle(req, id, { lock: false }))?.liveStatus === 'published' })
   }
   return doc
 }
