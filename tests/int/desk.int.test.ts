@@ -30,8 +30,13 @@ describe('review cadence', () => {
     const title = `Overdue ${Date.now()}`
     const guide = await guideAt('published', { title })
     const [{ last_reviewed_at }] = await sql(`update articles set next_review_due = now() - interval '1 day' where id = $1 returning last_reviewed_at`, [guide.id])
-    await waitForMail('reviewer@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 40_000 })
-    await waitForMail('editor@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 10_000 })
+    const [toReviewer] = await waitForMail('reviewer@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 40_000 })
+    const [toEditor] = await waitForMail('editor@runsense.local', (m) => m.subject === `Review due: ${title}`, { timeoutMs: 10_000 })
+    // Each says what is theirs to do (only editors start a re-review) and links to the guide.
+    for (const mail of [toReviewer, toEditor]) expect(mail.text).toContain(`/admin/collections/articles/${guide.id}`)
+    expect(toEditor.text).toContain('Start re-review')
+    expect(toReviewer.text).not.toMatch(/Please start a review/)
+    expect(toReviewer.text).toMatch(/An editor starts the re-review/)
     const [row] = await sql('select overdue_notified_at from articles where id = $1', [guide.id])
     expect(row.overdue_notified_at).not.toBeNull()
 

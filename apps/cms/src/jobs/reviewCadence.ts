@@ -3,7 +3,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { tagsForGuideChange } from '@runsense/domain/cache-tags'
 import { execute } from '../lib/db'
 import { revalidateAfterCommit } from '../lib/revalidate'
-import { editorUsers, queueNotice, reviewerUsers } from '../collections/Articles/notifications'
+import { cmsLink, editorUsers, queueNotice, reviewerUsers } from '../collections/Articles/notifications'
 
 /**
  * Runs on a schedule: every published guide whose review is due gets marked (once) and its
@@ -30,11 +30,13 @@ export const reviewCadenceTask: TaskConfig<'reviewCadence'> = {
     if (due.length) await revalidateAfterCommit(req, tagsForGuideChange(due.map((g) => g.slug)))
     const editors = due.length ? await editorUsers(req) : []
     for (const g of due) {
-      const to = [...(g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []), ...editors]
-      await queueNotice(req, to, 'review-due', `Review due: ${g.title}`, [
-        `"${g.title}" was due for its scheduled medical review on ${new Date(g.next_review_due).toISOString().slice(0, 10)}.`,
-        'It stays published with its true "Last reviewed" date until a new sign-off is published. Please start a review.',
-      ])
+      const dueLine = `"${g.title}" was due for its scheduled medical review on ${new Date(g.next_review_due).toISOString().slice(0, 10)}.`
+      const stays = 'It stays published with its true "Last reviewed" date until a new sign-off is published.'
+      const link = `Open it: ${cmsLink(g.id)}`
+      // Only editors start a re-review; the reviewer is told what comes to them, not asked to do what they cannot.
+      const reviewers = g.assigned_reviewer_id ? await reviewerUsers(req, g.assigned_reviewer_id) : []
+      await queueNotice(req, reviewers, 'review-due', `Review due: ${g.title}`, [dueLine, `${stays} An editor starts the re-review; it then comes to you for sign-off.`, link])
+      await queueNotice(req, editors, 'review-due', `Review due: ${g.title}`, [dueLine, `${stays} Please start the review with "Start re-review" in its workflow panel.`, link])
     }
     return { output: { marked: due.length } }
   },

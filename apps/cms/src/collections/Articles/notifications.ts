@@ -7,7 +7,9 @@ import type { PayloadRequest } from 'payload'
 import type { Article, User } from '@runsense/types'
 import { queueEmails } from '../../jobs/sendEmail'
 
-const cmsLink = (id: number) => `${(process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')}/admin/collections/articles/${id}`
+/** A document's page in the admin (a guide unless told), for the emails' "Open it" links. */
+export const cmsLink = (id: number, collection: 'articles' | 'newsletter-issues' = 'articles') =>
+  `${(process.env.CMS_URL || 'http://localhost:3001').replace(/\/$/, '')}/admin/collections/${collection}/${id}`
 
 async function usersWhere(req: PayloadRequest, where: Record<string, unknown>): Promise<User[]> {
   const { docs } = await req.payload.find({ collection: 'users', where: where as never, depth: 0, limit: 100, overrideAccess: true, req })
