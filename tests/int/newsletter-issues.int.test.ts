@@ -183,6 +183,44 @@ describe('sending an issue to every confirmed subscriber', () => {
   })
 })
 
+describe('what subscribers and editors meet while an issue goes out', () => {
+  it('the web version an email links to answers as soon as the email arrives, before the whole send has finished', async () => {
+    const reader = await confirmedReader('nl-web-early')
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    const client = await db.connect()
+    try {
+      expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(202)
+      // Holding the issue's row keeps the send from being marked finished; deliveries still go out.
+      await client.query('begin')
+      await client.query('select 1 from newsletter_issues where id = $1 for share', [issue.id])
+      const [mail] = await waitForMail(reader, (m) => m.subject === issue.subject)
+      const webUrl = mail.text.match(/(https?:\/\/[^\s\]]+\/newsletter\/issues\/[^\s\]]+)/)![1]
+      const web = await fetch(webUrl)
+      expect((await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body.status).toBe('sending')
+      expect(web.status).toBe(200)
+      expect(await web.text()).toContain(`<h1 class="page-title">${issue.subject}</h1>`)
+    } finally {
+      await client.query('commit').catch(() => {})
+      client.release()
+    }
+    await waitForStatus(issue.id, 'sent')
+    expect((await fetch(`${siteUrl()}/newsletter/issues/${issue.slug}`)).status).toBe(200)
+  })
+
+  it('a scheduled send refused at its time (its guide was unpublished) goes back to draft and tells whoever scheduled it', async () => {
+    const guide = await guideAt('published')
+    const issue = await newIssue(guide.id)
+    const at = new Date(Date.now() + 4000).toISOString()
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor2', body: { at } })).status).toBe(202)
+    expect((await act(guide.id, 'editor', 'unpublish')).status).toBe(200)
+    await waitForStatus(issue.id, 'draft', 60_000)
+    const [mail] = await waitForMail(accounts.editor2, (m) => m.subject === `Scheduled newsletter not sent: ${issue.subject}`)
+    expect(mail.text).toMatch(/is not published/)
+    expect(mail.text).toMatch(/\d{1,2}:\d{2} (AM|PM) UTC/)
+    expect(mail.text).toContain(`/admin/collections/newsletter-issues/${issue.id}`)
+  })
+})
+
 describe('the bounce and complaint webhook', () => {
   it('refuses a missing or wrong secret (401) and bad input (400, with a sentence)', async () => {
     expect((await mailEvents({ email: 'a@example.com', type: 'hard_bounce' }, null)).status).toBe(401)

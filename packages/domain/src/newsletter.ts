@@ -6,6 +6,11 @@
 
 export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const
 export type IssueStatus = (typeof ISSUE_STATUSES)[number]
+/**
+ * The statuses whose web version readers can open: from the moment sending starts (the first
+ * emails, which link to it, arrive within a second), not only once the last one has left.
+ */
+export const PUBLIC_ISSUE_STATUSES = ['sending', 'sent'] as const satisfies readonly IssueStatus[]
 export type IssueAction = 'send' | 'schedule' | 'cancel' | 'test'
 export type SenderRole = 'admin' | 'editor' | 'reviewer' | null
 

@@ -8,7 +8,7 @@ import type { Article, EditorialPolicy, Reviewer, Source, Topic } from '@runsens
 import { tags } from '@runsense/domain/cache-tags'
 import { citedSourceIds } from '@runsense/domain/citations'
 import type { SourceData } from '@runsense/domain/sources'
-import type { IssueContent } from '@runsense/domain/newsletter'
+import { type IssueContent, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
 import { type HistoryEntry, historyEntries } from '@runsense/domain/workflow'
 import { noteCacheTags } from './pageCache'
 
@@ -214,10 +214,13 @@ export async function listSentIssues(limit = 52): Promise<SentIssue[]> {
   return res.docs
 }
 
-/** One sent issue's web version: exactly what was emailed (frozen when sending started). */
+/**
+ * One issue's web version: exactly what was emailed (frozen when sending started). Open from the
+ * start of its send (every email links here), while the list above waits until it is sent.
+ */
 export async function getSentIssue(slug: string): Promise<(SentIssue & { content: IssueContent }) | null> {
   const res = await getJson<ListResponse<SentIssue & { content: IssueContent | null }>>(
-    `/api/newsletter-issues?where[slug][equals]=${encodeURIComponent(slug)}&where[status][equals]=sent&depth=0&limit=1${ISSUE_FIELDS}&select[content]=true`,
+    `/api/newsletter-issues?where[slug][equals]=${encodeURIComponent(slug)}&where[status][in]=${PUBLIC_ISSUE_STATUSES.join(',')}&depth=0&limit=1${ISSUE_FIELDS}&select[content]=true`,
     [tags.newsletterIssues, tags.newsletterIssue(slug)],
   )
   const doc = res.docs[0]

@@ -264,9 +264,15 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
     const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now()`)
     for (const { id } of due) {
       // A request of its own: each start is its own transaction, whatever the job's req holds.
-      const own = await createLocalReq({}, req.payload)
-      const res = await startSending(own, Number(id), null, { asScheduled: true })
-      if (res.status === 422) await refuseScheduled(await createLocalReq({}, req.payload), Number(id), ((res.body.missing as string[]) ?? []).join(' '))
+      // One issue that cannot be started or refused (it is tried again in 5 s) must not stop the
+      // rest of this job: other scheduled issues, and resuming and finishing the sends under way.
+      try {
+        const own = await createLocalReq({}, req.payload)
+        const res = await startSending(own, Number(id), null, { asScheduled: true })
+        if (res.status === 422) await refuseScheduled(await createLocalReq({}, req.payload), Number(id), ((res.body.missing as string[]) ?? []).join(' '))
+      } catch (err) {
+        req.payload.logger.error({ err, msg: `Newsletter ${id}: the scheduled send could not be started or refused; trying again shortly.` })
+      }
     }
     const waiting = await execute(
       direct(req),

@@ -1,18 +1,29 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
-import { ISSUE_STATUSES } from '@runsense/domain/newsletter'
+import { type RelationshipFieldValidation, relationship } from 'payload/shared'
+import { ISSUE_STATUSES, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
 import { admins, editors, nobodyField, staffField } from '../../access'
 import { isStaffUser } from '../../access/roles'
 import { slugField } from '../../fields/slug'
 import { cancelEndpoint, previewEndpoint, progressEndpoint, sendEndpoint, testEndpoint } from './endpoints'
+import { ISSUE_SERVER_WRITE } from './send'
 
 const serverOwned = { create: nobodyField, update: nobodyField }
 /** What the email says can change only until it starts sending; after that it is the record. */
 const whileUnsent: FieldAccess = ({ req, doc }) => isStaffUser(req.user) && (!doc || doc.status === 'draft' || doc.status === 'scheduled')
 const editable = { update: whileUnsent }
+/**
+ * The guides an editor chose are checked when an editor saves them, never on the server's own
+ * writes of the issue (ISSUE_SERVER_WRITE, send.ts): a guide unpublished, archived or deleted
+ * since is the send gate's to refuse with a sentence, and must not make recording that refusal,
+ * a schedule or a cancel fail validation.
+ */
+const chosenGuides: RelationshipFieldValidation = (value, args) => (args.req.context?.[ISSUE_SERVER_WRITE] ? true : relationship(value, args))
 
 /**
  * Newsletter issues: one weekly email built around one live, signed-off guide. Staff see every
- * issue; readers only issues that have been sent (the public web version), never drafts.
+ * issue; readers only issues that are going out or have gone out (the public web version every
+ * email links to: it must answer from the first email on, not only once the last has left),
+ * never drafts.
  * Status and the send record are written by the send endpoints and jobs only.
  */
 export const NewsletterIssues: CollectionConfig = {
@@ -24,7 +35,7 @@ export const NewsletterIssues: CollectionConfig = {
     group: 'Newsletter',
   },
   access: {
-    read: ({ req }) => (isStaffUser(req.user) ? true : { status: { equals: 'sent' } }),
+    read: ({ req }) => (isStaffUser(req.user) ? true : { status: { in: [...PUBLIC_ISSUE_STATUSES] } }),
     create: editors,
     update: editors,
     delete: admins,
@@ -43,6 +54,7 @@ export const NewsletterIssues: CollectionConfig = {
       // not be blocked by an old issue that featured it.
       access: editable,
       filterOptions: { _status: { equals: 'published' } },
+      validate: chosenGuides,
       admin: { description: 'A published guide whose sign-off matches its live text; anything else is refused when sending.' },
     },
     {
@@ -53,6 +65,7 @@ export const NewsletterIssues: CollectionConfig = {
       maxRows: 3,
       access: editable,
       filterOptions: { _status: { equals: 'published' } },
+      validate: chosenGuides,
     },
     {
       name: 'sendPanel',

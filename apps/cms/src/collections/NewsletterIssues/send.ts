@@ -7,8 +7,12 @@ import type { PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import type { Article, Reviewer, User } from '@runsense/types'
 import { type IssueAction, type IssueStatus, type Progress, decideIssueAction, progressOf } from '@runsense/domain/newsletter'
+import { tagsForChange } from '@runsense/domain/cache-tags'
 import { roleOf } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
+import { revalidateAfterCommit } from '../../lib/revalidate'
+import { staffTime } from '../../lib/staffTime'
+import { cmsLink, editorUsers, queueNotice } from '../Articles/notifications'
 import { citedSources, hashOf } from '../Articles/content'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
 import { type IssueContent, renderIssue } from './email'
@@ -28,6 +32,8 @@ type IssueRow = {
   status: IssueStatus
   featuredGuide: number | Article
   alsoWorthReading?: (number | Article)[] | null
+  scheduledFor?: string | null
+  scheduledBy?: number | null
   log?: { action: string; by?: number | null; byEmail?: string | null; at: string; detail?: string | null }[] | null
   rendered?: { html: string; text: string } | null
   content?: IssueContent | null
@@ -92,6 +98,9 @@ export async function issueContent(req: PayloadRequest, issue: IssueRow): Promis
   }
 }
 
+/** The request-context flag of the writes below: they never re-validate the guides an editor chose (index.ts). */
+export const ISSUE_SERVER_WRITE = 'newsletterIssueServerWrite'
+
 const logEntry = (action: string, actor: User | null, detail?: string) => ({
   action,
   by: actor?.id ?? null,
@@ -107,6 +116,8 @@ async function writeIssue(req: PayloadRequest, issue: IssueRow, data: Record<str
     data: { ...data, log: [...(issue.log ?? []).map(({ action, by, byEmail, at, detail }) => ({ action, by, byEmail, at, detail })), entry] },
     depth: 0,
     overrideAccess: true,
+    // A guide the issue names may have been unpublished or deleted since it was chosen (index.ts).
+    context: { [ISSUE_SERVER_WRITE]: true },
     req,
   })
 }
@@ -161,6 +172,8 @@ export async function startSending(req: PayloadRequest, id: number, actor: User 
     for (let i = 0; i < workersPerSend(); i++) {
       await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: id }, req })
     }
+    // The web version every email links to opens now (a 404 for it may be cached until then).
+    await revalidateAfterCommit(req, tagsForChange({ kind: 'newsletterIssue', slugs: [issue.slug] }))
     return { status: 202, body: { status: 'sending', recipients: n } }
   })
 }
@@ -179,12 +192,22 @@ export async function scheduleSending(req: PayloadRequest, id: number, actor: Us
   })
 }
 
-/** A scheduled send whose gate fails at its time goes back to draft, with the reason recorded. */
+/**
+ * A scheduled send whose gate fails at its time goes back to draft, with the reason recorded, and
+ * whoever scheduled it is emailed (the editors, when that account is gone): nobody is waiting
+ * for an issue that silently did not go out.
+ */
 export async function refuseScheduled(req: PayloadRequest, id: number, reason: string) {
   await inTransaction(req, async () => {
     const issue = await lockIssue(req, id)
     if (issue?.status !== 'scheduled') return
     await writeIssue(req, issue, { status: 'draft', scheduledFor: null }, logEntry('scheduled send refused', null, reason))
+    const scheduler = issue.scheduledBy ? await req.payload.findByID({ collection: 'users', id: issue.scheduledBy, depth: 0, overrideAccess: true, req }).catch(() => null) : null
+    await queueNotice(req, scheduler ? [scheduler] : await editorUsers(req), 'newsletter-schedule-refused', `Scheduled newsletter not sent: ${issue.subject}`, [
+      `"${issue.subject}" was scheduled to go out at ${issue.scheduledFor ? staffTime(issue.scheduledFor) : 'its scheduled time'}, but it was not sent: ${reason}`,
+      'Nobody got it. It is a draft again: fix what is missing, then send it or schedule it again.',
+      `Open it: ${cmsLink(issue.id, 'newsletter-issues')}`,
+    ])
   })
 }
 
@@ -205,6 +228,8 @@ export async function cancelSending(req: PayloadRequest, id: number, actor: User
       { status: 'cancelled', scheduledFor: null },
       logEntry('cancel', actor, issue.status === 'sending' ? `${n} deliveries not sent` : 'schedule cancelled'),
     )
+    // A cancelled send's web version is withdrawn, as it opened when the send started.
+    if (issue.status === 'sending') await revalidateAfterCommit(req, tagsForChange({ kind: 'newsletterIssue', slugs: [issue.slug] }))
     return { status: 200, body: { status: 'cancelled' } }
   })
 }

@@ -13,9 +13,10 @@ export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 type Props = { issue: SentIssue & { content: IssueContent } }
 
 /**
- * The web version of a sent issue: what subscribers got, minus their personal links.
- * Rendered per request from the cached CMS read, which the CMS expires when an issue is sent;
- * an unsent or unknown issue is a 404 that never outlives its sending.
+ * The web version of an issue, from the moment it starts sending: what subscribers got, minus
+ * their personal links. Rendered per request from the cached CMS read, which the CMS expires when
+ * an issue starts sending, is sent, or is cancelled; an unsent or unknown issue is a 404 that
+ * never outlives the start of its send.
  */
 export const getServerSideProps: GetServerSideProps<Props, { slug: string }> = async ({ params, res }) => {
   const issue = await getSentIssue(params!.slug)
