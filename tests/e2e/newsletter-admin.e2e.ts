@@ -33,6 +33,14 @@ test('an editor composes, previews, tests and sends an issue for the seed guide 
   await waitForMail(accounts.editor, (m) => m.subject === `[Test] ${subject}`)
   for (const r of readers) expect((await mailTo(r)).filter((m) => m.subject.includes(subject))).toEqual([])
 
+  // An edit not saved yet is not what would go out: the panel waits for the save.
+  await page.locator('#field-intro').fill('Hello runners.\n\nOne guide this week, and a second thought.')
+  await expect(panel(page).getByTestId('newsletter-unsaved')).toBeVisible()
+  for (const name of ['Preview HTML', 'Send a test to me', 'Send now']) await expect(panel(page).getByRole('button', { name })).toBeDisabled()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(panel(page).getByTestId('newsletter-unsaved')).toHaveCount(0)
+  await expect(panel(page).getByRole('button', { name: 'Send now' })).toBeEnabled()
+
   // Send now asks first, naming how many will get it.
   const status = await panel(page).getByTestId('newsletter-status').textContent()
   const count = Number(/(\d+) confirmed subscribers would get it now/.exec(status ?? '')?.[1])

@@ -3,9 +3,10 @@
  * The send panel on a newsletter issue: preview (HTML and text, as a subscriber gets it),
  * "Send a test to me", "Send now" (confirming the recipient count), "Schedule", and while
  * sending a progress bar with a cancel button. Every rule is the server's; this only asks
- * and shows the answers. Save the issue first: the server sends what is saved.
+ * and shows the answers. The server previews, tests and sends what is saved, so while the form
+ * has unsaved changes those buttons wait for the save (an unsaved edit never goes out unseen).
  */
-import { useDocumentInfo } from '@payloadcms/ui'
+import { useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
@@ -13,6 +14,7 @@ type Progress = { status: string; recipients: number; sent: number; failed: numb
 
 export function NewsletterIssuePanel() {
   const { id } = useDocumentInfo()
+  const unsaved = useFormModified()
   const [progress, setProgress] = useState<Progress | null>(null)
   const [format, setFormat] = useState<'html' | 'text'>('html')
   const [preview, setPreview] = useState<string | null>(null)
@@ -85,21 +87,31 @@ export function NewsletterIssuePanel() {
           </p>
         </div>
       ) : null}
+      {unsaved ? (
+        <p data-testid="newsletter-unsaved" role="status">
+          Save the issue first: previews, tests and sends use the saved issue, not these unsaved changes.
+        </p>
+      ) : null}
       <p style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
-        <button type="button" className="btn btn--style-secondary btn--size-small" onClick={() => showPreview('html')}>
+        <button type="button" className="btn btn--style-secondary btn--size-small" disabled={unsaved} onClick={() => showPreview('html')}>
           Preview HTML
         </button>
-        <button type="button" className="btn btn--style-secondary btn--size-small" onClick={() => showPreview('text')}>
+        <button type="button" className="btn btn--style-secondary btn--size-small" disabled={unsaved} onClick={() => showPreview('text')}>
           Preview text
         </button>
-        <button type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => post('test', {}, (b) => `A test is on its way to ${b.to}.`)}>
+        <button
+          type="button"
+          className="btn btn--style-secondary btn--size-small"
+          disabled={busy || unsaved}
+          onClick={() => post('test', {}, (b) => `A test is on its way to ${b.to}.`)}
+        >
           Send a test to me
         </button>
         {unsent ? (
           <button
             type="button"
             className="btn btn--style-primary btn--size-small"
-            disabled={busy}
+            disabled={busy || unsaved}
             onClick={() => {
               if (window.confirm(`Send this issue now to ${p!.recipients} confirmed subscribers? This cannot be undone.`)) {
                 void post('send', {}, (b) => `Sending to ${b.recipients} subscribers.`)
@@ -122,7 +134,7 @@ export function NewsletterIssuePanel() {
           <button
             type="button"
             className="btn btn--style-secondary btn--size-small"
-            disabled={busy || !at}
+            disabled={busy || unsaved || !at}
             onClick={() => post('send', { at: new Date(at).toISOString() }, (b) => `Scheduled for ${new Date(String(b.at)).toLocaleString()}.`)}
           >
             Schedule
