@@ -63,10 +63,10 @@ export async function notifyReturnedToEditorialReview(req: PayloadRequest, guide
 
 /**
  * A cited source changed or was retracted: the reviewer assigned to each citing guide is told
- * what it means for that guide, which depends on where it stands: a live guide (or a signed-off
- * one) needs a re-review an editor starts; a guide in medical review is theirs to review with the
- * source as it is now; any other is not published and its next review covers it. Only a live
- * guide has a page to link to.
+ * what it means for that guide, which depends on where it stands: in medical review, theirs to
+ * review with the source as it is now; published or signed off, a re-review an editor starts;
+ * being revised, the text sent to them next covers it. Only a live guide has readers and a page
+ * to link to.
  */
 export async function notifySourceChanged(
   req: PayloadRequest,
@@ -76,16 +76,16 @@ export async function notifySourceChanged(
   { live }: { live: boolean },
 ) {
   const site = (process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')
-  const what = live
-    ? `The guide "${guide.title}" cites it, so it needs a new review: an editor starts it with "Start re-review". Readers keep seeing the signed version until then.`
-    : guide.stage === 'medical_review'
-      ? `The guide "${guide.title}" cites it and is with you for medical review: what you sign covers the source as it is now. It is not published.`
-      : guide.stage === 'approved'
-        ? `The guide "${guide.title}" cites it, so your sign-off no longer matches it: an editor starts a new review with "Start re-review". It is not published.`
-        : `The guide "${guide.title}" cites it. It is not published; its next review covers the source as it is now.`
+  const what =
+    guide.stage === 'medical_review'
+      ? `The guide "${guide.title}" cites it and is with you for medical review: what you sign covers the source as it is now.`
+      : guide.stage === 'published' || guide.stage === 'approved'
+        ? `The guide "${guide.title}" cites it, so it needs a new review: an editor starts it with "Start re-review".`
+        : `The guide "${guide.title}" cites it and is being revised: the text sent to you next covers the source as it is now.`
+  const readers = live ? 'Readers keep seeing the signed version until a new review is published.' : 'It is not published.'
   await queueNotice(req, await reviewerUsers(req, reviewerId), 'source-changed', `Re-review needed: ${guide.title}`, [
     reason,
-    what,
+    `${what} ${readers}`,
     `Open it: ${cmsLink(guide.id)}`,
     ...(live ? [`Live page: ${site}/guides/${guide.slug}`] : []),
   ])
