@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, readableMissing, replay } from './workflow'
+import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, readableMissing, replay, signOffRefusalForAssignee } from './workflow'
 
 const verified = new Date(Date.now() + 365 * 86400_000).toISOString()
 const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null, credentialsVerifiedUntil: null }
@@ -62,6 +62,11 @@ describe('workflow rules', () => {
     const lapsed = decide(s, { ...reviewer, credentialsVerifiedUntil: '2026-01-31T00:00:00.000Z' }, 'sign_off')
     expect(lapsed).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/lapsed on 2026-01-31.*admin/) })
     expect(availableActions(s, { ...reviewer, credentialsVerifiedUntil: null })).not.toContain('sign_off')
+    // The assigned reviewer is told why before trying; nobody else is, and neither is a reviewer who may sign.
+    expect(signOffRefusalForAssignee(s, { ...reviewer, credentialsVerifiedUntil: '2026-01-31T00:00:00.000Z' })).toMatch(/lapsed on 2026-01-31.*admin/)
+    expect(signOffRefusalForAssignee(s, { ...reviewer, credentialsVerifiedUntil: null })).toMatch(/not been verified/)
+    for (const a of [reviewer, { ...reviewer2, credentialsVerifiedUntil: null }, editor, admin]) expect(signOffRefusalForAssignee(s, a)).toBeNull()
+    expect(signOffRefusalForAssignee(base({ stage: 'approved', assignedReviewerId: 'R1' }), { ...reviewer, credentialsVerifiedUntil: null })).toBeNull()
   })
 
   it('lets editors restore an archived guide to a draft, and nobody else', () => {
