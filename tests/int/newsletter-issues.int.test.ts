@@ -157,20 +157,28 @@ describe('sending an issue to every confirmed subscriber', () => {
     expect(Number((await db.query('select count(*) from newsletter_deliveries where issue_id = $1', [changed.id])).rows[0].count)).toBe(0)
   })
 
-  it('schedules, then cancels, recording both', async () => {
+  it('schedules, then cancels the schedule (a draft again, to schedule later), recording both', async () => {
     const issue = await newIssue(seedGuide)
     const at = new Date(Date.now() + 3600_000).toISOString()
     const res = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at } })
     expect(res.status).toBe(202)
     expect(res.body).toMatchObject({ status: 'scheduled', recipients: expect.any(Number) })
     expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at: 'soon' } })).status).toBe(400)
-    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'admin' })).status).toBe(200)
-    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })).status).toBe(409)
+    const cancelled = await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'admin' })
+    expect([cancelled.status, cancelled.body]).toEqual([200, { status: 'draft' }])
+    // Nothing was sent: the issue is not dead, it can be edited and scheduled again.
+    expect((await rest('PATCH', `/api/newsletter-issues/${issue.id}`, { as: 'editor', body: { intro: 'Edited after the schedule was cancelled.' } })).status).toBe(200)
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: { at } })).status).toBe(202)
+    expect((await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'editor' })).status).toBe(200)
     const doc = (await rest('GET', `/api/newsletter-issues/${issue.id}`, { as: 'editor' })).body
+    expect(doc.status).toBe('draft')
     expect(doc.log.map((e: { action: string; byEmail: string }) => [e.action, e.byEmail])).toEqual([
       ['schedule', accounts.editor],
       ['cancel', accounts.admin],
+      ['schedule', accounts.editor],
+      ['cancel', accounts.editor],
     ])
+    expect(Number((await db.query('select count(*) from newsletter_deliveries where issue_id = $1', [issue.id])).rows[0].count)).toBe(0)
   })
 
   it('starts a scheduled issue by itself when its time comes', async () => {

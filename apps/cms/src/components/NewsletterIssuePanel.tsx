@@ -122,7 +122,12 @@ export function NewsletterIssuePanel() {
           </button>
         ) : null}
         {p && (p.status === 'sending' || p.status === 'scheduled') ? (
-          <button type="button" className="btn btn--style-secondary btn--size-small" disabled={busy} onClick={() => post('cancel', {}, () => 'Cancelled.')}>
+          <button
+            type="button"
+            className="btn btn--style-secondary btn--size-small"
+            disabled={busy}
+            onClick={() => post('cancel', {}, (b) => (b.status === 'draft' ? 'Schedule cancelled: the issue is a draft again, nothing was sent.' : 'Sending cancelled.'))}
+          >
             {p.status === 'sending' ? 'Cancel sending' : 'Cancel schedule'}
           </button>
         ) : null}

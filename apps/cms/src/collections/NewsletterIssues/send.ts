@@ -211,7 +211,12 @@ export async function refuseScheduled(req: PayloadRequest, id: number, reason: s
   })
 }
 
-/** Stops further sends; what was sent stays recorded, the rest is marked cancelled. */
+/**
+ * Stops a send: what was sent stays recorded, the rest is marked cancelled, and the issue is
+ * cancelled for good (an issue is sent once). Cancelling a schedule only unschedules: nothing was
+ * sent, so the issue is a draft again, to edit and send or schedule later (a cancelled one could
+ * never be sent, and a copy needs a new address, as the slug is unique).
+ */
 export async function cancelSending(req: PayloadRequest, id: number, actor: User): Promise<Outcome> {
   return inTransaction(req, async () => {
     const issue = await lockIssue(req, id)
@@ -222,15 +227,11 @@ export async function cancelSending(req: PayloadRequest, id: number, actor: User
       req,
       sql`with c as (update newsletter_deliveries set status = 'cancelled' where issue_id = ${id} and status = 'queued' returning 1) select count(*)::int as n from c`,
     )) as { n: number }[]
-    await writeIssue(
-      req,
-      issue,
-      { status: 'cancelled', scheduledFor: null },
-      logEntry('cancel', actor, issue.status === 'sending' ? `${n} deliveries not sent` : 'schedule cancelled'),
-    )
+    const status = issue.status === 'sending' ? 'cancelled' : 'draft'
+    await writeIssue(req, issue, { status, scheduledFor: null }, logEntry('cancel', actor, issue.status === 'sending' ? `${n} deliveries not sent` : 'schedule cancelled'))
     // A cancelled send's web version is withdrawn, as it opened when the send started.
     if (issue.status === 'sending') await revalidateAfterCommit(req, tagsForChange({ kind: 'newsletterIssue', slugs: [issue.slug] }))
-    return { status: 200, body: { status: 'cancelled' } }
+    return { status: 200, body: { status } }
   })
 }
 
