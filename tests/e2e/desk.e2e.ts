@@ -138,7 +138,7 @@ test('a reviewer sees what changed since the sign-off as a readable diff', async
   await expect(diff.locator('h5')).toHaveText('Warm up first')
   await expect(diff).not.toContainText('##')
   // A replaced word stays apart from its replacement.
-  await expect(diff.locator('p', { hasText: 'Build up over' })).toHaveText('Build up over weeks months. [1]')
+  await expect(diff.locator('p', { hasText: 'Build up over' })).toHaveText('Build up over weeks months. [1: Gabbett 2016]')
   await expect(diff).not.toContainText('source')
   await diff.screenshot({ path: 'test-results/screens/diff-since-sign-off.png' })
   await expect(page.getByTestId('workflow-signoff')).toContainText('text changed since sign-off')
