@@ -58,10 +58,31 @@ describe('double opt-in with a real SMTP peer', () => {
     const unsubscribeUrl = linkIn(welcome, '/newsletter/unsubscribe?token=')
     expect(await header(welcome, 'List-Unsubscribe')).toBe(`<${unsubscribeUrl}>`)
 
-    // Reusing the link: a clear page offering to sign up again.
+    // Pressing the link again while subscribed: told so, not asked to sign up again; nothing changes.
+    const confirmedAt = (await subscriber(email))!.consent.confirmedAt
+    const reused = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
+    expect(reused.html).toContain('re already subscribed')
+    expect(reused.html).not.toContain('name="email"')
+    expect((await subscriber(email))!.consent.confirmedAt).toBe(confirmedAt)
+  })
+
+  it('offers to sign up again when a used link is pressed after unsubscribing', async () => {
+    const email = freshAddress()
+    await signup({ email })
+    const [mail] = await waitForMail(email, isConfirm)
+    await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
+    const [welcome] = await waitForMail(email, isWelcome)
+    const unsubscribe = await page(linkIn(welcome, '/newsletter/unsubscribe?token='), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    })
+    expect(unsubscribe.status).toBe(303)
+    expect((await subscriber(email))!.status).toBe('unsubscribed')
     const reused = await pressConfirm(linkIn(mail, '/newsletter/confirm?token='))
     expect(reused.html).toMatch(/already been used or is not valid/)
     expect(reused.html).toContain('name="email"')
+    expect((await subscriber(email))!.status).toBe('unsubscribed')
   })
 
   it('refuses an expired link with a page offering to sign up again', async () => {

@@ -196,8 +196,16 @@ describe("reviewers' credentials", () => {
         body: body ? JSON.stringify(body) : undefined,
       }).then(async (r) => ({ status: r.status, body: await r.json() }))
 
+    // Nobody sends a guide to a reviewer who cannot sign off: it would wait for nothing.
     const guide = await guideAt('editorial_review')
+    const toLapsed = await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: reviewerId })
+    expect(toLapsed.status).toBe(400)
+    expect(toLapsed.body.error).toMatch(new RegExp(`Lapsed Reviewer ${stamp}'s credentials verification lapsed on 2022-01-15.*Choose another reviewer`))
+    expect(toLapsed.body.missing).toEqual(['reviewer'])
+    // Sent while verified, lapsed since: the reviewer learns why they cannot sign off.
+    expect((await rest('PATCH', `/api/reviewers/${reviewerId}`, { as: 'admin', body: { verification: { verifiedAt: new Date().toISOString() } } })).status).toBe(200)
     expect((await act(guide.id, 'editor2', 'send_to_medical_review', { reviewer: reviewerId })).status).toBe(200)
+    expect((await rest('PATCH', `/api/reviewers/${reviewerId}`, { as: 'admin', body: { verification: { verifiedAt: '2020-01-15T00:00:00.000Z' } } })).status).toBe(200)
     const seen = (await asLapsed(`/api/articles/${guide.id}/workflow`)).body
     expect(seen.actions).not.toContain('sign_off')
     // The panel tells them why there is no "Sign off" button, before they try.

@@ -1,6 +1,18 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type Action, type Actor, type GuideState, ACTIONS, afterContentEdit, availableActions, decide, readableMissing, replay, signOffRefusalForAssignee } from './workflow'
+import {
+  type Action,
+  type Actor,
+  type GuideState,
+  ACTIONS,
+  afterContentEdit,
+  availableActions,
+  credentialsRefusal,
+  decide,
+  readableMissing,
+  replay,
+  signOffRefusalForAssignee,
+} from './workflow'
 
 const verified = new Date(Date.now() + 365 * 86400_000).toISOString()
 const editor: Actor = { id: 'e1', role: 'editor', reviewerId: null, credentialsVerifiedUntil: null }
@@ -67,6 +79,17 @@ describe('workflow rules', () => {
     expect(signOffRefusalForAssignee(s, { ...reviewer, credentialsVerifiedUntil: null })).toMatch(/not been verified/)
     for (const a of [reviewer, { ...reviewer2, credentialsVerifiedUntil: null }, editor, admin]) expect(signOffRefusalForAssignee(s, a)).toBeNull()
     expect(signOffRefusalForAssignee(base({ stage: 'approved', assignedReviewerId: 'R1' }), { ...reviewer, credentialsVerifiedUntil: null })).toBeNull()
+  })
+
+  it("tells the editor choosing a reviewer, in the reviewer's name, why they cannot sign off", () => {
+    const now = Date.parse('2026-06-01T00:00:00.000Z')
+    expect(credentialsRefusal('2026-05-31T23:59:59.000Z', "Dr. Lee's", now)).toBe(
+      "Dr. Lee's credentials verification lapsed on 2026-05-31, so they cannot sign off until an admin verifies them again on their reviewer profile.",
+    )
+    expect(credentialsRefusal(null, "Dr. Lee's", now)).toMatch(/^Dr\. Lee's credentials have not been verified yet, so they cannot sign off/)
+    expect(credentialsRefusal('2026-06-01T00:00:01.000Z', "Dr. Lee's", now)).toBeNull()
+    // The reviewer's own sentence is the same rule.
+    expect(credentialsRefusal('2026-05-31T23:59:59.000Z', 'Your', now)).toMatch(/^Your credentials verification lapsed on 2026-05-31, so you cannot sign off/)
   })
 
   it('lets editors restore an archived guide to a draft, and nobody else', () => {

@@ -154,14 +154,21 @@ const FROM: Record<Action, (s: GuideState) => boolean> = {
   // published as it is, and its text has not changed, so there is no edit to start a new cycle with.
   start_review: (s) =>
     (s.live && (s.stage === 'published' || s.stage === 'approved' || s.stage === 'draft' || s.stage === 'changes_requested')) ||
-    (s.stage === 'approved' && s.signOff !== null && s.signOff.hash !== s.currentHash),
+    (s.stage === 'approved' && s.signOff !== null && !signOffMatches(s)),
   // An archived guide comes back as a draft, offline, to go through the review again.
   restore: (s) => s.stage === 'archived',
   // Back to the signed text: only when there is a sign-off and the working copy has moved away from it.
-  discard_changes: (s) => s.stage !== 'archived' && s.signOff !== null && s.signOff.hash !== s.currentHash,
+  discard_changes: (s) => s.stage !== 'archived' && s.signOff !== null && !signOffMatches(s),
 }
 
-export const signOffMatches = (s: GuideState) => s.signOff !== null && s.signOff.hash === s.currentHash
+/**
+ * Whether the sign-off covers the text as it is now (its cited sources included): the one test of
+ * "is this still signed", used by the workflow, the desk and the newsletter (through the CMS's
+ * signOffHolds).
+ */
+export function signOffMatches(s: { signOff: { hash?: string | null } | null; currentHash: string }) {
+  return Boolean(s.signOff?.hash) && s.signOff!.hash === s.currentHash
+}
 
 const stageAfterUnpublish = (s: GuideState): Stage => (s.stage === 'published' ? (signOffMatches(s) ? 'approved' : 'draft') : s.stage)
 
@@ -183,10 +190,7 @@ function refusal(action: Action, s: GuideState, a: Actor): string | null {
     case 'sign_off':
       if (a.reviewerId === null || a.reviewerId !== s.assignedReviewerId)
         return 'Only the assigned medical reviewer can sign off this guide; nobody can sign off for another reviewer.'
-      if (a.credentialsVerifiedUntil === null) return 'Your credentials have not been verified yet, so you cannot sign off. An admin verifies them on your reviewer profile.'
-      if (Date.parse(a.credentialsVerifiedUntil) <= Date.now())
-        return `Your credentials verification lapsed on ${a.credentialsVerifiedUntil.slice(0, 10)}, so you cannot sign off until an admin verifies them again on your reviewer profile.`
-      return null
+      return credentialsRefusal(a.credentialsVerifiedUntil, 'Your')
     case 'publish':
     case 'unpublish':
     case 'archive':
@@ -202,11 +206,25 @@ function refusal(action: Action, s: GuideState, a: Actor): string | null {
   }
 }
 
+/**
+ * Why a reviewer whose credentials are verified until `verifiedUntil` (ISO time; null: never)
+ * cannot sign off now, or null when they can: the one rule, for the reviewer themselves
+ * (`whose` = 'Your') and for the editor choosing whom to send a guide to (their name).
+ */
+export function credentialsRefusal(verifiedUntil: string | null, whose: string, now = Date.now()): string | null {
+  const who = whose === 'Your' ? 'you' : 'they'
+  const profile = whose === 'Your' ? 'your reviewer profile' : 'their reviewer profile'
+  if (verifiedUntil === null) return `${whose} credentials have not been verified yet, so ${who} cannot sign off. An admin verifies them on ${profile}.`
+  if (Date.parse(verifiedUntil) <= now)
+    return `${whose} credentials verification lapsed on ${verifiedUntil.slice(0, 10)}, so ${who} cannot sign off until an admin verifies them again on ${profile}.`
+  return null
+}
+
 /** The publish gate: the sign-off covers exactly this text, and the content is complete. */
 export function publishGate(s: GuideState, contentProblems: GateProblems): string[] {
   const missing: string[] = []
   if (!s.signOff) missing.push('A medical sign-off of this text.')
-  else if (s.signOff.hash !== s.currentHash) missing.push('A sign-off of the current text: it, or a source it cites, changed after the sign-off.')
+  else if (!signOffMatches(s)) missing.push('A sign-off of the current text: it, or a source it cites, changed after the sign-off.')
   else if (s.signOff.reviewerId !== s.assignedReviewerId) missing.push('A sign-off by the assigned reviewer.')
   return [...missing, ...contentProblems]
 }

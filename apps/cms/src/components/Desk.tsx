@@ -17,7 +17,7 @@ import { JobsHealth } from './JobsHealth'
 import { NewsletterOnDesk } from './NewsletterOnDesk'
 import { reviewersWithoutPasskey } from '../lib/passkeys'
 import { staffTime } from '../lib/staffTime'
-import { citedSources, hashOf } from '../collections/Articles/content'
+import { citedSources, signOffHolds } from '../collections/Articles/content'
 
 const day = (iso?: string | null) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '—')
 
@@ -101,7 +101,7 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
   // without voiding it), computed as the workflow does: such a guide is not ready to publish.
   // One read of their sources: each hash takes only the sources its guide cites.
   const sources = signedOff?.length ? await citedSources(req, signedOff) : []
-  const stillSigned = (g: Article) => Boolean(g.signOff?.hash) && g.signOff?.hash === hashOf(g, sources)
+  const stillSigned = (g: Article) => signOffHolds(g, sources)
   const ready = signedOff?.filter(stillSigned) ?? null
   const unmatched = signedOff?.filter((g) => !stillSigned(g)) ?? null
   const now = Date.now()

@@ -7,7 +7,7 @@
 import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
 import { startAuthentication } from '@simplewebauthn/browser'
-import { ACTION_LABELS, STAGE_LABELS } from '@runsense/domain/workflow'
+import { ACTION_LABELS, STAGE_LABELS, credentialsRefusal } from '@runsense/domain/workflow'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
 type Workflow = {
@@ -40,7 +40,7 @@ export function WorkflowPanel() {
   // apply to the text without it): the buttons wait for the save.
   const unsaved = useFormModified()
   const [wf, setWf] = useState<Workflow | null>(null)
-  const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string }[]>([])
+  const [reviewers, setReviewers] = useState<{ id: number; name: string; role: string; verification?: { expiresAt?: string | null } | null }[]>([])
   const [note, setNote] = useState('')
   const [reviewer, setReviewer] = useState('')
   const [at, setAt] = useState('')
@@ -79,10 +79,13 @@ export function WorkflowPanel() {
       .then((r) => setReviewers(r.docs ?? []))
   }, [wf?.actions])
   // A guide going back to medical review goes, unless someone chooses otherwise, to the reviewer it had.
+  // Someone who cannot sign off (credentials not verified, or lapsed) is listed but cannot be chosen: the server refuses them too.
+  const cannotSignOff = (r: (typeof reviewers)[number]) => credentialsRefusal(r.verification?.expiresAt ?? null, r.name) !== null
   const hadReviewer = wf?.actions.includes('send_to_medical_review') ? wf.assignee?.id : undefined
+  const hadCanSign = reviewers.some((r) => r.id === hadReviewer && !cannotSignOff(r))
   useEffect(() => {
-    if (hadReviewer !== undefined) setReviewer((chosen) => chosen || String(hadReviewer))
-  }, [hadReviewer])
+    if (hadReviewer !== undefined && hadCanSign) setReviewer((chosen) => chosen || String(hadReviewer))
+  }, [hadReviewer, hadCanSign])
 
   if (!id) return <p className="workflow-panel__hint">Save the guide once to start its review.</p>
   if (!wf) return <p className="workflow-panel__hint">Loading the review workflow…</p>
@@ -249,8 +252,9 @@ export function WorkflowPanel() {
           <select value={reviewer} onChange={(e) => setReviewer(e.target.value)}>
             <option value="">Choose a reviewer…</option>
             {reviewers.map((r) => (
-              <option key={r.id} value={r.id}>
+              <option key={r.id} value={r.id} disabled={cannotSignOff(r)}>
                 {r.name}, {r.role}
+                {cannotSignOff(r) ? ` — cannot sign off: ${r.verification?.expiresAt ? `verification lapsed on ${r.verification.expiresAt.slice(0, 10)}` : 'not verified'}` : ''}
               </option>
             ))}
           </select>

@@ -2,6 +2,7 @@ import type { PayloadRequest } from 'payload'
 import type { Article, Source } from '@runsense/types'
 import { citedSourceIds, numberCitations } from '@runsense/domain/citations'
 import { contentHash } from '@runsense/domain/content-hash'
+import { signOffMatches } from '@runsense/domain/workflow'
 import { citationData, type SourceData } from '@runsense/domain/sources'
 import { placeholderNotesOf, plainTextOf } from '@runsense/domain/lexical'
 
@@ -73,3 +74,11 @@ export function contentProblems(doc: Partial<Content>, sources: Source[]): strin
   if (placeholders.length) problems.push(`Sections still marked "needs content": ${placeholders.length}.`)
   return problems
 }
+
+/**
+ * Whether a guide's sign-off still covers it, computed from the document and the live sources it
+ * cites (a source that changed voids it): the workflow's signOffMatches, for a guide read without
+ * loading its whole workflow state (the desk, the newsletter).
+ */
+export const signOffHolds = (doc: Partial<Content> & Pick<Article, 'signOff'>, sources: SourceData[]) =>
+  signOffMatches({ signOff: doc.signOff ?? null, currentHash: hashOf(doc, sources) })

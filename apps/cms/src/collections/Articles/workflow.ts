@@ -18,6 +18,7 @@ import {
   historyEntries,
   historyKind,
   signOffMatches,
+  credentialsRefusal,
   signOffRefusalForAssignee,
 } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
@@ -127,8 +128,11 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         throw new Refusal({ ok: false, status: decision.status, error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage })
 
       if (decision.assignReviewerId) {
-        const exists = await req.payload.count({ collection: 'reviewers', where: { id: { equals: Number(decision.assignReviewerId) } }, overrideAccess: true, req })
-        if (!exists.totalDocs) throw new Refusal({ ok: false, status: 400, error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] })
+        const chosen = await req.payload.findByID({ collection: 'reviewers', id: Number(decision.assignReviewerId), depth: 0, overrideAccess: true, req }).catch(() => null)
+        if (!chosen) throw new Refusal({ ok: false, status: 400, error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] })
+        // A guide sent to someone who cannot sign off would wait for nothing: choose another, or have them verified first.
+        const cannot = credentialsRefusal(chosen.verification?.expiresAt ?? null, `${chosen.name}'s`)
+        if (cannot) throw new Refusal({ ok: false, status: 400, error: `${cannot} Choose another reviewer, or send it once they are verified.`, missing: ['reviewer'] })
       }
 
       const now = new Date().toISOString()

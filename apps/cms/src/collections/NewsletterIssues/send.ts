@@ -13,7 +13,7 @@ import { execute, inTransaction } from '../../lib/db'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { staffTime } from '../../lib/staffTime'
 import { cmsLink, editorUsers, queueNotice } from '../Articles/notifications'
-import { citedSources, hashOf } from '../Articles/content'
+import { citedSources, signOffHolds } from '../Articles/content'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
 import { type IssueContent, renderIssue } from './email'
 import { siteUrl } from './message'
@@ -52,9 +52,8 @@ async function liveGuide(req: PayloadRequest, id: number, label: string): Promis
   const guide = (await req.payload.findByID({ collection: 'articles', id, depth: 0, draft: false, overrideAccess: true, req }).catch(() => null)) as Article | null
   if (!guide) return { missing: [`${label} no longer exists.`] }
   if (guide._status !== 'published') return { missing: [`${label} "${guide.title}" is not published: only a live guide can be sent.`] }
-  const hash = guide.signOff?.hash
-  if (!hash) return { missing: [`${label} "${guide.title}" has no medical sign-off.`] }
-  if (hash !== hashOf(guide, await citedSources(req, [guide]))) {
+  if (!guide.signOff?.hash) return { missing: [`${label} "${guide.title}" has no medical sign-off.`] }
+  if (!signOffHolds(guide, await citedSources(req, [guide]))) {
     return { missing: [`${label} "${guide.title}" has changed since its medical sign-off: it needs a new sign-off before it can be sent.`] }
   }
   return { guide, missing: [] }

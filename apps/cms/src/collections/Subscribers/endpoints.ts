@@ -167,16 +167,21 @@ export const confirm: Endpoint = {
       return await inTransaction(req, async () => {
         const [row] = (await execute(
           req,
-          sql`select id, email, confirm_token_expires_at from subscribers where confirm_token_hash = ${hashToken(token)} for update`,
-        )) as unknown as { id: number; email: string; confirm_token_expires_at: Date | null }[]
+          sql`select id, email, status, confirm_token_expires_at from subscribers where confirm_token_hash = ${hashToken(token)} for update`,
+        )) as unknown as { id: number; email: string; status: string; confirm_token_expires_at: Date | null }[]
         if (!row) return json(200, { result: 'invalid' })
+        // The same link pressed again (a second click, the email opened on another device): the
+        // reader is told they are subscribed, not to sign up again. It changes nothing.
+        if (row.status === 'confirmed') return json(200, { result: 'already_confirmed' })
         if (!row.confirm_token_expires_at || new Date(row.confirm_token_expires_at).getTime() < Date.now()) {
           return json(200, { result: 'expired' })
         }
-        // Single use: the token is gone once used. One statement on the locked row, as signup does.
+        // Single use: once used, the token confirms nothing more (its expiry is gone); its hash stays
+        // only to recognise the link while the subscription lasts (unsubscribing or a new signup
+        // replaces it). One statement on the locked row, as signup does.
         await execute(
           req,
-          sql`update subscribers set status = 'confirmed', confirm_token_hash = null, confirm_token_expires_at = null,
+          sql`update subscribers set status = 'confirmed', confirm_token_expires_at = null,
                 consent_confirmed_at = now(), unsubscribed_at = null, updated_at = now() where id = ${row.id}`,
         )
         // A fresh double opt-in after an erasure lifts that erasure's suppression (never a bounce's or a complaint's).

@@ -7,7 +7,7 @@ import { callCms } from '@/lib/newsletter'
 // Plain HTML, no framework JavaScript (see pages/_app.tsx).
 export const config = { runtime: 'nodejs', unstable_runtimeJS: false }
 
-type State = 'ask' | 'confirmed' | 'expired' | 'invalid' | 'unavailable'
+type State = 'ask' | 'confirmed' | 'already_confirmed' | 'expired' | 'invalid' | 'unavailable'
 type Props = { state: State; token: string }
 
 /**
@@ -22,7 +22,7 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
     let result: Exclude<State, 'ask'>
     try {
       const answer = String((await callCms('confirm', { token })).result)
-      result = answer === 'confirmed' || answer === 'expired' ? answer : 'invalid'
+      result = answer === 'confirmed' || answer === 'already_confirmed' || answer === 'expired' ? answer : 'invalid'
     } catch {
       result = 'unavailable'
     }
@@ -31,7 +31,7 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   }
   const token = typeof query.token === 'string' ? query.token.slice(0, 200) : ''
   const done = typeof query.done === 'string' ? query.done : ''
-  const state: State = (['confirmed', 'expired', 'invalid', 'unavailable'] as const).find((s) => s === done) ?? (token ? 'ask' : 'invalid')
+  const state: State = (['confirmed', 'already_confirmed', 'expired', 'invalid', 'unavailable'] as const).find((s) => s === done) ?? (token ? 'ask' : 'invalid')
   return { props: { state, token } }
 }
 
@@ -57,6 +57,18 @@ export default function ConfirmPage({ state, token }: Props) {
         {head}
         <h1 className="page-title">You&rsquo;re subscribed</h1>
         <p>Thanks for confirming. Your first guide arrives with the next weekly email. We also sent you a short welcome note.</p>
+        <p>
+          <Link href="/">Read the guides</Link>
+        </p>
+      </>
+    )
+  }
+  if (state === 'already_confirmed') {
+    return (
+      <>
+        {head}
+        <h1 className="page-title">You&rsquo;re already subscribed</h1>
+        <p>This link has been used: your subscription is confirmed, and nothing more is needed. The next weekly guide comes to your inbox.</p>
         <p>
           <Link href="/">Read the guides</Link>
         </p>
