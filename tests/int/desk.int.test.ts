@@ -115,6 +115,25 @@ describe('source integrity', () => {
     expect(side('added')).toContain('Beta 2019')
   })
 
+  it("shows the reviewer what changed in a cited source's own details since the sign-off", async () => {
+    const stamp = Date.now()
+    const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Tendon load ${stamp}`, authors: ['Cook J'], year: 2009, container: 'BJSM' } })).body.doc
+    const guide = await guideAt('approved', { body: lexical('A claim.', [src.id]) })
+    expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor', body: { title: `Tendon overload ${stamp}`, year: 2010 } })).status).toBe(200)
+    const wf = (await workflowOf(guide.id, 'reviewer')).body
+    expect(wf.signOff.matches).toBe(false)
+    // The guide's own text did not change: the only section is its Sources list, as readers read it.
+    expect(wf.changesSinceSignOff.map((d: { section: string }) => d.section)).toEqual(['Sources'])
+    type Part = { change: string; text: string }
+    const side = (change: string) =>
+      wf.changesSinceSignOff[0].parts
+        .filter((p: Part) => p.change === change || p.change === 'same')
+        .map((p: Part) => p.text)
+        .join('')
+    expect(side('removed')).toBe(`[1] Cook J. Tendon load ${stamp}. BJSM (2009).`)
+    expect(side('added')).toBe(`[1] Cook J. Tendon overload ${stamp}. BJSM (2010).`)
+  })
+
   it('shows the reviewer a readable diff of the text since the sign-off', async () => {
     const guide = await guideAt('published', { summary: 'The original summary.' })
     await rest('PATCH', `/api/articles/${guide.id}`, { as: 'editor2', body: { summary: 'The revised summary.' } })

@@ -246,6 +246,15 @@ export interface Article {
       | number
       | boolean
       | null;
+    sources?:
+      | {
+          [k: string]: unknown;
+        }
+      | unknown[]
+      | string
+      | number
+      | boolean
+      | null;
   };
   reviewer?: (number | null) | Reviewer;
   lastReviewedAt?: string | null;
@@ -961,6 +970,7 @@ export interface ArticlesSelect<T extends boolean = true> {
         hash?: T;
         version?: T;
         signature?: T;
+        sources?: T;
       };
   reviewer?: T;
   lastReviewedAt?: T;

@@ -14,6 +14,7 @@ import * as migration_20261130_184315_desk_sources_label from './20261130_184315
 import * as migration_20261130_184445_passkeys from './20261130_184445_passkeys';
 import * as migration_20261130_184541_jobs_prune_rate_limits from './20261130_184541_jobs_prune_rate_limits';
 import * as migration_20261130_195500_content_generation from './20261130_195500_content_generation';
+import * as migration_20261201_112923_sign_off_sources from './20261201_112923_sign_off_sources';
 
 export const migrations = [
   {
@@ -95,5 +96,10 @@ export const migrations = [
     up: migration_20261130_195500_content_generation.up,
     down: migration_20261130_195500_content_generation.down,
     name: '20261130_195500_content_generation'
+  },
+  {
+    up: migration_20261201_112923_sign_off_sources.up,
+    down: migration_20261201_112923_sign_off_sources.down,
+    name: '20261201_112923_sign_off_sources'
   },
 ];

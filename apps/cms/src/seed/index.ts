@@ -129,7 +129,7 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
         citedSources: sourceSnapshot(content, sources),
         stage: 'published',
         assignedReviewer: reviewerIds.raphael,
-        signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import' },
+        signOff: { user: reviewerUser, reviewer: reviewerIds.raphael, at: reviewedAt.toISOString(), hash, version: 'import', sources: sourceSnapshot(content, sources) },
         reviewer: reviewerIds.raphael,
         reviewHistory: [
           {

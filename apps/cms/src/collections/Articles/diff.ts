@@ -3,12 +3,14 @@
  * (every signed field: title, address, byline, search title and description, review interval,
  * summary, body blocks, disclaimer, Safety) compared word by word. A citation reads as its reader
  * number and its source ("[1: Gabbett 2016]"): the number alone stays the same when a citation
- * is pointed at another source.
+ * is pointed at another source. The cited sources' own details (the reader's Sources list), when
+ * the sign-off kept them, are compared too: a source edited since the sign-off shows what changed.
  */
 import { diffWords } from 'diff'
 import { numberCitations } from '@runsense/domain/citations'
 import type { ContentHashInput } from '@runsense/domain/content-hash'
 import { sourceIdOf, walkLexical } from '@runsense/domain/lexical'
+import { formatSource, type SourceData } from '@runsense/domain/sources'
 
 /** The signed fields, as the content hash reads them. */
 type Content = ContentHashInput
@@ -55,7 +57,25 @@ function paragraphs(state: unknown, nameOf: SourceNamer): string {
   return out.join('\n\n')
 }
 
-export function contentDiff(signed: Content, current: Content, nameOf: SourceNamer = () => undefined): SectionDiff[] {
+/** The Sources list a body cites, one line each in citation order, as readers read it ("[1] Gabbett TJ. …", retractions and notes included). */
+function sourceLines(body: unknown, sources: readonly (SourceData & { id?: unknown })[]): string {
+  const byId = new Map(sources.map((s) => [String(s.id), s]))
+  const { numberOf, order } = numberCitations(body)
+  return order
+    .map((id) => {
+      const s = byId.get(id)
+      if (!s) return `[${numberOf(id)}] (missing source)`
+      return `[${numberOf(id)}] ${formatSource(s)}${s.retracted ? ' [RETRACTED]' : ''}${s.note?.trim() ? ` Note: ${s.note.trim()}` : ''}`
+    })
+    .join('\n')
+}
+
+export function contentDiff(
+  signed: Content,
+  current: Content,
+  nameOf: SourceNamer = () => undefined,
+  sources?: { signed: readonly SourceData[]; current: readonly SourceData[] } | null,
+): SectionDiff[] {
   const sections: [string, string, string][] = [
     ['Title', signed.title ?? '', current.title ?? ''],
     ['Address', signed.slug ?? '', current.slug ?? ''],
@@ -68,6 +88,7 @@ export function contentDiff(signed: Content, current: Content, nameOf: SourceNam
     ['Disclaimer', signed.disclaimer ?? '', current.disclaimer ?? ''],
     ['Safety', paragraphs(signed.safety, nameOf), paragraphs(current.safety, nameOf)],
   ]
+  if (sources) sections.push(['Sources', sourceLines(signed.body, sources.signed), sourceLines(current.body, sources.current)])
   return sections
     .filter(([, a, b]) => a !== b)
     .map(([section, a, b]) => ({

@@ -159,6 +159,9 @@ export const Articles: CollectionConfig = {
             // The reviewer's WebAuthn assertion over the canonical string (domain/sign-off-signature.ts):
             // { credentialId, authenticatorData, clientDataJSON, signature, challenge }; public, so anyone can verify it.
             { name: 'signature', type: 'json' },
+            // The cited sources as signed (their reader-visible fields, in citation order): what the
+            // reviewer's diff compares a changed source with. Staff-only: readers see the sources on the page.
+            { name: 'sources', type: 'json', access: { read: staffOnlyField } },
           ],
         },
         {

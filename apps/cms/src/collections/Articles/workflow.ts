@@ -150,6 +150,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           at: now,
           hash: state.currentHash,
           version: await latestVersionId(req, id),
+          sources: sourceSnapshot(working, sources),
         }
       }
       if (decision.restoreSigned) {
@@ -400,7 +401,14 @@ export const workflowGet: Endpoint = {
       if (signed) {
         // Citations name their source on both sides (the signed text may cite sources the working copy no longer does).
         const names = new Map((await citedSources(req, [signed.version as Article, working])).map((src) => [String(src.id), citationLabel(src as SourceData)]))
-        changesSinceSignOff = contentDiff(signed.version as never, working as never, (sid) => names.get(sid))
+        // A cited source's own details (title, authors, a retraction…) as signed and as they are now, when the sign-off kept them.
+        const signedSources = Array.isArray(working.signOff?.sources) ? (working.signOff.sources as SourceData[]) : null
+        changesSinceSignOff = contentDiff(
+          signed.version as never,
+          working as never,
+          (sid) => names.get(sid),
+          signedSources && { signed: signedSources, current: loaded.sources as SourceData[] },
+        )
       }
     }
     // What a sign-off now would sign, in words the reviewer can check before confirming.
