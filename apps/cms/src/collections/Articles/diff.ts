@@ -57,7 +57,7 @@ function paragraphs(state: unknown, nameOf: SourceNamer): string {
   return out.join('\n\n')
 }
 
-/** The Sources list a body cites, one line each in citation order, as readers read it ("[1] Gabbett TJ. …", retractions and notes included). */
+/** The Sources list a body cites, one paragraph each in citation order, as readers read it ("[1] Gabbett TJ. …", retractions and notes included). */
 function sourceLines(body: unknown, sources: readonly (SourceData & { id?: unknown })[]): string {
   const byId = new Map(sources.map((s) => [String(s.id), s]))
   const { numberOf, order } = numberCitations(body)
@@ -67,7 +67,7 @@ function sourceLines(body: unknown, sources: readonly (SourceData & { id?: unkno
       if (!s) return `[${numberOf(id)}] (missing source)`
       return `[${numberOf(id)}] ${formatSource(s)}${s.retracted ? ' [RETRACTED]' : ''}${s.note?.trim() ? ` Note: ${s.note.trim()}` : ''}`
     })
-    .join('\n')
+    .join('\n\n')
 }
 
 export function contentDiff(
