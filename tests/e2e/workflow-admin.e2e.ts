@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test'
-import { act, createGuide, guideAt, reviewerIds, rest } from '../helpers/api'
+import { act, createGuide, guideAt, lexical, reviewerIds, rest } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 
 const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name, exact: true })
@@ -162,4 +162,37 @@ test('the panel follows an edit as it is saved, says the change needs a new revi
   await expect(banner).toContainText('Changes requested by')
   await expect(banner).toContainText('Cite the study for the second claim.')
   await page.screenshot({ path: 'test-results/screens/changes-requested-banner.png' })
+})
+
+test("the panel lists a reviewer who cannot sign off greyed out, and shows the reviewer a cited source's changed details", async ({ page }) => {
+  const n = Date.now()
+  const lapsed = await rest('POST', '/api/reviewers', {
+    as: 'admin',
+    body: { name: `Lapsed Panel ${n}`, role: 'Physio', verification: { verifiedAt: '2020-01-15T00:00:00.000Z' } },
+  })
+  expect(lapsed.status).toBe(201)
+  const inReview = await guideAt('editorial_review', { title: `Choose reviewer ${n}` })
+  await adminLogin(page, 'editor2')
+  await openGuide(page, inReview.id)
+  const option = page
+    .getByTestId('workflow-panel')
+    .getByLabel('Medical reviewer')
+    .locator('option', { hasText: `Lapsed Panel ${n}` })
+  await expect(option).toHaveText(`Lapsed Panel ${n}, Physio — cannot sign off: verification lapsed on 2022-01-15`)
+  await expect(option).toBeDisabled()
+  await expect(page.getByTestId('workflow-panel').getByLabel('Medical reviewer').locator('option', { hasText: 'Raphael Crawford-Marks' })).toBeEnabled()
+
+  // A source edited after the sign-off: the reviewer sees its old and new details in the diff.
+  const source = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Calf strain ${n}`, authors: ['Green B'], year: 2017, container: 'JOSPT' } })).body.doc
+  const approved = await guideAt('approved', { title: `Source changed ${n}`, body: lexical('A claim.', [source.id]) })
+  expect((await rest('PATCH', `/api/sources/${source.id}`, { as: 'editor', body: { title: `Calf strain in runners ${n}` } })).status).toBe(200)
+  expect((await act(approved.id, 'editor', 'start_review')).status).toBe(200)
+  expect((await act(approved.id, 'editor2', 'send_to_medical_review', { reviewer: (await reviewerIds()).raphael })).status).toBe(200)
+  await adminLogin(page, 'reviewer')
+  await openGuide(page, approved.id)
+  const diff = page.getByTestId('workflow-diff')
+  await expect(diff.getByRole('heading', { name: 'Sources' })).toBeVisible()
+  await expect(diff).toContainText(`[1] Green B. Calf strain in runners ${n}. JOSPT (2017).`)
+  await expect(diff.locator('ins')).toHaveText(['in runners'])
+  await diff.screenshot({ path: 'test-results/screens/diff-sources.png' })
 })

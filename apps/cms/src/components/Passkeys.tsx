@@ -7,10 +7,10 @@
 import { useAuth, useDocumentInfo } from '@payloadcms/ui'
 import { startRegistration } from '@simplewebauthn/browser'
 import { useCallback, useEffect, useState } from 'react'
+import { staffTime } from '../lib/staffTime'
 
 type Key = { id: number; name: string; credentialId: string; algorithm: number; addedAt: string; retiredAt?: string | null; lastUsedAt?: string | null }
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })
 
 export function Passkeys() {
   const { id, data } = useDocumentInfo()
@@ -102,9 +102,9 @@ export function Passkeys() {
         <ul style={{ paddingLeft: '1.2rem' }}>
           {keys.map((k) => (
             <li key={k.id} data-testid="passkey" style={{ marginBottom: '0.5rem' }}>
-              <strong>{k.name}</strong> · added {when(k.addedAt)}
-              {k.lastUsedAt ? ` · last used ${when(k.lastUsedAt)}` : ''}
-              {k.retiredAt ? ` · retired ${when(k.retiredAt)}` : ''}{' '}
+              <strong>{k.name}</strong> · added {staffTime(k.addedAt)}
+              {k.lastUsedAt ? ` · last used ${staffTime(k.lastUsedAt)}` : ''}
+              {k.retiredAt ? ` · retired ${staffTime(k.retiredAt)}` : ''}{' '}
               {!k.retiredAt ? (
                 <>
                   <button type="button" className="btn btn--style-secondary btn--size-small" onClick={() => rename(k)}>

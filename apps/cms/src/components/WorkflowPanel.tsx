@@ -9,6 +9,7 @@ import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
 import { startAuthentication } from '@simplewebauthn/browser'
 import { ACTION_LABELS, STAGE_LABELS, credentialsRefusal } from '@runsense/domain/workflow'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
+import { staffTime } from '../lib/staffTime'
 
 type Workflow = {
   stage: string
@@ -93,7 +94,7 @@ export function WorkflowPanel() {
   /** What a reviewer confirms before signing: the text, its sources and its fingerprint, in words. */
   const signOffText = (w: Workflow) =>
     [
-      `You are signing off "${w.signing.title}" as ${user && 'name' in user ? String(user.name) : 'yourself'}, as it is now (${new Date(w.signing.at).toLocaleString('en-US', { dateStyle: 'long', timeStyle: 'short' })}):`,
+      `You are signing off "${w.signing.title}" as ${user && 'name' in user ? String(user.name) : 'yourself'}, as it is now (${staffTime(w.signing.at)}):`,
       `its title, summary, body, medical disclaimer and Safety section, byline and search description, and ${w.signing.sources.length} cited source${w.signing.sources.length === 1 ? '' : 's'}${w.signing.sources.length ? `: ${w.signing.sources.map((s) => `[${s.number}] ${s.label}`).join(', ')}` : ''}.`,
       `Fingerprint ${w.signing.hash.slice(0, 4)}…${w.signing.hash.slice(-4)}, version ${w.signing.version} of this guide.`,
       'Any later edit of the text voids this sign-off.',
@@ -260,7 +261,7 @@ export function WorkflowPanel() {
           </select>
         </label>
       ) : null}
-      {wf.scheduledPublish?.at ? <p>Scheduled to publish on {new Date(wf.scheduledPublish.at).toLocaleString('en-US', { dateStyle: 'long', timeStyle: 'short' })}.</p> : null}
+      {wf.scheduledPublish?.at ? <p>Scheduled to publish on {staffTime(wf.scheduledPublish.at)}.</p> : null}
       {wf.scheduledPublish?.error ? (
         <p className="workflow-panel__flag" role="alert">
           {wf.scheduledPublish.error}
