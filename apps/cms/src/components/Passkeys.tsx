@@ -11,7 +11,6 @@ import { staffTime } from '../lib/staffTime'
 
 type Key = { id: number; name: string; credentialId: string; algorithm: number; addedAt: string; retiredAt?: string | null; lastUsedAt?: string | null }
 
-
 export function Passkeys() {
   const { id, data } = useDocumentInfo()
   const { user } = useAuth()
