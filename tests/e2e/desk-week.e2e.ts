@@ -161,7 +161,7 @@ test('a week at the desk: citations, review, sign-off, publish, discard, a secon
   const signing = await confirmClick(page, 'Sign off')
   expect(signing).toContain(`version ${shownVersions} of this guide.`)
   expect(signing).toContain(`You are signing off "${guide.title}" as Raphael Crawford-Marks`)
-  expect(signing).toMatch(/as it is now \(\w+ \d+, \d{4} at \d+:\d{2}\s?[AP]M\)/)
+  expect(signing).toMatch(/as it is now \(\w+ \d+, \d{4}, \d+:\d{2}\s?[AP]M UTC\)/)
   expect(signing).toContain('its title, summary, body, medical disclaimer and Safety section')
   expect(signing).toContain('2 cited sources: [1] Gabbett 2016, [2] Nielsen 2012.')
   expect(signing).toMatch(/Fingerprint [0-9a-f]{4}…[0-9a-f]{4}, version \d+ of this guide\./)

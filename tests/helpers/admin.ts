@@ -1,9 +1,16 @@
 import { type Page, expect } from '@playwright/test'
 import { accounts, cmsUrl, seedPassword } from './api'
 
-/** Logs into the Payload admin in the browser as a seeded account. */
+/**
+ * Signs the browser in as a seeded account, over the API: the same session cookie the login form
+ * sets, in the page's own cookie jar, without loading the login page and the dashboard first (most
+ * tests are about what comes after, and log in several times). The form itself is driven by
+ * adminLoginWith (second-factor and passkey tests).
+ */
 export async function adminLogin(page: Page, who: keyof typeof accounts) {
-  await adminLoginWith(page, accounts[who], seedPassword())
+  await page.context().clearCookies()
+  const res = await page.request.post(`${cmsUrl()}/api/users/login`, { data: { email: accounts[who], password: seedPassword() } })
+  expect(res.status(), `log in as ${who}`).toBe(200)
 }
 
 /** Logs into the Payload admin in the browser with an email and password (a fresh session). */
