@@ -46,7 +46,9 @@ try {
   const catcher = process.env.SMTP_URL ? null : await startMailCatcher({ log: say, restartOnCrash: true })
   if (catcher) cleanups.add(catcher.stop)
 
-  const env = stack.appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl: process.env.SMTP_URL || catcher.smtpUrl, seed: true })
+  // The demo content, with the demo desk's guides (README, "Demo logins").
+  const extra = { SEED_DEMO_DESK: process.env.SEED_DEMO_DESK || 'true' }
+  const env = stack.appEnv({ databaseUrl, cmsPort, sitePort, smtpUrl: process.env.SMTP_URL || catcher.smtpUrl, seed: true, extra })
   if (dev) {
     say('Applying migrations…')
     await stack.run(process.execPath, [stack.payloadBin, 'migrate'], { cwd: path.join(stack.root, 'apps/cms'), env, label: 'payload migrate' })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Payload } from 'payload'
 import { hashOf, sourceSnapshot } from '../collections/Articles/content'
 import { block, citation, heading, paragraph, root, textRuns } from './lexical'
+import { seedDemoDesk } from './desk'
 import { editorialPolicy, guide, reviewers, sources, topics } from './guide'
 
 export const DEFAULT_SEED_PASSWORD = 'runsense-demo-2026'
@@ -26,8 +27,9 @@ async function findOne(payload: Payload, collection: 'reviewers' | 'sources' | '
  * Seeds the demo content. Idempotent: anything that already exists (matched by slug, title or
  * email) is left as it is, so an editor's changes survive a restart.
  * Runs with overrideAccess (the Local API default): it is server code writing the initial data.
+ * `desk` (`npm start`: SEED_DEMO_DESK=true) adds the demo desk's guides (./desk.ts).
  */
-export async function seed(payload: Payload, { password = process.env.SEED_PASSWORD || DEFAULT_SEED_PASSWORD } = {}) {
+export async function seed(payload: Payload, { password = process.env.SEED_PASSWORD || DEFAULT_SEED_PASSWORD, desk = process.env.SEED_DEMO_DESK === 'true' } = {}) {
   const reviewerIds: Record<string, number> = {}
   for (const [key, data] of Object.entries(reviewers)) {
     const existing = await findOne(payload, 'reviewers', { slug: { equals: data.slug } })
@@ -161,5 +163,6 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
       },
     })
   }
+  if (desk) await seedDemoDesk(payload, { userIds, raphael: reviewerIds.raphael })
   return { reviewerIds, sourceIds, articleId: article!.id }
 }
