@@ -43,8 +43,19 @@ describe("npm start's demo desk", () => {
       ['Demo guide: in medical review', 'send_to_medical_review', 'Demo Editor Two'],
     ])
 
+    // The demo can be played to the end: Raphael signs the one in medical review off and an editor publishes it.
+    const { applyWorkflowAction } = await import('../../apps/cms/src/collections/Articles/workflow')
+    const { createLocalReq } = await import('payload')
+    const inReview = (await payload.find({ collection: 'articles', where: { slug: { equals: 'demo-in-medical-review' } }, draft: true, depth: 0, overrideAccess: true })).docs[0]
+    const act = async (email: string, action: string) => {
+      const user = (await payload!.find({ collection: 'users', where: { email: { equals: email } }, depth: 0, overrideAccess: true })).docs[0]
+      return applyWorkflowAction(await createLocalReq({ user: { ...user, collection: 'users' } as never }, payload!), inReview.id, user as never, action, {})
+    }
+    expect(await act('reviewer@runsense.local', 'sign_off')).toMatchObject({ ok: true, stage: 'approved' })
+    expect(await act('editor@runsense.local', 'publish')).toMatchObject({ ok: true, stage: 'published' })
+
     // Idempotent, like the rest of the seed: a restart leaves the desk as the demo left it.
     await seed(payload, { desk: true })
-    expect(await guides()).toEqual(seeded)
+    expect(await guides()).toEqual(seeded.map((g) => (g.slug === 'demo-in-medical-review' ? { ...g, stage: 'published', live: true } : g)))
   })
 })

@@ -70,6 +70,7 @@ export async function seedDemoDesk(payload: Payload, { userIds, raphael }: { use
         disclaimer: 'Demo content: not medical advice.',
         reviewIntervalMonths: 12,
         body: demo.body as never,
+        safety: root([paragraph(textRuns('Demo content: in a real guide, this section says when to stop and see a clinician.'))]) as never,
       },
     })
     for (const step of demo.steps) {
