@@ -45,6 +45,15 @@ test('the desk lists what needs each person, including an overdue guide', async 
   const src = (await rest('POST', '/api/sources', { as: 'editor', body: { title: `Desk cited study ${Date.now()}`, authors: ['Doe J'], year: 2020 } })).body.doc
   const flagged = await guideAt('published', { title: `Desk flagged ${Date.now()}`, body: lexical('A claim.', [src.id]) })
   expect((await rest('PATCH', `/api/sources/${src.id}`, { as: 'editor2', body: { year: 2021 } })).status).toBe(200)
+  // A draft with a section still to write.
+  const body = lexical('An opening paragraph.')
+  body.root.children.push({
+    type: 'block',
+    version: 2,
+    format: '',
+    fields: { id: '65f1000000000000000000aa', blockType: 'needsContent', blockName: '', note: 'Write the drills.' },
+  } as never)
+  const draft = await createGuide('editor', { title: `Desk draft ${Date.now()}`, body })
 
   await adminLogin(page, 'editor2')
   // Staff land on their desk after login.
@@ -67,12 +76,15 @@ test('the desk lists what needs each person, including an overdue guide', async 
   await expect(entry('desk-scheduled', scheduled.title).getByTestId('desk-moved')).toContainText('Publishing scheduled by Demo Editor')
   await expect(entry('desk-flagged', flagged.title)).toContainText('was changed')
   await expect(entry('desk-flagged', flagged.title).getByTestId('desk-moved')).toContainText('Published by Demo Editor')
+  await expect(entry('desk-drafts', draft.title)).toContainText('1 section still marked "needs content"')
+  await expect(entry('desk-drafts', waiting.title)).toHaveCount(0)
 
   await adminLogin(page, 'reviewer')
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByTestId('desk-assigned').getByRole('link', { name: assigned.title })).toBeVisible()
   await expect(entry('desk-assigned', assigned.title).getByTestId('desk-moved')).toContainText('Sent to medical review by Demo Editor Two')
   await expect(page.getByTestId('desk-editorial')).toHaveCount(0)
+  await expect(page.getByTestId('desk-drafts')).toHaveCount(0)
   await expect(page.getByTestId('desk-due').getByRole('link', { name: overdue.title })).toBeVisible()
 })
 

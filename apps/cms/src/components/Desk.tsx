@@ -1,7 +1,7 @@
 /**
  * "My desk" (/admin/desk): what needs this person now, one section per stage they act on or wait
  * for. Editors: guides waiting for editorial review, in medical review (with whom), signed off and
- * ready to publish, with changes requested. Reviewers: guides assigned to them for medical
+ * ready to publish, with changes requested, and drafts (with their "needs content" markers). Reviewers: guides assigned to them for medical
  * review. Each entry says who moved it last and when. Everyone: reviews overdue or due within 30 days, and guides flagged for re-review.
  * Admins: reviewers whose credentials verification lapses within 60 days (or already has).
  */
@@ -11,6 +11,7 @@ import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import type { Reviewer } from '@runsense/types'
 import { EVENT_LABELS } from '@runsense/domain/workflow'
+import { placeholderNotesOf } from '@runsense/domain/lexical'
 import { isAdminUser, isEditorUser } from '../access/roles'
 import { AdminFrame } from './AdminFrame'
 import { JobsHealth } from './JobsHealth'
@@ -80,13 +81,12 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
   const { req } = initPageResult
   const user = req.user as (typeof req.user & { role?: string; reviewer?: number | { id: number } | null }) | null
   const payload = req.payload
-  const find = async (where: Where, draft = true) =>
-    (await payload.find({ collection: 'articles', where, draft, depth: 0, joins: false, limit: 100, sort: 'nextReviewDue', overrideAccess: false, user: req.user }))
-      .docs as Article[]
+  const find = async (where: Where, draft = true, sort = 'nextReviewDue') =>
+    (await payload.find({ collection: 'articles', where, draft, depth: 0, joins: false, limit: 100, sort, overrideAccess: false, user: req.user })).docs as Article[]
 
   const reviewerId = user?.reviewer ? (typeof user.reviewer === 'object' ? user.reviewer.id : user.reviewer) : null
   const soon = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString()
-  const [editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed] = await Promise.all([
+  const [editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed, drafts] = await Promise.all([
     isEditorUser(user) ? find({ stage: { equals: 'editorial_review' } }) : Promise.resolve(null),
     isEditorUser(user) ? find({ stage: { equals: 'changes_requested' } }) : Promise.resolve(null),
     isEditorUser(user) ? find({ stage: { equals: 'medical_review' } }) : Promise.resolve(null),
@@ -96,6 +96,8 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
     find({ 'reviewFlag.flagged': { equals: true } }),
     find({ 'scheduledPublish.at': { exists: true } }),
     find({ 'scheduledPublish.error': { exists: true } }),
+    // Drafts, most recently edited first (an untitled one nobody used is removed by the emptyDrafts job).
+    isEditorUser(user) ? find({ stage: { equals: 'draft' } }, true, '-updatedAt') : Promise.resolve(null),
   ])
   // A sign-off stops matching when a source the guide cites changes (its own text cannot change
   // without voiding it), computed as the workflow does: such a guide is not ready to publish.
@@ -106,7 +108,7 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
   const unmatched = signedOff?.filter((g) => !stillSigned(g)) ?? null
   const now = Date.now()
   // Who moved each listed guide last, and when: the newest workflow event of each.
-  const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed].flatMap((l) => (l ?? []).map((g) => g.id)))]
+  const listed = [...new Set([editorial, changes, inMedical, signedOff, assigned, due, flagged, scheduled, scheduleFailed, drafts].flatMap((l) => (l ?? []).map((g) => g.id)))]
   const moved: Moved = new Map()
   if (listed.length) {
     const { docs: events } = await payload.find({
@@ -200,6 +202,24 @@ export async function DeskDashboard({ initPageResult }: AdminViewServerProps) {
         />
       ) : null}
       {changes ? <Section id="desk-changes" title="Changes requested" empty="No guide has changes requested." guides={changes} moved={moved} /> : null}
+      {drafts ? (
+        <Section
+          id="desk-drafts"
+          title="Drafts"
+          empty="No guide is in draft."
+          guides={drafts}
+          moved={moved}
+          extra={(g) => {
+            const toWrite = placeholderNotesOf(g.body).length
+            return (
+              <span>
+                last edited {staffTime(g.updatedAt)}
+                {toWrite ? <strong>{` · ${toWrite} ${toWrite === 1 ? 'section' : 'sections'} still marked "needs content"`}</strong> : null}
+              </span>
+            )
+          }}
+        />
+      ) : null}
       <Section
         id="desk-due"
         title="Reviews overdue or due within 30 days"
