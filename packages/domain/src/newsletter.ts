@@ -6,6 +6,14 @@
 
 export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const
 export type IssueStatus = (typeof ISSUE_STATUSES)[number]
+/** What staff read for each status (the admin's select, list and send panel). */
+export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {
+  draft: 'Draft',
+  scheduled: 'Scheduled',
+  sending: 'Sending',
+  sent: 'Sent',
+  cancelled: 'Cancelled',
+}
 /**
  * The statuses whose web version readers can open: from the moment sending starts (the first
  * emails, which link to it, arrive within a second), not only once the last one has left.

@@ -8,9 +8,17 @@
  */
 import { useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
+import { type IssueStatus, ISSUE_STATUS_LABELS } from '@runsense/domain/newsletter'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
-type Progress = { status: string; recipients: number; sent: number; failed: number; suppressed: number; remaining: number }
+type Progress = {
+  status: IssueStatus
+  recipients: number
+  sent: number
+  failed: number
+  suppressed: number
+  remaining: number
+}
 
 export function NewsletterIssuePanel() {
   const { id } = useDocumentInfo()
@@ -75,7 +83,7 @@ export function NewsletterIssuePanel() {
       <h3 style={{ marginTop: 0 }}>Send</h3>
       {p ? (
         <p data-testid="newsletter-status">
-          Status: <strong>{p.status}</strong>
+          Status: <strong>{ISSUE_STATUS_LABELS[p.status] ?? p.status}</strong>
           {unsent ? ` · ${p.recipients} confirmed subscribers would get it now` : ''}
         </p>
       ) : null}

@@ -1,6 +1,6 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 import { type RelationshipFieldValidation, relationship } from 'payload/shared'
-import { ISSUE_STATUSES, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
+import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
 import { admins, editors, nobodyField, staffField } from '../../access'
 import { isStaffUser } from '../../access/roles'
 import { slugField } from '../../fields/slug'
@@ -79,7 +79,7 @@ export const NewsletterIssues: CollectionConfig = {
       defaultValue: 'draft',
       index: true,
       access: serverOwned,
-      options: ISSUE_STATUSES.map((s) => ({ label: s, value: s })),
+      options: ISSUE_STATUSES.map((s) => ({ label: ISSUE_STATUS_LABELS[s], value: s })),
       admin: { position: 'sidebar', readOnly: true },
     },
     { name: 'scheduledFor', type: 'date', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
