@@ -7,6 +7,8 @@ import { mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader } from '../helpers/newsletter'
 
 const panel = (page: Page) => page.getByTestId('newsletter-panel')
+/** Staff times read in UTC, labelled, whatever the browser's zone ("Dec 8, 2026, 6:30 PM UTC"). */
+const staffTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC'
 
 test('an editor composes, previews, tests and sends an issue for the seed guide in the admin', async ({ page }) => {
   const readers = [await confirmedReader('e2e-issue'), await confirmedReader('e2e-issue')]
@@ -91,7 +93,7 @@ test('the desk lists a scheduled issue with its time, and drops it when cancelle
   await adminLogin(page, 'editor')
   await page.goto(`${cmsUrl()}/admin/desk`)
   const section = page.getByTestId('desk-newsletter')
-  await expect(section.getByRole('listitem').filter({ hasText: subject })).toContainText(`scheduled for ${at.toUTCString()}`)
+  await expect(section.getByRole('listitem').filter({ hasText: subject })).toContainText(`scheduled for ${staffTime(at.toISOString())}`)
   await section.getByRole('link', { name: subject }).click()
   await page.waitForURL(new RegExp(`/newsletter-issues/${id}$`))
 

@@ -9,6 +9,7 @@
 import { useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
 import { type IssueStatus, ISSUE_STATUS_LABELS } from '@runsense/domain/newsletter'
+import { staffTime } from '../lib/staffTime'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
 type Progress = {
@@ -18,6 +19,9 @@ type Progress = {
   failed: number
   suppressed: number
   remaining: number
+  scheduledFor: string | null
+  startedAt: string | null
+  sentAt: string | null
 }
 
 export function NewsletterIssuePanel() {
@@ -85,6 +89,9 @@ export function NewsletterIssuePanel() {
         <p data-testid="newsletter-status">
           Status: <strong>{ISSUE_STATUS_LABELS[p.status] ?? p.status}</strong>
           {unsent ? ` · ${p.recipients} confirmed subscribers would get it now` : ''}
+          {p.status === 'scheduled' && p.scheduledFor ? ` · scheduled for ${staffTime(p.scheduledFor)}` : ''}
+          {p.startedAt ? ` · started ${staffTime(p.startedAt)}` : ''}
+          {p.sentAt ? ` · sent ${staffTime(p.sentAt)}` : ''}
         </p>
       ) : null}
       {p && !unsent ? (
@@ -144,11 +151,13 @@ export function NewsletterIssuePanel() {
         <p style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <label htmlFor="newsletter-schedule-at">Schedule for</label>
           <input id="newsletter-schedule-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+          {/* The picker takes the browser's local time; say which moment that is in staff time. */}
+          {at && !Number.isNaN(Date.parse(at)) ? <span data-testid="newsletter-schedule-utc">= {staffTime(new Date(at).toISOString())}</span> : null}
           <button
             type="button"
             className="btn btn--style-secondary btn--size-small"
             disabled={busy || unsaved || !at}
-            onClick={() => post('send', { at: new Date(at).toISOString() }, (b) => `Scheduled for ${new Date(String(b.at)).toLocaleString()}.`)}
+            onClick={() => post('send', { at: new Date(at).toISOString() }, (b) => `Scheduled for ${staffTime(String(b.at))}.`)}
           >
             Schedule
           </button>
