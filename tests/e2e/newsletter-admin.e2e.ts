@@ -101,3 +101,57 @@ test('the desk lists a scheduled issue with its time, and drops it when cancelle
   await page.goto(`${cmsUrl()}/admin/desk`)
   await expect(page.getByTestId('desk-newsletter')).not.toContainText(subject)
 })
+
+test.describe('in a browser whose clock is not UTC', () => {
+  // New York: 5 hours behind UTC in December, so a local, unlabelled time reads as another hour.
+  test.use({ timezoneId: 'America/New_York' })
+
+  test('the issue shows its times in staff time (UTC, labelled), its statuses by name, and a reviewer no buttons the server refuses', async ({ page }) => {
+    const guides = await rest('GET', '/api/articles?where[slug][equals]=returning-to-running-after-an-injury&depth=0', { as: 'editor' })
+    const subject = `Times and roles ${Date.now().toString(36)}`
+    const created = await rest('POST', '/api/newsletter-issues', { as: 'editor', body: { subject, featuredGuide: guides.body.docs[0].id } })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const id = created.body.doc.id
+    const at = new Date(Date.now() + 3 * 24 * 3600_000)
+    at.setUTCHours(7, 30, 0, 0)
+    expect((await rest('POST', `/api/newsletter-issues/${id}/send`, { as: 'editor', body: { at: at.toISOString() } })).status).toBe(202)
+    const when = staffTime(at.toISOString()) // e.g. "Dec 4, 2026, 7:30 AM UTC"; New York would read 2:30 AM
+
+    // The editor: the panel and the sidebar say the scheduled time in UTC; the status by name.
+    await adminLogin(page, 'editor')
+    await page.goto(`${cmsUrl()}/admin/collections/newsletter-issues/${id}`)
+    await expect(panel(page).getByTestId('newsletter-status')).toContainText(`Status: Scheduled`)
+    await expect(panel(page).getByTestId('newsletter-status')).toContainText(`scheduled for ${when}`)
+    await expect(page.getByTestId('staff-time-scheduledFor')).toHaveText(when)
+    await expect(page.locator('#field-log')).toContainText(/\d{1,2}:\d{2} [AP]M UTC/)
+    for (const name of ['Send a test to me', 'Send now', 'Cancel schedule', 'Schedule']) await expect(panel(page).getByRole('button', { name, exact: true })).toBeVisible()
+    // The picker takes local time; the panel says which UTC moment that is.
+    await panel(page).locator('#newsletter-schedule-at').fill('2030-01-15T09:00')
+    await expect(panel(page).getByTestId('newsletter-schedule-utc')).toHaveText('= Jan 15, 2030, 2:00 PM UTC')
+
+    // The list: the status by name, the time in UTC.
+    await page.goto(`${cmsUrl()}/admin/collections/newsletter-issues`)
+    const row = page.getByRole('row').filter({ hasText: subject })
+    await expect(row).toContainText('Scheduled')
+    await expect(row).not.toContainText('scheduled')
+    await expect(row).toContainText(when)
+
+    // A reviewer sees the issue and its status, and the server's sentence, but none of the buttons it refuses (403).
+    await adminLogin(page, 'reviewer')
+    await page.goto(`${cmsUrl()}/admin/collections/newsletter-issues/${id}`)
+    await expect(panel(page).getByTestId('newsletter-status')).toContainText(`scheduled for ${when}`)
+    await expect(panel(page).getByTestId('newsletter-refused')).toHaveText('Only editors and admins can send newsletter issues.')
+    await expect(panel(page).getByRole('button', { name: 'Preview HTML' })).toBeVisible()
+    for (const name of ['Send a test to me', 'Send now', 'Cancel schedule', 'Schedule']) await expect(panel(page).getByRole('button', { name, exact: true })).toHaveCount(0)
+    await expect(panel(page).locator('#newsletter-schedule-at')).toHaveCount(0)
+    expect((await rest('POST', `/api/newsletter-issues/${id}/cancel`, { as: 'reviewer', body: {} })).status).toBe(403)
+
+    // Cancelled by an editor: a draft again, and the status select reads "Draft".
+    expect((await rest('POST', `/api/newsletter-issues/${id}/cancel`, { as: 'editor', body: {} })).status).toBe(200)
+    await adminLogin(page, 'editor')
+    await page.goto(`${cmsUrl()}/admin/collections/newsletter-issues/${id}`)
+    await expect(panel(page).getByTestId('newsletter-status')).toContainText('Status: Draft')
+    await expect(page.locator('#field-status')).toContainText('Draft')
+    await expect(page.locator('#field-status')).not.toContainText('draft')
+  })
+})

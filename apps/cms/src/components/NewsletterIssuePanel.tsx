@@ -3,12 +3,15 @@
  * The send panel on a newsletter issue: preview (HTML and text, as a subscriber gets it),
  * "Send a test to me", "Send now" (confirming the recipient count), "Schedule", and while
  * sending a progress bar with a cancel button. Every rule is the server's; this only asks
- * and shows the answers. The server previews, tests and sends what is saved, so while the form
- * has unsaved changes those buttons wait for the save (an unsaved edit never goes out unseen).
+ * and shows the answers, and offers only what the server would allow (decideIssueAction, the
+ * rule the endpoints apply): a reviewer sees the issue and its progress, not buttons that 403.
+ * The server previews, tests and sends what is saved, so while the form has unsaved changes
+ * those buttons wait for the save (an unsaved edit never goes out unseen).
  */
-import { useDocumentInfo, useFormModified } from '@payloadcms/ui'
+import { useAuth, useDocumentInfo, useFormModified } from '@payloadcms/ui'
 import { useCallback, useEffect, useState } from 'react'
-import { type IssueStatus, ISSUE_STATUS_LABELS } from '@runsense/domain/newsletter'
+import { type IssueAction, type IssueStatus, ISSUE_STATUS_LABELS, decideIssueAction } from '@runsense/domain/newsletter'
+import { roleOf } from '../access/roles'
 import { staffTime } from '../lib/staffTime'
 import { PanelMessage, type PanelMessageValue } from './PanelMessage'
 
@@ -26,6 +29,7 @@ type Progress = {
 
 export function NewsletterIssuePanel() {
   const { id } = useDocumentInfo()
+  const { user } = useAuth()
   const unsaved = useFormModified()
   const [progress, setProgress] = useState<Progress | null>(null)
   const [format, setFormat] = useState<'html' | 'text'>('html')
@@ -81,6 +85,10 @@ export function NewsletterIssuePanel() {
   const unsent = p && (p.status === 'draft' || p.status === 'scheduled')
   const done = p ? p.sent + p.failed + p.suppressed : 0
   const pct = p && p.recipients ? Math.round((done / p.recipients) * 100) : 0
+  // The server's own rule for this person and this status: what it would refuse is not offered.
+  const role = roleOf((user ?? null) as Parameters<typeof roleOf>[0])
+  const may = (action: IssueAction) => (p ? decideIssueAction(role, action, p.status).ok : false)
+  const refusal = p ? decideIssueAction(role, 'test', p.status) : null
 
   return (
     <section data-testid="newsletter-panel" style={{ border: '1px solid var(--theme-elevation-150)', borderRadius: 4, padding: 16, margin: '16px 0' }}>
@@ -102,6 +110,11 @@ export function NewsletterIssuePanel() {
           </p>
         </div>
       ) : null}
+      {refusal && !refusal.ok ? (
+        <p data-testid="newsletter-refused" role="note">
+          {refusal.error}
+        </p>
+      ) : null}
       {unsaved ? (
         <p data-testid="newsletter-unsaved" role="status">
           Save the issue first: previews, tests and sends use the saved issue, not these unsaved changes.
@@ -114,15 +127,17 @@ export function NewsletterIssuePanel() {
         <button type="button" className="btn btn--style-secondary btn--size-small" disabled={unsaved} onClick={() => showPreview('text')}>
           Preview text
         </button>
-        <button
-          type="button"
-          className="btn btn--style-secondary btn--size-small"
-          disabled={busy || unsaved}
-          onClick={() => post('test', {}, (b) => `A test is on its way to ${b.to}.`)}
-        >
-          Send a test to me
-        </button>
-        {unsent ? (
+        {may('test') ? (
+          <button
+            type="button"
+            className="btn btn--style-secondary btn--size-small"
+            disabled={busy || unsaved}
+            onClick={() => post('test', {}, (b) => `A test is on its way to ${b.to}.`)}
+          >
+            Send a test to me
+          </button>
+        ) : null}
+        {unsent && may('send') ? (
           <button
             type="button"
             className="btn btn--style-primary btn--size-small"
@@ -136,7 +151,7 @@ export function NewsletterIssuePanel() {
             Send now
           </button>
         ) : null}
-        {p && (p.status === 'sending' || p.status === 'scheduled') ? (
+        {p && may('cancel') ? (
           <button
             type="button"
             className="btn btn--style-secondary btn--size-small"
@@ -147,7 +162,7 @@ export function NewsletterIssuePanel() {
           </button>
         ) : null}
       </p>
-      {unsent ? (
+      {unsent && may('schedule') ? (
         <p style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <label htmlFor="newsletter-schedule-at">Schedule for</label>
           <input id="newsletter-schedule-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
