@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accounts, act, guideAt, rest, siteUrl } from '../helpers/api'
+import { accounts, act, cmsUrl, guideAt, rest, siteUrl } from '../helpers/api'
 import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
 
@@ -76,6 +76,16 @@ describe('sending an issue to every confirmed subscriber', () => {
     const [mail] = await waitForMail(accounts.editor, (m) => m.subject === `[Test] ${issue.subject}`)
     expect(mail.text).toContain('Returning to Running After an Injury')
     for (const email of confirmed) expect((await mailTo(email)).filter((m) => m.subject.includes(issue.subject))).toEqual([])
+    // Every link a staff member may click in the test copy lands on a real page: the issue is not
+    // sent, so its web version (a 404 until then) is not linked; the copy says so and links the
+    // issue in the CMS, which answers the staff member (here: the sign-in page, then the issue).
+    const html = await (await fetch(`${process.env.MAIL_API_URL}/api/email/${mail.id}/html`)).text()
+    expect(mail.text).not.toContain(`/newsletter/issues/${issue.slug}`)
+    expect(html).not.toContain(`/newsletter/issues/${issue.slug}`)
+    expect(mail.text).toContain('Test copy: the web version opens to readers when the issue is sent.')
+    const links = [...new Set([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((u) => u.startsWith('http')))]
+    expect(links).toContain(`${cmsUrl()}/admin/collections/newsletter-issues/${issue.id}`)
+    for (const url of links) expect([url, (await fetch(url)).status]).toEqual([url, 200])
   })
 
   it('delivers exactly one to each confirmed subscriber and none to pending, unsubscribed or suppressed', async () => {
