@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accounts, act, cmsUrl, guideAt, rest, siteUrl } from '../helpers/api'
-import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
+import { allMail, header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
 
 const SEED_GUIDE = 'returning-to-running-after-an-injury'
@@ -323,5 +323,75 @@ describe('subscriber export and erasure (admins)', () => {
     expect(res.status).toBe(202)
     await waitForStatus(next.id, 'sent')
     expect((await mailTo(email)).filter((m) => m.subject === next.subject)).toEqual([])
+  })
+})
+
+describe('cancelling a send that is under way', () => {
+  // Readers of their own, so the counts below are this send's alone; unsubscribed afterwards so the
+  // sends of later tests stay small.
+  const tag = `nl-cancel-${Date.now().toString(36)}`
+  const RECIPIENTS = 300
+  afterAll(() => db.query(`update subscribers set status = 'unsubscribed', unsubscribed_at = now() where email like $1`, [`${tag}-%`]))
+
+  it('stops promptly (nothing started after the cancel committed, beyond one message per sender in flight), and the progress adds up with nothing remaining', async () => {
+    // Every confirmed reader gets the issue: count the rest too, so the numbers below are exact.
+    await db.query(
+      `insert into subscribers (email, status, consent_confirmed_at, updated_at, created_at)
+       select $1 || '-' || g || '@example.com', 'confirmed', now(), now(), now() from generate_series(1, $2::int) g`,
+      [tag, RECIPIENTS],
+    )
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    const started = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })
+    expect(started.status).toBe(202)
+    const recipients = started.body.recipients as number
+    expect(recipients).toBeGreaterThanOrEqual(RECIPIENTS)
+    // At the test stack's 50 messages a second, the send takes several seconds: cancel early in it.
+    const sentSoFar = async () => Number((await db.query(`select count(*) from newsletter_deliveries where issue_id = $1 and status = 'sent'`, [issue.id])).rows[0].count)
+    const deadline = Date.now() + 30_000
+    while ((await sentSoFar()) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    const cancelled = await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'editor', body: {} })
+    expect([cancelled.status, cancelled.body]).toEqual([200, { status: 'cancelled' }])
+    // The cancel has committed by the time it answers.
+    const [{ now: committedBy }] = (await db.query('select now()')).rows
+    const atCancel = await sentSoFar()
+    // At most one message per sender was still in flight when the cancel committed: 2 workers,
+    // each with two senders per pooled connection (5 here). Before, every row a sender had already
+    // claimed (20 at a time) still went out: all of them, here.
+    const lanes = 2 * 2 * 5
+    // Enough was left that a send ignoring the cancel would show.
+    expect(recipients - atCancel).toBeGreaterThan(3 * lanes)
+
+    // Settled: nothing queued or in flight, and the count stays put.
+    let p: any
+    const settle = Date.now() + 30_000
+    do {
+      await new Promise((r) => setTimeout(r, 500))
+      p = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    } while (p.remaining > 0 && Date.now() < settle)
+    await new Promise((r) => setTimeout(r, 6000)) // a watcher tick and more: nothing resumes the send
+    p = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    expect(p).toMatchObject({ status: 'cancelled', recipients, remaining: 0 })
+    expect(p.sent + p.failed + p.suppressed + p.cancelled + p.remaining).toBe(recipients)
+    expect(p.cancelled).toBeGreaterThanOrEqual(recipients - atCancel - lanes)
+    const after = Number(
+      (await db.query(`select count(*) from newsletter_deliveries where issue_id = $1 and status = 'sent' and sent_at > $2`, [issue.id, committedBy])).rows[0].count,
+    )
+    expect(after).toBeLessThanOrEqual(lanes)
+    // What the mail catcher got is exactly what is recorded as sent.
+    const got = (await allMail()).filter((m) => m.subject === issue.subject)
+    expect(got).toHaveLength(p.sent)
+    const [{ n: batches }] = (
+      await db.query(`select count(*)::int as n from payload_jobs where task_slug = 'newsletterBatch' and completed_at is null and (input->>'issue')::int = $1`, [issue.id])
+    ).rows
+    expect(batches).toBe(0)
+
+    // A soft bounce on the cancelled send: failed at once, never queued again (nothing would send it).
+    const [{ email }] = (
+      await db.query(`select s.email from newsletter_deliveries d join subscribers s on s.id = d.subscriber_id where d.issue_id = $1 and d.status = 'sent' limit 1`, [issue.id])
+    ).rows
+    expect(await mailEvents({ email, type: 'soft_bounce' })).toMatchObject({ status: 200, body: { retried: 0, failed: 1 } })
+    const bounced = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    expect(bounced).toMatchObject({ status: 'cancelled', remaining: 0, sent: p.sent - 1, failed: p.failed + 1 })
+    expect(bounced.sent + bounced.failed + bounced.suppressed + bounced.cancelled + bounced.remaining).toBe(recipients)
   })
 })

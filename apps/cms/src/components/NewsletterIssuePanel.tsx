@@ -21,6 +21,7 @@ type Progress = {
   sent: number
   failed: number
   suppressed: number
+  cancelled: number
   remaining: number
   scheduledFor: string | null
   startedAt: string | null
@@ -83,7 +84,7 @@ export function NewsletterIssuePanel() {
   if (!id) return <p>Save the issue to preview and send it.</p>
   const p = progress
   const unsent = p && (p.status === 'draft' || p.status === 'scheduled')
-  const done = p ? p.sent + p.failed + p.suppressed : 0
+  const done = p ? p.sent + p.failed + p.suppressed + p.cancelled : 0
   const pct = p && p.recipients ? Math.round((done / p.recipients) * 100) : 0
   // The server's own rule for this person and this status: what it would refuse is not offered.
   const role = roleOf((user ?? null) as Parameters<typeof roleOf>[0])
@@ -106,7 +107,8 @@ export function NewsletterIssuePanel() {
         <div data-testid="newsletter-progress">
           <progress max={p.recipients || 1} value={done} style={{ width: '100%' }} aria-label="Sent so far" />
           <p>
-            {pct}% · recipients {p.recipients} · sent {p.sent} · failed {p.failed} · suppressed {p.suppressed} · remaining {p.remaining}
+            {pct}% · recipients {p.recipients} · sent {p.sent} · failed {p.failed} · suppressed {p.suppressed}
+            {p.status === 'cancelled' ? ` · not sent (cancelled) ${p.cancelled}` : ''} · remaining {p.remaining}
           </p>
         </div>
       ) : null}
