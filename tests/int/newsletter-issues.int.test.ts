@@ -1,6 +1,7 @@
+import fs from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accounts, act, cmsUrl, guideAt, rest, siteUrl } from '../helpers/api'
+import { accounts, act, cmsUrl, guideAt, loginAs, rest, siteUrl } from '../helpers/api'
 import { allMail, header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
 
@@ -76,6 +77,7 @@ describe('sending an issue to every confirmed subscriber', () => {
     const [mail] = await waitForMail(accounts.editor, (m) => m.subject === `[Test] ${issue.subject}`)
     expect(mail.text).toContain('Returning to Running After an Injury')
     for (const email of confirmed) expect((await mailTo(email)).filter((m) => m.subject.includes(issue.subject))).toEqual([])
+
     // Every link a staff member may click in the test copy lands on a real page: the issue is not
     // sent, so its web version (a 404 until then) is not linked; the copy says so and links the
     // issue in the CMS, which answers the staff member (here: the sign-in page, then the issue).
@@ -393,5 +395,54 @@ describe('cancelling a send that is under way', () => {
     const bounced = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
     expect(bounced).toMatchObject({ status: 'cancelled', remaining: 0, sent: p.sent - 1, failed: p.failed + 1 })
     expect(bounced.sent + bounced.failed + bounced.suppressed + bounced.cancelled + bounced.remaining).toBe(recipients)
+  })
+})
+
+describe('the newsletter watcher (newsletterWatch job, every 5 s)', () => {
+  it('handles every issue even when one throws, fails one job per distinct error for the desk, and logs it once, not every tick', async () => {
+    const guide = await guideId(SEED_GUIDE)
+    const broken = await newIssue(guide)
+    const fine = await newIssue(guide)
+    expect(broken.id).toBeLessThan(fine.id) // the broken one comes first in the watcher's order
+    // Both "sending" with nothing left to deliver (their batch jobs died before closing them):
+    // only the watcher closes them. Closing the first fails: Postgres refuses any update of its row.
+    await db.query(`update newsletter_issues set status = 'sending', started_at = now() where id in ($1, $2)`, [broken.id, fine.id])
+    const logFile = process.env.CMS_LOG_FILE!
+    const logFrom = fs.statSync(logFile).size
+    const said = () => fs.readFileSync(logFile, 'utf8').slice(logFrom).split(`Newsletter ${broken.id}: its finished send could not be closed`).length - 1
+    const deadJobs = async () =>
+      Number(
+        (
+          await db.query(`select count(*) from payload_jobs where task_slug = 'newsletterWatch' and has_error and error->>'message' like $1`, [
+            `%Newsletter ${broken.id}: its finished send could not be closed: closing refused for the test%`,
+          ])
+        ).rows[0].count,
+      )
+    await db.query(`create or replace function nl_watch_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'closing refused for the test'; end $$`)
+    await db.query(
+      `create trigger nl_watch_test_refuse before update on newsletter_issues for each row when (old.id = ${Number(broken.id)}) execute function nl_watch_test_refuse()`,
+    )
+    try {
+      // The other issue is closed all the same.
+      await waitForStatus(fine.id, 'sent', 30_000)
+      // The failure is a failed job, which the desk's "Background jobs" lists with its error.
+      const deadline = Date.now() + 30_000
+      while ((await deadJobs()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250))
+      expect(await deadJobs()).toBe(1)
+      const desk = await fetch(`${cmsUrl()}/admin/desk`, { headers: { authorization: `JWT ${await loginAs('admin')}` } })
+      expect(await desk.text()).toContain(`Newsletter ${broken.id}: its finished send could not be closed: closing refused for the test`)
+      const once = said()
+      expect(once).toBeGreaterThan(0)
+      // Three more ticks fail the same way: no new failed job, no new log lines.
+      await new Promise((r) => setTimeout(r, 16_000))
+      expect(await deadJobs()).toBe(1)
+      expect(said()).toBe(once)
+      expect((await rest('GET', `/api/newsletter-issues/${broken.id}/progress`, { as: 'editor' })).body.status).toBe('sending')
+    } finally {
+      await db.query('drop trigger if exists nl_watch_test_refuse on newsletter_issues')
+      await db.query('drop function if exists nl_watch_test_refuse()')
+    }
+    // Fixed: the next tick closes it.
+    await waitForStatus(broken.id, 'sent', 30_000)
   })
 })

@@ -279,9 +279,25 @@ export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
 }
 
 /**
+ * What the watcher could not do on its last tick, in this process: step and issue → the error.
+ * Each distinct failure is reported once, when it first happens (not on every 5 s tick): that
+ * tick's job fails with it, so Payload logs it once and the desk's "Background jobs" lists it
+ * (JobsHealth.tsx); while it keeps failing the same way the later ticks stay quiet, and once it
+ * clears, a recurrence is reported again.
+ */
+const watchFailures = new Map<string, string>()
+/** An error in words: the database's own sentence, not the query the driver wraps it in. */
+const reasonOf = (err: unknown): string => {
+  let e = err
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause
+  return e instanceof Error ? e.message : String(e)
+}
+
+/**
  * Every few seconds, on every CMS process: starts scheduled issues whose time has come, keeps
  * batch jobs queued while deliveries are waiting (this is what resumes a send after a crash or
- * an SMTP outage), and closes finished sends.
+ * an SMTP outage), and closes finished sends. Each issue is handled on its own: one that throws
+ * (a start that cannot be written, a send that cannot be closed) never stops the others.
  */
 export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
   slug: 'newsletterWatch',
@@ -307,24 +323,31 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
     },
   ],
   handler: async ({ req }) => {
-    const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now()`)
+    const failures = new Map<string, string>()
+    /** Runs one issue's step; a throw is noted (key: step and issue) and the tick goes on. */
+    const step = async (key: string, what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn()
+      } catch (err) {
+        failures.set(key, `${what}: ${reasonOf(err)}`)
+      }
+    }
+
+    const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now() order by id`)
     for (const { id } of due) {
       // A request of its own: each start is its own transaction, whatever the job's req holds.
-      // One issue that cannot be started or refused (it is tried again in 5 s) must not stop the
-      // rest of this job: other scheduled issues, and resuming and finishing the sends under way.
-      try {
-        const own = await createLocalReq({}, req.payload)
-        const res = await startSending(own, Number(id), null, { asScheduled: true })
+      // One that fails is tried again on the next tick.
+      await step(`start:${id}`, `Newsletter ${id}: the scheduled send could not be started or refused`, async () => {
+        const res = await startSending(await createLocalReq({}, req.payload), Number(id), null, { asScheduled: true })
         if (res.status === 422) await refuseScheduled(await createLocalReq({}, req.payload), Number(id), ((res.body.missing as string[]) ?? []).join(' '))
-      } catch (err) {
-        req.payload.logger.error({ err, msg: `Newsletter ${id}: the scheduled send could not be started or refused; trying again shortly.` })
-      }
+      })
     }
     const waiting = await execute(
       direct(req),
       sql`select distinct d.issue_id from newsletter_deliveries d join newsletter_issues i on i.id = d.issue_id
           where i.status in ('sending', 'sent')
-            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))`,
+            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))
+          order by d.issue_id`,
     )
     if (waiting.length) {
       const [jobs] = await execute(
@@ -333,19 +356,32 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
       )
       if (Number(jobs?.n ?? 0) === 0) {
         for (const { issue_id } of waiting) {
-          for (let i = 0; i < workersPerSend(); i++) await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: Number(issue_id) } })
+          await step(`resume:${issue_id}`, `Newsletter ${issue_id}: its send could not be resumed`, async () => {
+            for (let i = 0; i < workersPerSend(); i++) await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: Number(issue_id) } })
+          })
         }
       }
     }
     // A cancelled issue's rows that a dead worker still held, or that were handed back to the
     // queue as the cancel committed: nothing more goes out for it, so nothing remains.
-    await execute(
-      direct(req),
-      sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
-          where i.id = d.issue_id and i.status = 'cancelled' and (d.status = 'queued' or (d.status = 'claimed' and d.lease_until < now()))`,
+    await step('withdraw', 'Newsletter: the rows of cancelled sends could not be withdrawn', () =>
+      execute(
+        direct(req),
+        sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
+            where i.id = d.issue_id and i.status = 'cancelled' and (d.status = 'queued' or (d.status = 'claimed' and d.lease_until < now()))`,
+      ),
     )
-    const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending'`)
-    for (const { id } of sending) await finishIfDone(req, Number(id))
-    return { output: { started: due.length, resumed: waiting.length } }
+    const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending' order by id`)
+    for (const { id } of sending) await step(`finish:${id}`, `Newsletter ${id}: its finished send could not be closed`, () => finishIfDone(req, Number(id)))
+
+    const fresh = [...failures].filter(([key, message]) => watchFailures.get(key) !== message)
+    for (const key of watchFailures.keys()) {
+      if (!failures.has(key)) req.payload.logger.info(`${watchFailures.get(key)!.split(':')[0]}: handled again (${key}).`)
+    }
+    watchFailures.clear()
+    for (const [key, message] of failures) watchFailures.set(key, message)
+    // Fails this tick's job (Payload logs it once, the desk lists it) only for what is new.
+    if (fresh.length) throw new Error(fresh.map(([, message]) => message).join(' | '))
+    return { output: { started: due.length, resumed: waiting.length, failing: failures.size } }
   },
 }
