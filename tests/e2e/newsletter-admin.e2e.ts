@@ -123,7 +123,7 @@ test.describe('in a browser whose clock is not UTC', () => {
     await expect(panel(page).getByTestId('newsletter-status')).toContainText(`Status: Scheduled`)
     await expect(panel(page).getByTestId('newsletter-status')).toContainText(`scheduled for ${when}`)
     await expect(page.getByTestId('staff-time-scheduledFor')).toHaveText(when)
-    await expect(page.locator('#field-log')).toContainText(/\d{1,2}:\d{2} [AP]M UTC/)
+    await expect(page.getByTestId('staff-time-at').first()).toHaveText(/^\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC$/) // the send record
     for (const name of ['Send a test to me', 'Send now', 'Cancel schedule', 'Schedule']) await expect(panel(page).getByRole('button', { name, exact: true })).toBeVisible()
     // The picker takes local time; the panel says which UTC moment that is.
     await panel(page).locator('#newsletter-schedule-at').fill('2030-01-15T09:00')
