@@ -53,7 +53,7 @@ test('an editor composes, previews, tests and sends an issue for the seed guide 
   })
   await panel(page).getByRole('button', { name: 'Send now' }).click()
   await expect(page.getByTestId('newsletter-message')).toContainText(`Sending to ${count} subscribers.`)
-  await expect(panel(page).getByTestId('newsletter-status')).toContainText('sent', { timeout: 30_000 })
+  await expect(panel(page).getByTestId('newsletter-status')).toContainText('Status: Sent', { timeout: 30_000 })
   await expect(page.getByTestId('newsletter-progress')).toContainText(`100% · recipients ${count} · sent ${count}`)
   for (const r of readers) await waitForMail(r, (m) => m.subject === subject)
 
