@@ -51,7 +51,7 @@ const code = await stack.runWithCleanups(async (cleanups) => {
     /** Each tier runs on a fresh database and freshly started apps, so tiers cannot affect each other. */
     const onFreshStack = async (name) => {
       say(`Fresh database and apps for the ${name} tier…`)
-      const { env, stop } = await stack.startFresh({
+      const { env, apps, stop } = await stack.startFresh({
         serverUrl,
         profile: `test_${name}`,
         cmsPort,
@@ -71,7 +71,8 @@ const code = await stack.runWithCleanups(async (cleanups) => {
         },
       })
       try {
-        await tier(name, { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test' })
+        // CMS_LOG_FILE: what the CMS logs, for tests of what it says (and how often).
+        await tier(name, { ...env, SEED_DEMO_CONTENT: 'false', MAIL_API_URL: `http://127.0.0.1:${mailWeb}`, NODE_ENV: 'test', CMS_LOG_FILE: apps.cms.logFile })
       } finally {
         await cleanups.now(stop)
       }

@@ -1,7 +1,8 @@
+import fs from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accounts, act, guideAt, rest, siteUrl } from '../helpers/api'
-import { header, linkIn, mailTo, waitForMail } from '../helpers/mail'
+import { accounts, act, cmsUrl, guideAt, loginAs, rest, siteUrl } from '../helpers/api'
+import { allMail, header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
 
 const SEED_GUIDE = 'returning-to-running-after-an-injury'
@@ -76,6 +77,17 @@ describe('sending an issue to every confirmed subscriber', () => {
     const [mail] = await waitForMail(accounts.editor, (m) => m.subject === `[Test] ${issue.subject}`)
     expect(mail.text).toContain('Returning to Running After an Injury')
     for (const email of confirmed) expect((await mailTo(email)).filter((m) => m.subject.includes(issue.subject))).toEqual([])
+
+    // Every link a staff member may click in the test copy lands on a real page: the issue is not
+    // sent, so its web version (a 404 until then) is not linked; the copy says so and links the
+    // issue in the CMS, which answers the staff member (here: the sign-in page, then the issue).
+    const html = await (await fetch(`${process.env.MAIL_API_URL}/api/email/${mail.id}/html`)).text()
+    expect(mail.text).not.toContain(`/newsletter/issues/${issue.slug}`)
+    expect(html).not.toContain(`/newsletter/issues/${issue.slug}`)
+    expect(mail.text).toContain('Test copy: the web version opens to readers when the issue is sent.')
+    const links = [...new Set([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((u) => u.startsWith('http')))]
+    expect(links).toContain(`${cmsUrl()}/admin/collections/newsletter-issues/${issue.id}`)
+    for (const url of links) expect([url, (await fetch(url)).status]).toEqual([url, 200])
   })
 
   it('delivers exactly one to each confirmed subscriber and none to pending, unsubscribed or suppressed', async () => {
@@ -313,5 +325,124 @@ describe('subscriber export and erasure (admins)', () => {
     expect(res.status).toBe(202)
     await waitForStatus(next.id, 'sent')
     expect((await mailTo(email)).filter((m) => m.subject === next.subject)).toEqual([])
+  })
+})
+
+describe('cancelling a send that is under way', () => {
+  // Readers of their own, so the counts below are this send's alone; unsubscribed afterwards so the
+  // sends of later tests stay small.
+  const tag = `nl-cancel-${Date.now().toString(36)}`
+  const RECIPIENTS = 300
+  afterAll(() => db.query(`update subscribers set status = 'unsubscribed', unsubscribed_at = now() where email like $1`, [`${tag}-%`]))
+
+  it('stops promptly (nothing started after the cancel committed, beyond one message per sender in flight), and the progress adds up with nothing remaining', async () => {
+    // Every confirmed reader gets the issue: count the rest too, so the numbers below are exact.
+    await db.query(
+      `insert into subscribers (email, status, consent_confirmed_at, updated_at, created_at)
+       select $1 || '-' || g || '@example.com', 'confirmed', now(), now(), now() from generate_series(1, $2::int) g`,
+      [tag, RECIPIENTS],
+    )
+    const issue = await newIssue(await guideId(SEED_GUIDE))
+    const started = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })
+    expect(started.status).toBe(202)
+    const recipients = started.body.recipients as number
+    expect(recipients).toBeGreaterThanOrEqual(RECIPIENTS)
+    // At the test stack's 50 messages a second, the send takes several seconds: cancel early in it.
+    const sentSoFar = async () => Number((await db.query(`select count(*) from newsletter_deliveries where issue_id = $1 and status = 'sent'`, [issue.id])).rows[0].count)
+    const deadline = Date.now() + 30_000
+    while ((await sentSoFar()) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    const cancelled = await rest('POST', `/api/newsletter-issues/${issue.id}/cancel`, { as: 'editor', body: {} })
+    expect([cancelled.status, cancelled.body]).toEqual([200, { status: 'cancelled' }])
+    // The cancel has committed by the time it answers.
+    const [{ now: committedBy }] = (await db.query('select now()')).rows
+    const atCancel = await sentSoFar()
+    // At most one message per sender was still in flight when the cancel committed: 2 workers,
+    // each with two senders per pooled connection (5 here). Before, every row a sender had already
+    // claimed (20 at a time) still went out: all of them, here.
+    const lanes = 2 * 2 * 5
+    // Enough was left that a send ignoring the cancel would show.
+    expect(recipients - atCancel).toBeGreaterThan(3 * lanes)
+
+    // Settled: nothing queued or in flight, and the count stays put.
+    let p: any
+    const settle = Date.now() + 30_000
+    do {
+      await new Promise((r) => setTimeout(r, 500))
+      p = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    } while (p.remaining > 0 && Date.now() < settle)
+    await new Promise((r) => setTimeout(r, 6000)) // a watcher tick and more: nothing resumes the send
+    p = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    expect(p).toMatchObject({ status: 'cancelled', recipients, remaining: 0 })
+    expect(p.sent + p.failed + p.suppressed + p.cancelled + p.remaining).toBe(recipients)
+    expect(p.cancelled).toBeGreaterThanOrEqual(recipients - atCancel - lanes)
+    const after = Number(
+      (await db.query(`select count(*) from newsletter_deliveries where issue_id = $1 and status = 'sent' and sent_at > $2`, [issue.id, committedBy])).rows[0].count,
+    )
+    expect(after).toBeLessThanOrEqual(lanes)
+    // What the mail catcher got is exactly what is recorded as sent.
+    const got = (await allMail()).filter((m) => m.subject === issue.subject)
+    expect(got).toHaveLength(p.sent)
+    const [{ n: batches }] = (
+      await db.query(`select count(*)::int as n from payload_jobs where task_slug = 'newsletterBatch' and completed_at is null and (input->>'issue')::int = $1`, [issue.id])
+    ).rows
+    expect(batches).toBe(0)
+
+    // A soft bounce on the cancelled send: failed at once, never queued again (nothing would send it).
+    const [{ email }] = (
+      await db.query(`select s.email from newsletter_deliveries d join subscribers s on s.id = d.subscriber_id where d.issue_id = $1 and d.status = 'sent' limit 1`, [issue.id])
+    ).rows
+    expect(await mailEvents({ email, type: 'soft_bounce' })).toMatchObject({ status: 200, body: { retried: 0, failed: 1 } })
+    const bounced = (await rest('GET', `/api/newsletter-issues/${issue.id}/progress`, { as: 'editor' })).body
+    expect(bounced).toMatchObject({ status: 'cancelled', remaining: 0, sent: p.sent - 1, failed: p.failed + 1 })
+    expect(bounced.sent + bounced.failed + bounced.suppressed + bounced.cancelled + bounced.remaining).toBe(recipients)
+  })
+})
+
+describe('the newsletter watcher (newsletterWatch job, every 5 s)', () => {
+  it('handles every issue even when one throws, fails one job per distinct error for the desk, and logs it once, not every tick', async () => {
+    const guide = await guideId(SEED_GUIDE)
+    const broken = await newIssue(guide)
+    const fine = await newIssue(guide)
+    expect(broken.id).toBeLessThan(fine.id) // the broken one comes first in the watcher's order
+    // Both "sending" with nothing left to deliver (their batch jobs died before closing them):
+    // only the watcher closes them. Closing the first fails: Postgres refuses any update of its row.
+    await db.query(`update newsletter_issues set status = 'sending', started_at = now() where id in ($1, $2)`, [broken.id, fine.id])
+    const logFile = process.env.CMS_LOG_FILE!
+    const logFrom = fs.statSync(logFile).size
+    const said = () => fs.readFileSync(logFile, 'utf8').slice(logFrom).split(`Newsletter ${broken.id}: its finished send could not be closed`).length - 1
+    const deadJobs = async () =>
+      Number(
+        (
+          await db.query(`select count(*) from payload_jobs where task_slug = 'newsletterWatch' and has_error and error->>'message' like $1`, [
+            `%Newsletter ${broken.id}: its finished send could not be closed: closing refused for the test%`,
+          ])
+        ).rows[0].count,
+      )
+    await db.query(`create or replace function nl_watch_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'closing refused for the test'; end $$`)
+    await db.query(
+      `create trigger nl_watch_test_refuse before update on newsletter_issues for each row when (old.id = ${Number(broken.id)}) execute function nl_watch_test_refuse()`,
+    )
+    try {
+      // The other issue is closed all the same.
+      await waitForStatus(fine.id, 'sent', 30_000)
+      // The failure is a failed job, which the desk's "Background jobs" lists with its error.
+      const deadline = Date.now() + 30_000
+      while ((await deadJobs()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250))
+      expect(await deadJobs()).toBe(1)
+      const desk = await fetch(`${cmsUrl()}/admin/desk`, { headers: { authorization: `JWT ${await loginAs('admin')}` } })
+      expect(await desk.text()).toContain(`Newsletter ${broken.id}: its finished send could not be closed: closing refused for the test`)
+      const once = said()
+      expect(once).toBeGreaterThan(0)
+      // Three more ticks fail the same way: no new failed job, no new log lines.
+      await new Promise((r) => setTimeout(r, 16_000))
+      expect(await deadJobs()).toBe(1)
+      expect(said()).toBe(once)
+      expect((await rest('GET', `/api/newsletter-issues/${broken.id}/progress`, { as: 'editor' })).body.status).toBe('sending')
+    } finally {
+      await db.query('drop trigger if exists nl_watch_test_refuse on newsletter_issues')
+      await db.query('drop function if exists nl_watch_test_refuse()')
+    }
+    // Fixed: the next tick closes it.
+    await waitForStatus(broken.id, 'sent', 30_000)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideIssueAction, parseMailEvents, parseSendBody, progressOf, retryDelaySeconds } from './newsletter'
+import { MAX_DELIVERY_ATTEMPTS, afterSoftBounce, decideIssueAction, parseMailEvents, parseSendBody, progressOf, retryDelaySeconds } from './newsletter'
 
 describe('decideIssueAction', () => {
   it('refuses anonymous (401) and reviewers (403) whatever the status', () => {
@@ -66,8 +66,20 @@ describe('progress and retries', () => {
       sent: 5,
       failed: 1,
       suppressed: 1,
+      cancelled: 0,
       remaining: 5,
     })
+  })
+  it('adds up for a cancelled send: the stopped deliveries are counted, nothing remains', () => {
+    const p = progressOf('cancelled', { sent: 40, failed: 1, suppressed: 2, cancelled: 257 })
+    expect(p).toMatchObject({ recipients: 300, cancelled: 257, remaining: 0 })
+    expect(p.sent + p.failed + p.suppressed + p.cancelled + p.remaining).toBe(p.recipients)
+  })
+  it('retries a soft bounce while the send goes on, and fails it after the last attempt or once the send was cancelled', () => {
+    expect(afterSoftBounce(1, 'sent')).toEqual({ retryInSeconds: 30 })
+    expect(afterSoftBounce(2, 'sending')).toEqual({ retryInSeconds: 60 })
+    expect(afterSoftBounce(MAX_DELIVERY_ATTEMPTS, 'sent')).toEqual({ failed: expect.stringMatching(/gave up/) })
+    expect(afterSoftBounce(1, 'cancelled')).toEqual({ failed: expect.stringMatching(/cancelled/) })
   })
   it('backs off exponentially, capped at an hour', () => {
     expect([1, 2, 3].map(retryDelaySeconds)).toEqual([30, 60, 120])

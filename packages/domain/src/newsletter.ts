@@ -6,6 +6,14 @@
 
 export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const
 export type IssueStatus = (typeof ISSUE_STATUSES)[number]
+/** What staff read for each status (the admin's select, list and send panel). */
+export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {
+  draft: 'Draft',
+  scheduled: 'Scheduled',
+  sending: 'Sending',
+  sent: 'Sent',
+  cancelled: 'Cancelled',
+}
 /**
  * The statuses whose web version readers can open: from the moment sending starts (the first
  * emails, which link to it, arrive within a second), not only once the last one has left.
@@ -47,13 +55,29 @@ export function parseSendBody(body: unknown, now = new Date()): { ok: true; at: 
 export const MAX_DELIVERY_ATTEMPTS = 6
 export const retryDelaySeconds = (attempts: number) => Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1))
 
-export type Progress = { status: IssueStatus; recipients: number; sent: number; failed: number; suppressed: number; remaining: number }
+/**
+ * How far a send is: recipients = sent + failed + suppressed + cancelled + remaining, always.
+ * `cancelled` counts the deliveries a cancel stopped (0 unless the send was cancelled);
+ * `remaining` is what may still go out: queued or in flight.
+ */
+export type Progress = { status: IssueStatus; recipients: number; sent: number; failed: number; suppressed: number; cancelled: number; remaining: number }
 
 /** Progress from delivery-row counts per status. Cancelled rows are neither sent nor remaining. */
 export function progressOf(status: IssueStatus, counts: Partial<Record<string, number>>): Progress {
   const n = (k: string) => counts[k] ?? 0
   const recipients = Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0)
-  return { status, recipients, sent: n('sent'), failed: n('failed'), suppressed: n('suppressed'), remaining: n('queued') + n('claimed') }
+  return { status, recipients, sent: n('sent'), failed: n('failed'), suppressed: n('suppressed'), cancelled: n('cancelled'), remaining: n('queued') + n('claimed') }
+}
+
+/**
+ * What a soft bounce does to a delivery the server accepted: retried with backoff while the send
+ * goes on, failed after the last attempt, and failed at once when the send was cancelled (nothing
+ * more goes out for it, so it must not wait in the queue for ever).
+ */
+export function afterSoftBounce(attempts: number, issueStatus: IssueStatus): { retryInSeconds: number } | { failed: string } {
+  if (issueStatus === 'cancelled') return { failed: 'soft bounce: not retried, the send was cancelled' }
+  if (attempts >= MAX_DELIVERY_ATTEMPTS) return { failed: 'soft bounces: gave up after the last attempt' }
+  return { retryInSeconds: retryDelaySeconds(attempts) }
 }
 
 export const EVENT_TYPES = ['hard_bounce', 'soft_bounce', 'complaint'] as const

@@ -6,6 +6,7 @@ import type { PayloadRequest } from 'payload'
 import Link from 'next/link'
 import { isStaffUser } from '../access/roles'
 import { progressOfIssue } from '../collections/NewsletterIssues/send'
+import { staffTime } from '../lib/staffTime'
 
 export async function NewsletterOnDesk({ req }: { req: PayloadRequest }) {
   if (!isStaffUser(req.user)) return null
@@ -37,7 +38,7 @@ export async function NewsletterOnDesk({ req }: { req: PayloadRequest }) {
                   {p.failed} · suppressed {p.suppressed} · remaining {p.remaining}
                 </>
               ) : (
-                <> — scheduled for {d.scheduledFor ? new Date(d.scheduledFor).toUTCString() : '—'}</>
+                <> — scheduled for {d.scheduledFor ? staffTime(d.scheduledFor) : '—'}</>
               )}
             </li>
           ))}

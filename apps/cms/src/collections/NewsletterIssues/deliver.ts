@@ -15,6 +15,12 @@
  *
  * Claims are small (CLAIM_SIZE rows) and re-check the subscriber at claim time, so someone
  * who unsubscribes, is erased or is suppressed mid-send gets nothing claimed after that.
+ *
+ * A cancel stops the send promptly: each "sent" record also reads the issue's status, and a lane
+ * reads that record before it starts its next message, so once a cancel has committed each lane
+ * sends at most the one message it had already started; the rows it still holds are marked
+ * cancelled (not handed back to the queue). Nothing a cancelled send holds is ever queued again:
+ * a row released or refused with a 4xx after the cancel is marked cancelled, not queued.
  */
 import { type PayloadRequest, type TaskConfig, createLocalReq } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
@@ -68,18 +74,40 @@ async function claim(req: PayloadRequest, issueId: number): Promise<Claimed[]> {
   )) as unknown as Claimed[]
 }
 
-const recordSent = (req: PayloadRequest, id: number, response: string, messageId: string) =>
-  execute(
+/** Whether the row's issue is still being sent, read in the same statement as a write to the row. */
+const issueStillSending = sql`(select i.status in ('sending', 'sent') from newsletter_issues i where i.id = newsletter_deliveries.issue_id) as sending`
+/** Where a row goes back to when it is handed back: the queue, or nowhere once its send was cancelled. */
+const backToQueue = sql`(case when (select i.status from newsletter_issues i where i.id = newsletter_deliveries.issue_id) = 'cancelled' then 'cancelled' else 'queued' end)`
+
+/** Records an accepted message; answers whether the issue is still being sent (false once cancelled). */
+const recordSent = async (req: PayloadRequest, id: number, response: string, messageId: string) => {
+  const [row] = await execute(
     direct(req),
-    sql`update newsletter_deliveries set status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 500)}, message_id = ${messageId}, lease_until = null where id = ${id}`,
+    sql`update newsletter_deliveries set status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 500)}, message_id = ${messageId}, lease_until = null
+        where id = ${id} returning ${issueStillSending}`,
   )
+  return row?.sending !== false
+}
+
+/** A cancelled send's rows that this worker still holds: not sent, and never queued again. */
+const withdraw = (req: PayloadRequest, ids: number[]) =>
+  ids.length
+    ? execute(
+        direct(req),
+        sql`update newsletter_deliveries set status = 'cancelled', lease_until = null, smtp_response = 'not sent: the send was cancelled'
+            where id in (${sql.join(
+              ids.map((i) => sql`${i}`),
+              sql`, `,
+            )}) and status = 'claimed'`,
+      )
+    : Promise.resolve([])
 
 /** Back to the queue without counting an attempt: the message never reached the server. */
 const release = (req: PayloadRequest, ids: number[], why: string, afterSeconds: number) =>
   ids.length
     ? execute(
         direct(req),
-        sql`update newsletter_deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), lease_until = null, smtp_response = ${why},
+        sql`update newsletter_deliveries set status = ${backToQueue}, attempts = greatest(attempts - 1, 0), lease_until = null, smtp_response = ${why},
               next_attempt_at = now() + make_interval(secs => ${afterSeconds})
             where id in (${sql.join(
               ids.map((i) => sql`${i}`),
@@ -90,25 +118,31 @@ const release = (req: PayloadRequest, ids: number[], why: string, afterSeconds: 
 
 type SmtpError = Error & { responseCode?: number; response?: string; code?: string }
 
-/** Marks one refused message: 5xx is final; 4xx is retried with backoff, then failed. */
+/**
+ * Marks one refused message: 5xx is final; 4xx is retried with backoff, then failed (or cancelled,
+ * once the send was). Answers whether the issue is still being sent.
+ */
 async function recordRefusal(req: PayloadRequest, row: Claimed, err: SmtpError) {
   const answer = (err.response || err.message).slice(0, 500)
   const final = (err.responseCode ?? 0) >= 500 || row.attempts >= MAX_DELIVERY_ATTEMPTS
-  await execute(
+  const [r] = await execute(
     direct(req),
     final
-      ? sql`update newsletter_deliveries set status = 'failed', smtp_response = ${answer}, lease_until = null where id = ${row.id}`
-      : sql`update newsletter_deliveries set status = 'queued', smtp_response = ${answer}, lease_until = null,
-              next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) where id = ${row.id}`,
+      ? sql`update newsletter_deliveries set status = 'failed', smtp_response = ${answer}, lease_until = null where id = ${row.id} returning ${issueStillSending}`
+      : sql`update newsletter_deliveries set status = ${backToQueue}, smtp_response = ${answer}, lease_until = null,
+              next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) where id = ${row.id} returning ${issueStillSending}`,
   )
+  return r?.sending !== false
 }
 
 type Issue = { id: number; subject: string; rendered: Rendered; template: RawTemplate }
+/** One batch job's tally, shared by its lanes: `cancelled` once any of them learns the send was cancelled. */
+type Stats = { sent: number; failed: number; smtpDown: boolean; cancelled: boolean }
 
 /** One sender: claim a few rows, send them one by one through the pool, record each at once. */
-async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: { sent: number; failed: number; smtpDown: boolean }) {
+async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: Stats) {
   const transport = newsletterTransport()
-  while (Date.now() < deadline && !stats.smtpDown) {
+  while (Date.now() < deadline && !stats.smtpDown && !stats.cancelled) {
     const claimedAt = Date.now()
     const rows = await claim(req, issue.id)
     if (!rows.length) return
@@ -127,22 +161,35 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     const failed = (await Promise.allSettled(recording)).find((r) => r.status === 'rejected')
     if (sent) throw sent.err
     if (failed) throw (failed as PromiseRejectedResult).reason
-    if (stats.smtpDown) return
+    if (stats.smtpDown || stats.cancelled) return
   }
 }
 
-/** Sends one claim's rows in order; releases the rest when the lease nears its end or SMTP is down. */
+/**
+ * Sends one claim's rows in order; releases the rest when the lease nears its end or SMTP is down,
+ * and withdraws them once the send was cancelled.
+ */
 async function sendClaimed(
   req: PayloadRequest,
   issue: Issue,
   transport: ReturnType<typeof newsletterTransport>,
   sendable: Claimed[],
   claimedAt: number,
-  stats: { sent: number; failed: number; smtpDown: boolean },
+  stats: Stats,
   recording: Promise<unknown>[],
 ) {
   for (let i = 0; i < sendable.length; i++) {
     const row = sendable[i]
+    // One message recorded behind at most: the record of the one before this must be written
+    // first. It also says whether the issue is still being sent: after a cancel, stop here.
+    await recording.at(-1)?.catch(() => {})
+    if (stats.cancelled) {
+      await withdraw(
+        req,
+        sendable.slice(i).map((r) => r.id),
+      )
+      break
+    }
     if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
       await release(
         req,
@@ -152,22 +199,21 @@ async function sendClaimed(
       )
       break
     }
-    // One message recorded behind at most: the record of the one before this must be written first.
-    await recording.at(-1)?.catch(() => {})
     const recipient = { to: row.email!, subscriberId: row.subscriber_id!, confirmedAt: row.confirmed_at, deliveryId: row.id }
     const fast = rawMessageFor(issue.template, recipient)
     const message = fast ? { envelope: fast.envelope, raw: fast.raw, messageId: fast.messageId } : issueMessage(issue, issue.rendered, recipient)
     try {
       const info = await transport.sendMail(message)
-      const recorded = recordSent(req, row.id, String(info.response ?? ''), String(message.messageId)).then(() => {
+      const recorded = recordSent(req, row.id, String(info.response ?? ''), String(message.messageId)).then((sending) => {
         stats.sent++
+        if (!sending) stats.cancelled = true
       })
       recorded.catch(() => {}) // observed by the lane's Promise.allSettled
       recording.push(recorded)
     } catch (e) {
       const err = e as SmtpError
       if (err.responseCode) {
-        await recordRefusal(req, row, err)
+        if (!(await recordRefusal(req, row, err))) stats.cancelled = true
         stats.failed++
       } else {
         // No SMTP answer at all (connection refused, timeout): the server is down. Stop this
@@ -219,11 +265,11 @@ export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
     if (!row || !row.rendered || (row.status !== 'sending' && row.status !== 'sent')) return { output: { sent: 0 } }
     const base = { id: Number(row.id), subject: String(row.subject) }
     const issue = { ...base, rendered: row.rendered as Rendered, template: await compileRawTemplate(base, row.rendered as Rendered) }
-    const stats = { sent: 0, failed: 0, smtpDown: false }
+    const stats: Stats = { sent: 0, failed: 0, smtpDown: false, cancelled: false }
     const deadline = Date.now() + JOB_BUDGET_MS
     // Two lanes per pooled connection: one waits on the database while the other talks SMTP.
     await Promise.all(Array.from({ length: smtpConnections() * 2 }, () => lane(req, issue, deadline, stats)))
-    if (Date.now() >= deadline && !stats.smtpDown) {
+    if (Date.now() >= deadline && !stats.smtpDown && !stats.cancelled) {
       await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: issue.id } })
     }
     await finishIfDone(req, issue.id)
@@ -233,9 +279,25 @@ export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
 }
 
 /**
+ * What the watcher could not do on its last tick, in this process: step and issue → the error.
+ * Each distinct failure is reported once, when it first happens (not on every 5 s tick): that
+ * tick's job fails with it, so Payload logs it once and the desk's "Background jobs" lists it
+ * (JobsHealth.tsx); while it keeps failing the same way the later ticks stay quiet, and once it
+ * clears, a recurrence is reported again.
+ */
+const watchFailures = new Map<string, string>()
+/** An error in words: the database's own sentence, not the query the driver wraps it in. */
+const reasonOf = (err: unknown): string => {
+  let e = err
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause
+  return e instanceof Error ? e.message : String(e)
+}
+
+/**
  * Every few seconds, on every CMS process: starts scheduled issues whose time has come, keeps
  * batch jobs queued while deliveries are waiting (this is what resumes a send after a crash or
- * an SMTP outage), and closes finished sends.
+ * an SMTP outage), and closes finished sends. Each issue is handled on its own: one that throws
+ * (a start that cannot be written, a send that cannot be closed) never stops the others.
  */
 export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
   slug: 'newsletterWatch',
@@ -261,24 +323,31 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
     },
   ],
   handler: async ({ req }) => {
-    const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now()`)
+    const failures = new Map<string, string>()
+    /** Runs one issue's step; a throw is noted (key: step and issue) and the tick goes on. */
+    const step = async (key: string, what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn()
+      } catch (err) {
+        failures.set(key, `${what}: ${reasonOf(err)}`)
+      }
+    }
+
+    const due = await execute(direct(req), sql`select id from newsletter_issues where status = 'scheduled' and scheduled_for <= now() order by id`)
     for (const { id } of due) {
       // A request of its own: each start is its own transaction, whatever the job's req holds.
-      // One issue that cannot be started or refused (it is tried again in 5 s) must not stop the
-      // rest of this job: other scheduled issues, and resuming and finishing the sends under way.
-      try {
-        const own = await createLocalReq({}, req.payload)
-        const res = await startSending(own, Number(id), null, { asScheduled: true })
+      // One that fails is tried again on the next tick.
+      await step(`start:${id}`, `Newsletter ${id}: the scheduled send could not be started or refused`, async () => {
+        const res = await startSending(await createLocalReq({}, req.payload), Number(id), null, { asScheduled: true })
         if (res.status === 422) await refuseScheduled(await createLocalReq({}, req.payload), Number(id), ((res.body.missing as string[]) ?? []).join(' '))
-      } catch (err) {
-        req.payload.logger.error({ err, msg: `Newsletter ${id}: the scheduled send could not be started or refused; trying again shortly.` })
-      }
+      })
     }
     const waiting = await execute(
       direct(req),
       sql`select distinct d.issue_id from newsletter_deliveries d join newsletter_issues i on i.id = d.issue_id
           where i.status in ('sending', 'sent')
-            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))`,
+            and ((d.status = 'queued' and d.next_attempt_at <= now()) or (d.status = 'claimed' and d.lease_until < now()))
+          order by d.issue_id`,
     )
     if (waiting.length) {
       const [jobs] = await execute(
@@ -287,18 +356,32 @@ export const newsletterWatchTask: TaskConfig<'newsletterWatch'> = {
       )
       if (Number(jobs?.n ?? 0) === 0) {
         for (const { issue_id } of waiting) {
-          for (let i = 0; i < workersPerSend(); i++) await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: Number(issue_id) } })
+          await step(`resume:${issue_id}`, `Newsletter ${issue_id}: its send could not be resumed`, async () => {
+            for (let i = 0; i < workersPerSend(); i++) await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: Number(issue_id) } })
+          })
         }
       }
     }
-    // A cancelled issue's rows that a dead worker still held: no longer in flight.
-    await execute(
-      direct(req),
-      sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
-          where i.id = d.issue_id and i.status = 'cancelled' and d.status = 'claimed' and d.lease_until < now()`,
+    // A cancelled issue's rows that a dead worker still held, or that were handed back to the
+    // queue as the cancel committed: nothing more goes out for it, so nothing remains.
+    await step('withdraw', 'Newsletter: the rows of cancelled sends could not be withdrawn', () =>
+      execute(
+        direct(req),
+        sql`update newsletter_deliveries d set status = 'cancelled', lease_until = null from newsletter_issues i
+            where i.id = d.issue_id and i.status = 'cancelled' and (d.status = 'queued' or (d.status = 'claimed' and d.lease_until < now()))`,
+      ),
     )
-    const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending'`)
-    for (const { id } of sending) await finishIfDone(req, Number(id))
-    return { output: { started: due.length, resumed: waiting.length } }
+    const sending = await execute(direct(req), sql`select id from newsletter_issues where status = 'sending' order by id`)
+    for (const { id } of sending) await step(`finish:${id}`, `Newsletter ${id}: its finished send could not be closed`, () => finishIfDone(req, Number(id)))
+
+    const fresh = [...failures].filter(([key, message]) => watchFailures.get(key) !== message)
+    for (const key of watchFailures.keys()) {
+      if (!failures.has(key)) req.payload.logger.info(`${watchFailures.get(key)!.split(':')[0]}: handled again (${key}).`)
+    }
+    watchFailures.clear()
+    for (const [key, message] of failures) watchFailures.set(key, message)
+    // Fails this tick's job (Payload logs it once, the desk lists it) only for what is new.
+    if (fresh.length) throw new Error(fresh.map(([, message]) => message).join(' | '))
+    return { output: { started: due.length, resumed: waiting.length, failing: failures.size } }
   },
 }

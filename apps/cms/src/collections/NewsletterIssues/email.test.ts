@@ -48,6 +48,17 @@ describe('the issue email', () => {
     expect(a.messageId).toBe('<issue-7.delivery-900@runsense.example>')
     expect(b.messageId).not.toBe(a.messageId)
   })
+
+  it('a staff test copy of an unsent issue does not link its web version (a 404 until it is sent); it says so and links the issue in the CMS', async () => {
+    const cmsUrl = 'https://cms.runsense.example/admin/collections/newsletter-issues/7'
+    const { html, text } = await renderIssue(content, { cmsUrl })
+    for (const part of [html, text]) {
+      expect(part).not.toContain(content.webUrl)
+      expect(part).toContain('Test copy: the web version opens to readers when the issue is sent.')
+      expect(part).toContain(cmsUrl)
+    }
+    expect((await renderIssue(content)).html).toContain(content.webUrl)
+  })
 })
 
 /** Quoted-printable back to text (RFC 2045): soft line breaks go, =XX become bytes. */

@@ -23,7 +23,13 @@ const text = { color: '#1f2933', fontSize: '16px', lineHeight: '1.6', margin: '0
 const small = { ...text, fontSize: '13px', color: '#52606d' }
 const link = { color: '#0b5cad', textDecoration: 'underline' }
 
-export function IssueEmail({ c }: { c: IssueContent }) {
+/**
+ * A staff test copy of an issue not yet sent: its web version is not public yet (a reader would
+ * get a 404), so the copy says so and links to the issue in the CMS instead.
+ */
+export type TestCopy = { cmsUrl: string }
+
+export function IssueEmail({ c, testCopy = null }: { c: IssueContent; testCopy?: TestCopy | null }) {
   return (
     <Html lang="en">
       <Head>
@@ -78,9 +84,18 @@ export function IssueEmail({ c }: { c: IssueContent }) {
               Unsubscribe
             </Link>
             {' · '}
-            <Link href={c.webUrl} style={link}>
-              Read this email on the web
-            </Link>
+            {testCopy ? (
+              <>
+                Test copy: the web version opens to readers when the issue is sent.{' '}
+                <Link href={testCopy.cmsUrl} style={link}>
+                  Open the issue in the CMS
+                </Link>
+              </>
+            ) : (
+              <Link href={c.webUrl} style={link}>
+                Read this email on the web
+              </Link>
+            )}
           </Text>
         </Container>
       </Body>
@@ -89,11 +104,11 @@ export function IssueEmail({ c }: { c: IssueContent }) {
 }
 
 /** The HTML and plain-text templates of an issue, with the per-recipient placeholders. */
-export async function renderIssue(c: IssueContent): Promise<{ html: string; text: string }> {
+export async function renderIssue(c: IssueContent, testCopy: TestCopy | null = null): Promise<{ html: string; text: string }> {
   const [html, plain] = await Promise.all([
-    render(<IssueEmail c={c} />),
+    render(<IssueEmail c={c} testCopy={testCopy} />),
     // Headings keep their case in the text part (html-to-text shouts them by default).
-    render(<IssueEmail c={c} />, {
+    render(<IssueEmail c={c} testCopy={testCopy} />, {
       plainText: true,
       htmlToTextOptions: { selectors: ['h1', 'h2'].map((selector) => ({ selector, options: { uppercase: false } })) },
     }),

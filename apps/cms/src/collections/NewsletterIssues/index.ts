@@ -1,6 +1,6 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 import { type RelationshipFieldValidation, relationship } from 'payload/shared'
-import { ISSUE_STATUSES, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
+import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
 import { admins, editors, nobodyField, staffField } from '../../access'
 import { isStaffUser } from '../../access/roles'
 import { slugField } from '../../fields/slug'
@@ -11,6 +11,12 @@ const serverOwned = { create: nobodyField, update: nobodyField }
 /** What the email says can change only until it starts sending; after that it is the record. */
 const whileUnsent: FieldAccess = ({ req, doc }) => isStaffUser(req.user) && (!doc || doc.status === 'draft' || doc.status === 'scheduled')
 const editable = { update: whileUnsent }
+/** Server-written moments, shown (field and list cell) in staff time, UTC and labelled, not the browser's local time. */
+const staffTime = {
+  readOnly: true,
+  date: { pickerAppearance: 'dayAndTime' },
+  components: { Field: '/components/StaffTime#StaffTimeField', Cell: '/components/StaffTime#StaffTimeCell' },
+} as const
 /**
  * The guides an editor chose are checked when an editor saves them, never on the server's own
  * writes of the issue (ISSUE_SERVER_WRITE, send.ts): a guide unpublished, archived or deleted
@@ -79,13 +85,13 @@ export const NewsletterIssues: CollectionConfig = {
       defaultValue: 'draft',
       index: true,
       access: serverOwned,
-      options: ISSUE_STATUSES.map((s) => ({ label: s, value: s })),
+      options: ISSUE_STATUSES.map((s) => ({ label: ISSUE_STATUS_LABELS[s], value: s })),
       admin: { position: 'sidebar', readOnly: true },
     },
-    { name: 'scheduledFor', type: 'date', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'scheduledFor', type: 'date', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', ...staffTime } },
     { name: 'scheduledBy', type: 'number', hidden: true, access: serverOwned },
-    { name: 'startedAt', type: 'date', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
-    { name: 'sentAt', type: 'date', access: serverOwned, admin: { position: 'sidebar', readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'startedAt', type: 'date', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', ...staffTime } },
+    { name: 'sentAt', type: 'date', access: serverOwned, admin: { position: 'sidebar', ...staffTime } },
     { name: 'recipients', type: 'number', access: { ...serverOwned, read: staffField }, admin: { position: 'sidebar', readOnly: true } },
     // What was sent, frozen when sending started: the web version shows exactly this.
     { name: 'content', type: 'json', access: serverOwned, admin: { hidden: true } },
@@ -101,7 +107,7 @@ export const NewsletterIssues: CollectionConfig = {
         { name: 'action', type: 'text', required: true },
         { name: 'by', type: 'number' },
         { name: 'byEmail', type: 'text' },
-        { name: 'at', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'at', type: 'date', required: true, admin: staffTime },
         { name: 'detail', type: 'text' },
       ],
     },

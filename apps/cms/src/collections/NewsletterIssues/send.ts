@@ -234,11 +234,20 @@ export async function cancelSending(req: PayloadRequest, id: number, actor: User
   })
 }
 
-export async function progressOfIssue(req: PayloadRequest, id: number): Promise<Progress | null> {
-  const [issue] = await execute(req, sql`select status from newsletter_issues where id = ${id}`)
+/** An issue's progress, with the moments the panel shows (ISO, or null). */
+export type IssueProgress = Progress & { scheduledFor: string | null; startedAt: string | null; sentAt: string | null }
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null)
+
+export async function progressOfIssue(req: PayloadRequest, id: number): Promise<IssueProgress | null> {
+  const [issue] = await execute(req, sql`select status, scheduled_for, started_at, sent_at from newsletter_issues where id = ${id}`)
   if (!issue) return null
   const rows = await execute(req, sql`select status, count(*)::int as n from newsletter_deliveries where issue_id = ${id} group by status`)
-  return progressOf(issue.status as IssueStatus, Object.fromEntries(rows.map((r) => [r.status as string, Number(r.n)])))
+  return {
+    ...progressOf(issue.status as IssueStatus, Object.fromEntries(rows.map((r) => [r.status as string, Number(r.n)]))),
+    scheduledFor: iso(issue.scheduled_for),
+    startedAt: iso(issue.started_at),
+    sentAt: iso(issue.sent_at),
+  }
 }
 
 export type { IssueRow }

@@ -3,11 +3,12 @@
  * Authenticated with NEWSLETTER_EVENTS_SECRET (`Authorization: Bearer <secret>`); body
  * `{ "email", "type": "hard_bounce" | "soft_bounce" | "complaint", "at"? }` or an array of them.
  * Hard bounces and complaints suppress the address for good; a soft bounce re-queues the
- * address's latest sent delivery with backoff, and marks it failed after the last attempt.
+ * address's latest sent delivery with backoff, and marks it failed after the last attempt or when
+ * its send was cancelled (afterSoftBounce).
  */
 import type { Endpoint } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
-import { MAX_DELIVERY_ATTEMPTS, parseMailEvents, retryDelaySeconds } from '@runsense/domain/newsletter'
+import { type IssueStatus, afterSoftBounce, parseMailEvents } from '@runsense/domain/newsletter'
 import { execute, inTransaction } from '../../lib/db'
 import { json } from '../../lib/http'
 import { fromMailProvider } from '../../lib/sharedSecret'
@@ -43,21 +44,24 @@ export const newsletterEvents: Endpoint = {
             suppressed++
             continue
           }
+          // The issue's row is held too: a cancel (which locks it) cannot slip in between this
+          // read and the re-queue and leave the delivery waiting on a send that is over.
           const [last] = (await execute(
             req,
-            sql`select d.id, d.attempts from newsletter_deliveries d join subscribers s on s.id = d.subscriber_id
-                where s.email = ${e.email} and d.status = 'sent' order by d.sent_at desc nulls last limit 1 for update of d`,
-          )) as { id: number; attempts: number }[]
+            sql`select d.id, d.attempts, i.status as issue_status from newsletter_deliveries d
+                join subscribers s on s.id = d.subscriber_id join newsletter_issues i on i.id = d.issue_id
+                where s.email = ${e.email} and d.status = 'sent' order by d.sent_at desc nulls last limit 1 for update of d for share of i`,
+          )) as { id: number; attempts: number; issue_status: IssueStatus }[]
           if (!last) continue
-          if (last.attempts >= MAX_DELIVERY_ATTEMPTS) {
-            await execute(req, sql`update newsletter_deliveries set status = 'failed', smtp_response = 'soft bounces: gave up after the last attempt' where id = ${last.id}`)
+          const next = afterSoftBounce(last.attempts, last.issue_status)
+          if ('failed' in next) {
+            await execute(req, sql`update newsletter_deliveries set status = 'failed', smtp_response = ${next.failed} where id = ${last.id}`)
             failed++
           } else {
-            const wait = retryDelaySeconds(last.attempts)
             await execute(
               req,
               sql`update newsletter_deliveries set status = 'queued', smtp_response = 'soft bounce: will retry',
-                    next_attempt_at = now() + make_interval(secs => ${wait}) where id = ${last.id}`,
+                    next_attempt_at = now() + make_interval(secs => ${next.retryInSeconds}) where id = ${last.id}`,
             )
             retried++
           }

@@ -33,6 +33,8 @@ import { Passkeys as Passkeys_983af5b23dd6479f39fbc7866980fa6e } from '../../../
 import { SecondFactorReset as SecondFactorReset_249b9594a3fc458c0735332a2bf69f69 } from '../../../components/SecondFactorReset'
 import { SubscriberCounts as SubscriberCounts_ac723d4948189e686a3c07d610d845a2 } from '../../../components/SubscriberCounts'
 import { NewsletterIssuePanel as NewsletterIssuePanel_919eb3be600812bec43900314f24b83a } from '../../../components/NewsletterIssuePanel'
+import { StaffTimeCell as StaffTimeCell_899aac6e6c2e3cfe192b90cf787d4b42 } from '../../../components/StaffTime'
+import { StaffTimeField as StaffTimeField_899aac6e6c2e3cfe192b90cf787d4b42 } from '../../../components/StaffTime'
 import { DeskNavLink as DeskNavLink_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
 import { SecondFactorGate as SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e } from '../../../components/SecondFactorForm'
 import { DeskDashboard as DeskDashboard_2027a875d27415c94a27967d3be57ed4 } from '../../../components/Desk'
@@ -77,6 +79,8 @@ export const importMap = {
   "/components/SecondFactorReset#SecondFactorReset": SecondFactorReset_249b9594a3fc458c0735332a2bf69f69,
   "/components/SubscriberCounts#SubscriberCounts": SubscriberCounts_ac723d4948189e686a3c07d610d845a2,
   "/components/NewsletterIssuePanel#NewsletterIssuePanel": NewsletterIssuePanel_919eb3be600812bec43900314f24b83a,
+  "/components/StaffTime#StaffTimeCell": StaffTimeCell_899aac6e6c2e3cfe192b90cf787d4b42,
+  "/components/StaffTime#StaffTimeField": StaffTimeField_899aac6e6c2e3cfe192b90cf787d4b42,
   "/components/Desk#DeskNavLink": DeskNavLink_2027a875d27415c94a27967d3be57ed4,
   "/components/SecondFactorForm#SecondFactorGate": SecondFactorGate_017d1530a73f5d57b35eb9d4a2c7e18e,
   "/components/Desk#DeskDashboard": DeskDashboard_2027a875d27415c94a27967d3be57ed4,
