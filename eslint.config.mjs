@@ -50,6 +50,20 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
+    // Marks for hooks go on a request of the write's own (lib/serverWrite.ts): a `context` given
+    // with the caller's `req` is merged into that request and outlives the write.
+    files: ['apps/cms/src/**/*.ts', 'apps/cms/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ObjectExpression:has(> Property[key.name='context']):has(> Property[key.name='req'])",
+          message: "Pass marks as req: serverWriteReq(req, marks) (lib/serverWrite.ts), not as context beside the caller's req.",
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/public/**/*.js'],
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },

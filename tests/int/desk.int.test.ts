@@ -91,7 +91,13 @@ describe('source integrity', () => {
     expect(notice.text).toContain(`/admin/collections/articles/${guide.id}`)
     expect(notice.text).not.toContain(`/guides/${guide.slug}`)
     expect(notice.text).not.toMatch(/Readers keep seeing/)
-    expect(notice.text).toMatch(/with you for medical review/)
+    // Like an edit of its text, the source change took it back to editorial review: the reviewer never signs wording they were not sent.
+    expect(notice.text).toMatch(/is being revised: the text sent to you next covers the source as it is now/)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).toBe('editorial_review')
+    expect(wf.history.at(-1)).toMatchObject({ action: 'returned_to_editorial_review' })
+    expect(wf.history.at(-1).note).toMatch(/was changed\. It went back to editorial review/)
+    expect((await act(guide.id, 'reviewer', 'sign_off')).status).toBe(409)
   })
 
   it('shows the reviewer a citation that now points at another source', async () => {

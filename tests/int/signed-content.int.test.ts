@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { sql } from '../helpers/db'
-import { act, createGuide, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
+import { act, createGuide, graphql, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
 import { waitForMail } from '../helpers/mail'
 import { eventually } from '../helpers/poll'
 
@@ -123,6 +123,39 @@ describe('shared records do not change live pages before a review', () => {
     expect((await rest('GET', '/api/audit-log', { as: 'editor' })).status).toBe(403)
     expect((await rest('DELETE', `/api/audit-log/${log.body.docs[0].id}`, { as: 'admin' })).status).toBe(403)
     await expect(sql('update audit_log set summary = $1 where id = $2', ['x', log.body.docs[0].id])).rejects.toThrow(/append-only/)
+  })
+})
+
+describe("a server write's marks stay with that write", () => {
+  // One GraphQL request runs all its mutations on one request object, and Payload merges a write's
+  // context into the request it is given: a mark a server write set there (the source flagging's
+  // "this is the workflow") once reached the client's next mutation, which then skipped every
+  // guard and wrote the live guide. Each server write now runs on a request of its own.
+  it("an editor's second mutation after a source edit is an ordinary, guarded draft edit", async () => {
+    const src = await rest('POST', '/api/sources', { as: 'editor', body: { title: `Batched ${Date.now()}`, authors: ['Doe J'], container: 'Journal', year: 2020 } })
+    const sourceId = src.body.doc.id
+    const guide = await guideAt('published', { body: lexical('A claim.', [sourceId]) })
+    const live = await publicGuide(guide.id)
+    const res = await graphql(
+      `mutation {
+        s: updateSource(id: ${sourceId}, data: { year: 2021 }) { id }
+        a: updateArticle(id: ${guide.id}, data: { title: "Unsigned words", stage: approved, _status: published }) { id }
+        b: updateArticle(id: ${guide.id}, draft: true, data: { byline: "Dr. Nobody", stage: approved }) { stage }
+      }`,
+      { as: 'editor' },
+    )
+    expect(res.body.data?.s?.id).toBe(sourceId) // the source edit itself went through (and flagged the guide)
+    expect(
+      (res.body.errors ?? []).map((e: { path?: string[] }) => e.path?.[0]),
+      JSON.stringify(res.body),
+    ).toContain('a') // publishing outside the workflow is refused
+    expect(res.body.data?.b?.stage).not.toBe('approved') // a draft edit cannot set the stage
+    const after = await publicGuide(guide.id)
+    expect(after.title).toBe(live.title)
+    expect(after.byline).toBe(live.byline)
+    const wf = (await workflowOf(guide.id)).body
+    expect(wf.stage).not.toBe('approved')
+    expect(wf.reviewFlag?.reason).toMatch(/was changed/)
   })
 })
 

@@ -4,6 +4,8 @@ import { editorUsers, queueNotice } from '../collections/Articles/notifications'
 import { applyWorkflowAction, type Refused } from '../collections/Articles/workflow'
 import { STAGE_LABELS, readableMissing } from '@runsense/domain/workflow'
 import { staffTime } from '../lib/staffTime'
+import { inTransaction, lockArticle } from '../lib/db'
+import { serverWriteReq } from '../lib/serverWrite'
 
 /**
  * Publishes an approved guide at the time an editor chose. The whole publish gate runs again
@@ -25,33 +27,44 @@ export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
     { name: 'note', type: 'text' },
   ],
   handler: async ({ input, req }) => {
-    const guide = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, joins: false, overrideAccess: true, req }).catch(() => null)
-    // Rescheduled, published meanwhile, or deleted: this run has nothing to do.
+    // Reads that fail (the database or a replica away) throw, so the job is retried: only a guide
+    // or an account that is really gone (disableErrors: null) counts as such.
+    const guide = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, joins: false, overrideAccess: true, disableErrors: true, req })
+    // Rescheduled, published meanwhile, or deleted: this run has nothing to do (checked again under the row lock).
     if (!guide || guide.scheduledPublish?.at !== input.at) return { output: { skipped: true } }
-    const by = (await req.payload.findByID({ collection: 'users', id: input.by, depth: 0, overrideAccess: true, req }).catch(() => null)) as User | null
+    const by = (await req.payload.findByID({ collection: 'users', id: input.by, depth: 0, overrideAccess: true, disableErrors: true, req })) as User | null
     const result = by
-      ? await applyWorkflowAction(req, input.article, by, 'publish', { note: input.note ?? undefined })
+      ? await applyWorkflowAction(req, input.article, by, 'publish', { note: input.note ?? undefined, scheduledAt: input.at })
       : ({ ok: false, status: 403, error: 'The editor who scheduled it no longer has an account.' } satisfies Refused)
     if (result.ok) return { output: { published: true } }
+    if (result.stale) return { output: { skipped: true } }
     if (result.status === 503) throw new Error('The database was unavailable; the scheduled publish will be retried.')
     // A guide that left "Signed off" meanwhile (edited after the sign-off, archived…) is told in words.
     const error =
       result.status === 409 && result.stage && result.stage !== 'approved'
         ? `It is no longer signed off: it is now at "${STAGE_LABELS[result.stage]}", so it needs a new sign-off before it can be published.`
         : [result.error, ...readableMissing(result.missing)].join(' ')
-    await req.payload.update({
-      collection: 'articles',
-      id: input.article,
-      draft: true,
-      data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${staffTime(input.at)} failed: ${error}` } },
-      overrideAccess: true,
-      context: { workflow: 'schedule_failed', serverWrite: true },
-      req,
+    // The refusal and its email commit together, under the guide's lock, and only while the guide is
+    // still scheduled for this time: a retry after a failure here finds it still scheduled and does it all again.
+    const recorded = await inTransaction(req, async () => {
+      await lockArticle(req, input.article)
+      const now = await req.payload.findByID({ collection: 'articles', id: input.article, draft: true, depth: 0, joins: false, overrideAccess: true, disableErrors: true, req })
+      if (now?.scheduledPublish?.at !== input.at) return false
+      await req.payload.update({
+        collection: 'articles',
+        id: input.article,
+        draft: true,
+        data: { scheduledPublish: { at: null, by: input.by, error: `Scheduled publish at ${staffTime(input.at)} failed: ${error}` } },
+        overrideAccess: true,
+        req: serverWriteReq(req, { workflow: 'schedule_failed' }),
+      })
+      await queueNotice(req, await editorUsers(req), 'scheduled-publish-failed', `Scheduled publish failed: ${guide.title}`, [
+        `"${guide.title}" was scheduled to publish at ${staffTime(input.at)}, but it could not be published:`,
+        error,
+      ])
+      return true
     })
-    await queueNotice(req, await editorUsers(req), 'scheduled-publish-failed', `Scheduled publish failed: ${guide.title}`, [
-      `"${guide.title}" was scheduled to publish at ${staffTime(input.at)}, but it could not be published:`,
-      error,
-    ])
+    if (!recorded) return { output: { skipped: true } }
     return { output: { published: false, error } }
   },
 }

@@ -304,7 +304,6 @@ async function verifyWithKey(req: PayloadRequest, key: ReviewerPasskey, challeng
     id: key.id,
     data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date().toISOString() },
     overrideAccess: true,
-    context: { serverWrite: true },
     req,
   })
   return true

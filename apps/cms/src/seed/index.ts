@@ -124,7 +124,7 @@ export async function seed(payload: Payload, { password = process.env.SEED_PASSW
     article = await payload.create({
       collection: 'articles',
       draft: false,
-      context: { workflow: 'import', serverWrite: true },
+      context: { workflow: 'import' },
       data: {
         ...content,
         topics: [topicIds.injury],

@@ -77,11 +77,9 @@ export async function notifySourceChanged(
 ) {
   const site = (process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')
   const what =
-    guide.stage === 'medical_review'
-      ? `The guide "${guide.title}" cites it and is with you for medical review: what you sign covers the source as it is now.`
-      : guide.stage === 'published' || guide.stage === 'approved'
-        ? `The guide "${guide.title}" cites it, so it needs a new review: an editor starts it with "Start re-review".`
-        : `The guide "${guide.title}" cites it and is being revised: the text sent to you next covers the source as it is now.`
+    guide.stage === 'published' || guide.stage === 'approved'
+      ? `The guide "${guide.title}" cites it, so it needs a new review: an editor starts it with "Start re-review".`
+      : `The guide "${guide.title}" cites it and is being revised: the text sent to you next covers the source as it is now.`
   const readers = live ? 'Readers keep seeing the signed version until a new review is published.' : 'It is not published.'
   await queueNotice(req, await reviewerUsers(req, reviewerId), 'source-changed', `Re-review needed: ${guide.title}`, [
     reason,

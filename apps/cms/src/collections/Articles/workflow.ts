@@ -23,6 +23,7 @@ import {
 } from '@runsense/domain/workflow'
 import { roleOf } from '../../access/roles'
 import { inTransaction, lockArticle } from '../../lib/db'
+import { serverWriteReq } from '../../lib/serverWrite'
 import { json, jsonObject } from '../../lib/http'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { staffTime } from '../../lib/staffTime'
@@ -92,7 +93,15 @@ const addMonths = (iso: string, months: number) => {
 }
 
 /** What a workflow action came to: the new stage, or the refusal a person reads. */
-export type Refused = { ok: false; status: 400 | 401 | 403 | 404 | 409 | 422 | 503; error: string; missing?: string[]; stage?: Stage }
+export type Refused = {
+  ok: false
+  status: 400 | 401 | 403 | 404 | 409 | 422 | 503
+  error: string
+  missing?: string[]
+  stage?: Stage
+  /** The guide is no longer scheduled for the time the action was for (`scheduledAt`): nothing to do. */
+  stale?: true
+}
 export type WorkflowResult = { ok: true; stage: Stage; from: Stage } | Refused
 
 class Refusal {
@@ -110,6 +119,8 @@ export type WorkflowInput = ActionInput & {
   corrects?: number[]
   /** For sign_off: the reviewer's WebAuthn assertion (AuthenticationResponseJSON) over the challenge from /sign-off-options. */
   assertion?: unknown
+  /** For the scheduled-publish job: act only while the guide is still scheduled for this time (checked under the row lock). */
+  scheduledAt?: string
 }
 
 export async function applyWorkflowAction(req: PayloadRequest, id: number, actorUser: User, action: string, input: WorkflowInput): Promise<WorkflowResult> {
@@ -122,6 +133,9 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       const loaded = await load(req, id)
       if (!loaded) throw new Refusal({ ok: false, status: 404, error: 'No such guide.' })
       const { working, state, sources } = loaded
+      // Rescheduled, cancelled or published since the job was queued: that job has nothing to do.
+      if (input.scheduledAt !== undefined && working.scheduledPublish?.at !== input.scheduledAt)
+        throw new Refusal({ ok: false, status: 409, error: 'The guide is no longer scheduled for that time.', stage: state.stage, stale: true })
       const problems = action === 'publish' ? contentProblems(working, sources) : []
       const decision = decide(state, actor, action, input, problems)
       if (!decision.ok)
@@ -244,8 +258,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         draft: !writesLive,
         depth: 0,
         overrideAccess: true,
-        context: { workflow: action, serverWrite: true },
-        req,
+        req: serverWriteReq(req, { workflow: action }),
       })) as Article
 
       if (decision.restoreSigned) {
@@ -292,8 +305,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
           id: report,
           data: { status: 'closed', outcome: 'corrected', correctionNote: note ?? null },
           overrideAccess: true,
-          context: { workflow: 'publish' },
-          req,
+          req: serverWriteReq(req, { workflow: 'publish' }),
         })
       }
 

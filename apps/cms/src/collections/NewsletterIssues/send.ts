@@ -10,6 +10,7 @@ import { type IssueAction, type IssueStatus, type Progress, decideIssueAction, p
 import { tagsForChange } from '@runsense/domain/cache-tags'
 import { roleOf } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
+import { serverWriteReq } from '../../lib/serverWrite'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { staffTime } from '../../lib/staffTime'
 import { cmsLink, editorUsers, queueNotice } from '../Articles/notifications'
@@ -116,8 +117,7 @@ async function writeIssue(req: PayloadRequest, issue: IssueRow, data: Record<str
     depth: 0,
     overrideAccess: true,
     // A guide the issue names may have been unpublished or deleted since it was chosen (index.ts).
-    context: { [ISSUE_SERVER_WRITE]: true },
-    req,
+    req: serverWriteReq(req, { [ISSUE_SERVER_WRITE]: true }),
   })
 }
 

@@ -24,8 +24,11 @@ export const WORKFLOW_FIELDS = [
   'reviewHistory',
 ] as const
 
-/** Field access for WORKFLOW_FIELDS: writable only while server code says so. */
-export const workflowWrite: FieldAccess = ({ req }) => req.context?.serverWrite === true
+/**
+ * Field access for WORKFLOW_FIELDS: never writable through the API. Server code writes them with
+ * overrideAccess (which skips field access) on a request marked for that one write (lib/serverWrite.ts).
+ */
+export const workflowWrite: FieldAccess = () => false
 
 /**
  * Every save outside the workflow is a draft: it never touches the live version. This is what
@@ -154,6 +157,5 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
       }
     }
   }
-  req.context.serverWrite = true
   return data
 }

@@ -3,11 +3,14 @@ import { sql } from '@payloadcms/db-postgres'
 import { canonicalJson } from '@runsense/domain/content-hash'
 import { citationData, type SourceData } from '@runsense/domain/sources'
 import { execute, lockArticle } from '../../../lib/db'
+import { serverWriteReq } from '../../../lib/serverWrite'
+import { citedSources, hashOf } from '../../Articles/content'
 import { notifySourceChanged } from '../../Articles/notifications'
 
 /**
  * When a source's citation data changes or it is retracted, every guide citing it (live or
- * in its working copy) is flagged for re-review and its assigned reviewer is emailed. The
+ * in its working copy) is flagged for re-review and its assigned reviewer is emailed; one in
+ * medical review goes back to editorial review (as an edit of its text would). The
  * content hash covers the cited sources, so their sign-offs stop matching by themselves; the
  * live page keeps showing each source as it was signed (the snapshot taken at publishing)
  * until a re-review is published.
@@ -31,15 +34,38 @@ export const flagCitingGuides: CollectionAfterChangeHook = async ({ doc, previou
         ) cited`,
   )
   for (const { id } of rows as { id: number }[]) {
+    // Under the guide's row lock, as every workflow action and edit: a sign-off happens wholly before or after this.
+    await lockArticle(req, id)
+    const current = await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, joins: false, overrideAccess: true, req })
+    // In medical review the reviewer would sign source wording they may not have read: like an edit
+    // of the text, the change takes the guide back to editorial review, and another editor sends it again.
+    const returned = current.stage === 'medical_review'
     const guide = await req.payload.update({
       collection: 'articles',
       id,
       draft: true,
-      data: { reviewFlag: { flagged: true, reason, at: new Date().toISOString() } },
+      data: { reviewFlag: { flagged: true, reason, at: new Date().toISOString() }, ...(returned ? { stage: 'editorial_review' as const } : {}) },
       overrideAccess: true,
-      context: { workflow: 'flag', serverWrite: true },
-      req,
+      req: serverWriteReq(req, { workflow: 'flag' }),
     })
+    if (returned) {
+      await req.payload.create({
+        collection: 'workflow-events',
+        data: {
+          article: id,
+          articleTitle: guide.title,
+          action: 'returned_to_editorial_review',
+          fromStage: 'medical_review',
+          toStage: 'editorial_review',
+          actor: typeof req.user?.id === 'number' ? req.user.id : null,
+          actorName: (req.user as { name?: string } | null)?.name ?? null,
+          note: `${reason} It went back to editorial review, so that another editor sends the reviewer the guide with the source as it is now.`,
+          contentHash: hashOf(guide, await citedSources(req, [guide])),
+        },
+        overrideAccess: true, // server-written audit entry
+        req,
+      })
+    }
     const assigned = typeof guide.assignedReviewer === 'object' ? guide.assignedReviewer?.id : guide.assignedReviewer
     // Live: a published version is up (the working copy just written is always a draft).
     if (assigned) await notifySourceChanged(req, guide, assigned, reason, { live: (await lockArticle(req, id, { lock: false }))?.liveStatus === 'published' })
