@@ -63,7 +63,7 @@ test('a report sent with the form, with JavaScript off, ends as a correction in 
 
   await page.goto(`${siteUrl()}/guides/${guide.slug}`)
   const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
-  await expect(page.locator('.review-history')).toContainText(`Corrected on ${day}: Fixed the first-day distance.`)
+  await expect(page.locator('.review-history')).toContainText(`Corrected on ${day}: reviewed by Raphael Crawford-Marks, Founder. Editor’s note: Fixed the first-day distance.`)
   await page.locator('.review-history').screenshot({ path: 'test-results/screens/report-corrected-history.png' })
 })
 

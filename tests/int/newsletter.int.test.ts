@@ -237,6 +237,29 @@ describe('abuse', () => {
     expect((await sql('select count(*)::int as n from subscribers where email = any($1)', [addresses]))[0].n).toBe(0)
   })
 
+  it('a control character in the page a signup came from is refused on its own: it never fails the readers batched with it', async () => {
+    // PostgreSQL refuses NUL in text: it once failed the whole batch's transaction (503 for every reader in it).
+    const site = await signup({ email: freshAddress(), source: 'home\u0000' })
+    expect(site.status).toBe(400)
+    expect(site.json.error).toMatch(/page you signed up from/)
+
+    const [good, bad] = [freshAddress(), freshAddress()]
+    const res = await fetch(`${process.env.CMS_URL}/api/subscribers/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.NEWSLETTER_SECRET}` },
+      body: JSON.stringify({
+        signups: [
+          { email: good, source: 'home', ip: freshIp() },
+          { email: bad, source: 'home\u0000', ip: freshIp() },
+        ],
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect((await res.json()).results.map((r: { status: number }) => r.status)).toEqual([202, 400])
+    await waitForMail(good, isConfirm)
+    expect((await sql('select count(*)::int as n from subscribers where email = $1', [bad]))[0].n).toBe(0)
+  })
+
   it('answers identically for new, pending, confirmed and unsubscribed addresses', async () => {
     const pending = freshAddress()
     await signup({ email: pending })

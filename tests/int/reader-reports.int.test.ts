@@ -140,7 +140,11 @@ describe('from a report to a correction', () => {
     expect(closed).toMatchObject({ status: 'closed', outcome: 'corrected', correctionNote: 'Fixed the first-day distance.' })
     const live = (await rest('GET', `/api/articles?where[id][equals]=${guide.id}&depth=0`)).body.docs[0]
     expect(live.reviewHistory.at(-1)).toMatchObject({ kind: 'corrected', note: 'Fixed the first-day distance.' })
-    await waitForMail(a, (m) => /We corrected the guide: Fixed the first-day distance/.test(m.text))
+    await waitForMail(a, (m) =>
+      /We corrected the guide, and the corrected guide was medically reviewed before it was published\. What changed, in our editors' words: Fixed the first-day distance/.test(
+        m.text,
+      ),
+    )
 
     const text = (
       await eventually(
@@ -151,7 +155,7 @@ describe('from a report to a correction', () => {
       .replace(/<!-- -->/g, '')
       .replace(/<[^>]+>/g, '')
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
-    expect(text).toContain(`Corrected on ${day}: Fixed the first-day distance. Reviewed by Raphael Crawford-Marks, Founder.`)
+    expect(text).toContain(`Corrected on ${day}: reviewed by Raphael Crawford-Marks, Founder. Editor’s note: Fixed the first-day distance.`)
     // One reply each, never two.
     await new Promise((r) => setTimeout(r, 1500))
     expect(await waitForMail(a, () => true)).toHaveLength(1)

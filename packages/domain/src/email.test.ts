@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
 import { createHash } from 'node:crypto'
 
-import { EMAIL_ERRORS, hashEmail, hashIp, isDisposableDomain, isValidEmailDomain, normaliseEmail } from './email'
+import { EMAIL_ERRORS, hasControlCharacters, hashEmail, hashIp, isDisposableDomain, isValidEmailDomain, normaliseEmail } from './email'
 
 const ok = (input: unknown) => {
   const r = normaliseEmail(input)
@@ -145,6 +145,13 @@ describe('isDisposableDomain', () => {
     expect(isDisposableDomain('mail.burner.example', list)).toBe(true)
     expect(isDisposableDomain('y.test', list)).toBe(false)
     expect(isDisposableDomain('q.x.y.test', new Set(['x.y.test']))).toBe(true)
+  })
+})
+
+describe('hasControlCharacters', () => {
+  it('finds NUL, other C0/C1 controls, DEL and the line separators; plain text and non-ASCII letters pass', () => {
+    for (const bad of ['home\u0000', '\u0007', 'a\nb', 'x\u007f', '\u0085', 'p\u2028q']) expect(hasControlCharacters(bad), JSON.stringify(bad)).toBe(true)
+    for (const good of ['home', '/guides/returning-to-running-after-an-injury', 'Zürich café', '']) expect(hasControlCharacters(good), good).toBe(false)
   })
 })
 

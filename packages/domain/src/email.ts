@@ -36,6 +36,9 @@ export const FALLBACK_DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([
 
 // C0 and C1 controls, DEL, and the Unicode line / paragraph separators.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** Whether text holds a control character (NUL among them, which PostgreSQL refuses in text): never stored from a reader. */
+export const hasControlCharacters = (text: string) => CONTROL.test(text)
 const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/

@@ -17,9 +17,10 @@ export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
       <ol reversed>
         {[...entries].reverse().map((e) => (
           <li key={`${e.publishedAt}-${e.hash}`}>
+            {/* A correction's note is the publishing editor's words, as every entry's: marked as such, never as reviewed. */}
             {e.kind === 'corrected' ? (
               <>
-                Corrected on <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>: {e.note}
+                Corrected on <time dateTime={isoDay(e.at)}>{formatDate(e.at)}</time>:
               </>
             ) : (
               <>
@@ -28,11 +29,11 @@ export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
             )}
             {e.reviewer ? (
               <>
-                {e.kind === 'corrected' ? ' Reviewed by ' : ', reviewed by '}
+                {e.kind === 'corrected' ? ' reviewed by ' : ', reviewed by '}
                 <Link href={`/reviewers/${e.reviewer.slug}`}>{e.reviewer.name}</Link>, {e.reviewer.role}
               </>
             ) : null}
-            .{e.note && e.kind !== 'corrected' ? <span className="history-note"> Editor&rsquo;s note: {e.note}</span> : null}
+            .{e.note ? <span className="history-note"> Editor&rsquo;s note: {e.note}</span> : null}
           </li>
         ))}
       </ol>

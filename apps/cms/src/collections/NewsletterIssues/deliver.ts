@@ -26,7 +26,7 @@ import { type PayloadRequest, type TaskConfig, createLocalReq } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from '@runsense/domain/newsletter'
 import { tagsForChange } from '@runsense/domain/cache-tags'
-import { execute } from '../../lib/db'
+import { execute, inTransaction } from '../../lib/db'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { suppressedSql } from '../NewsletterSuppressions/suppression'
 import { type RawTemplate, type Rendered, compileRawTemplate, issueMessage, rawMessageFor } from './message'
@@ -232,26 +232,32 @@ async function sendClaimed(
   }
 }
 
-/** The issue is sent once nothing is waiting or in flight; the site then lists it. */
+/**
+ * The issue is sent once nothing is waiting or in flight; the site then lists it. The status, its
+ * log line and the site's refresh (queued) commit together: a failure between them would leave an
+ * issue "sent" that the next check skips, with no log line and a site that never lists it.
+ */
 export async function finishIfDone(req: PayloadRequest, issueId: number) {
-  const done = await execute(
-    direct(req),
-    sql`update newsletter_issues set status = 'sent', sent_at = now(), updated_at = now()
-        where id = ${issueId} and status = 'sending'
-          and not exists (select 1 from newsletter_deliveries d where d.issue_id = ${issueId} and d.status in ('queued', 'claimed'))
-        returning slug`,
-  )
-  if (done.length) {
+  const own = await createLocalReq({}, req.payload)
+  await inTransaction(own, async () => {
+    const done = await execute(
+      own,
+      sql`update newsletter_issues set status = 'sent', sent_at = now(), updated_at = now()
+          where id = ${issueId} and status = 'sending'
+            and not exists (select 1 from newsletter_deliveries d where d.issue_id = ${issueId} and d.status in ('queued', 'claimed'))
+          returning slug`,
+    )
+    if (!done.length) return
     await execute(
-      direct(req),
+      own,
       sql`insert into newsletter_issues_log (_order, _parent_id, id, action, by_email, at, detail)
           select coalesce(max(_order), 0) + 1, ${issueId}, md5(random()::text), 'sent', 'system', now(),
                  (select count(*) filter (where status = 'sent') || ' sent, ' || count(*) filter (where status = 'failed') || ' failed'
                   from newsletter_deliveries where issue_id = ${issueId})
           from newsletter_issues_log where _parent_id = ${issueId}`,
     )
-    await revalidateAfterCommit(direct(req), tagsForChange({ kind: 'newsletterIssue', slugs: [String(done[0].slug)] }))
-  }
+    await revalidateAfterCommit(own, tagsForChange({ kind: 'newsletterIssue', slugs: [String(done[0].slug)] }))
+  })
 }
 
 export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {

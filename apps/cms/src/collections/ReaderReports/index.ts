@@ -91,7 +91,7 @@ export const ReaderReports: CollectionConfig = {
         const site = (process.env.SITE_URL || '').replace(/\/$/, '')
         const text =
           doc.outcome === 'corrected'
-            ? `Thank you for your report about ${site}/guides/${doc.guideSlug}.\n\nWe corrected the guide: ${doc.correctionNote ?? ''}\nThe correction was reviewed and is in the guide's review history.\n\nRunsense`
+            ? `Thank you for your report about ${site}/guides/${doc.guideSlug}.\n\nWe corrected the guide, and the corrected guide was medically reviewed before it was published. What changed, in our editors' words: ${doc.correctionNote ?? ''}\nThe correction is in the guide's review history.\n\nRunsense`
             : `Thank you for your report about ${site}/guides/${doc.guideSlug}.\n\nWe looked into it and, after checking, the guide does not need a change. We read every report.\n\nRunsense`
         await queueEmails(req, [{ kind: 'report-reply', to: doc.email, subject: 'Your report about a Runsense guide', text }])
         // One reply only; a direct update so this hook does not run again.

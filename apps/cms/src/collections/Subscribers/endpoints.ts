@@ -6,7 +6,7 @@
  */
 import type { Endpoint, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
-import { hashEmail, hashIp } from '@runsense/domain/email'
+import { hasControlCharacters, hashEmail, hashIp } from '@runsense/domain/email'
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { isAdminUser } from '../../access/roles'
 import { execute, inTransaction } from '../../lib/db'
@@ -61,6 +61,9 @@ function parseSignup(raw: unknown): Signup | { error: string } {
   const b = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
   const parsed = normaliseSignupEmail(b.email)
   if (!parsed.ok) return { error: parsed.error }
+  // A control character (NUL above all: PostgreSQL refuses it in text) would fail the whole batch's
+  // transaction, every other reader's signup with it: this one signup is refused instead.
+  if ([b.source, b.wording].some((t) => typeof t === 'string' && hasControlCharacters(t))) return { error: 'The page you signed up from was not recognised.' }
   return {
     email: parsed.email,
     source: typeof b.source === 'string' ? b.source.slice(0, 200) : null,

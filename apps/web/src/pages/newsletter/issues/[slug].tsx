@@ -32,7 +32,8 @@ export default function IssuePage({ issue }: Props) {
   const c = issue.content
   return (
     <>
-      <PageHead title={issue.subject} description={issue.preheader || c.featured.summary} path={`/newsletter/issues/${issue.slug}`} />
+      {/* The snippet is the featured guide's signed summary: the preheader's exempt notice would not show in a search result. */}
+      <PageHead title={issue.subject} description={c.featured.summary} path={`/newsletter/issues/${issue.slug}`} />
       <p className="meta">
         The weekly guide
         {issue.sentAt ? (
