@@ -97,3 +97,6 @@ export function frontPathsForTags(changed: string[]): string[] {
   }
   return [...out]
 }
+
+/** The most tags one call to the site's /api/revalidate carries (it refuses more); the CMS sends more in several calls. */
+export const MAX_TAGS_PER_REVALIDATION = 100

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
-import { frontPathsForTags } from '@runsense/domain/cache-tags'
+import { MAX_TAGS_PER_REVALIDATION, frontPathsForTags } from '@runsense/domain/cache-tags'
 import { afterCommit, executeNow } from './db'
 import { envList } from './env'
 import { replicasCaughtUp } from './replicas'
@@ -72,6 +72,14 @@ function refreshOne(url: URL, host: string, encoding: string): Promise<string | 
 }
 
 async function revalidateOne(site: string, secret: string, tags: string[], log: Log, attempts: number): Promise<boolean> {
+  // The site takes at most MAX_TAGS_PER_REVALIDATION a call (a review-cadence tick may name more).
+  for (let i = 0; i < tags.length; i += MAX_TAGS_PER_REVALIDATION) {
+    if (!(await revalidateCall(site, secret, tags.slice(i, i + MAX_TAGS_PER_REVALIDATION), log, attempts))) return false
+  }
+  return true
+}
+
+async function revalidateCall(site: string, secret: string, tags: string[], log: Log, attempts: number): Promise<boolean> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       const res = await fetch(`${site}/api/revalidate`, {
@@ -82,6 +90,8 @@ async function revalidateOne(site: string, secret: string, tags: string[], log: 
       })
       if (res.ok) return true
       log.warn(`Revalidating the site at ${site} answered ${res.status} (attempt ${attempt}).`)
+      // A refusal of the request itself (4xx: its secret or its shape) is not cured by asking again now.
+      if (res.status >= 400 && res.status < 500) return false
     } catch (err) {
       log.warn(`Revalidating the site at ${site} failed (attempt ${attempt}): ${(err as Error).message}`)
     }

@@ -43,7 +43,7 @@ async function actorOf(req: PayloadRequest, user: PayloadRequest['user'] | User 
   const role = roleOf(user as never)
   if (!role) return { ok: false, status: 403, error: 'Only staff accounts can use the review workflow.' }
   const reviewerId = idOf((user as User).reviewer)
-  const profile = reviewerId ? await req.payload.findByID({ collection: 'reviewers', id: Number(reviewerId), depth: 0, overrideAccess: true, req }).catch(() => null) : null
+  const profile = reviewerId ? await req.payload.findByID({ collection: 'reviewers', id: Number(reviewerId), depth: 0, overrideAccess: true, disableErrors: true, req }) : null
   return { id: String(user.id), role, reviewerId, credentialsVerifiedUntil: profile?.verification?.expiresAt ?? null }
 }
 
@@ -142,7 +142,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         throw new Refusal({ ok: false, status: decision.status, error: decision.error, ...(decision.missing ? { missing: decision.missing } : {}), stage: state.stage })
 
       if (decision.assignReviewerId) {
-        const chosen = await req.payload.findByID({ collection: 'reviewers', id: Number(decision.assignReviewerId), depth: 0, overrideAccess: true, req }).catch(() => null)
+        const chosen = await req.payload.findByID({ collection: 'reviewers', id: Number(decision.assignReviewerId), depth: 0, overrideAccess: true, disableErrors: true, req })
         if (!chosen) throw new Refusal({ ok: false, status: 400, error: `There is no reviewer with id ${decision.assignReviewerId}.`, missing: ['reviewer'] })
         // A guide sent to someone who cannot sign off would wait for nothing: choose another, or have them verified first.
         const cannot = credentialsRefusal(chosen.verification?.expiresAt ?? null, `${chosen.name}'s`)
@@ -170,7 +170,7 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
       if (decision.restoreSigned) {
         // Discard the changes: the working copy takes back every signed field of the signed version.
         const signed = state.signOff?.version
-          ? await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true, req }).catch(() => null)
+          ? await req.payload.findVersionByID({ collection: 'articles', id: state.signOff.version, depth: 0, overrideAccess: true, disableErrors: true, req })
           : null
         if (!signed)
           throw new Refusal({

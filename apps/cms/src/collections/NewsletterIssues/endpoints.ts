@@ -81,7 +81,7 @@ export const sendEndpoint = issueEndpoint('post', 'send', gate, async (req, id) 
 export const cancelEndpoint = issueEndpoint('post', 'cancel', gate, (req, id) => withService(req, async () => answer(await cancelSending(req, id, req.user as unknown as User))))
 
 async function loadIssue(req: PayloadRequest, id: number) {
-  return (await req.payload.findByID({ collection: 'newsletter-issues', id, depth: 0, overrideAccess: true, req }).catch(() => null)) as IssueRow | null
+  return (await req.payload.findByID({ collection: 'newsletter-issues', id, depth: 0, overrideAccess: true, disableErrors: true, req })) as IssueRow | null
 }
 
 export const testEndpoint = issueEndpoint('post', 'test', gate, async (req, id) => {
@@ -91,8 +91,10 @@ export const testEndpoint = issueEndpoint('post', 'test', gate, async (req, id) 
     const { content, missing } = await issueContent(req, issue)
     if (!content) return json(422, { error: 'This issue cannot be sent yet.', missing })
     const to = (req.user as unknown as User).email
-    // Through the jobs queue: retried while SMTP is down, and the request never waits on SMTP.
-    await req.payload.jobs.queue({ task: 'newsletterTest', input: { issue: issue.id, to }, req })
+    // Through the jobs queue: retried while SMTP is down, and the request never waits on SMTP. On the
+    // newsletter's own queue (its SMTP, its timeouts): a hung newsletter server never holds up the
+    // default queue's scheduled publishing and revalidations (a send under way may delay the copy).
+    await req.payload.jobs.queue({ task: 'newsletterTest', queue: 'newsletter', input: { issue: issue.id, to }, req })
     return json(202, { status: 'queued', to })
   })
 })

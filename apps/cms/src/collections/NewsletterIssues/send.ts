@@ -50,7 +50,7 @@ async function lockIssue(req: PayloadRequest, id: number): Promise<IssueRow | nu
 
 /** The live guide as readers see it, or why it cannot be sent. Reuses the CMS's content hash. */
 async function liveGuide(req: PayloadRequest, id: number, label: string): Promise<{ guide?: Article; missing: string[] }> {
-  const guide = (await req.payload.findByID({ collection: 'articles', id, depth: 0, draft: false, overrideAccess: true, req }).catch(() => null)) as Article | null
+  const guide = (await req.payload.findByID({ collection: 'articles', id, depth: 0, draft: false, overrideAccess: true, disableErrors: true, req })) as Article | null
   if (!guide) return { missing: [`${label} no longer exists.`] }
   if (guide._status !== 'published') return { missing: [`${label} "${guide.title}" is not published: only a live guide can be sent.`] }
   if (!guide.signOff?.hash) return { missing: [`${label} "${guide.title}" has no medical sign-off.`] }
@@ -77,7 +77,7 @@ export async function issueContent(req: PayloadRequest, issue: IssueRow): Promis
   const g = featured.guide
   const reviewerId = idOf(g.reviewer)
   const reviewer = reviewerId
-    ? ((await req.payload.findByID({ collection: 'reviewers', id: reviewerId, depth: 0, overrideAccess: true, req }).catch(() => null)) as Reviewer | null)
+    ? ((await req.payload.findByID({ collection: 'reviewers', id: reviewerId, depth: 0, overrideAccess: true, disableErrors: true, req })) as Reviewer | null)
     : null
   return {
     missing,
@@ -201,7 +201,9 @@ export async function refuseScheduled(req: PayloadRequest, id: number, reason: s
     const issue = await lockIssue(req, id)
     if (issue?.status !== 'scheduled') return
     await writeIssue(req, issue, { status: 'draft', scheduledFor: null }, logEntry('scheduled send refused', null, reason))
-    const scheduler = issue.scheduledBy ? await req.payload.findByID({ collection: 'users', id: issue.scheduledBy, depth: 0, overrideAccess: true, req }).catch(() => null) : null
+    const scheduler = issue.scheduledBy
+      ? await req.payload.findByID({ collection: 'users', id: issue.scheduledBy, depth: 0, overrideAccess: true, disableErrors: true, req })
+      : null
     await queueNotice(req, scheduler ? [scheduler] : await editorUsers(req), 'newsletter-schedule-refused', `Scheduled newsletter not sent: ${issue.subject}`, [
       `"${issue.subject}" was scheduled to go out at ${issue.scheduledFor ? staffTime(issue.scheduledFor) : 'its scheduled time'}, but it was not sent: ${reason}`,
       'Nobody got it. It is a draft again: fix what is missing, then send it or schedule it again.',

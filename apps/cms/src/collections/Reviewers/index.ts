@@ -35,7 +35,7 @@ export const Reviewers: CollectionConfig = {
         if (operation !== 'update' || isAdminUser(req.user)) return args
         const data = (args as { data?: Record<string, unknown> }).data ?? {}
         const id = (args as { id?: number | string }).id
-        const current = id !== undefined ? await req.payload.findByID({ collection: 'reviewers', id, depth: 0, overrideAccess: true, req }).catch(() => null) : null
+        const current = id !== undefined ? await req.payload.findByID({ collection: 'reviewers', id, depth: 0, overrideAccess: true, disableErrors: true, req }) : null
         const touched = ADMIN_ONLY_FIELDS.filter((f) => f in data && JSON.stringify(data[f] ?? null) !== JSON.stringify(current?.[f] ?? null))
         if (touched.length) throw new APIError(`Only an admin can change a reviewer's ${touched.join(', ')}; you can edit your own bio.`, 403, undefined, true)
         return args

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { revalidateTag } from 'next/cache'
+import { MAX_TAGS_PER_REVALIDATION } from '@runsense/domain/cache-tags'
 
 /**
  * The one revalidation endpoint. The CMS calls it after a change commits, with the tags from
@@ -20,8 +21,8 @@ export async function POST(request: Request) {
     return Response.json({ error: 'Send JSON: { "tags": ["..."] }.' }, { status: 400 })
   }
   const tags = (body as { tags?: unknown })?.tags
-  if (!Array.isArray(tags) || tags.length === 0 || tags.length > 100 || !tags.every((t) => typeof t === 'string' && t.length <= 200)) {
-    return Response.json({ error: 'Send JSON: { "tags": ["..."] } with 1 to 100 tags.' }, { status: 400 })
+  if (!Array.isArray(tags) || tags.length === 0 || tags.length > MAX_TAGS_PER_REVALIDATION || !tags.every((t) => typeof t === 'string' && t.length <= 200)) {
+    return Response.json({ error: `Send JSON: { "tags": ["..."] } with 1 to ${MAX_TAGS_PER_REVALIDATION} tags.` }, { status: 400 })
   }
   // With the shared cache (REDIS_URL), record the tags for every instance first: if Redis cannot
   // take them, answer 503 so the CMS tries again (apps/web/cache-redis.mjs says what is trusted
