@@ -53,7 +53,7 @@ export async function graphql<T = any>(query: string, { as = 'anonymous', variab
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `JWT ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   })
-  return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string }[] } }
+  return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string; path?: (string | number)[] }[] } }
 }
 
 export { guideData, lexical }

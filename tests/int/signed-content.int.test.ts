@@ -146,7 +146,7 @@ describe("a server write's marks stay with that write", () => {
     )
     expect(res.body.data?.s?.id).toBe(sourceId) // the source edit itself went through (and flagged the guide)
     expect(
-      (res.body.errors ?? []).map((e: { path?: string[] }) => e.path?.[0]),
+      (res.body.errors ?? []).map((e) => e.path?.[0]),
       JSON.stringify(res.body),
     ).toContain('a') // publishing outside the workflow is refused
     expect(res.body.data?.b?.stage).not.toBe('approved') // a draft edit cannot set the stage
