@@ -88,6 +88,8 @@ test('a reviewer registers a passkey, signs off with it, and anyone can verify t
   await expect(page.locator('ul.keys li')).toContainText('ES256')
   const published = await (await fetch(`${siteUrl()}/reviewers/${profile.body.doc.slug}/keys.json`)).json()
   expect(published.keys).toEqual([expect.objectContaining({ alg: -7, jwk: expect.objectContaining({ kty: 'EC', crv: 'P-256' }), retired: null })])
+  // The key's name ('laptop') is the reviewer's own label: staff-only, in no public file.
+  expect(JSON.stringify(published)).not.toContain('laptop')
 
   const root = path.resolve(__dirname, '../..')
   const { stdout } = await run(process.execPath, [path.join(root, 'packages/verify-review/verify-review.mjs'), `${siteUrl()}/guides/${guide.slug}`], { cwd: root })

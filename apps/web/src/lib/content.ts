@@ -192,7 +192,7 @@ export async function getReviewer(slug: string): Promise<{ reviewer: Reviewer; g
 }
 
 /** A reviewer's published passkeys (public keys only; retired ones stay listed so old signatures still verify). */
-export type PublishedKeyRecord = { credentialId: string; alg: number; jwk: Record<string, unknown>; name: string; addedAt: string; retiredAt: string | null }
+export type PublishedKeyRecord = { credentialId: string; alg: number; jwk: Record<string, unknown>; addedAt: string; retiredAt: string | null }
 
 export async function getReviewerKeys(reviewer: { id: number; slug?: string | null }): Promise<PublishedKeyRecord[]> {
   const res = await getJson<{ keys: PublishedKeyRecord[] }>(`/api/reviewer-passkeys/published/${reviewer.id}`, [

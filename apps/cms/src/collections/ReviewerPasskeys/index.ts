@@ -55,7 +55,7 @@ const registerEndpoint: Endpoint = {
  * GET /api/reviewer-passkeys/published/:reviewerId — the public keys of a reviewer profile, for
  * the site's /reviewers/<slug>/keys.json and the reviewer page: public key material only (JWK,
  * credential id, algorithm, added and retired dates). Retired keys stay listed so old signatures
- * still verify.
+ * still verify. Not the key's name: the reviewer's own label for it is staff-only, never reader-visible.
  */
 const publishedEndpoint: Endpoint = {
   path: '/published/:reviewerId',
@@ -72,7 +72,7 @@ const publishedEndpoint: Endpoint = {
       overrideAccess: true,
     })
     return json(200, {
-      keys: docs.map((k) => ({ credentialId: k.credentialId, alg: k.algorithm, jwk: k.jwk, name: k.name, addedAt: k.addedAt, retiredAt: k.retiredAt ?? null })),
+      keys: docs.map((k) => ({ credentialId: k.credentialId, alg: k.algorithm, jwk: k.jwk, addedAt: k.addedAt, retiredAt: k.retiredAt ?? null })),
     })
   },
 }

@@ -15,7 +15,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
   const keys = await getReviewerKeys(reviewer)
   const body = {
     reviewer: { id: reviewer.id, name: reviewer.name, url: `${siteUrl()}/reviewers/${reviewer.slug}` },
-    keys: keys.map((k) => ({ credentialId: k.credentialId, alg: k.alg, jwk: k.jwk, name: k.name, added: k.addedAt, retired: k.retiredAt })),
+    keys: keys.map((k) => ({ credentialId: k.credentialId, alg: k.alg, jwk: k.jwk, added: k.addedAt, retired: k.retiredAt })),
   }
   return new Response(JSON.stringify(body, null, 2), {
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=0, must-revalidate' },
