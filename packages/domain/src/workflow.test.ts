@@ -62,6 +62,11 @@ describe('workflow rules', () => {
     const s = base({ stage: 'medical_review', assignedReviewerId: 'R1' })
     expect(decide(s, reviewer, 'sign_off')).toMatchObject({ ok: true, to: 'approved', recordSignOff: true })
     for (const a of [reviewer2, admin, editor]) expect(decide(s, a, 'sign_off')).toMatchObject({ ok: false, status: 403 })
+    // An editor's or admin's account linked to the assigned profile still cannot sign: the one who edits and sends never signs.
+    for (const a of [editor, admin]) {
+      const linked = decide(s, { ...a, reviewerId: reviewer.reviewerId, credentialsVerifiedUntil: verified }, 'sign_off')
+      expect(linked).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/Only medical reviewers sign off/) })
+    }
   })
 
   it('refuses a sign-off from a reviewer whose credentials were never verified or have lapsed, and says who can fix it', () => {
