@@ -29,7 +29,9 @@ export type Email = { to: string; subject: string; text: string; headers?: Recor
 export const sendEmailTask: TaskConfig<'sendEmail'> = {
   slug: 'sendEmail',
   label: 'Send emails',
-  retries: { attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
+  // 2 s, doubling, 16 attempts: about a day and a half of SMTP outage before an email is given up
+  // (12 gave up after about 2 hours: a confirmation lost to an evening's outage). Payload's backoff has no cap.
+  retries: { attempts: 16, backoff: { type: 'exponential', delay: 2000 } },
   inputSchema: [{ name: 'emails', type: 'json', required: true }],
   handler: async ({ input, job, req }) => {
     // The job's id and creation time name its emails for good (ids alone could repeat after a reset).
