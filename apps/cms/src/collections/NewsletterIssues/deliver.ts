@@ -137,12 +137,13 @@ async function recordRefusal(req: PayloadRequest, row: Claimed, err: SmtpError) 
 
 type Issue = { id: number; subject: string; rendered: Rendered; template: RawTemplate }
 /** One batch job's tally, shared by its lanes: `cancelled` once any of them learns the send was cancelled. */
-type Stats = { sent: number; failed: number; smtpDown: boolean; cancelled: boolean }
+/** `broken`: a lane failed, so the job fails: the other lanes stop too (handing back what they claimed) before it ends. */
+type Stats = { sent: number; failed: number; smtpDown: boolean; cancelled: boolean; broken: boolean }
 
 /** One sender: claim a few rows, send them one by one through the pool, record each at once. */
 async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: Stats) {
   const transport = newsletterTransport()
-  while (Date.now() < deadline && !stats.smtpDown && !stats.cancelled) {
+  while (Date.now() < deadline && !stats.smtpDown && !stats.cancelled && !stats.broken) {
     const claimedAt = Date.now()
     const rows = await claim(req, issue.id)
     if (!rows.length) return
@@ -161,7 +162,7 @@ async function lane(req: PayloadRequest, issue: Issue, deadline: number, stats: 
     const failed = (await Promise.allSettled(recording)).find((r) => r.status === 'rejected')
     if (sent) throw sent.err
     if (failed) throw (failed as PromiseRejectedResult).reason
-    if (stats.smtpDown || stats.cancelled) return
+    if (stats.smtpDown || stats.cancelled || stats.broken) return
   }
 }
 
@@ -190,7 +191,7 @@ async function sendClaimed(
       )
       break
     }
-    if (stats.smtpDown || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
+    if (stats.smtpDown || stats.broken || Date.now() > claimedAt + leaseSeconds() * 1000 - leaseMarginMs()) {
       await release(
         req,
         sendable.slice(i).map((r) => r.id),
@@ -271,10 +272,20 @@ export const newsletterBatchTask: TaskConfig<'newsletterBatch'> = {
     if (!row || !row.rendered || (row.status !== 'sending' && row.status !== 'sent')) return { output: { sent: 0 } }
     const base = { id: Number(row.id), subject: String(row.subject) }
     const issue = { ...base, rendered: row.rendered as Rendered, template: await compileRawTemplate(base, row.rendered as Rendered) }
-    const stats: Stats = { sent: 0, failed: 0, smtpDown: false, cancelled: false }
+    const stats: Stats = { sent: 0, failed: 0, smtpDown: false, cancelled: false, broken: false }
     const deadline = Date.now() + JOB_BUDGET_MS
     // Two lanes per pooled connection: one waits on the database while the other talks SMTP.
-    await Promise.all(Array.from({ length: smtpConnections() * 2 }, () => lane(req, issue, deadline, stats)))
+    // A lane that fails fails the job, but only once every lane has stopped: none sends on after the job is counted done.
+    const lanes = await Promise.allSettled(
+      Array.from({ length: smtpConnections() * 2 }, () =>
+        lane(req, issue, deadline, stats).catch((err: unknown) => {
+          stats.broken = true
+          throw err
+        }),
+      ),
+    )
+    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected')
+    if (failure) throw failure.reason
     if (Date.now() >= deadline && !stats.smtpDown && !stats.cancelled) {
       await req.payload.jobs.queue({ task: 'newsletterBatch', queue: 'newsletter', input: { issue: issue.id } })
     }
