@@ -47,7 +47,7 @@ describe('job leases', () => {
       return rows[0]?.has_error ? rows[0] : null
     })
     expect(job).toMatchObject({ processing: false, has_error: true, meta: { leaseExpiries: 5 } })
-    expect(job.message).toMatch(/^The worker running this job stopped 5 times in a row .*it will not be tried again\.$/)
+    expect(job.message).toMatch(/^Workers running this job stopped 5 times in all .*it will not be tried again\.$/)
     await db.query('delete from payload_jobs where id = $1', [id])
   })
 

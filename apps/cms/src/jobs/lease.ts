@@ -67,7 +67,7 @@ export async function recoverExpiredLeases(payload: Payload, { leaseMs = jobSett
           has_error = e.n >= ${maxExpiries},
           error = jsonb_build_object(
             'message', case when e.n >= ${maxExpiries}
-              then 'The worker running this job stopped ' || e.n || ' times in a row (lease expired); it will not be tried again.'
+              then 'Workers running this job stopped ' || e.n || ' times in all (lease expired); it will not be tried again.'
               else 'The worker running this job stopped (lease expired after ' || ${leaseMs / 1000} || ' s without a heartbeat); it will be tried again.' end,
             'leaseExpired', true,
             'at', now())
