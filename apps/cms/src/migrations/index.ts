@@ -15,6 +15,7 @@ import * as migration_20261130_184445_passkeys from './20261130_184445_passkeys'
 import * as migration_20261130_184541_jobs_prune_rate_limits from './20261130_184541_jobs_prune_rate_limits';
 import * as migration_20261130_195500_content_generation from './20261130_195500_content_generation';
 import * as migration_20261201_112923_sign_off_sources from './20261201_112923_sign_off_sources';
+import * as migration_20261202_010000_cited_sources_backfill from './20261202_010000_cited_sources_backfill';
 
 export const migrations = [
   {
@@ -101,5 +102,10 @@ export const migrations = [
     up: migration_20261201_112923_sign_off_sources.up,
     down: migration_20261201_112923_sign_off_sources.down,
     name: '20261201_112923_sign_off_sources'
+  },
+  {
+    up: migration_20261202_010000_cited_sources_backfill.up,
+    down: migration_20261202_010000_cited_sources_backfill.down,
+    name: '20261202_010000_cited_sources_backfill'
   },
 ];

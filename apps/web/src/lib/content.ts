@@ -141,7 +141,9 @@ export async function getGuide(slug: string, staffToken?: string): Promise<Guide
   const article = res.docs[0]
   if (!article) return null
   const ids = citedSourceIds(article.body)
-  const snapshot = !staffToken && Array.isArray(article.citedSources) ? (article.citedSources as CitedSource[]) : null
+  // Readers see each source only as signed (the published snapshot; every published guide has one,
+  // migration 20261202_010000): never the live record, which an editor can change at any time.
+  const snapshot = staffToken ? null : Array.isArray(article.citedSources) ? (article.citedSources as CitedSource[]) : []
   const live = ids.length
     ? (
         await getJson<ListResponse<Source>>(
