@@ -188,10 +188,10 @@ function refusal(action: Action, s: GuideState, a: Actor): string | null {
       if (s.lastAuthorId !== null && s.lastAuthorId === a.id) return 'Four eyes: the editor who last changed the text cannot also send it to medical review; another editor must.'
       return null
     case 'sign_off':
-      // A reviewer account, never an editor's or an admin's linked to a profile: whoever edits and sends cannot also sign.
-      if (a.role !== 'reviewer') return 'Only medical reviewers sign off guides; an editor or admin account cannot, even linked to a reviewer profile.'
       if (a.reviewerId === null || a.reviewerId !== s.assignedReviewerId)
         return 'Only the assigned medical reviewer can sign off this guide; nobody can sign off for another reviewer.'
+      // A reviewer account, never an editor's or an admin's linked to the profile: whoever edits and sends cannot also sign.
+      if (a.role !== 'reviewer') return 'Only medical reviewers sign off guides; an editor or admin account cannot, even linked to a reviewer profile.'
       return credentialsRefusal(a.credentialsVerifiedUntil, 'Your')
     case 'publish':
     case 'unpublish':
