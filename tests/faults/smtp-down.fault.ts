@@ -138,10 +138,13 @@ describe('SMTP down while emails are queued', () => {
     // While a run of email jobs waits on the hung server, a guide scheduled for 2 s from now is
     // published on time: emails have a queue of their own (jobs/sendEmail.ts), so their run does not
     // hold up the default queue's.
+    // Up to 30 s: a job waits out the greeting timeout (5 s), then retries with growing backoff, and
+    // for 5 s after each such failure the others fail at once (sendEmail.ts): on a slow machine the
+    // signups above can take long enough that the next waiting attempt is more than 10 s away.
     await until(
       'a run of email jobs waiting on the hung server',
       async () => (await s.query(`select 1 from payload_jobs j where processing and ${jobEmailTo('like $1')}`, [`${prefix}%`])).length > 0,
-      { timeoutMs: 10_000, everyMs: 100 },
+      { timeoutMs: 30_000, everyMs: 100 },
     )
     const at = Date.now() + 2000
     const scheduled = await api.act(toSchedule.id, 'editor', 'schedule_publish', { at: new Date(at).toISOString() })
