@@ -35,7 +35,7 @@ export const flagCitingGuides: CollectionAfterChangeHook = async ({ doc, previou
   )
   for (const { id } of rows as { id: number }[]) {
     // Under the guide's row lock, as every workflow action and edit: a sign-off happens wholly before or after this.
-    await lockArticle(req, id)
+    const row = await lockArticle(req, id)
     const current = await req.payload.findByID({ collection: 'articles', id, draft: true, depth: 0, joins: false, overrideAccess: true, req })
     // In medical review the reviewer would sign source wording they may not have read: like an edit
     // of the text, the change takes the guide back to editorial review, and another editor sends it again.
@@ -67,8 +67,8 @@ export const flagCitingGuides: CollectionAfterChangeHook = async ({ doc, previou
       })
     }
     const assigned = typeof guide.assignedReviewer === 'object' ? guide.assignedReviewer?.id : guide.assignedReviewer
-    // Live: a published version is up (the working copy just written is always a draft).
-    if (assigned) await notifySourceChanged(req, guide, assigned, reason, { live: (await lockArticle(req, id, { lock: false }))?.liveStatus === 'published' })
+    // Live: a published version is up (read under the lock above; the working copy just written is always a draft).
+    if (assigned) await notifySourceChanged(req, guide, assigned, reason, { live: row?.liveStatus === 'published' })
   }
   return doc
 }
