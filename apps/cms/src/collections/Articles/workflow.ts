@@ -27,6 +27,7 @@ import { serverWriteReq } from '../../lib/serverWrite'
 import { json, jsonObject } from '../../lib/http'
 import { revalidateAfterCommit } from '../../lib/revalidate'
 import { staffTime } from '../../lib/staffTime'
+import { recordWorkflowEvent } from '../WorkflowEvents'
 import { citationLabel, type SourceData } from '@runsense/domain/sources'
 import { numberCitations } from '@runsense/domain/citations'
 import { SIGNED_CONTENT_FIELDS, citedSources, contentProblems, hashOf, sourceSnapshot } from './content'
@@ -279,24 +280,18 @@ export async function applyWorkflowAction(req: PayloadRequest, id: number, actor
         if (written !== state.signOff!.hash) throw new Error('Refusing to publish: the written content does not match the sign-off.')
       }
 
-      await req.payload.create({
-        collection: 'workflow-events',
-        data: {
-          article: id,
-          articleTitle: working.title,
-          action: action as never,
-          fromStage: decision.from,
-          toStage: decision.to,
-          actor: Number(actor.id),
-          actorName: actorUser.name,
-          note: decision.scheduleAt
-            ? `Scheduled to publish at ${staffTime(decision.scheduleAt)}.${note ? ` Change note for readers: “${note}”` : ''}`
-            : note || (decision.restoreSigned ? 'Changes discarded: the working copy is the signed text again.' : null),
-          contentHash: decision.restoreSigned ? state.signOff!.hash : state.currentHash,
-          reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
-        },
-        overrideAccess: true, // the audit log is written only here, by the server
-        req,
+      await recordWorkflowEvent(req, {
+        article: id,
+        articleTitle: working.title,
+        action: action as never,
+        fromStage: decision.from,
+        toStage: decision.to,
+        actor: { id: Number(actor.id), name: actorUser.name ?? null },
+        note: decision.scheduleAt
+          ? `Scheduled to publish at ${staffTime(decision.scheduleAt)}.${note ? ` Change note for readers: “${note}”` : ''}`
+          : note || (decision.restoreSigned ? 'Changes discarded: the working copy is the signed text again.' : null),
+        contentHash: decision.restoreSigned ? state.signOff!.hash : state.currentHash,
+        reviewer: decision.assignReviewerId ? Number(decision.assignReviewerId) : decision.recordSignOff ? Number(actor.reviewerId) : null,
       })
 
       for (const report of decision.goesLive ? (input.corrects ?? []) : []) {

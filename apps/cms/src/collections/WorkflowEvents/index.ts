@@ -1,11 +1,13 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, PayloadRequest } from 'payload'
+import type { WorkflowEvent } from '@runsense/types'
 import { STAGES, WORKFLOW_EVENTS } from '@runsense/domain/workflow'
 import { nobody, staff } from '../../access'
 
 /**
  * The append-only audit log of the review workflow: every action with who, when, from/to
- * stage, note and content hash. Written only by the workflow endpoint (overrideAccess);
- * no API can change or delete an entry, and a database trigger (migration) refuses it too.
+ * stage, note and content hash. Written only by the server, through recordWorkflowEvent (the
+ * workflow's actions, an edit that moves a guide's stage, a cited source's change) and the seed's
+ * import; no API can change or delete an entry, and a database trigger (migration) refuses it too.
  */
 export const WorkflowEvents: CollectionConfig = {
   slug: 'workflow-events',
@@ -40,4 +42,20 @@ export const WorkflowEvents: CollectionConfig = {
     { name: 'contentHash', type: 'text' },
     { name: 'reviewer', type: 'number' },
   ],
+}
+
+type WorkflowEventEntry = Omit<WorkflowEvent, 'id' | 'createdAt' | 'updatedAt' | 'actor' | 'actorName'> & {
+  /** Who acted; the request's signed-in user unless given (a scheduled publish acts for the editor who scheduled it). */
+  actor?: { id: number; name: string | null } | null
+}
+
+/** Records one workflow event, in the request's transaction (it commits with the change it records or not at all). */
+export async function recordWorkflowEvent(req: PayloadRequest, { actor, ...entry }: WorkflowEventEntry) {
+  const user = actor === undefined ? (req.user as { id?: number; name?: string } | null) : actor
+  await req.payload.create({
+    collection: 'workflow-events',
+    data: { ...entry, actor: typeof user?.id === 'number' ? user.id : null, actorName: user?.name ?? null },
+    overrideAccess: true, // written only here, by the server
+    req,
+  })
 }

@@ -5,6 +5,7 @@ import { BODY_POLICY, SAFETY_POLICY } from '../../../editor'
 import { lockArticle } from '../../../lib/db'
 import { citedSources, hashOf } from '../content'
 import { notifyReturnedToEditorialReview } from '../notifications'
+import { recordWorkflowEvent } from '../../WorkflowEvents'
 
 const idOf = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? String((v as { id: unknown }).id) : String(v))
 
@@ -130,26 +131,19 @@ export const guardWrites: CollectionBeforeChangeHook = async ({ data, originalDo
       data.lastAuthor = req.user?.id ?? null
       if (edit.event) {
         // The audit log records every stage an edit moves, so it always replays to the current stage.
-        await req.payload.create({
-          collection: 'workflow-events',
-          data: {
-            article: originalDoc.id,
-            articleTitle: next.title,
-            action: edit.event === 'voided' ? 'sign_off_voided' : edit.event === 'returned' ? 'returned_to_editorial_review' : 'signed_text_restored',
-            fromStage: stage,
-            toStage: edit.stage,
-            actor: typeof req.user?.id === 'number' ? req.user.id : null,
-            actorName: (req.user as { name?: string } | null)?.name ?? null,
-            note:
-              edit.event === 'voided'
-                ? 'The reviewed text changed after the sign-off; it needs a new review.'
-                : edit.event === 'returned'
-                  ? 'The text changed during medical review; it went back to editorial review, so that another editor sends the text the reviewer signs.'
-                  : 'The text is again exactly what was signed (same fingerprint): the sign-off holds again.',
-            contentHash: newHash,
-          },
-          overrideAccess: true, // server-written audit entry
-          req,
+        await recordWorkflowEvent(req, {
+          article: originalDoc.id,
+          articleTitle: next.title,
+          action: edit.event === 'voided' ? 'sign_off_voided' : edit.event === 'returned' ? 'returned_to_editorial_review' : 'signed_text_restored',
+          fromStage: stage,
+          toStage: edit.stage,
+          note:
+            edit.event === 'voided'
+              ? 'The reviewed text changed after the sign-off; it needs a new review.'
+              : edit.event === 'returned'
+                ? 'The text changed during medical review; it went back to editorial review, so that another editor sends the text the reviewer signs.'
+                : 'The text is again exactly what was signed (same fingerprint): the sign-off holds again.',
+          contentHash: newHash,
         })
         if (edit.event === 'returned' && current.assignedReviewer) {
           await notifyReturnedToEditorialReview(req, { id: Number(originalDoc.id), title: String(next.title ?? '') }, current.assignedReviewer, req.user as never)

@@ -6,6 +6,7 @@ import { execute, lockArticle } from '../../../lib/db'
 import { serverWriteReq } from '../../../lib/serverWrite'
 import { citedSources, hashOf } from '../../Articles/content'
 import { notifySourceChanged } from '../../Articles/notifications'
+import { recordWorkflowEvent } from '../../WorkflowEvents'
 
 /**
  * When a source's citation data changes or it is retracted, every guide citing it (live or
@@ -49,21 +50,14 @@ export const flagCitingGuides: CollectionAfterChangeHook = async ({ doc, previou
       req: serverWriteReq(req, { workflow: 'flag' }),
     })
     if (returned) {
-      await req.payload.create({
-        collection: 'workflow-events',
-        data: {
-          article: id,
-          articleTitle: guide.title,
-          action: 'returned_to_editorial_review',
-          fromStage: 'medical_review',
-          toStage: 'editorial_review',
-          actor: typeof req.user?.id === 'number' ? req.user.id : null,
-          actorName: (req.user as { name?: string } | null)?.name ?? null,
-          note: `${reason} It went back to editorial review, so that another editor sends the reviewer the guide with the source as it is now.`,
-          contentHash: hashOf(guide, await citedSources(req, [guide])),
-        },
-        overrideAccess: true, // server-written audit entry
-        req,
+      await recordWorkflowEvent(req, {
+        article: id,
+        articleTitle: guide.title,
+        action: 'returned_to_editorial_review',
+        fromStage: 'medical_review',
+        toStage: 'editorial_review',
+        note: `${reason} It went back to editorial review, so that another editor sends the reviewer the guide with the source as it is now.`,
+        contentHash: hashOf(guide, await citedSources(req, [guide])),
       })
     }
     const assigned = typeof guide.assignedReviewer === 'object' ? guide.assignedReviewer?.id : guide.assignedReviewer
