@@ -24,7 +24,8 @@ const MATRIX: Record<string, { gql: [string, string]; allowed: Allowed }> = {
   users: { gql: ['User', 'Users'], allowed: { create: admin, read: staff, update: admin, delete: admin } },
   subscribers: { gql: ['Subscriber', 'Subscribers'], allowed: { create: [], read: admin, update: [], delete: admin } },
   'workflow-events': { gql: ['WorkflowEvent', 'WorkflowEvents'], allowed: { create: [], read: staff, update: [], delete: [] } },
-  topics: { gql: ['Topic', 'Topics'], allowed: { create: editors, read: WHO, update: editors, delete: admin } },
+  // A topic's name is read as a heading outside every sign-off: only admins create one (editors change only its description).
+  topics: { gql: ['Topic', 'Topics'], allowed: { create: admin, read: WHO, update: editors, delete: admin } },
   'editorial-notes': { gql: ['EditorialNote', 'EditorialNotes'], allowed: { create: staff, read: staff, update: [], delete: [] } },
   'audit-log': { gql: ['AuditLogEntry', 'AuditLogEntries'], allowed: { create: [], read: admin, update: [], delete: [] } },
   'reader-reports': { gql: ['ReaderReport', 'ReaderReports'], allowed: { create: [], read: staff, update: editors, delete: admin } },

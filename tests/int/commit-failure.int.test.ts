@@ -41,18 +41,18 @@ const stored = async (name: string) => (await db.query('select id from topics wh
 describe('a COMMIT that fails', () => {
   it('REST create answers a server error and stores nothing', async () => {
     const name = `Topic ${MARK} ${Date.now()}`
-    const res = await rest('POST', '/api/topics', { as: 'editor', body: { name } })
+    const res = await rest('POST', '/api/topics', { as: 'admin', body: { name } })
     expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(500)
     expect(await stored(name)).toBe(0)
   })
 
   it('REST update answers a server error and keeps the stored value', async () => {
     const before = `Topic kept ${Date.now()}`
-    const created = await rest('POST', '/api/topics', { as: 'editor', body: { name: before } })
+    const created = await rest('POST', '/api/topics', { as: 'admin', body: { name: before } })
     expect(created.status).toBe(201)
     const id = created.body.doc.id as number
 
-    const res = await rest('PATCH', `/api/topics/${id}`, { as: 'editor', body: { name: `${before} ${MARK}` } })
+    const res = await rest('PATCH', `/api/topics/${id}`, { as: 'admin', body: { name: `${before} ${MARK}` } })
     expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(500)
     const row = await db.query('select name from topics where id = $1', [id])
     expect(row.rows[0].name).toBe(before)
@@ -71,7 +71,7 @@ describe('a COMMIT that fails', () => {
 
   it('a write whose COMMIT succeeds is still answered and stored (the control)', async () => {
     const name = `Topic committed ${Date.now()}`
-    const res = await rest('POST', '/api/topics', { as: 'editor', body: { name } })
+    const res = await rest('POST', '/api/topics', { as: 'admin', body: { name } })
     expect(res.status).toBe(201)
     expect(await stored(name)).toBe(1)
   })

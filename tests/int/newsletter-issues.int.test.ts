@@ -136,6 +136,10 @@ describe('sending an issue to every confirmed subscriber', () => {
     expect(web.status).toBe(200)
     const html = await web.text()
     expect(html).toContain(`<h1 class="page-title">${issue.subject}</h1>`)
+    // Search results show the <head> without the page's exempt notice: only the featured guide's signed words are there.
+    const head = html.slice(0, html.indexOf('</head>'))
+    expect(head).toMatch(/<title[^>]*>The weekly guide: Returning to Running After an Injury · Runsense<\/title>/)
+    expect(head).not.toContain(issue.subject)
     expect(html).toContain('Reviewed by Raphael Crawford-Marks, Founder')
     expect(html).not.toMatch(/<script[^>]*src="[^"]*_next/)
     expect(html).not.toContain('unsubscribe?token=')

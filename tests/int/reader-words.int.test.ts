@@ -11,10 +11,11 @@ type ChildNode = ReturnType<typeof parseDocument>['children'][number]
 const { isTag, isText } = DomUtils
 import { describe, expect, it } from 'vitest'
 import { plainTextOf, readingMinutes, walkLexical } from '@runsense/domain/lexical'
-import { UNSIGNED_READER_FIELDS } from '@runsense/domain/signed-content'
+import { EXEMPT_NOTICES, UNSIGNED_READER_FIELDS } from '@runsense/domain/signed-content'
 import { SIGNATURE_LABELS } from '@runsense/domain/sign-off-signature'
 import { formatSource, formatSourceParts, type SourceData } from '@runsense/domain/sources'
 import { guideAt, lexical, rest, siteUrl } from '../helpers/api'
+import { eventually } from '../helpers/poll'
 
 type Item = { text: string; where: string }
 
@@ -113,6 +114,7 @@ function explainers(guide: Guide) {
       day(e.at),
       e.at.slice(0, 10),
       e.note ?? '',
+      e.note ? EXEMPT_NOTICES.changeNotes : '',
       ...(e.reviewer ? [e.reviewer.name, e.reviewer.role, `/reviewers/${e.reviewer.slug}`] : []),
     ]),
     signature: Object.values(SIGNATURE_LABELS),
@@ -203,7 +205,6 @@ describe('the list of signed and deliberately unsigned fields', () => {
   })
 
   it("marks the editors' and reviewers' own words as not medically reviewed, next to them, where readers see them", async () => {
-    const { EXEMPT_NOTICES } = await import('@runsense/domain/signed-content')
     const text = async (path: string) =>
       (await (await fetch(`${siteUrl()}${path}`)).text())
         .replace(/&#x27;/g, "'")
@@ -212,5 +213,26 @@ describe('the list of signed and deliberately unsigned fields', () => {
     expect(await text('/about/editorial-policy')).toContain(EXEMPT_NOTICES.editorialPolicy)
     expect(await text('/topics/injury-and-comebacks')).toContain(EXEMPT_NOTICES.topicDescription)
     expect(await text('/reviewers/raphael-crawford-marks')).toContain(EXEMPT_NOTICES.reviewerBio)
+  })
+
+  it("keeps the editors' policy title out of the policy page's <head>, where a search result would show it without its notice", async () => {
+    const original = (await rest('GET', '/api/globals/editorial-policy?depth=0', { as: 'admin' })).body
+    const title = `Running cures asthma ${Date.now()}`
+    expect((await rest('POST', '/api/globals/editorial-policy', { as: 'editor', body: { title } })).status).toBe(200)
+    try {
+      const html = await eventually(
+        async () => (await fetch(`${siteUrl()}/about/editorial-policy`)).text(),
+        (h) => h.includes(title),
+      )
+      const head = html.slice(0, html.indexOf('</head>'))
+      expect(html.slice(html.indexOf('</head>'))).toContain(`<h1 class="page-title">${title}</h1>`)
+      expect(head).toMatch(/<title[^>]*>Editorial policy · Runsense<\/title>/)
+      expect(head).not.toContain(title)
+      // Who changed the public policy, from what, to what.
+      const log = await rest('GET', '/api/audit-log?where[entity][equals]=editorial-policy&sort=-createdAt&limit=1', { as: 'admin' })
+      expect(log.body.docs[0]).toMatchObject({ action: 'update', actorName: expect.any(String), changes: { title: { from: original.title, to: title } } })
+    } finally {
+      await rest('POST', '/api/globals/editorial-policy', { as: 'admin', body: { title: original.title } })
+    }
   })
 })

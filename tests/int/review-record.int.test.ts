@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { act, cmsUrl, guideAt, lexical, rest, reviewerIds, siteUrl, workflowOf } from '../helpers/api'
 import { eventually } from '../helpers/poll'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 
 const publicGuide = async (id: number) => (await rest('GET', `/api/articles?where[id][equals]=${id}&depth=0`)).body.docs[0]
 const reviewJson = async (slug: string) => {
@@ -129,6 +130,8 @@ describe('the public review history', () => {
     expect(text).toContain('Review history')
     expect(text).toContain('Updated and reviewed, reviewed by Raphael Crawford-Marks, Founder. Editor’s note: Clarified the summary.')
     expect(text).toContain('Reviewed with no changes, reviewed by Raphael Crawford-Marks, Founder.')
+    // The note is the editor's words, not the reviewer's: the history says so under the list.
+    expect(text).toContain(EXEMPT_NOTICES.changeNotes)
     expect(text).toContain('First published, reviewed by Raphael Crawford-Marks, Founder.')
     expect(html).toContain(`href="/guides/${guide.slug}/review.json"`)
     expect(html).not.toContain(secret)

@@ -124,6 +124,33 @@ describe('shared records do not change live pages before a review', () => {
     expect((await rest('DELETE', `/api/audit-log/${log.body.docs[0].id}`, { as: 'admin' })).status).toBe(403)
     await expect(sql('update audit_log set summary = $1 where id = $2', ['x', log.body.docs[0].id])).rejects.toThrow(/append-only/)
   })
+
+  it('only admins name a topic (a heading and title outside every sign-off); editors write its description; every change is audited', async () => {
+    const claim = 'Ice baths heal stress fractures'
+    expect((await rest('POST', '/api/topics', { as: 'editor', body: { name: claim } })).status).toBe(403)
+    const created = await rest('POST', '/api/topics', { as: 'admin', body: { name: `Hills ${Date.now()}` } })
+    expect(created.status).toBe(201)
+    const { id, name, slug } = created.body.doc as { id: number; name: string; slug: string }
+
+    for (const body of [{ name: claim }, { slug: 'ice-baths-heal-stress-fractures' }]) {
+      const renamed = await rest('PATCH', `/api/topics/${id}`, { as: 'editor', body })
+      expect(renamed.status, JSON.stringify(body)).toBe(403)
+      expect(JSON.stringify(renamed.body)).toMatch(new RegExp(`Only an admin can change a topic's ${Object.keys(body)[0]}`))
+    }
+    const description = `Guides about hills, ${Date.now()}.`
+    expect((await rest('PATCH', `/api/topics/${id}`, { as: 'editor', body: { description } })).status).toBe(200)
+    expect((await rest('GET', `/api/topics/${id}`)).body).toMatchObject({ name, slug, description })
+    expect((await rest('PATCH', `/api/topics/${id}`, { as: 'admin', body: { name: `${name} and trails` } })).status).toBe(200)
+    expect((await rest('PATCH', `/api/topics/${id}`, { as: 'admin', body: { name: 'x'.repeat(61) } })).status).toBe(400)
+
+    const log = await rest('GET', `/api/audit-log?where[entity][equals]=topics&where[entityId][equals]=${id}&sort=-createdAt&limit=5`, { as: 'admin' })
+    expect(log.body.docs.map((d: { action: string; changes: Record<string, { to: unknown }> }) => [d.action, Object.keys(d.changes ?? {})])).toEqual([
+      ['update', ['name']],
+      ['update', ['description']],
+      ['create', ['name', 'slug']],
+    ])
+    expect(log.body.docs[0].changes.name).toEqual({ from: name, to: `${name} and trails` })
+  })
 })
 
 describe("a server write's marks stay with that write", () => {

@@ -23,7 +23,7 @@ export const SIGNED_FIELDS = {
 
 /** Reader-visible, deliberately outside the hash. */
 export const UNSIGNED_READER_FIELDS = {
-  topics: 'Navigation: which topic lists show the guide. Topic names are shared labels that make no health claim.',
+  topics: 'Navigation: which topic lists show the guide. Topic names are short shared labels that only admins write (audited).',
   reviewer:
     "The signer: the reviewer's name, role and page. The sign-off names the reviewer; only admins can change a reviewer's name, role or credentials, and every change is in the audit log.",
   lastReviewedAt: 'The date of the sign-off itself, written by the workflow at publishing.',
@@ -34,7 +34,7 @@ export const UNSIGNED_READER_FIELDS = {
     "Whether a cited source was retracted: a fact about the source, shown at once (in fixed words of the site, never the editor's note) so readers are never left trusting a retracted study.",
   related: 'Titles and summaries of other guides sharing a topic, each signed on its own.',
   reviewHistory:
-    "The public record of past publications, written by the workflow: each review's date, the reviewer's name and role at the time, and the publishing editor's change note, shown as the editor's words.",
+    "The public record of past publications, written by the workflow: each review's date, the reviewer's name and role at the time, and the publishing editor's change note, shown as the editor's words and marked as not medically reviewed (EXEMPT_NOTICES.changeNotes).",
   signature:
     "Whether the sign-off carries the reviewer's passkey signature, checked by the site against the reviewer's published key: fixed words of the site (SIGNATURE_LABELS in sign-off-signature.ts).",
   siteChrome: "The site's own words (header, footer, signup, section labels): in the code, reviewed with it, the same on every page.",
@@ -83,6 +83,8 @@ export const EXEMPT_NOTICES = {
   editorialPolicy: "The publication's own policy, written by the editors. It is not health advice and is not medically reviewed.",
   /** Under a topic's description on its page. */
   topicDescription: "Topic descriptions are the editors' words and are not medically reviewed; each guide listed here is.",
+  /** Under a guide's review history when an entry carries the publishing editor's change note. */
+  changeNotes: 'Editor’s notes say what changed, in the editors’ words; they are not medically reviewed.',
   /** Before a reviewer's bio on their page. */
   reviewerBio: "In the reviewer's own words; not part of any reviewed guide.",
 } as const
@@ -107,7 +109,7 @@ export const OTHER_READER_CONTENT: Record<string, Record<string, { class: OtherF
   },
   topics: {
     id: staff('Database id.'),
-    name: exempt('A navigation label shared by guides; makes no health claim.'),
+    name: exempt('A short navigation label shared by guides (at most 60 characters): only admins create or rename a topic, and every change is audited.'),
     slug: exempt("The topic page's address."),
     description: exempt("One line saying what the topic's list holds (editors and admins only), marked on the page (EXEMPT_NOTICES.topicDescription)."),
     createdAt: staff('Server timestamp.'),

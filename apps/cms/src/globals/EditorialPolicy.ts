@@ -3,12 +3,33 @@ import { tagsForChange } from '@runsense/domain/cache-tags'
 import { anyone, editors } from '../access'
 import { revalidateGlobal } from '../lib/revalidateHooks'
 import { plainEditor } from '../editor'
+import { changedFields, recordAudit } from '../collections/AuditLog'
+
+const POLICY_FIELDS = ['title', 'summary', 'body'] as const
 
 /** The public editorial policy (/about/editorial-policy): how guides are written and reviewed. */
 export const EditorialPolicy: GlobalConfig = {
   slug: 'editorial-policy',
   access: { read: anyone, update: editors },
-  hooks: { afterChange: [revalidateGlobal(tagsForChange({ kind: 'editorialPolicy' }))] },
+  hooks: {
+    afterChange: [
+      // The publication's public promise to readers: who changed it, from what, to what.
+      async ({ doc, previousDoc, req }) => {
+        const changes = changedFields(previousDoc, doc, POLICY_FIELDS)
+        if (Object.keys(changes).length) {
+          await recordAudit(req, {
+            entity: 'editorial-policy',
+            entityId: Number(doc.id ?? 0),
+            action: 'update',
+            summary: `Editorial policy: changed ${Object.keys(changes).join(', ')}`,
+            changes,
+          })
+        }
+        return doc
+      },
+      revalidateGlobal(tagsForChange({ kind: 'editorialPolicy' })),
+    ],
+  },
   fields: [
     { name: 'title', type: 'text', required: true, defaultValue: 'Editorial policy' },
     { name: 'summary', type: 'textarea' },

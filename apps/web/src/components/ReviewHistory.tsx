@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { HISTORY_LABELS, type HistoryEntry, historyEntries } from '@runsense/domain/workflow'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import type { Guide } from '@/lib/content'
 import { formatDate, isoDay } from '@/lib/format'
 
@@ -7,7 +8,7 @@ export const historyOf = (guide: Pick<Guide, 'reviewHistory'>): HistoryEntry[] =
 
 /**
  * The public review history, newest first: what happened, when, who reviewed it (name and role
- * at the time) and the publishing editor's change note, marked as the editor's words.
+ * at the time) and the publishing editor's change note, marked as the editor's words, not reviewed.
  */
 export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
   if (!entries.length) return null
@@ -37,6 +38,7 @@ export function ReviewHistory({ entries }: { entries: HistoryEntry[] }) {
           </li>
         ))}
       </ol>
+      {entries.some((e) => e.note) ? <p className="meta">{EXEMPT_NOTICES.changeNotes}</p> : null}
     </section>
   )
 }

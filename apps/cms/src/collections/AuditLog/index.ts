@@ -3,7 +3,8 @@ import { admins, nobody } from '../../access'
 
 /**
  * The audit log of changes to records readers trust outside a guide's own sign-off (a
- * reviewer's name, role, credentials and bio): who changed what, from what, to what, and when.
+ * reviewer's name, role, credentials and bio; a topic's name, address and description; the
+ * editorial policy): who changed what, from what, to what, and when.
  * Written only by server hooks (overrideAccess, in the change's own transaction); no API can
  * change or delete an entry, and a database trigger (migration) refuses it too.
  */

@@ -1,8 +1,8 @@
-import { APIError, type CollectionConfig } from 'payload'
+import type { CollectionConfig } from 'payload'
 import { tagsForChange } from '@runsense/domain/cache-tags'
 import { admins, adminsField, anyone, staffField } from '../../access'
 import { adminsOrOwnReviewerProfile } from '../../access/reviewerProfiles'
-import { isAdminUser } from '../../access/roles'
+import { refuseAdminOnlyChanges } from '../../access/adminOnlyFields'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
 import { changedFields, recordAudit } from '../AuditLog'
@@ -31,15 +31,7 @@ export const Reviewers: CollectionConfig = {
     // Field access would drop a non-admin's change to an admin-only field silently (before any
     // collection hook sees it): refuse it aloud instead, before the operation starts.
     beforeOperation: [
-      async ({ args, operation, req }) => {
-        if (operation !== 'update' || isAdminUser(req.user)) return args
-        const data = (args as { data?: Record<string, unknown> }).data ?? {}
-        const id = (args as { id?: number | string }).id
-        const current = id !== undefined ? await req.payload.findByID({ collection: 'reviewers', id, depth: 0, overrideAccess: true, disableErrors: true, req }) : null
-        const touched = ADMIN_ONLY_FIELDS.filter((f) => f in data && JSON.stringify(data[f] ?? null) !== JSON.stringify(current?.[f] ?? null))
-        if (touched.length) throw new APIError(`Only an admin can change a reviewer's ${touched.join(', ')}; you can edit your own bio.`, 403, undefined, true)
-        return args
-      },
+      refuseAdminOnlyChanges('reviewers', ADMIN_ONLY_FIELDS, (touched) => `Only an admin can change a reviewer's ${touched.join(', ')}; you can edit your own bio.`),
     ],
     beforeChange: [
       // A verification records who verified and when it lapses; only the date is the admin's to set.

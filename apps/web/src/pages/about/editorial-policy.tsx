@@ -21,8 +21,8 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ res }) => 
 export default function EditorialPolicyPage({ policy }: Props) {
   return (
     <>
-      {/* Fixed wording: a search snippet would show the summary without its exempt notice. */}
-      <PageHead title={policy.title} description="How Runsense guides are written and medically reviewed." path="/about/editorial-policy" />
+      {/* Fixed wording: a search result or link card would show the editors' title or summary without its exempt notice. */}
+      <PageHead title="Editorial policy" description="How Runsense guides are written and medically reviewed." path="/about/editorial-policy" />
       <article>
         <h1 className="page-title">{policy.title}</h1>
         <p className="meta">{EXEMPT_NOTICES.editorialPolicy}</p>

@@ -32,8 +32,9 @@ export default function IssuePage({ issue }: Props) {
   const c = issue.content
   return (
     <>
-      {/* The snippet is the featured guide's signed summary: the preheader's exempt notice would not show in a search result. */}
-      <PageHead title={issue.subject} description={c.featured.summary} path={`/newsletter/issues/${issue.slug}`} />
+      {/* Search results and link cards show no exempt notice, so the <head> carries only signed words: the
+          featured guide's title and summary, never the editors' subject or preheader (they are on the page, marked). */}
+      <PageHead title={`The weekly guide: ${c.featured.title}`} description={c.featured.summary} path={`/newsletter/issues/${issue.slug}`} />
       <p className="meta">
         The weekly guide
         {issue.sentAt ? (
