@@ -174,6 +174,17 @@ test('admins see failed jobs with their last error on the desk; editors do not s
   await expect(dead).toContainText('desk-dead-job@example.com')
   await expect(dead).toContainText(message)
   await expect(page.getByTestId('desk-jobs')).toContainText('sent again after a crash')
+  // Once the cause is fixed, an admin tries it again: it is queued anew and leaves the list.
+  await dead.getByRole('button', { name: 'Retry' }).click()
+  await expect(dead.getByRole('status')).toContainText('Queued again as job')
+  await page.getByTestId('desk-jobs').screenshot({ path: 'test-results/screens/desk-jobs-retried.png' })
+  await page.reload()
+  await expect(
+    page
+      .getByTestId('desk-jobs-dead')
+      .getByRole('listitem')
+      .filter({ hasText: `Job ${id} ` }),
+  ).toHaveCount(0)
 
   await adminLogin(page, 'editor2')
   await page.goto(`${cmsUrl()}/admin/desk`)

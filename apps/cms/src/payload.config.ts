@@ -38,6 +38,7 @@ import { smtpTransport } from './lib/smtp'
 import { registerReplicas, replicaUrls } from './lib/replicas'
 import { surfaceCommitFailures } from './lib/adapterTransactions'
 import { health } from './endpoints/health'
+import { retryJob } from './endpoints/retryJob'
 import { graphQLLimits } from './graphql/limits'
 import { migrations } from './migrations'
 import { seed } from './seed'
@@ -149,7 +150,7 @@ export default buildConfig({
   graphQL: { disablePlaygroundInProduction: true, validationRules: graphQLLimits },
   cors: [process.env.SITE_URL || 'http://localhost:3000'],
   csrf: [process.env.SITE_URL || 'http://localhost:3000', process.env.CMS_URL || 'http://localhost:3001'],
-  endpoints: [health, newsletterEvents],
+  endpoints: [health, newsletterEvents, retryJob],
   // `npm start` asks for demo content; seeding is idempotent, so a restart changes nothing.
   onInit: async (payload) => {
     // An idle connection dropped by Postgres (restart, failover) must not crash the process (57P01).

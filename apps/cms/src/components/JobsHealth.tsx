@@ -1,19 +1,20 @@
 /**
  * The desk's "Background jobs" section, for admins only (jobs hold email addresses): jobs whose
  * worker stopped (lease expired, not yet handed back), jobs failing and waiting for a retry, and
- * dead jobs (no more retries), each with its last error; plus how many emails were sent again
+ * dead jobs (no more retries), each with its last error and a Retry button; plus how many emails were sent again
  * after a crash cut off their first send (jobs/sendEmail.ts).
  */
 import type { Payload } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { executeNow } from '../lib/db'
 import { jobSettings } from '../jobs/settings'
+import { RetryJob } from './RetryJob'
 
 type JobRow = { id: number; task_slug: string; total_tried: number; error: string | null; updated_at: Date; wait_until: Date | null; recipients: string[] | null }
 
 const when = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—')
 
-function JobList({ id, title, empty, jobs }: { id: string; title: string; empty: string; jobs: JobRow[] }) {
+function JobList({ id, title, empty, jobs, retry }: { id: string; title: string; empty: string; jobs: JobRow[]; retry?: boolean }) {
   return (
     <section aria-labelledby={id} data-testid={id} style={{ marginBottom: '1.5rem' }}>
       <h3 id={id}>
@@ -34,6 +35,7 @@ function JobList({ id, title, empty, jobs }: { id: string; title: string; empty:
                   : <strong>{j.error}</strong>
                 </>
               ) : null}
+              {retry ? <RetryJob id={j.id} /> : null}
             </li>
           ))}
         </ul>
@@ -56,7 +58,7 @@ export async function JobsHealth({ payload }: { payload: Payload }) {
       payload,
       sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and (total_tried > 0 or error is not null) order by updated_at desc limit 50`,
     ),
-    executeNow(payload, sql`${select} where has_error order by updated_at desc limit 50`),
+    executeNow(payload, sql`${select} where has_error and not coalesce(error ? 'retriedAs', false) order by updated_at desc limit 50`),
     executeNow(
       payload,
       sql`select coalesce(sum(resends_after_crash), 0)::int as n, count(*) filter (where state = 'sent')::int as sent from email_deliveries where created_at > now() - interval '7 days'`,
@@ -71,7 +73,7 @@ export async function JobsHealth({ payload }: { payload: Payload }) {
       </p>
       <JobList id="desk-jobs-stuck" title="Worker stopped, waiting to be handed back" empty="No job is stuck." jobs={stuck} />
       <JobList id="desk-jobs-failing" title="Failing, will be retried" empty="No job is failing." jobs={failing} />
-      <JobList id="desk-jobs-dead" title="Failed for good" empty="No job has failed for good." jobs={dead} />
+      <JobList id="desk-jobs-dead" title="Failed for good" empty="No job has failed for good." jobs={dead} retry />
     </section>
   )
 }

@@ -1,7 +1,9 @@
 import type { Pool, PoolClient } from 'pg'
 import type { Payload, PayloadRequest, TaskConfig } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
 import pLimit from 'p-limit'
 import { jobSettings, smtpSettings } from './settings'
+import { execute } from '../lib/db'
 
 /** The jobs queue emails run on (queueEmails says why it is their own). */
 export const EMAIL_QUEUE = 'email'
@@ -34,10 +36,8 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
   retries: { attempts: 16, backoff: { type: 'exponential', delay: 2000 } },
   inputSchema: [{ name: 'emails', type: 'json', required: true }],
   handler: async ({ input, job, req }) => {
-    // The job's id and creation time name its emails for good (ids alone could repeat after a reset).
-    const base = `job:${job.id}:${new Date(job.createdAt).getTime()}`
     const emails = emailsOf(input)
-    const outcomes = await Promise.all(emails.map((email, i) => sending(() => deliver(req.payload, i === 0 ? base : `${base}:${i}`, Number(job.id), email)).catch(asError)))
+    const outcomes = await Promise.all(emails.map((email, i) => sending(() => deliver(req.payload, deliveryKey(job, i), Number(job.id), email)).catch(asError)))
     const failed = outcomes.filter((o): o is Error => o instanceof Error)
     // Records of emails long sent protect nothing any more (their jobs are gone): drop them now and then.
     if (Math.random() < 0.01) await record(req.payload, 'claim', `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
@@ -47,6 +47,28 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
     }
     return { output: { sent: outcomes.filter((o) => o === 'sent').length, alreadySent: outcomes.filter((o) => o === 'already-sent').length } }
   },
+}
+
+/** An email's idempotency key: the job's id and creation time name its emails for good (ids alone could repeat after a reset). */
+const deliveryKey = (job: { id: number | string; createdAt: string | Date }, i: number) => {
+  const base = `job:${job.id}:${new Date(job.createdAt).getTime()}`
+  return i === 0 ? base : `${base}:${i}`
+}
+
+/**
+ * The emails of a job that failed for good that have not left (its delivery records say which
+ * did), for an admin's retry (endpoints/retryJob.ts): a new job sends them, none twice.
+ */
+export async function unsentEmailsOf(req: PayloadRequest, job: { id: number; createdAt: string | Date; input: unknown }): Promise<Email[]> {
+  const emails = emailsOf(job.input)
+  if (!emails.length) return []
+  const keys = emails.map((_, i) => deliveryKey(job, i))
+  const listed = sql.join(
+    keys.map((k) => sql`${k}`),
+    sql`, `,
+  )
+  const sent = new Set((await execute(req, sql`select key from email_deliveries where state = 'sent' and key in (${listed})`)).map((r) => String(r.key)))
+  return emails.filter((_, i) => !sent.has(keys[i]))
 }
 
 /**
