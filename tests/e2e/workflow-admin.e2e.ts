@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test'
-import { act, createGuide, guideAt, lexical, reviewerIds, rest } from '../helpers/api'
+import { act, cmsUrl, createGuide, guideAt, lexical, reviewerIds, rest } from '../helpers/api'
 import { adminLogin, openGuide } from '../helpers/admin'
 
 const panelButton = (page: Page, name: string) => page.getByTestId('workflow-panel').getByRole('button', { name, exact: true })
@@ -195,4 +195,24 @@ test("the panel lists a reviewer who cannot sign off greyed out, and shows the r
   await expect(diff).toContainText(`[1] Green B. Calf strain in runners ${n}. JOSPT (2017).`)
   await expect(diff.locator('ins')).toHaveText(['in runners'])
   await diff.screenshot({ path: 'test-results/screens/diff-sources.png' })
+})
+
+test("an editor writes a topic's description in the admin, but cannot name, rename or create a topic", async ({ page }) => {
+  const created = await rest('POST', '/api/topics', { as: 'admin', body: { name: `Trails ${Date.now().toString(36)}` } })
+  const topic = created.body.doc as { id: number; name: string }
+
+  await adminLogin(page, 'editor')
+  await page.goto(`${cmsUrl()}/admin/collections/topics/${topic.id}`)
+  await expect(page.locator('#field-name')).toHaveValue(topic.name)
+  await expect(page.locator('#field-name')).toBeDisabled()
+  await expect(page.locator('#field-slug')).toBeDisabled()
+  const description = `Guides for running off road, ${Date.now()}.`
+  await page.locator('#field-description').fill(description)
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect.poll(async () => (await rest('GET', `/api/topics/${topic.id}`)).body.description).toBe(description)
+  expect((await rest('GET', `/api/topics/${topic.id}`)).body.name).toBe(topic.name)
+
+  await page.goto(`${cmsUrl()}/admin/collections/topics`)
+  await expect(page.getByRole('link', { name: topic.name })).toBeVisible()
+  await expect(page.getByRole('link', { name: /create new/i })).toHaveCount(0)
 })
