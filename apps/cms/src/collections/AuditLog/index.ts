@@ -1,4 +1,4 @@
-import type { CollectionConfig, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig, PayloadRequest } from 'payload'
 import { admins, nobody } from '../../access'
 
 /**
@@ -49,4 +49,23 @@ export function changedFields(before: Record<string, unknown> | undefined, after
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[f] = { from, to }
   }
   return changes
+}
+
+/**
+ * The hooks that put a record readers trust in the audit log: each change of `fields` (from what,
+ * to what) and its deletion, named by `label` ("Reviewer Jane Doe: changed role").
+ */
+export function auditedChanges(entity: string, fields: readonly string[], label: (doc: Record<string, unknown>) => string) {
+  const afterChange: CollectionAfterChangeHook = async ({ doc, previousDoc, operation, req }) => {
+    const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, fields)
+    if (Object.keys(changes).length) {
+      const summary = `${label(doc)}: ${operation === 'create' ? 'created' : `changed ${Object.keys(changes).join(', ')}`}`
+      await recordAudit(req, { entity, entityId: doc.id, action: operation, summary, changes })
+    }
+    return doc
+  }
+  const afterDelete: CollectionAfterDeleteHook = async ({ doc, req }) => {
+    await recordAudit(req, { entity, entityId: doc.id, action: 'delete', summary: `${label(doc)}: deleted` })
+  }
+  return { afterChange, afterDelete }
 }

@@ -5,7 +5,7 @@ import { adminsOrOwnReviewerProfile } from '../../access/reviewerProfiles'
 import { refuseAdminOnlyChanges } from '../../access/adminOnlyFields'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
-import { changedFields, recordAudit } from '../AuditLog'
+import { auditedChanges } from '../AuditLog'
 
 /** What readers see of a reviewer; every change to it is in the audit log. */
 const PROFILE_FIELDS = ['name', 'slug', 'role', 'credentials', 'registrationBody', 'registrationNumber', 'verification', 'bio'] as const
@@ -14,6 +14,7 @@ const ADMIN_ONLY_FIELDS = ['name', 'slug', 'role', 'credentials', 'registrationB
 /** How long an admin's verification of a reviewer's credentials lasts (large publishers re-verify every 1–2 years). */
 export const verificationMonths = () => Number(process.env.REVIEWER_VERIFICATION_MONTHS || 24)
 const adminsOnly = { create: adminsField, update: adminsField }
+const audited = auditedChanges('reviewers', PROFILE_FIELDS, (doc) => `Reviewer ${doc.name}`)
 
 /** Public profiles of the medical reviewers; everything here is shown to readers. */
 export const Reviewers: CollectionConfig = {
@@ -51,28 +52,11 @@ export const Reviewers: CollectionConfig = {
       },
     ],
     afterChange: [
-      async ({ doc, previousDoc, operation, req }) => {
-        const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, PROFILE_FIELDS)
-        if (Object.keys(changes).length) {
-          await recordAudit(req, {
-            entity: 'reviewers',
-            entityId: doc.id,
-            action: operation,
-            summary: `Reviewer ${doc.name}: ${operation === 'create' ? 'profile created' : `changed ${Object.keys(changes).join(', ')}`}`,
-            changes,
-          })
-        }
-        return doc
-      },
+      audited.afterChange,
       // A reviewer's name and role appear on every guide they reviewed.
       revalidateOnChange((doc, prev) => tagsForChange({ kind: 'reviewer', slugs: [doc.slug as string, prev?.slug as string] })),
     ],
-    afterDelete: [
-      revalidateOnDelete((doc) => tagsForChange({ kind: 'reviewer', slugs: [doc.slug as string] })),
-      async ({ doc, req }) => {
-        await recordAudit(req, { entity: 'reviewers', entityId: doc.id, action: 'delete', summary: `Reviewer ${doc.name}: profile deleted` })
-      },
-    ],
+    afterDelete: [revalidateOnDelete((doc) => tagsForChange({ kind: 'reviewer', slugs: [doc.slug as string] })), audited.afterDelete],
   },
   fields: [
     { name: 'name', type: 'text', required: true, access: adminsOnly },

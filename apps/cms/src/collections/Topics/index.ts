@@ -4,7 +4,7 @@ import { admins, adminsField, anyone, editors } from '../../access'
 import { refuseAdminOnlyChanges } from '../../access/adminOnlyFields'
 import { revalidateOnChange, revalidateOnDelete } from '../../lib/revalidateHooks'
 import { slugField } from '../../fields/slug'
-import { changedFields, recordAudit } from '../AuditLog'
+import { auditedChanges } from '../AuditLog'
 
 /** What readers see of a topic; every change to it is in the audit log. */
 const TOPIC_FIELDS = ['name', 'slug', 'description'] as const
@@ -16,6 +16,7 @@ const TOPIC_FIELDS = ['name', 'slug', 'description'] as const
  */
 const ADMIN_ONLY_FIELDS = ['name', 'slug'] as const
 const adminsOnly = { create: adminsField, update: adminsField }
+const audited = auditedChanges('topics', TOPIC_FIELDS, (doc) => `Topic ${doc.name}`)
 
 /** Topics group guides for readers (/topics/[slug]) and relate guides to each other. */
 export const Topics: CollectionConfig = {
@@ -24,28 +25,8 @@ export const Topics: CollectionConfig = {
   access: { read: anyone, create: admins, update: editors, delete: admins },
   hooks: {
     beforeOperation: [refuseAdminOnlyChanges('topics', ADMIN_ONLY_FIELDS, (touched) => `Only an admin can change a topic's ${touched.join(', ')}; you can edit its description.`)],
-    afterChange: [
-      async ({ doc, previousDoc, operation, req }) => {
-        const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, TOPIC_FIELDS)
-        if (Object.keys(changes).length) {
-          await recordAudit(req, {
-            entity: 'topics',
-            entityId: doc.id,
-            action: operation,
-            summary: `Topic ${doc.name}: ${operation === 'create' ? 'created' : `changed ${Object.keys(changes).join(', ')}`}`,
-            changes,
-          })
-        }
-        return doc
-      },
-      revalidateOnChange((doc, prev) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string, prev?.slug as string] })),
-    ],
-    afterDelete: [
-      revalidateOnDelete((doc) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string] })),
-      async ({ doc, req }) => {
-        await recordAudit(req, { entity: 'topics', entityId: doc.id, action: 'delete', summary: `Topic ${doc.name}: deleted` })
-      },
-    ],
+    afterChange: [audited.afterChange, revalidateOnChange((doc, prev) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string, prev?.slug as string] }))],
+    afterDelete: [revalidateOnDelete((doc) => tagsForChange({ kind: 'topic', slugs: [doc.slug as string] })), audited.afterDelete],
   },
   fields: [
     {
