@@ -11,6 +11,7 @@ export const refuseAdminOnlyChanges =
   async ({ args, operation, req }) => {
     if (operation !== 'update' || isAdminUser(req.user)) return args
     const data = (args as { data?: Record<string, unknown> }).data ?? {}
+    if (!fields.some((f) => f in data)) return args
     const id = (args as { id?: number | string }).id
     const current =
       id !== undefined ? ((await req.payload.findByID({ collection, id, depth: 0, overrideAccess: true, disableErrors: true, req })) as Record<string, unknown> | null) : null

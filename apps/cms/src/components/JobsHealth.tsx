@@ -9,6 +9,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { executeNow } from '../lib/db'
 import { jobSettings } from '../jobs/settings'
 import { RetryJob } from './RetryJob'
+import { FAILED_FOR_GOOD } from '../endpoints/retryJob'
 
 type JobRow = { id: number; task_slug: string; total_tried: number; error: string | null; updated_at: Date; wait_until: Date | null; recipients: string[] | null }
 
@@ -58,7 +59,7 @@ export async function JobsHealth({ payload }: { payload: Payload }) {
       payload,
       sql`${select} where not processing and completed_at is null and not coalesce(has_error, false) and (total_tried > 0 or error is not null) order by updated_at desc limit 50`,
     ),
-    executeNow(payload, sql`${select} where has_error and not coalesce(error ? 'retriedAs', false) order by updated_at desc limit 50`),
+    executeNow(payload, sql`${select} where ${FAILED_FOR_GOOD} order by updated_at desc limit 50`),
     executeNow(
       payload,
       sql`select coalesce(sum(resends_after_crash), 0)::int as n, count(*) filter (where state = 'sent')::int as sent from email_deliveries where created_at > now() - interval '7 days'`,

@@ -1,10 +1,13 @@
-import type { Endpoint } from 'payload'
+import type { Endpoint, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { isAdminUser } from '../access/roles'
 import { recordAudit } from '../collections/AuditLog'
 import { unsentEmailsOf } from '../jobs/sendEmail'
 import { execute, inTransaction } from '../lib/db'
 import { json } from '../lib/http'
+
+/** A job that failed for good and was not retried yet: the desk's "Failed for good" list, and what a retry takes. */
+export const FAILED_FOR_GOOD = sql`has_error and not coalesce(error ? 'retriedAs', false)`
 
 type DeadJob = { id: number; task_slug: string; queue: string | null; input: unknown; created_at: Date }
 
@@ -28,7 +31,7 @@ export const retryJob: Endpoint = {
       const [job] = (await execute(
         req,
         sql`select id, task_slug, queue, input, created_at from payload_jobs
-            where id = ${id} and task_slug is not null and has_error and not coalesce(error ? 'retriedAs', false) for update`,
+            where id = ${id} and task_slug is not null and ${FAILED_FOR_GOOD} for update`,
       )) as DeadJob[]
       if (!job) return notFound()
       let input = job.input
@@ -47,7 +50,7 @@ export const retryJob: Endpoint = {
   },
 }
 
-async function markRetried(req: Parameters<Endpoint['handler']>[0], job: DeadJob, next: number | null) {
+async function markRetried(req: PayloadRequest, job: DeadJob, next: number | null) {
   const by = (req.user as { name?: string } | null)?.name ?? null
   await execute(
     req,

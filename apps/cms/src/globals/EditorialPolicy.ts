@@ -3,7 +3,7 @@ import { tagsForChange } from '@runsense/domain/cache-tags'
 import { anyone, editors } from '../access'
 import { revalidateGlobal } from '../lib/revalidateHooks'
 import { plainEditor } from '../editor'
-import { changedFields, recordAudit } from '../collections/AuditLog'
+import { auditedChanges } from '../collections/AuditLog'
 
 const POLICY_FIELDS = ['title', 'summary', 'body'] as const
 
@@ -14,19 +14,7 @@ export const EditorialPolicy: GlobalConfig = {
   hooks: {
     afterChange: [
       // The publication's public promise to readers: who changed it, from what, to what.
-      async ({ doc, previousDoc, req }) => {
-        const changes = changedFields(previousDoc, doc, POLICY_FIELDS)
-        if (Object.keys(changes).length) {
-          await recordAudit(req, {
-            entity: 'editorial-policy',
-            entityId: Number(doc.id ?? 0),
-            action: 'update',
-            summary: `Editorial policy: changed ${Object.keys(changes).join(', ')}`,
-            changes,
-          })
-        }
-        return doc
-      },
+      auditedChanges('editorial-policy', POLICY_FIELDS, () => 'Editorial policy').afterChange,
       revalidateGlobal(tagsForChange({ kind: 'editorialPolicy' })),
     ],
   },

@@ -1,4 +1,4 @@
-import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig, PayloadRequest } from 'payload'
+import type { CollectionAfterDeleteHook, CollectionConfig, PayloadRequest } from 'payload'
 import { admins, nobody } from '../../access'
 
 /**
@@ -53,14 +53,16 @@ export function changedFields(before: Record<string, unknown> | undefined, after
 
 /**
  * The hooks that put a record readers trust in the audit log: each change of `fields` (from what,
- * to what) and its deletion, named by `label` ("Reviewer Jane Doe: changed role").
+ * to what) and its deletion, named by `label` ("Reviewer Jane Doe: changed role"). The afterChange
+ * hook serves a global too (a global is only ever updated).
  */
 export function auditedChanges(entity: string, fields: readonly string[], label: (doc: Record<string, unknown>) => string) {
-  const afterChange: CollectionAfterChangeHook = async ({ doc, previousDoc, operation, req }) => {
+  type Change = { doc: Record<string, unknown>; previousDoc?: Record<string, unknown>; operation?: 'create' | 'update'; req: PayloadRequest }
+  const afterChange = async ({ doc, previousDoc, operation = 'update', req }: Change) => {
     const changes = changedFields(operation === 'create' ? undefined : previousDoc, doc, fields)
     if (Object.keys(changes).length) {
       const summary = `${label(doc)}: ${operation === 'create' ? 'created' : `changed ${Object.keys(changes).join(', ')}`}`
-      await recordAudit(req, { entity, entityId: doc.id, action: operation, summary, changes })
+      await recordAudit(req, { entity, entityId: Number(doc.id ?? 0), action: operation, summary, changes })
     }
     return doc
   }
