@@ -8,8 +8,11 @@ import { execute } from '../lib/db'
 /** The jobs queue emails run on (queueEmails says why it is their own). */
 export const EMAIL_QUEUE = 'email'
 
-/** One email as the jobs queue carries it. */
-export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string }
+/**
+ * One email as the jobs queue carries it. `key` is its delivery record's key when it already has
+ * one: an email of a failed job that an admin retried keeps its record (and its Message-ID).
+ */
+export type Email = { to: string; subject: string; text: string; headers?: Record<string, string>; kind: string; key?: string }
 
 /**
  * Every email leaves through this task on Payload's jobs queue: queued inside the transaction
@@ -37,7 +40,7 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
   inputSchema: [{ name: 'emails', type: 'json', required: true }],
   handler: async ({ input, job, req }) => {
     const emails = emailsOf(input)
-    const outcomes = await Promise.all(emails.map((email, i) => sending(() => deliver(req.payload, deliveryKey(job, i), Number(job.id), email)).catch(asError)))
+    const outcomes = await Promise.all(emails.map((email, i) => sending(() => deliver(req.payload, deliveryKey(job, email, i), Number(job.id), email)).catch(asError)))
     const failed = outcomes.filter((o): o is Error => o instanceof Error)
     // Records of emails long sent protect nothing any more (their jobs are gone): drop them now and then.
     if (Math.random() < 0.01) await record(req.payload, 'claim', `delete from email_deliveries where state = 'sent' and sent_at < now() - interval '30 days'`, []).catch(() => {})
@@ -49,26 +52,32 @@ export const sendEmailTask: TaskConfig<'sendEmail'> = {
   },
 }
 
-/** An email's idempotency key: the job's id and creation time name its emails for good (ids alone could repeat after a reset). */
-const deliveryKey = (job: { id: number | string; createdAt: string | Date }, i: number) => {
+/**
+ * An email's idempotency key: the one it carries, else the job's id and creation time and its
+ * place in the job name it for good (ids alone could repeat after a reset).
+ */
+const deliveryKey = (job: { id: number | string; createdAt: string | Date }, email: Email, i: number) => {
+  if (email.key) return email.key
   const base = `job:${job.id}:${new Date(job.createdAt).getTime()}`
   return i === 0 ? base : `${base}:${i}`
 }
 
 /**
  * The emails of a job that failed for good that have not left (its delivery records say which
- * did), for an admin's retry (endpoints/retryJob.ts): a new job sends them, none twice.
+ * did), for an admin's retry (endpoints/retryJob.ts): a new job sends them, none twice. Each keeps
+ * its delivery record, so one cut off mid-send by a crash is found "sending" by the new job and
+ * counted as a possible duplicate, as a resumed job counts it.
  */
 export async function unsentEmailsOf(req: PayloadRequest, job: { id: number; createdAt: string | Date; input: unknown }): Promise<Email[]> {
   const emails = emailsOf(job.input)
   if (!emails.length) return []
-  const keys = emails.map((_, i) => deliveryKey(job, i))
+  const keys = emails.map((email, i) => deliveryKey(job, email, i))
   const listed = sql.join(
     keys.map((k) => sql`${k}`),
     sql`, `,
   )
   const sent = new Set((await execute(req, sql`select key from email_deliveries where state = 'sent' and key in (${listed})`)).map((r) => String(r.key)))
-  return emails.filter((_, i) => !sent.has(keys[i]))
+  return emails.flatMap((email, i) => (sent.has(keys[i]) ? [] : [{ ...email, key: keys[i] }]))
 }
 
 /**
