@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg'
 import type { Payload, PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import pLimit from 'p-limit'
+import { cappedBackoff } from './backoff'
 import { jobSettings, smtpSettings } from './settings'
 import { execute } from '../lib/db'
 
@@ -34,9 +35,10 @@ export type Email = { to: string; subject: string; text: string; headers?: Recor
 export const sendEmailTask: TaskConfig<'sendEmail'> = {
   slug: 'sendEmail',
   label: 'Send emails',
-  // 2 s, doubling, 16 attempts: about a day and a half of SMTP outage before an email is given up
-  // (12 gave up after about 2 hours: a confirmation lost to an evening's outage). Payload's backoff has no cap.
-  retries: { attempts: 16, backoff: { type: 'exponential', delay: 2000 } },
+  // 2 s, doubling up to 15 minutes, 150 attempts: about a day and a half of SMTP outage before an
+  // email is given up (12 doubling attempts gave up after about 2 hours: a confirmation lost to an
+  // evening's outage), and an email leaves at most 15 minutes after SMTP is back.
+  ...cappedBackoff({ attempts: 150, firstMs: 2000, capMs: 15 * 60_000 }),
   inputSchema: [{ name: 'emails', type: 'json', required: true }],
   handler: async ({ input, job, req }) => {
     const emails = emailsOf(input)

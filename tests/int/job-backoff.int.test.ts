@@ -1,0 +1,59 @@
+/**
+ * An email job retried through a long SMTP outage waits at most 15 minutes between tries (2 s,
+ * doubling, up to 15 minutes: jobs/backoff.ts), so it leaves soon after SMTP is back. Payload's own
+ * exponential backoff has no ceiling: after 12 failures it would wait over two hours. This also
+ * pins the Payload behaviour the ceiling relies on (onFail setting the job's waitUntil).
+ */
+import { describe, expect, it } from 'vitest'
+import { sql } from '../helpers/db'
+import { eventually } from '../helpers/poll'
+
+/** An email job that has failed `tried` times already; its email has no recipient, so every try fails. */
+async function failingEmailJob(tried: number) {
+  const [job] = await sql<{ id: number }>(`insert into payload_jobs (input, task_slug, queue, total_tried, processing) values ($1, 'sendEmail', 'email', $2, false) returning id`, [
+    { emails: [{ to: '', subject: `Backoff ${Date.now()}`, text: 'Never sent.', kind: 'test' }] },
+    tried,
+  ])
+  for (let i = 0; i < tried; i++) {
+    await sql(
+      `insert into payload_jobs_log (_order, _parent_id, id, executed_at, completed_at, task_slug, task_i_d, state, error)
+       values ($1, $2, $3, now() - interval '1 hour', now() - interval '1 hour', 'sendEmail', '1', 'failed', $4)`,
+      [i + 1, job.id, `backoff-${job.id}-${i}`, { message: 'earlier try' }],
+    )
+  }
+  return job.id
+}
+
+/** The wait the job was given after its next failure: from that failure to its waitUntil, in seconds. */
+async function waitAfterNextFailure(id: number, tried: number) {
+  const row = await eventually(
+    async () =>
+      (
+        await sql<{ total_tried: number; has_error: boolean; wait_s: number }>(
+          `select total_tried::int, coalesce(has_error, false) as has_error,
+                  extract(epoch from (j.wait_until - (select max(completed_at) from payload_jobs_log l where l._parent_id = j.id)))::float as wait_s
+             from payload_jobs j where id = $1`,
+          [id],
+        )
+      )[0],
+    (r) => r.total_tried > tried,
+    20_000,
+  )
+  expect(row.total_tried).toBe(tried + 1)
+  expect(row.has_error).toBe(false)
+  return row.wait_s
+}
+
+describe('email retries back off under a ceiling', () => {
+  it('doubles from 2 s (16 s after 3 failures)', async () => {
+    const wait = await waitAfterNextFailure(await failingEmailJob(3), 3)
+    expect(wait).toBeGreaterThan(14)
+    expect(wait).toBeLessThan(18)
+  })
+
+  it('never waits more than 15 minutes (after 12 failures, not the two hours of plain doubling)', async () => {
+    const wait = await waitAfterNextFailure(await failingEmailJob(12), 12)
+    expect(wait).toBeGreaterThan(15 * 60 - 5)
+    expect(wait).toBeLessThan(15 * 60 + 5)
+  })
+})
