@@ -37,6 +37,7 @@ import { jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
 import { registerReplicas, replicaUrls } from './lib/replicas'
 import { surfaceCommitFailures } from './lib/adapterTransactions'
+import { databaseUnavailableAs503 } from './lib/db'
 import { health } from './endpoints/health'
 import { retryJob } from './endpoints/retryJob'
 import { graphQLLimits } from './graphql/limits'
@@ -122,13 +123,20 @@ export default buildConfig({
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   secret: process.env.PAYLOAD_SECRET || '',
+  hooks: { afterError: [databaseUnavailableAs503] },
   typescript: {
     outputFile: path.resolve(dirname, '../../../packages/types/src/payload-types.ts'),
   },
   // A failed COMMIT fails the write (lib/adapterTransactions.ts), for every write path.
   db: surfaceCommitFailures(
     postgresAdapter({
-      pool: { connectionString: process.env.DATABASE_URL || '' },
+      pool: {
+        connectionString: process.env.DATABASE_URL || '',
+        // A request waits this long for a free connection, then fails (our endpoints answer 503 with
+        // a sentence) instead of queueing without end behind requests stuck on a lock: a signup gets
+        // a definite answer before the site stops waiting for it (SIGNUP_CMS_TIMEOUT_MS, 8 s).
+        connectionTimeoutMillis: Number(process.env.DATABASE_POOL_WAIT_MS) || 5000,
+      },
       // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
       ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
       // Schema changes go through committed migrations only, never dev "push" (a database push

@@ -1,4 +1,4 @@
-import type { Payload, PayloadRequest } from 'payload'
+import type { AfterErrorHook, Payload, PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import { commitTransaction, initTransaction, killTransaction } from 'payload'
 
@@ -67,3 +67,26 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
     throw err
   }
 }
+
+/**
+ * Failures that mean "the database cannot be reached right now" (down, restarting, every pooled
+ * connection busy past DATABASE_POOL_WAIT_MS), not "this request is wrong": anywhere in the
+ * error's chain of causes (Drizzle wraps the driver's error).
+ */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006'])
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown }
+    if (UNAVAILABLE_CODES.has(String(code)) || UNAVAILABLE_MESSAGES.test(String(message ?? ''))) return true
+  }
+  return false
+}
+
+/**
+ * Payload's REST routes answer 500 "Something went wrong." to any failure; one of the
+ * database's own (above) becomes a 503 with a sentence, as our endpoints answer it: the request
+ * was fine and may be tried again shortly.
+ */
+export const databaseUnavailableAs503: AfterErrorHook = ({ error }) =>
+  isDatabaseUnavailable(error) ? { status: 503, response: { errors: [{ message: 'The database is unavailable for a moment. Please try again shortly.' }] } } : undefined
