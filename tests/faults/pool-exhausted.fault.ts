@@ -54,7 +54,10 @@ describe('the CMS database pool is exhausted', () => {
     expect(statuses).toContain(200)
     expect(statuses).toContain(503)
     expect(statuses.filter((st) => st !== 200 && st !== 503)).toEqual([])
-    for (const a of answers.filter((a) => a.status === 503)) expect(isSentence(a.json?.errors?.[0]?.message), a.text).toBe(true)
+    for (const a of answers.filter((a) => a.status === 503)) {
+      expect(isSentence(a.json?.errors?.[0]?.message), a.text).toBe(true)
+      expect(a.headers?.get('retry-after')).toBe('5')
+    }
 
     // The refused signup was not queued behind the lock and stored afterwards: the reader was told to try again.
     await new Promise((r) => setTimeout(r, 3000))

@@ -85,8 +85,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /**
  * Payload's REST routes answer 500 "Something went wrong." to any failure; one of the
- * database's own (above) becomes a 503 with a sentence, as our endpoints answer it: the request
- * was fine and may be tried again shortly.
+ * database's own (above) becomes a 503 with a sentence and a Retry-After, as our endpoints answer
+ * it: the request was fine and may be tried again shortly.
  */
-export const databaseUnavailableAs503: AfterErrorHook = ({ error }) =>
-  isDatabaseUnavailable(error) ? { status: 503, response: { errors: [{ message: 'The database is unavailable for a moment. Please try again shortly.' }] } } : undefined
+export const databaseUnavailableAs503: AfterErrorHook = ({ error, req }) => {
+  if (!isDatabaseUnavailable(error)) return
+  req.responseHeaders ??= new Headers()
+  req.responseHeaders.set('Retry-After', '5')
+  return { status: 503, response: { errors: [{ message: 'The database is unavailable for a moment. Please try again shortly.' }] } }
+}
