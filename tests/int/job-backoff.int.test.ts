@@ -1,28 +1,37 @@
 /**
  * An email job retried through a long SMTP outage waits at most 15 minutes between tries (2 s,
- * doubling, up to 15 minutes: jobs/backoff.ts), so it leaves soon after SMTP is back. Payload's own
- * exponential backoff has no ceiling: after 12 failures it would wait over two hours. This also
- * pins the Payload behaviour the ceiling relies on (onFail setting the job's waitUntil).
+ * doubling, up to 15 minutes: jobs/backoff.ts), so it leaves soon after SMTP is back; a scheduled
+ * publish retried through database trouble waits at most 5 minutes. Payload's own exponential
+ * backoff has no ceiling: after 12 failures it would wait over two hours. This also pins the
+ * Payload behaviour the ceiling relies on (onFail setting the job's waitUntil).
  */
 import { describe, expect, it } from 'vitest'
 import { sql } from '../helpers/db'
 import { eventually } from '../helpers/poll'
 
-/** An email job that has failed `tried` times already; its email has no recipient, so every try fails. */
-async function failingEmailJob(tried: number) {
-  const [job] = await sql<{ id: number }>(`insert into payload_jobs (input, task_slug, queue, total_tried, processing) values ($1, 'sendEmail', 'email', $2, false) returning id`, [
-    { emails: [{ to: '', subject: `Backoff ${Date.now()}`, text: 'Never sent.', kind: 'test' }] },
+/** A job of `task` on `queue` that has failed `tried` times already and fails again with `input`. */
+async function failingJob(task: string, queue: string, input: unknown, tried: number) {
+  const [job] = await sql<{ id: number }>(`insert into payload_jobs (input, task_slug, queue, total_tried, processing) values ($1, $2, $3, $4, false) returning id`, [
+    input,
+    task,
+    queue,
     tried,
   ])
   for (let i = 0; i < tried; i++) {
     await sql(
       `insert into payload_jobs_log (_order, _parent_id, id, executed_at, completed_at, task_slug, task_i_d, state, error)
-       values ($1, $2, $3, now() - interval '1 hour', now() - interval '1 hour', 'sendEmail', '1', 'failed', $4)`,
-      [i + 1, job.id, `backoff-${job.id}-${i}`, { message: 'earlier try' }],
+       values ($1, $2, $3, now() - interval '1 hour', now() - interval '1 hour', $4, '1', 'failed', $5)`,
+      [i + 1, job.id, `backoff-${job.id}-${i}`, task, { message: 'earlier try' }],
     )
   }
   return job.id
 }
+
+/** An email with no recipient: every try fails. */
+const failingEmailJob = (tried: number) => failingJob('sendEmail', 'email', { emails: [{ to: '', subject: `Backoff ${Date.now()}`, text: 'Never sent.', kind: 'test' }] }, tried)
+
+/** A guide id PostgreSQL refuses (out of the integer range): every read of it fails, as in an outage. */
+const failingPublishJob = (tried: number) => failingJob('scheduledPublish', 'default', { article: 99_999_999_999, by: 1, at: new Date().toISOString() }, tried)
 
 /** The wait the job was given after its next failure: from that failure to its waitUntil, in seconds. */
 async function waitAfterNextFailure(id: number, tried: number) {
@@ -44,7 +53,7 @@ async function waitAfterNextFailure(id: number, tried: number) {
   return row.wait_s
 }
 
-describe('email retries back off under a ceiling', () => {
+describe('retries back off under a ceiling', () => {
   it('doubles from 2 s (16 s after 3 failures)', async () => {
     const wait = await waitAfterNextFailure(await failingEmailJob(3), 3)
     expect(wait).toBeGreaterThan(14)
@@ -55,5 +64,11 @@ describe('email retries back off under a ceiling', () => {
     const wait = await waitAfterNextFailure(await failingEmailJob(12), 12)
     expect(wait).toBeGreaterThan(15 * 60 - 5)
     expect(wait).toBeLessThan(15 * 60 + 5)
+  })
+
+  it('never waits more than 5 minutes to retry a scheduled publish (after 8 failures, not the 21 minutes of plain doubling)', async () => {
+    const wait = await waitAfterNextFailure(await failingPublishJob(8), 8)
+    expect(wait).toBeGreaterThan(5 * 60 - 5)
+    expect(wait).toBeLessThan(5 * 60 + 5)
   })
 })

@@ -5,10 +5,11 @@ export const backoffDelay = (tried: number, { firstMs, capMs }: { firstMs: numbe
 
 /**
  * Retries with exponential backoff under a ceiling, for a task kept through a long outage (an
- * email, kept for a day and a half of SMTP trouble). Payload's own exponential backoff doubles
- * without end: over 36 hours its last waits were 9 and 18 hours, so an email queued during an
- * outage could leave most of a day after SMTP came back. Here the wait doubles from `firstMs` up
- * to `capMs` and stays there, so an email leaves at most `capMs` after SMTP answers again.
+ * email, kept for a day and a half of SMTP trouble; a scheduled publish, kept for an hour of
+ * database trouble). Payload's own exponential backoff doubles without end: over 36 hours its
+ * last waits were 9 and 18 hours, so an email queued during an outage could leave most of a day
+ * after SMTP came back. Here the wait doubles from `firstMs` up to `capMs` and stays there, so the
+ * work is done at most `capMs` after its cause has gone.
  *
  * Payload has no option for a ceiling. This relies on how its task runner schedules a retry: at
  * the later of the task's own backoff (here fixed, `firstMs`) and the job's `waitUntil`, which

@@ -6,6 +6,7 @@ import { STAGE_LABELS, readableMissing } from '@runsense/domain/workflow'
 import { staffTime } from '../lib/staffTime'
 import { inTransaction, lockArticle } from '../lib/db'
 import { serverWriteReq } from '../lib/serverWrite'
+import { cappedBackoff } from './backoff'
 
 /**
  * Publishes an approved guide at the time an editor chose. The whole publish gate runs again
@@ -18,7 +19,10 @@ import { serverWriteReq } from '../lib/serverWrite'
 export const scheduledPublishTask: TaskConfig<'scheduledPublish'> = {
   slug: 'scheduledPublish',
   label: 'Publish a guide at its scheduled time',
-  retries: { attempts: 5, backoff: { type: 'exponential', delay: 5000 } },
+  // 5 s, doubling up to 5 minutes, 16 attempts: about an hour of database trouble at the chosen
+  // time before the publish is given up (5 plain doublings gave up after 2.5 minutes: a failover
+  // cost the publish until an admin retried it). The gate runs again on every attempt.
+  ...cappedBackoff({ attempts: 16, firstMs: 5000, capMs: 5 * 60_000 }),
   inputSchema: [
     { name: 'article', type: 'number', required: true },
     { name: 'by', type: 'number', required: true },
