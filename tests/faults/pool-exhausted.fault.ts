@@ -2,8 +2,9 @@
  * Every database connection of the CMS is taken by requests stuck behind a lock (a long migration,
  * a runaway statement). A signup that cannot get a connection is refused at once with a 503 and a
  * sentence, within the pool's wait (DATABASE_POOL_WAIT_MS), instead of queueing until the site
- * gives up and tells the reader "it may have gone through"; so is a REST read (not a bare 500);
- * nothing refused is stored later; once the lock goes, everything works again without a restart.
+ * gives up and tells the reader "it may have gone through"; so is a REST or GraphQL read (not a
+ * bare "Something went wrong."); nothing refused is stored later; once the lock goes, everything
+ * works again without a restart.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -39,6 +40,16 @@ describe('the CMS database pool is exhausted', () => {
       expect(isSentence(refused.json?.error), refused.text).toBe(true)
       // The pool's wait plus the request's own work, well before the site's 8 s and the lock's end.
       expect(took).toBeLessThan(POOL_WAIT_MS + 3000)
+
+      // The pool is full (the signup got no connection), so a GraphQL read gets none either.
+      const graphql = await request(
+        `${cmsUrl}/api/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ Articles(limit: 1) { docs { id } } }' }) },
+        10_000,
+      )
+      const [gqlError] = graphql.json?.errors ?? []
+      expect(gqlError?.extensions?.statusCode, graphql.text).toBe(503)
+      expect(isSentence(gqlError?.message), graphql.text).toBe(true)
 
       const health = await request(`${cmsUrl}/api/health`, {}, 10_000)
       expect(health.status).toBe(503)

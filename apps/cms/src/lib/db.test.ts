@@ -25,6 +25,7 @@ describe('telling a database that cannot be reached from a request that is wrong
     const refused = await connectError(port)
     expect(isDatabaseUnavailable(refused)).toBe(true)
     expect(isDatabaseUnavailable(new Error('Failed query: select 1', { cause: refused }))).toBe(true)
+    expect(isDatabaseUnavailable(Object.assign(new Error('Failed query: select 1'), { originalError: refused }))).toBe(true)
 
     // A server that accepts and never answers: the pool's wait runs out.
     const silent = net.createServer(() => {})

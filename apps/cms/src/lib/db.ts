@@ -71,26 +71,32 @@ export async function inTransaction<T>(req: PayloadRequest, fn: () => Promise<T>
 /**
  * Failures that mean "the database cannot be reached right now" (down, restarting, every pooled
  * connection busy past DATABASE_POOL_WAIT_MS), not "this request is wrong": anywhere in the
- * error's chain of causes (Drizzle wraps the driver's error).
+ * error's chain of causes (Drizzle wraps the driver's error; GraphQL wraps it as `originalError`).
  */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006'])
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown }
     if (UNAVAILABLE_CODES.has(String(code)) || UNAVAILABLE_MESSAGES.test(String(message ?? ''))) return true
+    const wrapped = e as { cause?: unknown; originalError?: unknown }
+    e = wrapped.cause ?? wrapped.originalError
   }
   return false
 }
 
+const UNAVAILABLE = 'The database is unavailable for a moment. Please try again shortly.'
+
 /**
- * Payload's REST routes answer 500 "Something went wrong." to any failure; one of the
- * database's own (above) becomes a 503 with a sentence and a Retry-After, as our endpoints answer
- * it: the request was fine and may be tried again shortly.
+ * Payload answers any failure with "Something went wrong." (REST: a 500); one of the database's
+ * own (above) is said in a sentence instead, as our endpoints say it: the request was fine and
+ * may be tried again shortly. REST: a 503 with Retry-After. GraphQL (whose answer stays a 200, as
+ * GraphQL answers are): the error's message, with statusCode 503 in its extensions.
  */
-export const databaseUnavailableAs503: AfterErrorHook = ({ error, req }) => {
+export const databaseUnavailableAs503: AfterErrorHook = ({ error, graphqlResult, req }) => {
   if (!isDatabaseUnavailable(error)) return
+  if (graphqlResult) return { graphqlResult: { ...graphqlResult, message: UNAVAILABLE, extensions: { ...graphqlResult.extensions, statusCode: 503 } } }
   req.responseHeaders ??= new Headers()
   req.responseHeaders.set('Retry-After', '5')
-  return { status: 503, response: { errors: [{ message: 'The database is unavailable for a moment. Please try again shortly.' }] } }
+  return { status: 503, response: { errors: [{ message: UNAVAILABLE }] } }
 }
