@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Answer, FaultStack, cmsUrl, isSentence, request, signup, until } from './helpers'
 
 const POOL_WAIT_MS = 2000
+const POOL_SIZE = 6
 
 describe('the CMS database pool is exhausted', () => {
   let s: FaultStack
   beforeAll(async () => {
-    s = await FaultStack.start('pool_wait', { DATABASE_POOL_WAIT_MS: String(POOL_WAIT_MS) })
+    s = await FaultStack.start('pool_wait', { DATABASE_POOL_WAIT_MS: String(POOL_WAIT_MS), DATABASE_POOL_SIZE: String(POOL_SIZE) })
   })
   afterAll(async () => {
     await s?.stop()
@@ -29,8 +30,8 @@ describe('the CMS database pool is exhausted', () => {
     try {
       await locker.query('begin')
       await locker.query('lock table articles in access exclusive mode')
-      // More readers than the pool (10) has connections: each holds one while it waits on the lock.
-      for (let i = 0; i < 14; i++) blocked.push(request(`${cmsUrl}/api/articles?limit=1&depth=0`, {}, 30_000))
+      // More readers than the pool (DATABASE_POOL_SIZE) has connections: each holds one while it waits on the lock.
+      for (let i = 0; i < POOL_SIZE + 3; i++) blocked.push(request(`${cmsUrl}/api/articles?limit=1&depth=0`, {}, 30_000))
       await new Promise((r) => setTimeout(r, 1000))
 
       const t0 = Date.now()

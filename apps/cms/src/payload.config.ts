@@ -136,6 +136,8 @@ export default buildConfig({
         // a sentence) instead of queueing without end behind requests stuck on a lock: a signup gets
         // a definite answer before the site stops waiting for it (SIGNUP_CMS_TIMEOUT_MS, 8 s).
         connectionTimeoutMillis: Number(process.env.DATABASE_POOL_WAIT_MS) || 5000,
+        // Connections per process (two are held by the email delivery records: jobs/sendEmail.ts).
+        max: Number(process.env.DATABASE_POOL_SIZE) || 10,
       },
       // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
       ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
