@@ -33,7 +33,7 @@ import { scheduledPublishTask } from './jobs/scheduledPublish'
 import { revalidateSiteTask } from './lib/revalidate'
 import { EMAIL_QUEUE, sendEmailTask } from './jobs/sendEmail'
 import { startJobLeases, withLease } from './jobs/lease'
-import { jobSettings } from './jobs/settings'
+import { databaseSettings, jobSettings } from './jobs/settings'
 import { smtpTransport } from './lib/smtp'
 import { registerReplicas, replicaUrls } from './lib/replicas'
 import { surfaceCommitFailures } from './lib/adapterTransactions'
@@ -130,15 +130,7 @@ export default buildConfig({
   // A failed COMMIT fails the write (lib/adapterTransactions.ts), for every write path.
   db: surfaceCommitFailures(
     postgresAdapter({
-      pool: {
-        connectionString: process.env.DATABASE_URL || '',
-        // A request waits this long for a free connection, then fails (our endpoints answer 503 with
-        // a sentence) instead of queueing without end behind requests stuck on a lock: a signup gets
-        // a definite answer before the site stops waiting for it (SIGNUP_CMS_TIMEOUT_MS, 8 s).
-        connectionTimeoutMillis: Number(process.env.DATABASE_POOL_WAIT_MS) || 5000,
-        // Connections per process (two are held by the email delivery records: jobs/sendEmail.ts).
-        max: Number(process.env.DATABASE_POOL_SIZE) || 10,
-      },
+      pool: { connectionString: process.env.DATABASE_URL || '', connectionTimeoutMillis: databaseSettings.poolWaitMs, max: databaseSettings.poolSize },
       // Reads outside transactions go to these when set (lib/replicas.ts says what stays on the primary).
       ...(replicaUrls().length ? { readReplicas: replicaUrls(), readReplicasAfterWriteInterval: Number(process.env.DATABASE_REPLICA_AFTER_WRITE_MS) || 2000 } : {}),
       // Schema changes go through committed migrations only, never dev "push" (a database push

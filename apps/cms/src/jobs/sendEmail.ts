@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg'
+import type { Client, ClientConfig } from 'pg'
 import type { Payload, PayloadRequest, TaskConfig } from 'payload'
 import { sql } from '@payloadcms/db-postgres'
 import pLimit from 'p-limit'
@@ -176,20 +176,23 @@ async function claimDelivery(payload: Payload, key: string, { jobId, kind, to }:
  * "sent" must be written the moment SMTP has accepted the email, not after waiting for a pooled
  * connection behind other jobs' transactions, nor behind the claims of a batch starting (that
  * wait is the window in which a crash causes a duplicate). So claims and outcomes each have their
- * own lane. A broken connection is dropped and the next record opens a new one. (They are two of
- * the Payload pool's connections, held while the process runs.)
+ * own lane. They are opened with the pool's settings but outside it, so they never queue for a
+ * free pooled connection nor time out waiting for one (DATABASE_POOL_WAIT_MS): a full pool cannot
+ * turn an email that left into one recorded as still sending. A broken connection is dropped and
+ * the next record opens a new one.
  */
 type Lane = 'claim' | 'done'
-const held: Record<Lane, Promise<PoolClient> | null> = { claim: null, done: null }
+const held: Record<Lane, Promise<Client> | null> = { claim: null, done: null }
 async function record(payload: Payload, lane: Lane, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
   if (!held[lane]) {
-    const pool = (payload.db as unknown as { pool: Pool }).pool
-    const connecting = pool.connect().then((client) => {
-      client.on('error', () => drop(lane, connecting, client))
-      return client
-    })
+    const pool = (payload.db as unknown as { pool: { Client: typeof Client; options: ClientConfig } }).pool
+    const client = new pool.Client(pool.options)
+    const connecting = client.connect().then(() => client)
+    // Listened to from the start: a connection lost while idle must not crash the process.
+    client.on('error', () => drop(lane, connecting, client))
     connecting.catch(() => {
       if (held[lane] === connecting) held[lane] = null
+      client.end().catch(() => {})
     })
     held[lane] = connecting
   }
@@ -204,10 +207,8 @@ async function record(payload: Payload, lane: Lane, text: string, values: unknow
   }
 }
 
-function drop(lane: Lane, which: Promise<PoolClient>, client: PoolClient) {
+function drop(lane: Lane, which: Promise<Client>, client: Client) {
   if (held[lane] !== which) return
   held[lane] = null
-  try {
-    client.release(true)
-  } catch {}
+  client.end().catch(() => {})
 }

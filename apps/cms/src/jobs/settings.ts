@@ -1,4 +1,4 @@
-/** Settings of the jobs queue and the SMTP transport, read from env once (documented in the README). */
+/** Settings of the jobs queue, the SMTP transport and the database pool, read from env once (documented in the README). */
 const positive = (name: string, fallback: number) => {
   const n = Number(process.env[name])
   return Number.isFinite(n) && n > 0 ? n : fallback
@@ -19,4 +19,16 @@ export const smtpSettings = {
   connectionTimeoutMs: positive('SMTP_CONNECTION_TIMEOUT_MS', 5000),
   greetingTimeoutMs: positive('SMTP_GREETING_TIMEOUT_MS', 5000),
   socketTimeoutMs: positive('SMTP_SOCKET_TIMEOUT_MS', 15000),
+}
+
+export const databaseSettings = {
+  /**
+   * How long a request waits for a free pooled connection before it fails (our endpoints answer
+   * 503 with a sentence; lib/db.ts says the same for Payload's routes) instead of queueing without
+   * end behind requests stuck on a lock: a signup gets a definite answer before the site stops
+   * waiting for it (SIGNUP_CMS_TIMEOUT_MS, 8 s).
+   */
+  poolWaitMs: positive('DATABASE_POOL_WAIT_MS', 5000),
+  /** Pooled connections per process (the email delivery records' two lanes are outside the pool: jobs/sendEmail.ts). */
+  poolSize: positive('DATABASE_POOL_SIZE', 10),
 }
