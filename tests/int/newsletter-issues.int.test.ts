@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import { accounts, act, cmsUrl, guideAt, loginAs, rest, siteUrl } from '../helpers/api'
 import { allMail, header, linkIn, mailTo, waitForMail } from '../helpers/mail'
 import { confirmedReader, freshAddress, mailEvents, pressConfirm, signup, subscriber } from '../helpers/newsletter'
@@ -91,7 +92,8 @@ describe('sending an issue to every confirmed subscriber', () => {
   })
 
   it('delivers exactly one to each confirmed subscriber and none to pending, unsubscribed or suppressed', async () => {
-    const issue = await newIssue(seedGuide)
+    const preheader = 'Come back slower than you want to'
+    const issue = await newIssue(seedGuide, { preheader })
     const eligible = Number((await db.query(`select count(*) from subscribers where status = 'confirmed'`)).rows[0].count) - 1 // the bounced one
     const sent = await rest('POST', `/api/newsletter-issues/${issue.id}/send`, { as: 'editor', body: {} })
     expect(sent.status).toBe(202)
@@ -120,6 +122,9 @@ describe('sending an issue to every confirmed subscriber', () => {
       // No remote images or tracking pixels.
       const raw = await (await fetch(`${process.env.MAIL_API_URL}/api/email/${mail.id}/source`)).text()
       expect(raw).not.toMatch(/<img/i)
+      // The inbox preview line beside the subject: the editors' preheader only after the fixed marker.
+      const html = await (await fetch(`${process.env.MAIL_API_URL}/api/email/${mail.id}/html`)).text()
+      expect(/<div[^>]*display:none[^>]*>([^<]*)/.exec(html)?.[1]).toBe(`${EXEMPT_NOTICES.inboxPreview} ${preheader}`)
     }
     expect(messageIds.size).toBe(confirmed.length)
     for (const email of [pending, unsubscribed, bounced]) expect((await mailTo(email)).filter(ofIssue)).toEqual([])
@@ -143,7 +148,10 @@ describe('sending an issue to every confirmed subscriber', () => {
     expect(html).toContain('Reviewed by Raphael Crawford-Marks, Founder')
     expect(html).not.toMatch(/<script[^>]*src="[^"]*_next/)
     expect(html).not.toContain('unsubscribe?token=')
-    expect(await (await fetch(`${siteUrl()}/newsletter`)).text()).toContain(`href="/newsletter/issues/${issue.slug}"`)
+    expect(html).not.toContain(preheader) // an inbox line only, where its marker goes with it
+    const list = await (await fetch(`${siteUrl()}/newsletter`)).text()
+    expect(list).toContain(`href="/newsletter/issues/${issue.slug}"`)
+    expect(list).not.toContain(preheader)
     const draft = await newIssue(seedGuide)
     expect((await fetch(`${siteUrl()}/newsletter/issues/${draft.slug}`)).status).toBe(404)
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_DELIVERY_ATTEMPTS, afterSoftBounce, decideIssueAction, parseMailEvents, parseSendBody, progressOf, retryDelaySeconds } from './newsletter'
+import { MAX_DELIVERY_ATTEMPTS, afterSoftBounce, decideIssueAction, inboxPreview, parseMailEvents, parseSendBody, progressOf, retryDelaySeconds } from './newsletter'
+import { EXEMPT_NOTICES } from './signed-content'
 
 describe('decideIssueAction', () => {
   it('refuses anonymous (401) and reviewers (403) whatever the status', () => {
@@ -84,5 +85,15 @@ describe('progress and retries', () => {
   it('backs off exponentially, capped at an hour', () => {
     expect([1, 2, 3].map(retryDelaySeconds)).toEqual([30, 60, 120])
     expect(retryDelaySeconds(20)).toBe(3600)
+  })
+})
+
+describe('inboxPreview', () => {
+  const featured = { title: 'Returning to Running After an Injury', summary: '', url: '', reviewer: null, lastReviewedAt: null }
+  it("opens with the fixed marker, then the editors' preheader", () => {
+    expect(inboxPreview({ preheader: 'Run through the pain', featured })).toBe(`${EXEMPT_NOTICES.inboxPreview} Run through the pain`)
+  })
+  it("falls back to the featured guide's signed title, so mail apps never show the intro first", () => {
+    expect(inboxPreview({ preheader: '   ', featured })).toBe(`${EXEMPT_NOTICES.inboxPreview} ${featured.title}`)
   })
 })

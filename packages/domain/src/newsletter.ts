@@ -3,6 +3,7 @@
  * Who may do what to an issue in which status, how delivery retries back off, and what a
  * provider's bounce/complaint webhook may send. No I/O here.
  */
+import { EXEMPT_NOTICES } from './signed-content'
 
 export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const
 export type IssueStatus = (typeof ISSUE_STATUSES)[number]
@@ -128,6 +129,13 @@ export const formatDay = (iso: string | Date | null | undefined) => (iso ? new I
 /** "Reviewed by NAME, ROLE · Last reviewed DATE", as the email and its web version say it. */
 export const reviewedLine = (f: IssueContent['featured']) =>
   [f.reviewer ? `Reviewed by ${f.reviewer.name}, ${f.reviewer.role}` : null, f.lastReviewedAt ? `Last reviewed ${formatDay(f.lastReviewedAt)}` : null].filter(Boolean).join(' · ')
+
+/**
+ * The line mail apps show beside the subject in an inbox list: the fixed marker
+ * EXEMPT_NOTICES.inboxPreview, then the editors' preheader, or else the featured guide's signed
+ * title. Always set, so no client falls back to the first words of the body (the editors' intro).
+ */
+export const inboxPreview = (c: Pick<IssueContent, 'preheader' | 'featured'>) => `${EXEMPT_NOTICES.inboxPreview} ${c.preheader.trim() || c.featured.title}`
 
 /** The intro's paragraphs (blank lines separate them). */
 export const paragraphsOf = (text: string) =>

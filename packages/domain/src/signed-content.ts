@@ -75,6 +75,11 @@ export function classifyGuideField(name: string): ReaderFieldClass | null {
 export type OtherFieldClass = 'exempt' | 'signed-elsewhere' | 'staff'
 
 export const EXEMPT_NOTICES = {
+  /**
+   * Opens the inbox preview line of every newsletter email, before the editors' preheader: mail
+   * apps list an email by its subject and this line, away from the body's notice.
+   */
+  inboxPreview: 'Editors’ note, not medically reviewed:',
   /** Beside a newsletter issue's subject and intro, in the email and its web version. */
   editorsNote: 'From the editors: this note is not medically reviewed. The guides it points to are.',
   /** Above the list of past issues on /newsletter (their subjects are the editors' words). */
@@ -126,8 +131,10 @@ export const OTHER_READER_CONTENT: Record<string, Record<string, { class: OtherF
   },
   'newsletter-issues': {
     id: staff('Database id.'),
-    subject: exempt("The email subject and web heading, marked as the editors' note (EXEMPT_NOTICES.editorsNote)."),
-    preheader: exempt("The inbox preview line, part of the editors' note."),
+    subject: exempt(
+      "The email subject and web heading, marked as the editors' note: in the body and on the web by EXEMPT_NOTICES.editorsNote, in an inbox list by the preview line beside it (EXEMPT_NOTICES.inboxPreview).",
+    ),
+    preheader: exempt('The inbox preview line, always after the fixed words EXEMPT_NOTICES.inboxPreview; never on the web version.'),
     intro: exempt("The editors' note before the guide, marked as not medically reviewed (EXEMPT_NOTICES.editorsNote)."),
     featuredGuide: signedElsewhere("Shows the guide's own signed title and summary, and its sign-off line; only a live guide whose sign-off matches can be sent."),
     alsoWorthReading: signedElsewhere('Titles and summaries of live guides, each signed on its own.'),

@@ -204,9 +204,12 @@ export async function getReviewerKeys(reviewer: { id: number; slug?: string | nu
   return res.keys
 }
 
-/** A sent newsletter issue as the site lists it; the CMS shows readers only sent issues. */
-export type SentIssue = { slug: string; subject: string; preheader: string | null; sentAt: string | null }
-const ISSUE_FIELDS = ['slug', 'subject', 'preheader', 'sentAt'].map((f) => `&select[${f}]=true`).join('')
+/**
+ * A sent newsletter issue as the site lists it; the CMS shows readers only sent issues. Not its
+ * preheader: that is an inbox line only, where the fixed marker goes before it (inboxPreview).
+ */
+export type SentIssue = { slug: string; subject: string; sentAt: string | null }
+const ISSUE_FIELDS = ['slug', 'subject', 'sentAt'].map((f) => `&select[${f}]=true`).join('')
 
 /** Past issues for /newsletter, newest first. */
 export async function listSentIssues(limit = 52): Promise<SentIssue[]> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import { verifyUnsubscribeToken } from '../Subscribers/tokens'
 import { renderIssue } from './email'
 import { compileRawTemplate, issueMessage, rawMessageFor } from './message'
@@ -35,6 +36,10 @@ describe('the issue email', () => {
     expect(text).toContain('confirmed on November 2, 2026')
     expect(String(b.text)).toContain('confirmed on an earlier date')
     expect(text).not.toContain('%%RUNSENSE')
+    // The inbox preview (react-email's hidden first block): the editors' preheader only after the fixed marker.
+    const preview = /<div[^>]*display:none[^>]*>([^<]*)/.exec(html)![1]
+    expect(preview).toBe(`${EXEMPT_NOTICES.inboxPreview} ${content.preheader}`)
+    expect(html.split(content.preheader)).toHaveLength(2)
 
     const headers = a.headers as Record<string, string>
     const [, url, mailto] = /^<([^>]+)>, <(mailto:[^>]+)>$/.exec(headers['List-Unsubscribe'])!

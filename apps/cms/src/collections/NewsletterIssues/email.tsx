@@ -10,7 +10,7 @@
  * them in, so 50,000 recipients cost one render, not 50,000.
  */
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text, render } from '@react-email/components'
-import { type IssueContent, formatDay, paragraphsOf, reviewedLine } from '@runsense/domain/newsletter'
+import { type IssueContent, formatDay, inboxPreview, paragraphsOf, reviewedLine } from '@runsense/domain/newsletter'
 import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 
 export type { IssueContent }
@@ -36,7 +36,7 @@ export function IssueEmail({ c, testCopy = null }: { c: IssueContent; testCopy?:
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
       </Head>
-      {c.preheader ? <Preview>{c.preheader}</Preview> : null}
+      <Preview>{inboxPreview(c)}</Preview>
       <Body style={{ backgroundColor: '#ffffff', fontFamily: '-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif', margin: 0, padding: '24px 0' }}>
         <Container style={{ maxWidth: '560px', padding: '0 16px' }}>
           <Text style={{ ...small, margin: '0 0 24px' }}>Runsense · the weekly guide</Text>

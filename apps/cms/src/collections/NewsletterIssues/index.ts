@@ -1,6 +1,7 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 import { type RelationshipFieldValidation, relationship } from 'payload/shared'
 import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, PUBLIC_ISSUE_STATUSES } from '@runsense/domain/newsletter'
+import { EXEMPT_NOTICES } from '@runsense/domain/signed-content'
 import { admins, editors, nobodyField, staffField } from '../../access'
 import { isStaffUser } from '../../access/roles'
 import { slugField } from '../../fields/slug'
@@ -50,7 +51,15 @@ export const NewsletterIssues: CollectionConfig = {
   fields: [
     { name: 'subject', type: 'text', required: true, maxLength: 150, access: editable },
     { ...slugField('subject'), access: editable },
-    { name: 'preheader', type: 'text', maxLength: 200, access: editable, admin: { description: 'The line mail apps show after the subject.' } },
+    {
+      name: 'preheader',
+      type: 'text',
+      maxLength: 200,
+      access: editable,
+      admin: {
+        description: `The line mail apps show after the subject. It always opens with "${EXEMPT_NOTICES.inboxPreview}"; without a preheader the featured guide's title follows.`,
+      },
+    },
     { name: 'intro', type: 'textarea', maxLength: 2000, access: editable, admin: { description: 'A short plain-text note before the guide. Blank lines separate paragraphs.' } },
     {
       name: 'featuredGuide',
