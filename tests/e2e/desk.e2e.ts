@@ -164,6 +164,12 @@ test('admins see failed jobs with their last error on the desk; editors do not s
      values ($1, 'sendEmail', 'default', true, $2, 12, false) returning id`,
     [{ emails: [{ to: 'desk-dead-job@example.com', subject: 'Desk test', text: 'never sent', kind: 'test' }] }, { message }],
   )
+  // And one still being retried (its next try tomorrow, so it stays in the list): the desk says how many tries it has left.
+  const [failing] = await sql(
+    `insert into payload_jobs (input, task_slug, queue, total_tried, processing, wait_until)
+     values ($1, 'sendEmail', 'email', 3, false, now() + interval '1 day') returning id`,
+    [{ emails: [{ to: 'desk-failing-job@example.com', subject: 'Desk test', text: 'not sent yet', kind: 'test' }] }],
+  )
 
   await adminLogin(page, 'admin')
   await page.goto(`${cmsUrl()}/admin/desk`)
@@ -173,6 +179,14 @@ test('admins see failed jobs with their last error on the desk; editors do not s
     .filter({ hasText: `Job ${id} ` })
   await expect(dead).toContainText('desk-dead-job@example.com')
   await expect(dead).toContainText(message)
+  await expect(dead).toContainText('tried 12 of 151 times')
+  await expect(
+    page
+      .getByTestId('desk-jobs-failing')
+      .getByRole('listitem')
+      .filter({ hasText: `Job ${failing.id} ` }),
+  ).toContainText('desk-failing-job@example.com) — tried 3 of 151 times')
+  await sql(`delete from payload_jobs where id = $1`, [failing.id])
   await expect(page.getByTestId('desk-jobs')).toContainText('sent again after a crash')
   // Once the cause is fixed, an admin tries it again: it is queued anew and leaves the list.
   await dead.getByRole('button', { name: 'Retry' }).click()

@@ -71,4 +71,17 @@ describe('retries back off under a ceiling', () => {
     expect(wait).toBeGreaterThan(5 * 60 - 5)
     expect(wait).toBeLessThan(5 * 60 + 5)
   })
+
+  it('gives an email up after its 151st try (the first and 150 retries), as the desk says ("tried N of 151 times")', async () => {
+    const id = await failingEmailJob(149)
+    await waitAfterNextFailure(id, 149) // the 150th try: still retried
+    await sql(`update payload_jobs set wait_until = null where id = $1`, [id])
+    const row = await eventually(
+      async () =>
+        (await sql<{ total_tried: number; has_error: boolean }>(`select total_tried::int, coalesce(has_error, false) as has_error from payload_jobs where id = $1`, [id]))[0],
+      (r) => r.total_tried > 150,
+      20_000,
+    )
+    expect(row).toEqual({ total_tried: 151, has_error: true })
+  })
 })

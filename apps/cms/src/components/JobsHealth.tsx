@@ -15,7 +15,14 @@ type JobRow = { id: number; task_slug: string; total_tried: number; error: strin
 
 const when = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—')
 
-function JobList({ id, title, empty, jobs, retry }: { id: string; title: string; empty: string; jobs: JobRow[]; retry?: boolean }) {
+/**
+ * How many times each task is tried before it fails for good: the first try and its retries
+ * (Payload's `retries`, a number or `{ attempts }`; it gives up when a failed task has used them all).
+ */
+const triesAllowed = (payload: Payload) =>
+  new Map((payload.config.jobs?.tasks ?? []).map((t) => [t.slug, 1 + ((typeof t.retries === 'object' ? t.retries?.attempts : t.retries) ?? 0)]))
+
+function JobList({ id, title, empty, jobs, tries, retry }: { id: string; title: string; empty: string; jobs: JobRow[]; tries: Map<string, number>; retry?: boolean }) {
   return (
     <section aria-labelledby={id} data-testid={id} style={{ marginBottom: '1.5rem' }}>
       <h3 id={id}>
@@ -29,7 +36,9 @@ function JobList({ id, title, empty, jobs, retry }: { id: string; title: string;
             <li key={j.id}>
               Job {j.id} ({j.task_slug}
               {j.recipients?.length ? ` to ${j.recipients.slice(0, 3).join(', ')}${j.recipients.length > 3 ? ` and ${j.recipients.length - 3} more` : ''}` : ''}) — tried{' '}
-              {j.total_tried} time{Number(j.total_tried) === 1 ? '' : 's'}, last change {when(j.updated_at)}
+              {j.total_tried}
+              {tries.has(j.task_slug) ? ` of ${tries.get(j.task_slug)}` : ''} time{Number(j.total_tried) === 1 && !tries.has(j.task_slug) ? '' : 's'}, last change{' '}
+              {when(j.updated_at)}
               {j.wait_until ? `, next try ${when(j.wait_until)}` : ''}
               {j.error ? (
                 <>
@@ -47,6 +56,7 @@ function JobList({ id, title, empty, jobs, retry }: { id: string; title: string;
 
 export async function JobsHealth({ payload }: { payload: Payload }) {
   const lease = jobSettings.leaseMs / 1000
+  const tries = triesAllowed(payload)
   // Payload writes a retryable failure's error only into the job's log; the job's own `error` holds final ones (and ours, lease expiries).
   // An email job carries one or more emails (jobs/sendEmail.ts): its recipients, for the list.
   const select = sql`select id, task_slug, total_tried::int, updated_at, wait_until,
@@ -72,9 +82,9 @@ export async function JobsHealth({ payload }: { payload: Payload }) {
         Emails sent in the last 7 days: {resends[0]?.sent ?? 0}; sent again after a crash cut off their first send: {resends[0]?.n ?? 0}. A job whose worker stopped is handed back
         after {lease} s.
       </p>
-      <JobList id="desk-jobs-stuck" title="Worker stopped, waiting to be handed back" empty="No job is stuck." jobs={stuck} />
-      <JobList id="desk-jobs-failing" title="Failing, will be retried" empty="No job is failing." jobs={failing} />
-      <JobList id="desk-jobs-dead" title="Failed for good" empty="No job has failed for good." jobs={dead} retry />
+      <JobList id="desk-jobs-stuck" title="Worker stopped, waiting to be handed back" empty="No job is stuck." jobs={stuck} tries={tries} />
+      <JobList id="desk-jobs-failing" title="Failing, will be retried" empty="No job is failing." jobs={failing} tries={tries} />
+      <JobList id="desk-jobs-dead" title="Failed for good" empty="No job has failed for good." jobs={dead} tries={tries} retry />
     </section>
   )
 }
