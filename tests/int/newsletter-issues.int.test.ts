@@ -418,9 +418,24 @@ describe('the newsletter watcher (newsletterWatch job, every 5 s)', () => {
     expect(broken.id).toBeLessThan(fine.id) // the broken one comes first in the watcher's order
     // Both "sending" with nothing left to deliver (their batch jobs died before closing them):
     // only the watcher closes them. Closing the first fails: Postgres refuses any update of its row.
-    await db.query(`update newsletter_issues set status = 'sending', started_at = now() where id in ($1, $2)`, [broken.id, fine.id])
+    // One transaction, so that no tick sees the issues sending before the refusal is in place.
     const logFile = process.env.CMS_LOG_FILE!
     const logFrom = fs.statSync(logFile).size
+    const setup = await db.connect()
+    try {
+      await setup.query('begin')
+      await setup.query(`update newsletter_issues set status = 'sending', started_at = now() where id in ($1, $2)`, [broken.id, fine.id])
+      await setup.query(`create or replace function nl_watch_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'closing refused for the test'; end $$`)
+      await setup.query(
+        `create trigger nl_watch_test_refuse before update on newsletter_issues for each row when (old.id = ${Number(broken.id)}) execute function nl_watch_test_refuse()`,
+      )
+      await setup.query('commit')
+    } catch (err) {
+      await setup.query('rollback')
+      throw err
+    } finally {
+      setup.release()
+    }
     const said = () => fs.readFileSync(logFile, 'utf8').slice(logFrom).split(`Newsletter ${broken.id}: its finished send could not be closed`).length - 1
     const deadJobs = async () =>
       Number(
@@ -430,10 +445,6 @@ describe('the newsletter watcher (newsletterWatch job, every 5 s)', () => {
           ])
         ).rows[0].count,
       )
-    await db.query(`create or replace function nl_watch_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'closing refused for the test'; end $$`)
-    await db.query(
-      `create trigger nl_watch_test_refuse before update on newsletter_issues for each row when (old.id = ${Number(broken.id)}) execute function nl_watch_test_refuse()`,
-    )
     try {
       // The other issue is closed all the same.
       await waitForStatus(fine.id, 'sent', 30_000)
