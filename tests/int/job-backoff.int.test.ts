@@ -9,14 +9,15 @@ import { describe, expect, it } from 'vitest'
 import { sql } from '../helpers/db'
 import { eventually } from '../helpers/poll'
 
-/** A job of `task` on `queue` that has failed `tried` times already and fails again with `input`. */
+/**
+ * A job of `task` on `queue` that has failed `tried` times already and fails again with `input`.
+ * It waits until its earlier tries are all written: a runner taking it up half way would count fewer.
+ */
 async function failingJob(task: string, queue: string, input: unknown, tried: number) {
-  const [job] = await sql<{ id: number }>(`insert into payload_jobs (input, task_slug, queue, total_tried, processing) values ($1, $2, $3, $4, false) returning id`, [
-    input,
-    task,
-    queue,
-    tried,
-  ])
+  const [job] = await sql<{ id: number }>(
+    `insert into payload_jobs (input, task_slug, queue, total_tried, processing, wait_until) values ($1, $2, $3, $4, false, now() + interval '1 hour') returning id`,
+    [input, task, queue, tried],
+  )
   for (let i = 0; i < tried; i++) {
     await sql(
       `insert into payload_jobs_log (_order, _parent_id, id, executed_at, completed_at, task_slug, task_i_d, state, error)
@@ -24,6 +25,7 @@ async function failingJob(task: string, queue: string, input: unknown, tried: nu
       [i + 1, job.id, `backoff-${job.id}-${i}`, task, { message: 'earlier try' }],
     )
   }
+  await sql(`update payload_jobs set wait_until = null where id = $1`, [job.id])
   return job.id
 }
 
